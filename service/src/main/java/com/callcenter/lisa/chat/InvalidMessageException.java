@@ -1,0 +1,19 @@
+package com.callcenter.lisa.chat;
+
+/** The customer's message cannot be sent as it is. */
+public class InvalidMessageException extends RuntimeException {
+
+    /** Why the message was refused. */
+    public enum Reason { BLANK, TOO_LONG }
+
+    private final Reason reason;
+
+    InvalidMessageException(Reason reason, String message) {
+        super(message);
+        this.reason = reason;
+    }
+
+    public Reason reason() {
+        return reason;
+    }
+}

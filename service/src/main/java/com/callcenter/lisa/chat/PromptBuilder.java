@@ -1,0 +1,41 @@
+package com.callcenter.lisa.chat;
+
+import com.callcenter.lisa.gemini.Prompt;
+import com.callcenter.lisa.gemini.TokenEstimate;
+import com.callcenter.lisa.session.Turn;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Builds what Gemini sees for a turn: the persona, as much of the history as the input budget allows
+ * (newest turns first, leaving out the oldest whole turns, never half of one), and the new message.
+ */
+final class PromptBuilder {
+
+    private final int maxInputTokens;
+
+    PromptBuilder(int maxInputTokens) {
+        this.maxInputTokens = maxInputTokens;
+    }
+
+    Prompt build(String systemPrompt, List<Turn> history, String message) {
+        int budget = maxInputTokens - TokenEstimate.of(systemPrompt) - TokenEstimate.of(message);
+        int first = history.size();
+        while (first > 0) {
+            Turn turn = history.get(first - 1);
+            int cost = TokenEstimate.of(turn.userMessage()) + TokenEstimate.of(turn.reply());
+            if (cost > budget) {
+                break;
+            }
+            budget -= cost;
+            first--;
+        }
+        List<Prompt.Message> messages = new ArrayList<>(2 * (history.size() - first) + 1);
+        for (Turn turn : history.subList(first, history.size())) {
+            messages.add(new Prompt.Message(Prompt.Role.USER, turn.userMessage()));
+            messages.add(new Prompt.Message(Prompt.Role.MODEL, turn.reply()));
+        }
+        messages.add(new Prompt.Message(Prompt.Role.USER, message));
+        return new Prompt(systemPrompt, messages);
+    }
+}

@@ -1,0 +1,54 @@
+package com.callcenter.lisa.chat;
+
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Lets one turn per session run at a time, in arrival order, while turns of different sessions run
+ * in parallel. A fair lock per session hands the turn to the longest-waiting request; the lock is
+ * dropped when nobody holds or waits for it, so idle sessions cost no memory.
+ */
+final class SessionTurnOrder {
+
+    /** Released by {@link #close()}; holding one means it is this request's turn on its session. */
+    interface Slot extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    private static final class Line {
+        final ReentrantLock lock = new ReentrantLock(true);
+        int users;
+    }
+
+    private final ConcurrentHashMap<UUID, Line> lines = new ConcurrentHashMap<>();
+
+    /** Waits until every earlier request on this session has finished its turn. */
+    Slot await(UUID sessionId) throws InterruptedException {
+        Line line = lines.compute(sessionId, (id, existing) -> {
+            Line l = existing == null ? new Line() : existing;
+            l.users++;
+            return l;
+        });
+        try {
+            line.lock.lockInterruptibly();
+        } catch (InterruptedException e) {
+            leave(sessionId);
+            throw e;
+        }
+        return () -> {
+            line.lock.unlock();
+            leave(sessionId);
+        };
+    }
+
+    /** Sessions with a turn running or waiting; for tests and metrics. */
+    int busySessions() {
+        return lines.size();
+    }
+
+    private void leave(UUID sessionId) {
+        lines.computeIfPresent(sessionId, (id, line) -> --line.users == 0 ? null : line);
+    }
+}

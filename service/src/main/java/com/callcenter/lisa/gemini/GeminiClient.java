@@ -1,0 +1,144 @@
+package com.callcenter.lisa.gemini;
+
+import com.google.genai.Client;
+import com.google.genai.types.Candidate;
+import com.google.genai.types.Content;
+import com.google.genai.types.GenerateContentConfig;
+import com.google.genai.types.GenerateContentResponse;
+import com.google.genai.types.GenerateContentResponseUsageMetadata;
+import com.google.genai.types.Part;
+import com.google.genai.types.SafetySetting;
+import com.google.genai.types.ThinkingConfig;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Calls Gemini for one turn through the official SDK. Every failure comes out as a
+ * {@link GeminiFailure}; nothing here retries (that is the caller's policy, not the SDK's).
+ */
+@Component
+public class GeminiClient {
+
+    private static final Logger log = LoggerFactory.getLogger(GeminiClient.class);
+
+    /**
+     * Finish reasons that mean Google stopped the reply for its content. Whatever text came before
+     * the stop is not shown to a customer; the caller's fallback line is.
+     */
+    private static final Set<String> BLOCKED = Set.of(
+            "SAFETY", "RECITATION", "BLOCKLIST", "PROHIBITED_CONTENT", "SPII", "IMAGE_SAFETY");
+
+    private final Client sdk;
+    private final GeminiProperties properties;
+    private final GeminiEndpoint endpoint;
+    private final UpstreamState state;
+    private final GeminiErrors errors;
+    private final GenerateContentConfig baseConfig;
+
+    GeminiClient(Client sdk, GeminiProperties properties, GeminiEndpoint endpoint, UpstreamState state, Clock clock) {
+        this.sdk = sdk;
+        this.properties = properties;
+        this.endpoint = endpoint;
+        this.state = state;
+        this.errors = new GeminiErrors(clock, endpoint.apiKey());
+        this.baseConfig = generationConfig(properties);
+    }
+
+    /** The model turns are sent to, as reported to clients ({@code demo:} in demo mode). */
+    public String modelName() {
+        return endpoint.demo() ? "demo:" + properties.model() : properties.model();
+    }
+
+    public boolean demo() {
+        return endpoint.demo();
+    }
+
+    /**
+     * Asks Gemini for Lisa's next reply.
+     *
+     * @throws GeminiFailure when no reply came, classified for the caller
+     */
+    public GeminiReply generate(Prompt prompt) {
+        GenerateContentConfig config = baseConfig.toBuilder()
+                .systemInstruction(Content.fromParts(Part.fromText(prompt.systemInstruction())))
+                .build();
+        try {
+            GenerateContentResponse response = sdk.models.generateContent(properties.model(), contents(prompt), config);
+            state.succeeded();
+            return reply(response);
+        } catch (RuntimeException e) {
+            GeminiFailure failure = errors.classify(e);
+            state.failed(failure);
+            log.warn("Gemini call failed ({}): {}", failure.kind(), failure.getMessage());
+            throw failure;
+        }
+    }
+
+    private GeminiReply reply(GenerateContentResponse response) {
+        Optional<Candidate> candidate = response.candidates().flatMap(list -> list.stream().findFirst());
+        String finishReason = candidate.flatMap(Candidate::finishReason).map(Object::toString)
+                .or(() -> response.promptFeedback()
+                        .map(feedback -> feedback.blockReason().map(reason -> "PROMPT_BLOCKED_" + reason)
+                                .orElse("PROMPT_BLOCKED")))
+                .orElse("FINISH_REASON_UNSPECIFIED");
+        String text = candidate.flatMap(Candidate::content).flatMap(Content::parts).orElse(List.of()).stream()
+                // Thought parts are the model's reasoning, never Lisa's words.
+                .filter(part -> !part.thought().orElse(false))
+                .map(part -> part.text().orElse(""))
+                .reduce("", String::concat);
+        if (BLOCKED.contains(finishReason)) {
+            text = "";
+        }
+        return new GeminiReply(text, finishReason, modelName(), usage(response.usageMetadata()));
+    }
+
+    private static TokenUsage usage(Optional<GenerateContentResponseUsageMetadata> metadata) {
+        // Gemini leaves zero counters out.
+        return metadata.map(m -> new TokenUsage(
+                        m.promptTokenCount().orElse(0),
+                        m.candidatesTokenCount().orElse(0),
+                        m.totalTokenCount().orElse(0)))
+                .orElse(new TokenUsage(0, 0, 0));
+    }
+
+    private static List<Content> contents(Prompt prompt) {
+        return prompt.messages().stream()
+                .map(message -> Content.builder()
+                        .role(message.role() == Prompt.Role.USER ? "user" : "model")
+                        .parts(Part.fromText(message.text()))
+                        .build())
+                .toList();
+    }
+
+    private static GenerateContentConfig generationConfig(GeminiProperties properties) {
+        GeminiProperties.Generation generation = properties.generation();
+        GenerateContentConfig.Builder config = GenerateContentConfig.builder();
+        if (generation.temperature() != null) {
+            config.temperature(generation.temperature().floatValue());
+        }
+        if (generation.maxOutputTokens() != null) {
+            config.maxOutputTokens(generation.maxOutputTokens());
+        }
+        if (generation.thinkingLevel() != null || generation.thinkingBudget() != null) {
+            ThinkingConfig.Builder thinking = ThinkingConfig.builder();
+            if (generation.thinkingLevel() != null) {
+                thinking.thinkingLevel(generation.thinkingLevel());
+            }
+            if (generation.thinkingBudget() != null) {
+                thinking.thinkingBudget(generation.thinkingBudget());
+            }
+            config.thinkingConfig(thinking.build());
+        }
+        if (!properties.safety().isEmpty()) {
+            config.safetySettings(properties.safety().entrySet().stream()
+                    .map(e -> SafetySetting.builder().category(e.getKey()).threshold(e.getValue()).build())
+                    .toList());
+        }
+        return config.build();
+    }
+}

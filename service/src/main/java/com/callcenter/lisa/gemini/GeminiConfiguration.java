@@ -1,0 +1,71 @@
+package com.callcenter.lisa.gemini;
+
+import com.callcenter.lisa.emulator.EmulatorConfig;
+import com.callcenter.lisa.emulator.GeminiEmulator;
+import com.callcenter.lisa.emulator.Latency;
+import com.google.genai.Client;
+import com.google.genai.types.ClientOptions;
+import com.google.genai.types.HttpOptions;
+import com.google.genai.types.HttpRetryOptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** The one shared SDK client, and in demo mode the emulator it talks to. */
+@Configuration(proxyBeanMethods = false)
+class GeminiConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(GeminiConfiguration.class);
+
+    @Bean
+    GeminiEndpoint geminiEndpoint(GeminiProperties properties) {
+        if (properties.demo()) {
+            GeminiEmulator emulator = startDemoEmulator();
+            log.warn("DEMO MODE: Lisa's replies come from the built-in Gemini emulator at {}, not from Google. "
+                    + "Set GEMINI_API_KEY and leave LISA_DEMO unset for real replies.", emulator.baseUrl());
+            return new GeminiEndpoint(emulator.baseUrl(), emulator.config().apiKey(), true, emulator);
+        }
+        if (properties.apiKey() == null || properties.apiKey().isBlank()) {
+            throw new MissingApiKeyException();
+        }
+        log.info("Gemini: model {} at {} (API {}), timeout {}", properties.model(), properties.baseUrl(),
+                properties.apiVersion(), properties.timeout());
+        return new GeminiEndpoint(properties.baseUrl(), properties.apiKey(), false, null);
+    }
+
+    @Bean(destroyMethod = "close")
+    Client geminiSdkClient(GeminiEndpoint endpoint, GeminiProperties properties) {
+        HttpOptions http = HttpOptions.builder()
+                .baseUrl(endpoint.baseUrl())
+                .apiVersion(properties.apiVersion())
+                .timeout(Math.toIntExact(properties.timeout().toMillis()))
+                // We own retries and quota; the SDK's own retries would sleep on our threads,
+                // ignore Gemini's retryDelay and spend quota behind the scheduler's back.
+                .retryOptions(HttpRetryOptions.builder().attempts(1).build())
+                .build();
+        return Client.builder()
+                .apiKey(endpoint.apiKey())
+                .vertexAI(false)
+                .httpOptions(http)
+                .clientOptions(ClientOptions.builder()
+                        .maxConnections(properties.maxConnections())
+                        .maxConnectionsPerHost(properties.maxConnections())
+                        .build())
+                .build();
+    }
+
+    private static GeminiEmulator startDemoEmulator() {
+        try {
+            // A little latency so the demo feels like the real service.
+            return GeminiEmulator.start(EmulatorConfig.defaults()
+                    .withLatency(Latency.between(Duration.ofMillis(150), Duration.ofMillis(450)))
+                    .withChunkGap(Duration.ofMillis(40)));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot start the demo Gemini emulator", e);
+        }
+    }
+}

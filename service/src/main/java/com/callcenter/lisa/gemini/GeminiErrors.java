@@ -1,0 +1,116 @@
+package com.callcenter.lisa.gemini;
+
+import com.google.genai.errors.ApiException;
+import com.google.genai.errors.GenAiIOException;
+import java.io.InterruptedIOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Turns the SDK's exceptions into {@link GeminiFailure}s. The SDK exposes only the status and a
+ * message with the error's {@code details} JSON appended after {@code "\nDetails: "}, so the
+ * quota id and retry delay are read from that text.
+ */
+final class GeminiErrors {
+
+    /** Daily quotas reset at midnight in Google's home time zone. */
+    static final ZoneId QUOTA_DAY_ZONE = ZoneId.of("America/Los_Angeles");
+
+    /** Without a retry delay from Gemini, a per-minute window frees at the latest after a minute. */
+    private static final Duration MINUTE_WINDOW = Duration.ofMinutes(1);
+    /** Overload and internal errors usually pass within seconds; there is no better number to give. */
+    private static final Duration UNAVAILABLE_RETRY = Duration.ofSeconds(5);
+
+    private static final Pattern RETRY_DELAY = Pattern.compile("\"retryDelay\"\\s*:\\s*\"([0-9.]+)s\"");
+    private static final Pattern QUOTA_ID = Pattern.compile("\"quotaId\"\\s*:\\s*\"([^\"]+)\"");
+
+    private final Clock clock;
+    private final String apiKey;
+
+    GeminiErrors(Clock clock, String apiKey) {
+        this.clock = clock;
+        this.apiKey = apiKey;
+    }
+
+    GeminiFailure classify(RuntimeException e) {
+        if (e instanceof GeminiFailure failure) {
+            return failure;
+        }
+        if (e instanceof ApiException api) {
+            return fromStatus(api);
+        }
+        if (e instanceof GenAiIOException io) {
+            return fromTransport(io);
+        }
+        return new GeminiFailure(GeminiFailure.Kind.UNAVAILABLE, 0,
+                "Unexpected failure calling Gemini: " + scrub(e.toString()), UNAVAILABLE_RETRY, e);
+    }
+
+    private GeminiFailure fromStatus(ApiException e) {
+        String full = e.message() == null ? "" : e.message();
+        int detailsAt = full.indexOf("\nDetails:");
+        String summary = scrub((detailsAt >= 0 ? full.substring(0, detailsAt) : full).strip());
+        String said = "Gemini answered " + e.code() + " " + e.status() + ": " + summary;
+        int code = e.code();
+        if (code == 429) {
+            String quotaId = find(QUOTA_ID, full);
+            if (quotaId != null && quotaId.contains("PerDay")) {
+                return new GeminiFailure(GeminiFailure.Kind.QUOTA_DAY, code,
+                        said + " (daily quota " + quotaId + " is used up until midnight Pacific time)",
+                        untilQuotaDayEnds(), e);
+            }
+            String delay = find(RETRY_DELAY, full);
+            Duration retryAfter = delay == null ? MINUTE_WINDOW
+                    : Duration.ofMillis((long) Math.ceil(Double.parseDouble(delay) * 1000));
+            return new GeminiFailure(GeminiFailure.Kind.QUOTA_MINUTE, code, said, retryAfter, e);
+        }
+        if (code == 408 || code == 504) {
+            return new GeminiFailure(GeminiFailure.Kind.TIMEOUT, code, said, UNAVAILABLE_RETRY, e);
+        }
+        if (code >= 500) {
+            return new GeminiFailure(GeminiFailure.Kind.UNAVAILABLE, code, said, UNAVAILABLE_RETRY, e);
+        }
+        return new GeminiFailure(GeminiFailure.Kind.REJECTED, code, said, null, e);
+    }
+
+    private GeminiFailure fromTransport(GenAiIOException e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            // OkHttp reports both its call timeout and socket read timeouts as InterruptedIOException.
+            if (cause instanceof InterruptedIOException) {
+                return new GeminiFailure(GeminiFailure.Kind.TIMEOUT, 0,
+                        "Gemini did not answer in time: " + scrub(String.valueOf(cause.getMessage())),
+                        UNAVAILABLE_RETRY, e);
+            }
+        }
+        Throwable root = e;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        return new GeminiFailure(GeminiFailure.Kind.UNAVAILABLE, 0,
+                "Gemini could not be reached: " + scrub(root.toString()), UNAVAILABLE_RETRY, e);
+    }
+
+    Duration untilQuotaDayEnds() {
+        ZonedDateTime now = ZonedDateTime.now(clock.withZone(QUOTA_DAY_ZONE));
+        LocalDate tomorrow = now.toLocalDate().plusDays(1);
+        return Duration.between(now, tomorrow.atStartOfDay(QUOTA_DAY_ZONE));
+    }
+
+    /** Removes the API key from text that may be shown to clients or written to logs. */
+    String scrub(String text) {
+        if (apiKey == null || apiKey.isEmpty() || text == null) {
+            return text;
+        }
+        return text.replace(apiKey, "[redacted]");
+    }
+
+    private static String find(Pattern pattern, String text) {
+        Matcher matcher = pattern.matcher(text);
+        return matcher.find() ? matcher.group(1) : null;
+    }
+}

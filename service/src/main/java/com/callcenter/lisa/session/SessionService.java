@@ -1,0 +1,116 @@
+package com.callcenter.lisa.session;
+
+import com.callcenter.lisa.persona.PersonaCatalog;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+
+/**
+ * The lifecycle of conversations: create, read, end, expire, purge, and appending turns.
+ *
+ * <p>Expiry is applied when a session is read as well as by the periodic sweep, so a session idle
+ * past its timeout is reported {@code expired} at once, not only after the next sweep.
+ */
+@Service
+public class SessionService {
+
+    private static final Logger log = LoggerFactory.getLogger(SessionService.class);
+
+    private final SessionStore store;
+    private final PersonaCatalog personas;
+    private final SessionProperties properties;
+    private final Clock clock;
+
+    SessionService(SessionStore store, PersonaCatalog personas, SessionProperties properties, Clock clock) {
+        this.store = store;
+        this.personas = personas;
+        this.properties = properties;
+        this.clock = clock;
+    }
+
+    /**
+     * Opens a new conversation.
+     *
+     * @param persona the persona's name, or {@code null} for the default persona
+     * @throws com.callcenter.lisa.persona.UnknownPersonaException if no such persona is configured
+     */
+    public Session create(String persona, Map<String, String> metadata) {
+        String personaName = personas.resolve(persona).name();
+        Instant now = clock.instant();
+        Session session = new Session(UUID.randomUUID(), SessionStatus.ACTIVE, personaName, now, now,
+                metadata == null ? Map.of() : metadata, 0);
+        store.insert(session);
+        return session;
+    }
+
+    /** @throws SessionNotFoundException if there is no such session */
+    public Session get(UUID id) {
+        Session session = store.find(id).orElseThrow(() -> new SessionNotFoundException(id));
+        return expireIfIdle(session);
+    }
+
+    /** @throws SessionNotFoundException if there is no such session */
+    public Conversation conversation(UUID id) {
+        Session session = get(id);
+        return new Conversation(session, store.turns(id));
+    }
+
+    /**
+     * The conversation of a session that takes turns.
+     *
+     * @throws SessionNotFoundException if there is no such session
+     * @throws SessionClosedException   if it was ended or has expired
+     */
+    public Conversation activeConversation(UUID id) {
+        Session session = get(id);
+        if (!session.isActive()) {
+            throw new SessionClosedException(id, session.status());
+        }
+        return new Conversation(session, store.turns(id));
+    }
+
+    /**
+     * Stores a complete turn as the session's next one.
+     *
+     * @throws TurnConflictException if another turn was stored first (two instances on one session)
+     */
+    public void appendTurn(UUID sessionId, Turn turn) {
+        store.append(sessionId, turn);
+    }
+
+    /**
+     * Ends a conversation. Idempotent: ending an ended or expired session changes nothing.
+     *
+     * @throws SessionNotFoundException if there is no such session
+     */
+    public void end(UUID id) {
+        Session session = get(id);
+        if (session.isActive()) {
+            store.close(id, SessionStatus.ENDED, clock.instant());
+        }
+    }
+
+    /** Expires idle sessions and purges those closed longer than the retention. */
+    public void sweep() {
+        Instant now = clock.instant();
+        int expired = store.expireIdle(now.minus(properties.idleTimeout()), now);
+        int purged = store.purgeClosedBefore(now.minus(properties.retention()));
+        if (expired > 0 || purged > 0) {
+            log.info("Session sweep: {} expired after {} idle, {} purged after {} retention",
+                    expired, properties.idleTimeout(), purged, properties.retention());
+        }
+    }
+
+    private Session expireIfIdle(Session session) {
+        Instant now = clock.instant();
+        if (session.isActive() && session.lastActivity().plus(properties.idleTimeout()).isBefore(now)) {
+            store.close(session.id(), SessionStatus.EXPIRED, now);
+            return store.find(session.id()).orElseThrow(() -> new SessionNotFoundException(session.id()));
+        }
+        return session;
+    }
+}

@@ -1,0 +1,151 @@
+package com.callcenter.lisa.session;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Sessions and their turns in the database. The database, not the heap, holds conversations: nothing
+ * here is cached, so a million stored sessions cost no more memory than ten.
+ *
+ * <p>The same SQL runs on H2 and PostgreSQL.
+ */
+@Repository
+class SessionStore {
+
+    private static final TypeReference<Map<String, String>> METADATA = new TypeReference<>() { };
+
+    private final JdbcClient jdbc;
+    private final TransactionTemplate transaction;
+    private final JsonMapper json;
+
+    SessionStore(JdbcClient jdbc, TransactionTemplate transaction, JsonMapper json) {
+        this.jdbc = jdbc;
+        this.transaction = transaction;
+        this.json = json;
+    }
+
+    void insert(Session session) {
+        jdbc.sql("""
+                insert into session (id, persona, status, metadata, created_at, last_activity, turn_count)
+                values (?, ?, ?, ?, ?, ?, ?)""")
+                .params(session.id(), session.persona(), session.status().name(),
+                        json.writeValueAsString(session.metadata()), utc(session.createdAt()),
+                        utc(session.lastActivity()), session.turnCount())
+                .update();
+    }
+
+    Optional<Session> find(UUID id) {
+        return jdbc.sql("""
+                select id, persona, status, metadata, created_at, last_activity, turn_count
+                from session where id = ?""")
+                .param(id)
+                .query(this::session)
+                .optional();
+    }
+
+    List<Turn> turns(UUID sessionId) {
+        return jdbc.sql("""
+                select turn_number, user_message, received_at, reply, replied_at, finish_reason, model,
+                       prompt_tokens, reply_tokens
+                from turn where session_id = ? order by turn_number""")
+                .param(sessionId)
+                .query(SessionStore::turn)
+                .list();
+    }
+
+    /**
+     * Appends a turn: one conditional update of the session's counter and one insert, in one
+     * transaction, whatever the length of the history.
+     *
+     * <p>The turn is stored even if the session was ended or expired while Lisa was answering: the
+     * reply was paid for and is delivered to the client, so it must be in the history too.
+     *
+     * @throws TurnConflictException if another turn took this turn number first
+     */
+    void append(UUID sessionId, Turn turn) {
+        transaction.executeWithoutResult(status -> {
+            int updated = jdbc.sql("""
+                    update session set turn_count = ?, last_activity = ?
+                    where id = ? and turn_count = ?""")
+                    .params(turn.number(), utc(turn.repliedAt()), sessionId, turn.number() - 1)
+                    .update();
+            if (updated != 1) {
+                throw new TurnConflictException(sessionId, turn.number());
+            }
+            jdbc.sql("""
+                    insert into turn (session_id, turn_number, user_message, received_at, reply, replied_at,
+                                      finish_reason, model, prompt_tokens, reply_tokens)
+                    values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                    .params(sessionId, turn.number(), turn.userMessage(), utc(turn.receivedAt()), turn.reply(),
+                            utc(turn.repliedAt()), turn.finishReason(), turn.model(), turn.promptTokens(),
+                            turn.replyTokens())
+                    .update();
+        });
+    }
+
+    /** Closes an active session; a closed one keeps its first closing status and time. */
+    boolean close(UUID id, SessionStatus status, Instant at) {
+        return jdbc.sql("update session set status = ?, closed_at = ? where id = ? and status = 'ACTIVE'")
+                .params(status.name(), utc(at), id)
+                .update() == 1;
+    }
+
+    int expireIdle(Instant idleSince, Instant now) {
+        return jdbc.sql("""
+                update session set status = 'EXPIRED', closed_at = ?
+                where status = 'ACTIVE' and last_activity < ?""")
+                .params(utc(now), utc(idleSince))
+                .update();
+    }
+
+    /** Deletes sessions closed before the cut-off; their turns go with them (on delete cascade). */
+    int purgeClosedBefore(Instant cutoff) {
+        return jdbc.sql("delete from session where status <> 'ACTIVE' and closed_at < ?")
+                .param(utc(cutoff))
+                .update();
+    }
+
+    private Session session(ResultSet rs, int row) throws SQLException {
+        return new Session(
+                rs.getObject("id", UUID.class),
+                SessionStatus.valueOf(rs.getString("status")),
+                rs.getString("persona"),
+                instant(rs, "created_at"),
+                instant(rs, "last_activity"),
+                json.readValue(rs.getString("metadata"), METADATA),
+                rs.getInt("turn_count"));
+    }
+
+    private static Turn turn(ResultSet rs, int row) throws SQLException {
+        return new Turn(
+                rs.getInt("turn_number"),
+                rs.getString("user_message"),
+                instant(rs, "received_at"),
+                rs.getString("reply"),
+                instant(rs, "replied_at"),
+                rs.getString("finish_reason"),
+                rs.getString("model"),
+                rs.getInt("prompt_tokens"),
+                rs.getInt("reply_tokens"));
+    }
+
+    private static OffsetDateTime utc(Instant instant) {
+        return instant.atOffset(ZoneOffset.UTC);
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        return rs.getObject(column, OffsetDateTime.class).toInstant();
+    }
+}

@@ -1,0 +1,33 @@
+package com.callcenter.lisa.web;
+
+import com.callcenter.lisa.chat.TurnResult;
+import io.swagger.v3.oas.annotations.media.Schema;
+import java.time.Instant;
+import java.util.UUID;
+
+@Schema(description = "Lisa's reply to one message. The turn is stored before this response is sent.")
+record ChatReply(
+        UUID sessionId,
+        @Schema(description = "Lisa's answer (never the model's thinking). When Gemini returned no text, "
+                + "the configured fallback line (lisa.chat.fallback-reply).") String reply,
+        @Schema(description = "Gemini's finish reason as sent: STOP, MAX_TOKENS, SAFETY, RECITATION, OTHER, … "
+                + "(values unknown today are passed through), or PROMPT_BLOCKED (PROMPT_BLOCKED_<reason> when Google gave one) when Gemini blocked "
+                + "the prompt and returned no candidate.", example = "STOP") String finishReason,
+        @Schema(description = "The model that answered; prefixed with demo: when the built-in emulator answered.",
+                example = "gemini-2.5-flash-lite") String model,
+        Usage usage,
+        @Schema(description = "When the reply was stored.") Instant createdAt) {
+
+    static ChatReply of(TurnResult result) {
+        return new ChatReply(result.sessionId(), result.reply(), result.finishReason(), result.model(),
+                new Usage(result.usage().promptTokens(), result.usage().replyTokens(), result.usage().totalTokens()),
+                result.createdAt());
+    }
+
+    @Schema(description = "Tokens as Gemini counted them for this call.")
+    record Usage(
+            @Schema(description = "Input tokens: persona, history sent and the new message.") int promptTokens,
+            @Schema(description = "Tokens of the reply text.") int replyTokens,
+            @Schema(description = "All tokens billed, thinking included.") int totalTokens) {
+    }
+}

@@ -1,0 +1,10 @@
+package com.callcenter.lisa.web;
+
+import io.swagger.v3.oas.annotations.media.Schema;
+
+@Schema(description = "The customer's next message.")
+record ChatRequest(
+        @Schema(description = "What the customer said; not blank, at most lisa.chat.max-message-chars characters "
+                + "(default 4000).", example = "Hallo, was kostet der Tarif?", requiredMode = Schema.RequiredMode.REQUIRED)
+        String message) {
+}

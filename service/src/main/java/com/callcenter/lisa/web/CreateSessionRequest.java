@@ -1,0 +1,19 @@
+package com.callcenter.lisa.web;
+
+import io.swagger.v3.oas.annotations.media.Schema;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+import java.util.Map;
+
+@Schema(description = "Options for a new session; the whole body is optional.")
+record CreateSessionRequest(
+        @Schema(description = "Name of the persona to talk to; the default persona (lisa) when absent.",
+                example = "lisa", maxLength = 64)
+        @Size(max = 64) String persona,
+        @Schema(description = "Free-form string pairs for the app's own use (customer number, campaign, …): "
+                + "at most 16 pairs, keys of at most 64 characters, values of at most 512.",
+                example = "{\"campaign\": \"winter-2026\"}")
+        @Size(max = 16, message = "at most 16 metadata entries are allowed")
+        Map<@NotBlank @Size(max = 64) String, @NotNull @Size(max = 512) String> metadata) {
+}

@@ -1,0 +1,53 @@
+package com.callcenter.lisa.web;
+
+import java.net.URI;
+import org.springframework.http.HttpStatus;
+
+/**
+ * Every kind of error the API answers with, each with a stable {@code type} URI that clients can
+ * switch on (RFC 9457). The titles are fixed; the {@code detail} says what happened this time.
+ */
+public enum ProblemType {
+    INVALID_REQUEST(HttpStatus.BAD_REQUEST, "The request is malformed"),
+    INVALID_SESSION_ID(HttpStatus.BAD_REQUEST, "The session id is not a UUID"),
+    BLANK_MESSAGE(HttpStatus.BAD_REQUEST, "The message is empty"),
+    MESSAGE_TOO_LONG(HttpStatus.BAD_REQUEST, "The message is too long"),
+    UNKNOWN_PERSONA(HttpStatus.BAD_REQUEST, "No such persona"),
+    PAYLOAD_TOO_LARGE(HttpStatus.CONTENT_TOO_LARGE, "The request body is too large"),
+    SESSION_NOT_FOUND(HttpStatus.NOT_FOUND, "No such session"),
+    NOT_FOUND(HttpStatus.NOT_FOUND, "No such resource"),
+    METHOD_NOT_ALLOWED(HttpStatus.METHOD_NOT_ALLOWED, "Method not allowed"),
+    NOT_ACCEPTABLE(HttpStatus.NOT_ACCEPTABLE, "No acceptable representation"),
+    UNSUPPORTED_MEDIA_TYPE(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Unsupported content type"),
+    SESSION_CLOSED(HttpStatus.CONFLICT, "The session is closed"),
+    TURN_CONFLICT(HttpStatus.CONFLICT, "Another turn was stored first"),
+    UPSTREAM_REJECTED(HttpStatus.BAD_GATEWAY, "Gemini rejected the request"),
+    UPSTREAM_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "Gemini is unavailable"),
+    QUOTA_EXHAUSTED(HttpStatus.SERVICE_UNAVAILABLE, "The Gemini quota is used up"),
+    STORAGE_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "The conversation store is unavailable"),
+    UPSTREAM_TIMEOUT(HttpStatus.GATEWAY_TIMEOUT, "Gemini did not answer in time"),
+    INTERNAL_ERROR(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error");
+
+    private static final String PREFIX = "urn:lisa:problem:";
+
+    private final HttpStatus status;
+    private final String title;
+
+    ProblemType(HttpStatus status, String title) {
+        this.status = status;
+        this.title = title;
+    }
+
+    public HttpStatus status() {
+        return status;
+    }
+
+    public String title() {
+        return title;
+    }
+
+    /** For example {@code urn:lisa:problem:session-not-found}. */
+    public URI uri() {
+        return URI.create(PREFIX + name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+    }
+}

@@ -1,0 +1,46 @@
+package com.callcenter.lisa.web;
+
+import com.callcenter.lisa.session.Conversation;
+import com.callcenter.lisa.session.Session;
+import com.callcenter.lisa.session.Turn;
+import io.swagger.v3.oas.annotations.media.Schema;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+@Schema(description = "A session with its whole history.")
+record SessionView(
+        @Schema(description = "Random UUID of the session.") UUID id,
+        @Schema(description = "active: takes messages; ended: closed by DELETE; expired: idle longer than "
+                + "lisa.session.idle-timeout. Ended and expired sessions are readable until purged.",
+                allowableValues = {"active", "ended", "expired"}) String status,
+        @Schema(description = "The persona the customer talks to.", example = "lisa") String persona,
+        @Schema(description = "When the session was created.") Instant createdAt,
+        @Schema(description = "When the session was created or last completed a turn.") Instant lastActivity,
+        @Schema(description = "The metadata given at creation.") Map<String, String> metadata,
+        @Schema(description = "The conversation, oldest first; a user message is always followed by Lisa's reply.")
+        List<MessageView> messages) {
+
+    static SessionView of(Session session, List<Turn> turns) {
+        List<MessageView> messages = new ArrayList<>(turns.size() * 2);
+        for (Turn turn : turns) {
+            messages.add(new MessageView("user", turn.userMessage(), turn.receivedAt()));
+            messages.add(new MessageView("assistant", turn.reply(), turn.repliedAt()));
+        }
+        return new SessionView(session.id(), session.status().wireName(), session.persona(), session.createdAt(),
+                session.lastActivity(), session.metadata(), messages);
+    }
+
+    static SessionView of(Conversation conversation) {
+        return of(conversation.session(), conversation.turns());
+    }
+
+    @Schema(description = "One message of the conversation.")
+    record MessageView(
+            @Schema(allowableValues = {"user", "assistant"}) String role,
+            @Schema(description = "The text; for the assistant, Lisa's reply without any model thinking.") String content,
+            @Schema(description = "When the message was received (user) or the reply stored (assistant).") Instant createdAt) {
+    }
+}

@@ -1,0 +1,41 @@
+package com.callcenter.lisa.support;
+
+import com.callcenter.lisa.emulator.GeminiEmulator;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The whole service on a random port, with its file H2 database in a fresh folder and the shared
+ * Gemini emulator as upstream, reached over real HTTP through the real SDK.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+public abstract class ServiceTest {
+
+    protected static final GeminiEmulator upstream = TestUpstream.emulator();
+
+    @LocalServerPort
+    protected int port;
+
+    protected Api api;
+
+    @DynamicPropertySource
+    static void upstreamAndDatabase(DynamicPropertyRegistry registry) {
+        registry.add("lisa.gemini.base-url", upstream::baseUrl);
+        registry.add("lisa.gemini.api-key", () -> TestUpstream.API_KEY);
+        TestDatabases.register(registry);
+    }
+
+    @BeforeEach
+    void connect() {
+        upstream.reset();
+        api = new Api(port);
+    }
+
+    protected static Path fixture(String relative) {
+        return com.callcenter.lisa.emulator.Fixtures.path(relative);
+    }
+}

@@ -1,0 +1,53 @@
+package com.callcenter.lisa.support;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A real PostgreSQL server for the tests (binaries from Maven Central, started in a temp folder),
+ * one per test JVM, with a fresh database for each caller.
+ */
+public final class TestPostgres {
+
+    private static final AtomicInteger DATABASES = new AtomicInteger();
+    private static EmbeddedPostgres server;
+
+    private TestPostgres() {
+    }
+
+    /** JDBC URL of a new, empty database. User and password: postgres / postgres. */
+    public static synchronized String freshDatabase() {
+        String name = "lisa_" + DATABASES.incrementAndGet();
+        try (Connection connection = server().getPostgresDatabase().getConnection();
+             Statement statement = connection.createStatement()) {
+            statement.execute("create database " + name);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return server().getJdbcUrl("postgres", name);
+    }
+
+    private static EmbeddedPostgres server() {
+        if (server == null) {
+            try {
+                server = EmbeddedPostgres.builder().start();
+                EmbeddedPostgres started = server;
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    try {
+                        started.close();
+                    } catch (IOException ignored) {
+                        // The JVM is exiting; the temp folder goes with the OS.
+                    }
+                }));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return server;
+    }
+}

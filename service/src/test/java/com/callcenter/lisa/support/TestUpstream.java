@@ -1,0 +1,35 @@
+package com.callcenter.lisa.support;
+
+import com.callcenter.lisa.emulator.EmulatorConfig;
+import com.callcenter.lisa.emulator.GeminiEmulator;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * The Gemini emulator shared by all tests of one JVM, so Spring can reuse application contexts
+ * between test classes. Tests reset it before use.
+ */
+public final class TestUpstream {
+
+    /** Recognisable, so a test can prove it never leaks; not shaped like a real Google key. */
+    public static final String API_KEY = "lisa-test-key-7f3c9e2a-never-log-me";
+
+    private static final GeminiEmulator EMULATOR = start();
+
+    private TestUpstream() {
+    }
+
+    public static GeminiEmulator emulator() {
+        return EMULATOR;
+    }
+
+    private static GeminiEmulator start() {
+        try {
+            GeminiEmulator emulator = GeminiEmulator.start(EmulatorConfig.defaults().withApiKey(API_KEY));
+            Runtime.getRuntime().addShutdownHook(new Thread(emulator::close));
+            return emulator;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
