@@ -12,7 +12,11 @@ import tools.jackson.databind.JsonNode;
 /** The input budget and the fallback line are configuration, applied end to end. */
 @TestPropertySource(properties = {
         "lisa.chat.max-input-tokens=1200",
-        "lisa.chat.fallback-reply=Einen Moment bitte, das muss ich nachsehen."
+        "lisa.chat.fallback-reply=Einen Moment bitte, das muss ich nachsehen.",
+        "lisa.gemini.generation.temperature=0.4",
+        "lisa.gemini.generation.max-output-tokens=300",
+        "lisa.gemini.generation.thinking-budget=0",
+        "lisa.gemini.safety.HARM_CATEGORY_HARASSMENT=BLOCK_ONLY_HIGH"
 })
 class HistoryTrimmingTest extends ServiceTest {
 
@@ -32,6 +36,20 @@ class HistoryTrimmingTest extends ServiceTest {
         JsonNode messages = api.get("/api/v1/sessions/" + id).json().get("messages");
         assertThat(messages).hasSize(16);
         assertThat(messages.get(0).get("content").asString()).startsWith("Frage 1 ");
+    }
+
+    @Test
+    void generationAndSafetySettingsAreSentWithEveryTurn() {
+        api.chat(api.newSession(), "Hallo");
+
+        JsonNode sent = tools.jackson.databind.json.JsonMapper.builder().build()
+                .readTree(upstream.requests().getLast().body());
+        JsonNode generation = sent.get("generationConfig");
+        assertThat(generation.get("temperature").asDouble()).isEqualTo(0.4, org.assertj.core.data.Offset.offset(1e-6));
+        assertThat(generation.get("maxOutputTokens").asInt()).isEqualTo(300);
+        assertThat(generation.get("thinkingConfig").get("thinkingBudget").asInt()).isZero();
+        assertThat(sent.get("safetySettings").get(0).get("category").asString()).isEqualTo("HARM_CATEGORY_HARASSMENT");
+        assertThat(sent.get("safetySettings").get(0).get("threshold").asString()).isEqualTo("BLOCK_ONLY_HIGH");
     }
 
     @Test

@@ -1,0 +1,50 @@
+package com.callcenter.lisa.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.callcenter.lisa.support.ServiceTest;
+import java.time.Instant;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/** A turn is one row, stored whole or not at all, and never over another turn. */
+class TurnStorageTest extends ServiceTest {
+
+    @Autowired
+    SessionService sessions;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Test
+    void aTurnNumberCanBeStoredOnlyOnce() {
+        UUID id = UUID.fromString(api.newSession());
+        Instant now = Instant.now();
+        sessions.appendTurn(id, new Turn(1, "erste", now, "antwort", now, "STOP", "m", 1, 1));
+
+        // A second writer that prepared turn 1 from the same history (another instance) loses.
+        assertThatThrownBy(() -> sessions.appendTurn(id, new Turn(1, "andere", now, "x", now, "STOP", "m", 1, 1)))
+                .isInstanceOf(TurnConflictException.class);
+
+        Conversation conversation = sessions.conversation(id);
+        assertThat(conversation.turns()).extracting(Turn::userMessage).containsExactly("erste");
+        assertThat(conversation.session().turnCount()).isEqualTo(1);
+    }
+
+    @Test
+    void storingATurnWritesOneRowAndNeverRewritesTheHistory() {
+        UUID id = UUID.fromString(api.newSession());
+        for (int i = 1; i <= 5; i++) {
+            api.chat(id.toString(), "Nachricht " + i);
+        }
+        // Rows are append-only: their stored times are those of their own turn, not rewritten later.
+        var times = jdbc.sql("select replied_at from turn where session_id = ? order by turn_number")
+                .param(id).query(java.time.OffsetDateTime.class).list();
+        assertThat(times).hasSize(5).isSorted();
+        assertThat(jdbc.sql("select count(*) from turn where session_id = ?").param(id).query(Integer.class).single())
+                .isEqualTo(5);
+    }
+}
