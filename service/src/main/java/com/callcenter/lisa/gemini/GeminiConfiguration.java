@@ -10,6 +10,7 @@ import com.google.genai.types.HttpRetryOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
@@ -44,8 +45,10 @@ class GeminiConfiguration {
                 .apiVersion(properties.apiVersion())
                 .timeout(Math.toIntExact(properties.timeout().toMillis()))
                 // We own retries and quota; the SDK's own retries would sleep on our threads,
-                // ignore Gemini's retryDelay and spend quota behind the scheduler's back.
-                .retryOptions(HttpRetryOptions.builder().attempts(1).build())
+                // ignore Gemini's retryDelay and spend quota behind the scheduler's back. With
+                // attempts(1) alone, SDK 2.0.0 still sleeps one backoff before reporting a
+                // 408/429/5xx; an empty list of retryable statuses removes that too.
+                .retryOptions(HttpRetryOptions.builder().attempts(1).httpStatusCodes(List.of()).build())
                 .build();
         return Client.builder()
                 .apiKey(endpoint.apiKey())

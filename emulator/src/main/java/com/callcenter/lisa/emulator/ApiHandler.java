@@ -1,0 +1,161 @@
+package com.callcenter.lisa.emulator;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The request pipeline. Order of checks, each able to end the request:
+ *
+ * <ol>
+ *   <li>route (POST to one of the emulated paths) - 404
+ *   <li>API key ({@code x-goog-api-key} header or {@code ?key=}) - 400 API_KEY_INVALID
+ *   <li>model (when the config restricts models) - 404 NOT_FOUND
+ *   <li>body validation - 400 INVALID_ARGUMENT
+ *   <li>script: the next {@link ScriptedAnswer} answers a model call, bypassing quota and latency
+ *   <li>quota (model calls only; countTokens is free) - 429 RESOURCE_EXHAUSTED
+ *   <li>latency, then the reply
+ * </ol>
+ */
+final class ApiHandler implements HttpHandler {
+
+  private final EmulatorConfig config;
+  private final EmulatorState state;
+
+  ApiHandler(EmulatorConfig config, EmulatorState state) {
+    this.config = config;
+    this.state = state;
+  }
+
+  @Override
+  public void handle(HttpExchange exchange) throws IOException {
+    // read the whole body first: the JDK server can only reuse a connection whose request was read
+    String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+    Route route =
+        Route.parse(exchange.getRequestURI().getPath(), exchange.getRequestURI().getRawQuery());
+    state.requests.record(exchange, route, body);
+    try {
+      answer(exchange, route, body);
+    } catch (ApiError error) {
+      state.count(error.outcome());
+      sendError(exchange, error);
+    } catch (RuntimeException bug) {
+      if (bug instanceof Wire.ConnectionDropped) {
+        throw bug;
+      }
+      state.count(Outcome.INTERNAL_ERROR);
+      if (exchange.getResponseCode() == -1) { // headers not sent yet: the client gets a real 500
+        sendError(exchange, ErrorBodies.internal(bug.toString()));
+      }
+      throw bug;
+    }
+  }
+
+  private void answer(HttpExchange exchange, Route route, String body)
+      throws ApiError, IOException {
+    if (route == null || !"POST".equals(exchange.getRequestMethod())) {
+      throw ErrorBodies.routeNotFound();
+    }
+    if (!config.apiKey().equals(apiKey(exchange))) {
+      throw ErrorBodies.apiKeyInvalid();
+    }
+    if (!config.servesModel(route.model())) {
+      throw ErrorBodies.modelNotFound(
+          route.model(), route.apiVersion(), route.kind().notFoundMethod());
+    }
+    ModelRequest request = ModelRequest.parse(body, route);
+    if (!route.isModelCall()) {
+      state.count(Outcome.OK);
+      Wire.pause(config.latency().next());
+      sendJson(exchange, ResponseBodies.countTokens(request.promptTokens()));
+      return;
+    }
+    ScriptedAnswer scripted = state.nextScripted();
+    if (scripted != null) {
+      state.count(Outcome.SCRIPTED);
+      play(exchange, route, request, scripted);
+      return;
+    }
+    QuotaTracker.Rejection rejection =
+        state.quota.tryAcquire(route.model(), request.promptTokens());
+    if (rejection != null) {
+      throw ErrorBodies.quotaExceeded(rejection, route.model());
+    }
+    state.count(Outcome.OK);
+    Wire.pause(config.latency().next());
+    sendReply(exchange, route, request, Reply.of(Reply.lisaText(request), request));
+  }
+
+  private static String apiKey(HttpExchange exchange) {
+    String header = exchange.getRequestHeaders().getFirst("x-goog-api-key");
+    return header != null ? header : Query.param(exchange.getRequestURI().getRawQuery(), "key");
+  }
+
+  private void play(HttpExchange exchange, Route route, ModelRequest request, ScriptedAnswer answer)
+      throws IOException {
+    Wire.pause(answer.delay());
+    switch (answer.mode()) {
+      case REPLY -> sendReply(exchange, route, request, Reply.of(answer.replyText(), request));
+      case FIXED ->
+          Wire.sendFixed(
+              exchange, answer.httpStatus(), answer.contentType(), Framing.concat(answer.pieces()));
+      case STREAMED ->
+          Wire.sendStreamed(
+              exchange,
+              answer.httpStatus(),
+              answer.contentType(),
+              answer.pieces(),
+              config.chunkGap());
+      case DROP ->
+          Wire.sendThenDrop(
+              exchange,
+              answer.httpStatus(),
+              answer.contentType(),
+              answer.pieces(),
+              config.chunkGap());
+    }
+  }
+
+  private void sendReply(HttpExchange exchange, Route route, ModelRequest request, Reply reply)
+      throws IOException {
+    String responseId = state.nextResponseId();
+    int prompt = request.promptTokens();
+    if (route.kind() == Route.Kind.GENERATE) {
+      sendJson(exchange, ResponseBodies.unary(reply, prompt, route.model(), responseId));
+      return;
+    }
+    List<ObjectNode> chunks = ResponseBodies.stream(reply, prompt, route.model(), responseId);
+    List<byte[]> pieces = new ArrayList<>(chunks.size());
+    if (route.sse()) {
+      chunks.forEach(chunk -> pieces.add(Framing.sseEvent(Json.oneLine(chunk))));
+      Wire.sendStreamed(exchange, 200, ScriptedAnswer.SSE, pieces, config.chunkGap());
+      return;
+    }
+    // without alt=sse the API streams one JSON array: [{...}\n,\r\n{...}\n]
+    for (int i = 0; i < chunks.size(); i++) {
+      String element = (i == 0 ? "[" : "\n,\r\n") + Json.pretty(chunks.get(i));
+      if (i == chunks.size() - 1) {
+        element += "\n]";
+      }
+      pieces.add(element.getBytes(StandardCharsets.UTF_8));
+    }
+    Wire.sendStreamed(exchange, 200, ScriptedAnswer.JSON, pieces, config.chunkGap());
+  }
+
+  private static void sendJson(HttpExchange exchange, ObjectNode body) throws IOException {
+    Wire.sendFixed(
+        exchange, 200, ScriptedAnswer.JSON, Json.pretty(body).getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static void sendError(HttpExchange exchange, ApiError error) throws IOException {
+    Wire.sendFixed(
+        exchange,
+        error.status(),
+        ScriptedAnswer.JSON,
+        Json.pretty(error.body()).getBytes(StandardCharsets.UTF_8));
+  }
+}

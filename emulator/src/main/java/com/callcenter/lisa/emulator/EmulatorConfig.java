@@ -1,0 +1,103 @@
+package com.callcenter.lisa.emulator;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Settings of one emulator instance. Immutable; use {@link #defaults()} and the {@code with*}
+ * methods.
+ *
+ * @param host address to bind, 127.0.0.1 by default so the emulator is not reachable from outside
+ * @param port TCP port, 0 for a free one
+ * @param apiKey the only API key accepted
+ * @param models accepted model names (with or without "models/"); empty accepts any name
+ * @param quota limits applied to each model separately
+ * @param latency wait before the first byte of a successful answer
+ * @param chunkGap pause between two streamed chunks (SSE events, JSON array elements)
+ * @param clock time source of the quota windows; tests inject a fixed or movable clock
+ */
+public record EmulatorConfig(
+    String host,
+    int port,
+    String apiKey,
+    Set<String> models,
+    Quota quota,
+    Latency latency,
+    Duration chunkGap,
+    Clock clock) {
+
+  public static final String DEFAULT_API_KEY = "emulator-key";
+
+  public EmulatorConfig {
+    Objects.requireNonNull(host, "host");
+    Objects.requireNonNull(apiKey, "apiKey");
+    Objects.requireNonNull(quota, "quota");
+    Objects.requireNonNull(latency, "latency");
+    Objects.requireNonNull(chunkGap, "chunkGap");
+    Objects.requireNonNull(clock, "clock");
+    // "models/gemini-x" and "gemini-x" name the same model; the path carries the short form
+    models =
+        models.stream()
+            .map(m -> m.startsWith("models/") ? m.substring("models/".length()) : m)
+            .collect(Collectors.toUnmodifiableSet());
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("port out of range: " + port);
+    }
+    if (chunkGap.isNegative()) {
+      throw new IllegalArgumentException("chunkGap must not be negative");
+    }
+  }
+
+  /** 127.0.0.1, free port, key "emulator-key", any model, no quota, no latency, no chunk gap. */
+  public static EmulatorConfig defaults() {
+    return new EmulatorConfig(
+        "127.0.0.1",
+        0,
+        DEFAULT_API_KEY,
+        Set.of(),
+        Quota.NONE,
+        Latency.NONE,
+        Duration.ZERO,
+        Clock.systemUTC());
+  }
+
+  public EmulatorConfig withHost(String host) {
+    return new EmulatorConfig(host, port, apiKey, models, quota, latency, chunkGap, clock);
+  }
+
+  public EmulatorConfig withPort(int port) {
+    return new EmulatorConfig(host, port, apiKey, models, quota, latency, chunkGap, clock);
+  }
+
+  public EmulatorConfig withApiKey(String apiKey) {
+    return new EmulatorConfig(host, port, apiKey, models, quota, latency, chunkGap, clock);
+  }
+
+  public EmulatorConfig withModels(Set<String> models) {
+    return new EmulatorConfig(host, port, apiKey, models, quota, latency, chunkGap, clock);
+  }
+
+  public EmulatorConfig withQuota(Quota quota) {
+    return new EmulatorConfig(host, port, apiKey, models, quota, latency, chunkGap, clock);
+  }
+
+  public EmulatorConfig withLatency(Latency latency) {
+    return new EmulatorConfig(host, port, apiKey, models, quota, latency, chunkGap, clock);
+  }
+
+  public EmulatorConfig withChunkGap(Duration chunkGap) {
+    return new EmulatorConfig(host, port, apiKey, models, quota, latency, chunkGap, clock);
+  }
+
+  public EmulatorConfig withClock(Clock clock) {
+    return new EmulatorConfig(host, port, apiKey, models, quota, latency, chunkGap, clock);
+  }
+
+  /** Whether {@code model} (without the "models/" prefix) is served. */
+  public boolean servesModel(String model) {
+    return models.isEmpty() || models.contains(model);
+  }
+}

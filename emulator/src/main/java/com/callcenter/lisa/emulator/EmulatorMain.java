@@ -1,0 +1,176 @@
+package com.callcenter.lisa.emulator;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Standalone entry point: {@code java -jar emulator/target/gemini-emulator.jar --port 8089 [--rpm
+ * N] [--tpm N] [--rpd N] [--latency-ms A[-B]] [--chunk-gap-ms N] [--models a,b] [--host H]
+ * [--api-key K]}. Prints one line with the URL and the settings, then serves until the process is
+ * stopped.
+ */
+public final class EmulatorMain {
+
+  static final int DEFAULT_PORT = 8089;
+
+  static final String USAGE =
+      """
+      usage: java -jar gemini-emulator.jar [--port N] [--host H] [--api-key K] [--models a,b]
+                                           [--rpm N] [--tpm N] [--rpd N]
+                                           [--latency-ms A[-B]] [--chunk-gap-ms N]
+        --port          TCP port, 0 = any free port (default 8089)
+        --host          address to bind (default 127.0.0.1)
+        --api-key       the accepted API key (default emulator-key)
+        --models        comma-separated model names to serve (default: any name)
+        --rpm/--tpm/--rpd  requests/minute, input tokens/minute, requests/day per model (default off)
+        --latency-ms    wait before the first byte: fixed A, or uniform between A and B
+        --chunk-gap-ms  pause between streamed chunks (default 0)\
+      """;
+
+  private EmulatorMain() {}
+
+  public static void main(String[] args) {
+    if (Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")) {
+      System.out.println(USAGE);
+      return;
+    }
+    EmulatorConfig config;
+    try {
+      config = parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println("gemini-emulator: " + e.getMessage());
+      System.err.println(USAGE);
+      System.exit(2);
+      return;
+    }
+    GeminiEmulator emulator;
+    try {
+      emulator = GeminiEmulator.start(config);
+    } catch (IOException e) {
+      System.err.println(
+          "gemini-emulator: cannot listen on "
+              + config.host()
+              + ":"
+              + config.port()
+              + ": "
+              + e.getMessage());
+      System.exit(1);
+      return;
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(emulator::close, "emulator-shutdown"));
+    System.out.println(startLine(emulator));
+    // the JDK server's dispatcher thread is not a daemon: the process serves until it is stopped
+  }
+
+  /**
+   * The settings from the command line, on top of {@link EmulatorConfig#defaults()} and port 8089.
+   */
+  static EmulatorConfig parse(String... args) {
+    EmulatorConfig config = EmulatorConfig.defaults().withPort(DEFAULT_PORT);
+    Quota quota = Quota.NONE;
+    for (int i = 0; i < args.length; i++) {
+      String option = args[i];
+      String value;
+      int eq = option.indexOf('=');
+      if (option.startsWith("--") && eq > 0) { // --port=8089
+        value = option.substring(eq + 1);
+        option = option.substring(0, eq);
+      } else {
+        if (i + 1 >= args.length) {
+          throw new IllegalArgumentException("missing value for " + option);
+        }
+        value = args[++i];
+      }
+      switch (option) {
+        case "--port" -> config = config.withPort(integer(option, value));
+        case "--host" -> config = config.withHost(value);
+        case "--api-key" -> config = config.withApiKey(value);
+        case "--models" -> config = config.withModels(models(value));
+        case "--rpm" ->
+            quota =
+                new Quota(
+                    integer(option, value), quota.inputTokensPerMinute(), quota.requestsPerDay());
+        case "--tpm" ->
+            quota =
+                new Quota(quota.requestsPerMinute(), number(option, value), quota.requestsPerDay());
+        case "--rpd" ->
+            quota =
+                new Quota(
+                    quota.requestsPerMinute(),
+                    quota.inputTokensPerMinute(),
+                    integer(option, value));
+        case "--latency-ms" -> config = config.withLatency(latency(value));
+        case "--chunk-gap-ms" ->
+            config = config.withChunkGap(Duration.ofMillis(number(option, value)));
+        default -> throw new IllegalArgumentException("unknown option " + option);
+      }
+    }
+    return config.withQuota(quota);
+  }
+
+  /** One line: where it listens and with which settings. */
+  static String startLine(GeminiEmulator emulator) {
+    EmulatorConfig c = emulator.config();
+    String key = c.apiKey().equals(EmulatorConfig.DEFAULT_API_KEY) ? c.apiKey() : "<as given>";
+    String models =
+        c.models().isEmpty() ? "any" : String.join(",", c.models().stream().sorted().toList());
+    return "Gemini emulator listening on %s (/v1beta and /v1) api-key=%s models=%s rpm=%s tpm=%s rpd=%s latency=%s chunk-gap=%d ms"
+        .formatted(
+            emulator.baseUrl(),
+            key,
+            models,
+            limit(c.quota().requestsPerMinute()),
+            limit(c.quota().inputTokensPerMinute()),
+            limit(c.quota().requestsPerDay()),
+            c.latency(),
+            c.chunkGap().toMillis());
+  }
+
+  private static String limit(long value) {
+    return value == 0 ? "off" : Long.toString(value);
+  }
+
+  private static Latency latency(String value) {
+    String[] bounds = value.split("-", -1);
+    if (bounds.length == 1) {
+      return Latency.fixed(Duration.ofMillis(number("--latency-ms", bounds[0])));
+    }
+    if (bounds.length == 2) {
+      return Latency.between(
+          Duration.ofMillis(number("--latency-ms", bounds[0])),
+          Duration.ofMillis(number("--latency-ms", bounds[1])));
+    }
+    throw new IllegalArgumentException("--latency-ms wants A or A-B (milliseconds), got " + value);
+  }
+
+  private static Set<String> models(String value) {
+    return Arrays.stream(value.split(","))
+        .map(String::trim)
+        .filter(s -> !s.isEmpty())
+        .collect(Collectors.toCollection(LinkedHashSet::new));
+  }
+
+  private static int integer(String option, String value) {
+    long n = number(option, value);
+    if (n > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(option + " is too large: " + value);
+    }
+    return (int) n;
+  }
+
+  private static long number(String option, String value) {
+    try {
+      long n = Long.parseLong(value.trim());
+      if (n < 0) {
+        throw new IllegalArgumentException(option + " must not be negative: " + value);
+      }
+      return n;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(option + " wants a whole number, got " + value);
+    }
+  }
+}
