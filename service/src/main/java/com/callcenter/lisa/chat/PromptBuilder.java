@@ -38,4 +38,13 @@ final class PromptBuilder {
         messages.add(new Prompt.Message(Prompt.Role.USER, message));
         return new Prompt(systemPrompt, messages);
     }
+
+    /** The input tokens the quota budget reserves for a prompt before Gemini counts them. */
+    static int estimatedTokens(Prompt prompt) {
+        int tokens = TokenEstimate.of(prompt.systemInstruction());
+        for (Prompt.Message message : prompt.messages()) {
+            tokens += TokenEstimate.of(message.text());
+        }
+        return tokens;
+    }
 }

@@ -1,6 +1,8 @@
 package com.callcenter.lisa.chat;
 
+import java.time.Duration;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -19,28 +21,43 @@ final class SessionTurnOrder {
 
     private static final class Line {
         final ReentrantLock lock = new ReentrantLock(true);
-        int users;
+        volatile int users;
     }
 
     private final ConcurrentHashMap<UUID, Line> lines = new ConcurrentHashMap<>();
 
-    /** Waits until every earlier request on this session has finished its turn. */
-    Slot await(UUID sessionId) throws InterruptedException {
+    /**
+     * Waits until every earlier request on this session has finished its turn.
+     *
+     * @return null if that did not happen within {@code timeout}
+     */
+    Slot await(UUID sessionId, Duration timeout) throws InterruptedException {
         Line line = lines.compute(sessionId, (id, existing) -> {
             Line l = existing == null ? new Line() : existing;
             l.users++;
             return l;
         });
+        boolean acquired = false;
         try {
-            line.lock.lockInterruptibly();
-        } catch (InterruptedException e) {
-            leave(sessionId);
-            throw e;
+            acquired = line.lock.tryLock(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } finally {
+            if (!acquired) {
+                leave(sessionId);
+            }
+        }
+        if (!acquired) {
+            return null;
         }
         return () -> {
             line.lock.unlock();
             leave(sessionId);
         };
+    }
+
+    /** Requests of this session running or waiting now, i.e. ahead of one arriving now. */
+    int ahead(UUID sessionId) {
+        Line line = lines.get(sessionId);
+        return line == null ? 0 : line.users;
     }
 
     /** Sessions with a turn running or waiting; for tests and metrics. */

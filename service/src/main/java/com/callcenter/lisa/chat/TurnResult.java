@@ -8,8 +8,10 @@ import java.util.UUID;
  * A completed, stored turn as the client sees it.
  *
  * @param usage     what Gemini counted for this call (zero for a turn that did not reach Gemini)
- * @param createdAt when the reply was stored
+ * @param createdAt   when the reply was stored
+ * @param queueWaitMs time waited for earlier turns of the session and for quota, retries' waits included
+ * @param attempts    calls made to Gemini for this turn
  */
 public record TurnResult(UUID sessionId, String reply, String finishReason, String model, TokenUsage usage,
-                         Instant createdAt) {
+                         Instant createdAt, long queueWaitMs, int attempts) {
 }

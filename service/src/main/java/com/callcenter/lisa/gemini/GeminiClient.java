@@ -49,9 +49,13 @@ public class GeminiClient {
         this.baseConfig = generationConfig(properties);
     }
 
-    /** The model turns are sent to, as reported to clients ({@code demo:} in demo mode). */
+    /** The primary model, as reported to clients ({@code demo:} in demo mode). */
     public String modelName() {
-        return endpoint.demo() ? "demo:" + properties.model() : properties.model();
+        return reported(properties.model());
+    }
+
+    private String reported(String model) {
+        return endpoint.demo() ? "demo:" + model : model;
     }
 
     public boolean demo() {
@@ -59,27 +63,28 @@ public class GeminiClient {
     }
 
     /**
-     * Asks Gemini for Lisa's next reply.
+     * Asks a Gemini model for Lisa's next reply. Callers go through the quota scheduler, which
+     * decides when and to which model.
      *
      * @throws GeminiFailure when no reply came, classified for the caller
      */
-    public GeminiReply generate(Prompt prompt) {
+    public GeminiReply generate(String model, Prompt prompt) {
         GenerateContentConfig config = baseConfig.toBuilder()
                 .systemInstruction(Content.fromParts(Part.fromText(prompt.systemInstruction())))
                 .build();
         try {
-            GenerateContentResponse response = sdk.models.generateContent(properties.model(), contents(prompt), config);
+            GenerateContentResponse response = sdk.models.generateContent(model, contents(prompt), config);
             state.succeeded();
-            return reply(response);
+            return reply(model, response);
         } catch (RuntimeException e) {
             GeminiFailure failure = errors.classify(e);
             state.failed(failure);
-            log.warn("Gemini call failed ({}): {}", failure.kind(), failure.getMessage());
+            log.warn("Gemini call to {} failed ({}): {}", model, failure.kind(), failure.getMessage());
             throw failure;
         }
     }
 
-    private GeminiReply reply(GenerateContentResponse response) {
+    private GeminiReply reply(String model, GenerateContentResponse response) {
         Optional<Candidate> candidate = response.candidates().flatMap(list -> list.stream().findFirst());
         String finishReason = candidate.flatMap(Candidate::finishReason).map(Object::toString)
                 .or(() -> response.promptFeedback()
@@ -94,7 +99,7 @@ public class GeminiClient {
         if (BLOCKED.contains(finishReason)) {
             text = "";
         }
-        return new GeminiReply(text, finishReason, modelName(), usage(response.usageMetadata()));
+        return new GeminiReply(text, finishReason, reported(model), usage(response.usageMetadata()));
     }
 
     private static TokenUsage usage(Optional<GenerateContentResponseUsageMetadata> metadata) {

@@ -1,15 +1,18 @@
 package com.callcenter.lisa.health;
 
 import com.callcenter.lisa.gemini.GeminiFailure;
+import com.callcenter.lisa.quota.ModelQuotaState;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * What the service can do right now, without calling Gemini.
  *
- * @param status UP: all well; DEGRADED: serving, but the last Gemini call failed; DOWN: cannot serve
- *               (the database is unreachable)
+ * @param status UP: all well; DEGRADED: serving, but the last Gemini call failed, a circuit is open or a
+ *               model's daily quota is used up; DOWN: cannot serve (the database is unreachable)
+ * @param quota  per model, in the order they are tried: budget left, queue, oldest wait, circuit
  */
-public record HealthReport(Status status, Database database, Upstream upstream) {
+public record HealthReport(Status status, Database database, Upstream upstream, List<ModelQuotaState> quota) {
 
     public enum Status { UP, DEGRADED, DOWN }
 

@@ -3,6 +3,9 @@ package com.callcenter.lisa.health;
 import com.callcenter.lisa.gemini.GeminiClient;
 import com.callcenter.lisa.gemini.UpstreamState;
 import com.callcenter.lisa.health.HealthReport.Status;
+import com.callcenter.lisa.quota.ModelQuotaState;
+import com.callcenter.lisa.quota.QuotaScheduler;
+import java.util.List;
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
@@ -17,16 +20,21 @@ public class HealthService {
     private final JdbcTemplate jdbc;
     private final UpstreamState upstream;
     private final GeminiClient gemini;
+    private final QuotaScheduler scheduler;
 
-    HealthService(JdbcTemplate jdbc, UpstreamState upstream, GeminiClient gemini) {
+    HealthService(JdbcTemplate jdbc, UpstreamState upstream, GeminiClient gemini, QuotaScheduler scheduler) {
         this.jdbc = jdbc;
         this.upstream = upstream;
         this.gemini = gemini;
+        this.scheduler = scheduler;
     }
 
     public HealthReport report() {
         HealthReport.Database database = database();
-        Status upstreamStatus = upstream.failingNow() ? Status.DEGRADED : Status.UP;
+        List<ModelQuotaState> quota = scheduler.state();
+        boolean modelBlocked = quota.stream()
+                .anyMatch(model -> !"CLOSED".equals(model.circuit()) || model.exhaustedUntil() != null);
+        Status upstreamStatus = upstream.failingNow() || modelBlocked ? Status.DEGRADED : Status.UP;
         HealthReport.Upstream upstreamView = new HealthReport.Upstream(
                 upstreamStatus,
                 gemini.demo() ? "demo" : "google",
@@ -36,7 +44,7 @@ public class HealthService {
                         .map(e -> new HealthReport.LastError(e.at(), e.kind(), e.upstreamStatus(), e.message()))
                         .orElse(null));
         Status overall = database.status() == Status.DOWN ? Status.DOWN : upstreamStatus;
-        return new HealthReport(overall, database, upstreamView);
+        return new HealthReport(overall, database, upstreamView, quota);
     }
 
     private HealthReport.Database database() {

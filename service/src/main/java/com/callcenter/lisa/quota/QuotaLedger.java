@@ -40,6 +40,12 @@ interface QuotaLedger {
     /** Replaces a granted request's estimated input tokens by the count Gemini reported. */
     void correct(String model, long id, int actualInputTokens);
 
+    /**
+     * Forgets a granted request that Gemini refused with a per-minute 429: Gemini did not count it,
+     * and Gemini's retryDelay, not our window, says when to send again.
+     */
+    void release(String model, long id);
+
     /** Usage of the model as of {@code now}. */
     Usage usage(String model, Instant now);
 

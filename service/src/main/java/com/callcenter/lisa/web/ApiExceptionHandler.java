@@ -3,6 +3,7 @@ package com.callcenter.lisa.web;
 import com.callcenter.lisa.chat.InvalidMessageException;
 import com.callcenter.lisa.gemini.GeminiFailure;
 import com.callcenter.lisa.persona.UnknownPersonaException;
+import com.callcenter.lisa.quota.QuotaRejectedException;
 import com.callcenter.lisa.session.SessionClosedException;
 import com.callcenter.lisa.session.SessionNotFoundException;
 import com.callcenter.lisa.session.TurnConflictException;
@@ -89,6 +90,16 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         }
         Duration retryAfter = type.status().value() == 503 ? e.retryAfter().orElse(null) : null;
         return respond(problem, retryAfter);
+    }
+
+    @ExceptionHandler
+    ResponseEntity<ProblemDetail> quotaRejected(QuotaRejectedException e, HttpServletRequest request) {
+        ProblemType type = e.reason() == QuotaRejectedException.Reason.CIRCUIT_OPEN
+                ? ProblemType.UPSTREAM_UNAVAILABLE : ProblemType.QUOTA_EXHAUSTED;
+        ProblemDetail problem = problem(type, e.getMessage() + " Nothing was sent to Gemini and nothing was stored.",
+                request);
+        problem.setProperty("reason", e.reason().name().toLowerCase(java.util.Locale.ROOT));
+        return respond(problem, e.retryAfter());
     }
 
     @ExceptionHandler

@@ -16,12 +16,16 @@ record ChatReply(
         @Schema(description = "The model that answered; prefixed with demo: when the built-in emulator answered.",
                 example = "gemini-2.5-flash-lite") String model,
         Usage usage,
-        @Schema(description = "When the reply was stored.") Instant createdAt) {
+        @Schema(description = "When the reply was stored.") Instant createdAt,
+        @Schema(description = "Milliseconds the message waited before Gemini was asked: for the session's earlier "
+                + "messages, for the quota, and between retries.") long queueWaitMs,
+        @Schema(description = "Calls made to Gemini for this reply (more than 1 after transient failures).")
+        int attempts) {
 
     static ChatReply of(TurnResult result) {
         return new ChatReply(result.sessionId(), result.reply(), result.finishReason(), result.model(),
                 new Usage(result.usage().promptTokens(), result.usage().replyTokens(), result.usage().totalTokens()),
-                result.createdAt());
+                result.createdAt(), result.queueWaitMs(), result.attempts());
     }
 
     @Schema(description = "Tokens as Gemini counted them for this call.")

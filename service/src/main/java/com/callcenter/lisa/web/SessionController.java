@@ -77,8 +77,10 @@ class SessionController {
     @ApiResponse(responseCode = "502", description = "Gemini refused the request for good, e.g. the conversation "
             + "is too long or the key is invalid (upstream-rejected); the detail says what, never the key.",
             content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
-    @ApiResponse(responseCode = "503", description = "Gemini unavailable (upstream-unavailable), its quota used up "
-            + "(quota-exhausted) or the store unavailable (storage-unavailable); Retry-After says when to try again.",
+    @ApiResponse(responseCode = "503", description = "Gemini unavailable or its circuit open (upstream-unavailable), "
+            + "its quota used up or the wait too long (quota-exhausted, with reason wait_too_long, queue_full, "
+            + "waited_too_long or daily_quota_exhausted), or the store unavailable (storage-unavailable). Retry-After "
+            + "says when to come back; nothing was stored and, for quota refusals, nothing was sent to Gemini.",
             headers = @Header(name = "Retry-After", description = "Seconds to wait before retrying."),
             content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
     @ApiResponse(responseCode = "504", description = "Gemini did not answer within lisa.gemini.timeout (upstream-timeout).",

@@ -14,7 +14,8 @@ import tools.jackson.databind.JsonNode;
 /**
  * Each recorded Gemini answer from ../shared/gemini-fixtures (unary ones; the streamed ones belong to
  * the streaming chat) replayed by the emulator as the upstream answer: what the client gets, and
- * what the history keeps.
+ * what the history keeps. The 429 fixtures change the quota state and are in
+ * {@link com.callcenter.lisa.quota.ThrottlingFixturesTest}.
  */
 class FixtureReplayTest extends ServiceTest {
 
@@ -87,12 +88,7 @@ class FixtureReplayTest extends ServiceTest {
                 Arguments.of(FB + "googleai/unary-failure-api-key.json", 502, "upstream-rejected", null),
                 Arguments.of(FB + "googleai/unary-failure-unknown-model.json", 502, "upstream-rejected", null),
                 Arguments.of(FB + "googleai/unary-failure-generativelanguage-api-not-enabled.json", 502, "upstream-rejected", null),
-                Arguments.of(FB + "vertexai/unary-failure-quota-exceeded.json", 503, "quota-exhausted", "60"),
                 Arguments.of("vercel-ai/issue-8943-gemini-2.5-flash-error.json", 502, "upstream-rejected", null),
-                Arguments.of("vercel-ai/google-429-retry-info.json", 503, "quota-exhausted", "35"),
-                Arguments.of("errors/429-input-tpm-free-tier.json", 503, "quota-exhausted", null),
-                Arguments.of("errors/429-bare-paid-tier.json", 503, "quota-exhausted", "60"),
-                Arguments.of("errors/429-rpm-free-tier.json", 503, "quota-exhausted", "7"),
                 Arguments.of("errors/500-internal.json", 503, "upstream-unavailable", null),
                 Arguments.of("errors/503-overloaded.json", 503, "upstream-unavailable", null),
                 Arguments.of("errors/504-deadline-exceeded.json", 504, "upstream-timeout", null),

@@ -127,37 +127,6 @@ class ChatApiTest extends ServiceTest {
     }
 
     @Test
-    void perMinuteQuotaIs503WithRetryAfterFromGemini() {
-        String id = api.newSession();
-        upstream.script(ScriptedAnswer.fixture(fixture("errors/429-rpm-free-tier.json")));
-
-        Api.Response response = api.chat(id, "Hallo");
-
-        assertProblem(response, 503, "quota-exhausted");
-        assertThat(response.header("Retry-After")).isEqualTo("7");
-        assertThat(response.json().get("retryAfterSeconds").asInt()).isEqualTo(7);
-        assertThat(response.json().get("upstreamStatus").asInt()).isEqualTo(429);
-        assertUnchanged(id);
-    }
-
-    @Test
-    void perDayQuotaIs503UntilMidnightPacific() {
-        String id = api.newSession();
-        upstream.script(ScriptedAnswer.fixture(fixture("errors/429-rpd-free-tier.json")));
-
-        Api.Response response = api.chat(id, "Hallo");
-
-        assertProblem(response, 503, "quota-exhausted");
-        long retryAfter = Long.parseLong(response.header("Retry-After"));
-        java.time.ZonedDateTime now = java.time.ZonedDateTime.now(java.time.ZoneId.of("America/Los_Angeles"));
-        long untilMidnight = java.time.Duration.between(now,
-                now.toLocalDate().plusDays(1).atStartOfDay(now.getZone())).toSeconds();
-        assertThat(retryAfter).isBetween(untilMidnight - 5, untilMidnight + 5);
-        assertThat(response.json().get("detail").asString()).contains("daily");
-        assertUnchanged(id);
-    }
-
-    @Test
     void overloadedAndInternalErrorsAre503() {
         String id = api.newSession();
         upstream.script(ScriptedAnswer.fixture(fixture("errors/503-overloaded.json")),

@@ -1,0 +1,71 @@
+package com.callcenter.lisa.quota;
+
+import com.callcenter.lisa.gemini.GeminiProperties;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/** One lane per model of the pool (the primary first), all counting in one ledger. */
+@Configuration(proxyBeanMethods = false)
+class QuotaConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(QuotaConfiguration.class);
+
+    /** After a 429 lowered a budget, one more request per minute is tried after this much quiet. */
+    private static final Duration RECOVERY = Duration.ofMinutes(10);
+
+    @Bean
+    QuotaLedger quotaLedger(QuotaProperties properties, DataSource dataSource, JdbcClient jdbc,
+                            TransactionTemplate transaction) {
+        boolean database = switch (properties.ledger()) {
+            case "memory" -> false;
+            case "database" -> true;
+            case "auto" -> isPostgres(dataSource);
+            default -> throw new IllegalStateException(
+                    "lisa.quota.ledger must be auto, memory or database, not '" + properties.ledger() + "'");
+        };
+        log.info("Gemini quota counted {}", database
+                ? "in the database: instances sharing it share the budget" : "in this process only");
+        QuotaRules rules = new QuotaRules(properties.window());
+        return database ? new DatabaseQuotaLedger(jdbc, transaction, rules) : new InMemoryQuotaLedger(rules);
+    }
+
+    @Bean(destroyMethod = "close")
+    QuotaScheduler quotaScheduler(QuotaProperties properties, GeminiProperties gemini, QuotaLedger ledger,
+                                  Clock clock, MeterRegistry metrics) {
+        List<ModelLane> lanes = new ArrayList<>();
+        lanes.add(lane(gemini.model(), properties.budget(), properties, ledger, clock));
+        for (QuotaProperties.FallbackModel fallback : properties.fallbackModels()) {
+            lanes.add(lane(fallback.name(), fallback.budget(), properties, ledger, clock));
+        }
+        return new QuotaScheduler(lanes, properties, clock, metrics);
+    }
+
+    private static ModelLane lane(String model, QuotaProperties.Budget budget, QuotaProperties properties,
+                                  QuotaLedger ledger, Clock clock) {
+        log.info("Gemini quota for {}: {} requests/min, {} input tokens/min, {} requests/day (0 = unlimited)",
+                model, budget.requestsPerMinute(), budget.inputTokensPerMinute(), budget.requestsPerDay());
+        return new ModelLane(model, budget.toModelBudget(), ledger, clock, properties.maxQueue(),
+                new CircuitBreaker(properties.breaker().failureThreshold(), properties.breaker().coolDown()),
+                new AdaptiveLimit(budget.requestsPerMinute(), RECOVERY));
+    }
+
+    private static boolean isPostgres(DataSource dataSource) {
+        try (Connection connection = dataSource.getConnection()) {
+            return "PostgreSQL".equals(connection.getMetaData().getDatabaseProductName());
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot reach the database to choose the quota ledger", e);
+        }
+    }
+}

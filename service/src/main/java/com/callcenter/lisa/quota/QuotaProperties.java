@@ -1,0 +1,75 @@
+package com.callcenter.lisa.quota;
+
+import java.time.Duration;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * How the Gemini quota is shared out.
+ *
+ * @param budget         the primary model's ({@code lisa.gemini.model}) limits: {@code GEMINI_RPM},
+ *                       {@code GEMINI_TPM}, {@code GEMINI_RPD}. Defaults: Google's free tier for
+ *                       gemini-2.5-flash-lite (15 requests/min, 250,000 input tokens/min, 1,000/day)
+ * @param fallbackModels further models, tried in order when the primary cannot serve a request within
+ *                       its wait; each has its own budget (Google's quotas are per model). Empty = off
+ * @param maxWait        longest a chat request waits for its turn ({@code CHAT_MAX_WAIT_SECONDS});
+ *                       a request whose estimated wait is longer is refused at once with Retry-After
+ * @param maxQueue       requests waiting per model beyond which new ones are refused at once
+ * @param window         how long a request counts against the per-minute budgets: Gemini's 60 s plus a
+ *                       margin for the time a request takes to reach Google, so that two requests
+ *                       decided 60 s apart never arrive less than 60 s apart
+ * @param ledger         where dispatches are counted: {@code memory} (one instance), {@code database}
+ *                       (instances sharing one PostgreSQL share the budget), {@code auto} = database
+ *                       on PostgreSQL, memory otherwise
+ */
+@ConfigurationProperties("lisa.quota")
+public record QuotaProperties(
+        @DefaultValue Budget budget,
+        List<FallbackModel> fallbackModels,
+        @DefaultValue("60s") Duration maxWait,
+        @DefaultValue("500") int maxQueue,
+        @DefaultValue("61s") Duration window,
+        @DefaultValue("auto") String ledger,
+        @DefaultValue Retry retry,
+        @DefaultValue Breaker breaker) {
+
+    public QuotaProperties {
+        fallbackModels = fallbackModels == null ? List.of() : List.copyOf(fallbackModels);
+    }
+
+    /** Zero means no limit of that kind. */
+    public record Budget(
+            @DefaultValue("15") int requestsPerMinute,
+            @DefaultValue("250000") long inputTokensPerMinute,
+            @DefaultValue("1000") int requestsPerDay) {
+
+        ModelBudget toModelBudget() {
+            return new ModelBudget(requestsPerMinute, inputTokensPerMinute, requestsPerDay);
+        }
+    }
+
+    public record FallbackModel(String name, @DefaultValue Budget budget) {
+    }
+
+    /**
+     * Retries of transient failures (500, 503, 504, connection failures, timeouts): exponential
+     * backoff with full jitter, never beyond the request's remaining wait.
+     *
+     * @param maxAttempts calls per request in all, the first included
+     */
+    public record Retry(
+            @DefaultValue("3") int maxAttempts,
+            @DefaultValue("500ms") Duration baseDelay,
+            @DefaultValue("8s") Duration maxDelay) {
+    }
+
+    /**
+     * @param failureThreshold consecutive transient failures of a model that open its circuit
+     * @param coolDown         how long an open circuit refuses requests before one probe is let through
+     */
+    public record Breaker(
+            @DefaultValue("5") int failureThreshold,
+            @DefaultValue("30s") Duration coolDown) {
+    }
+}

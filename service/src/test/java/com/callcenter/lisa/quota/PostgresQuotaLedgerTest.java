@@ -1,0 +1,86 @@
+package com.callcenter.lisa.quota;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.callcenter.lisa.quota.QuotaLedger.Decision;
+import com.callcenter.lisa.quota.QuotaLedger.Decision.Granted;
+import com.callcenter.lisa.support.TestPostgres;
+import com.zaxxer.hikari.HikariDataSource;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The database ledger on a real PostgreSQL server, and several service instances sharing it. Runs in
+ * both passes of the suite: it starts its own server whatever {@code lisa.test.database} says.
+ */
+class PostgresQuotaLedgerTest extends DatabaseQuotaLedgerContract {
+
+    private String url;
+
+    @Override
+    String freshDatabaseUrl() {
+        url = TestPostgres.freshDatabase();
+        return url;
+    }
+
+    @Override
+    String user() {
+        return "postgres";
+    }
+
+    @Override
+    String password() {
+        return "postgres";
+    }
+
+    /**
+     * Two instances, each with its own connection pool and three threads, ask for the same model
+     * concurrently, sixty times in all within one minute: exactly the budget is granted, in the
+     * ledger's answers and in the table.
+     */
+    @Test
+    void twoInstancesTogetherNeverGrantMoreThanTheBudget() throws Exception {
+        ModelBudget budget = new ModelBudget(20, 0, 0);
+        int threadsPerInstance = 3;
+        int attemptsPerThread = 10;
+        try (HikariDataSource first = pool(url); HikariDataSource second = pool(url);
+             ExecutorService threads = Executors.newFixedThreadPool(2 * threadsPerInstance)) {
+            List<QuotaLedger> instances = List.of(ledgerOn(first), ledgerOn(second));
+            CountDownLatch ready = new CountDownLatch(2 * threadsPerInstance);
+            List<Future<List<Long>>> granted = new ArrayList<>();
+            for (int thread = 0; thread < 2 * threadsPerInstance; thread++) {
+                QuotaLedger instance = instances.get(thread % 2);
+                int offset = thread;
+                Callable<List<Long>> caller = () -> {
+                    ready.countDown();
+                    ready.await();
+                    List<Long> ids = new ArrayList<>();
+                    for (int attempt = 0; attempt < attemptsPerThread; attempt++) {
+                        // Every thread's clock within the same second, a little apart and not in order.
+                        Instant now = T0.plusMillis(attempt * 50L + offset * 7L);
+                        Decision decision = instance.tryAcquire(model, budget, 1, now);
+                        if (decision instanceof Granted(long id)) {
+                            ids.add(id);
+                        }
+                    }
+                    return ids;
+                };
+                granted.add(threads.submit(caller));
+            }
+            List<Long> ids = new ArrayList<>();
+            for (Future<List<Long>> future : granted) {
+                ids.addAll(future.get());
+            }
+            assertThat(ids).hasSize(budget.requestsPerMinute()).doesNotHaveDuplicates();
+        }
+        assertThat(rows(model)).isEqualTo(budget.requestsPerMinute());
+        assertThat(ledger.usage(model, T0.plusSeconds(1)).requestsLastMinute()).isEqualTo(budget.requestsPerMinute());
+    }
+}

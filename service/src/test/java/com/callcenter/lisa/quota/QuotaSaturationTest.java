@@ -1,0 +1,58 @@
+package com.callcenter.lisa.quota;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.callcenter.lisa.emulator.EmulatorConfig;
+import com.callcenter.lisa.emulator.GeminiEmulator;
+import com.callcenter.lisa.emulator.Quota;
+import com.callcenter.lisa.support.ClosedLoopLoad;
+import com.callcenter.lisa.support.ServiceProcess;
+import com.callcenter.lisa.support.TestDatabases;
+import com.callcenter.lisa.support.TestUpstream;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * 20 agents chatting as fast as Gemini lets them, for two minutes, against an upstream that enforces
+ * the same per-minute quota as the service's budget: the quota is used to the last request, Gemini
+ * never answers 429, and every session gets its fair share.
+ */
+class QuotaSaturationTest {
+
+    private static final int RPM = 60;
+    private static final int SESSIONS = 20;
+    private static final Duration RUN = Duration.ofMinutes(2);
+
+    @Test
+    void usesTheWholeQuotaWithoutA429AndFairly() throws Exception {
+        try (GeminiEmulator upstream = GeminiEmulator.start(EmulatorConfig.defaults()
+                     .withApiKey(TestUpstream.API_KEY).withQuota(new Quota(RPM, 0, 0)));
+             ServiceProcess service = ServiceProcess.start(upstream.baseUrl(),
+                     "jdbc:h2:file:" + TestDatabases.freshH2File(),
+                     "--lisa.quota.budget.requests-per-minute=" + RPM)) {
+
+            List<ClosedLoopLoad.Result> results = ClosedLoopLoad.run(List.of(service.api()), SESSIONS, RUN).results();
+
+            assertThat(upstream.counters().getOrDefault("quota_rpm", 0L)).as("upstream 429s").isZero();
+            List<ClosedLoopLoad.Result> served = results.stream()
+                    .filter(r -> r.status() == 200 && r.doneAtMs() < RUN.toMillis()).toList();
+            double quotaInRun = RPM * RUN.toSeconds() / 60.0;
+            assertThat(served.size() / quotaInRun).as("achieved rate ÷ quota").isGreaterThanOrEqualTo(0.97);
+            // Right after a burst has used the minute, the next slot is a full window away, longer than
+            // the maximum wait: such requests are refused at once with an honest Retry-After, and the
+            // client's retry after it gets in.
+            assertThat(results).allSatisfy(r -> {
+                assertThat(r.status()).as(r.body()).isIn(200, 503);
+                if (r.status() == 503) {
+                    assertThat(r.body()).contains("wait_too_long");
+                    assertThat(r.retryAfterSeconds()).isPositive();
+                }
+            });
+            long[] perSession = new long[SESSIONS];
+            served.forEach(r -> perSession[r.session()]++);
+            assertThat(ClosedLoopLoad.jain(perSession)).as("Jain's fairness index").isGreaterThanOrEqualTo(0.95);
+            assertThat(served).allSatisfy(r -> assertThat(r.queueWaitMs()).isLessThanOrEqualTo(60_000));
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package com.callcenter.lisa.quota;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.callcenter.lisa.emulator.EmulatorConfig;
+import com.callcenter.lisa.emulator.GeminiEmulator;
+import com.callcenter.lisa.emulator.Quota;
+import com.callcenter.lisa.support.ClosedLoopLoad;
+import com.callcenter.lisa.support.ServiceProcess;
+import com.callcenter.lisa.support.TestPostgres;
+import com.callcenter.lisa.support.TestUpstream;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two instances behind a load balancer, one PostgreSQL, one Google project: each configured with the
+ * project's whole quota, together they still never exceed it, because they count in one ledger.
+ */
+class SharedQuotaTest {
+
+    private static final int RPM = 30;
+    private static final Duration RUN = Duration.ofSeconds(100);
+
+    @Test
+    void twoInstancesOnOnePostgresNeverExceedTheSharedQuota() throws Exception {
+        String database = TestPostgres.freshDatabase();
+        try (GeminiEmulator upstream = GeminiEmulator.start(EmulatorConfig.defaults()
+                     .withApiKey(TestUpstream.API_KEY).withQuota(new Quota(RPM, 0, 0)));
+             ServiceProcess first = ServiceProcess.start(upstream.baseUrl(), database,
+                     "--lisa.quota.budget.requests-per-minute=" + RPM);
+             ServiceProcess second = ServiceProcess.start(upstream.baseUrl(), database,
+                     "--lisa.quota.budget.requests-per-minute=" + RPM)) {
+
+            List<ClosedLoopLoad.Result> results =
+                    ClosedLoopLoad.run(List.of(first.api(), second.api()), 20, RUN).results();
+
+            assertThat(upstream.counters().getOrDefault("quota_rpm", 0L)).as("upstream 429s").isZero();
+            long served = results.stream().filter(r -> r.status() == 200).count();
+            // Both instances were busy: the shared quota was used, not half of it.
+            assertThat(served).isGreaterThanOrEqualTo((long) (RPM * 1.5));
+            assertThat(results.stream().filter(r -> r.status() == 200 && r.session() % 2 == 0)).isNotEmpty();
+            assertThat(results.stream().filter(r -> r.status() == 200 && r.session() % 2 == 1)).isNotEmpty();
+        }
+    }
+}
