@@ -16,20 +16,20 @@ import java.util.List;
 final class Processes implements AutoCloseable {
 
     private final Path root;
-    private final Path java;
+    private final Path javaBinary;
     private final Path logs;
     private final List<Process> started = new ArrayList<>();
 
     Processes(Path root) throws IOException {
         this.root = root;
-        this.java = Path.of(System.getProperty("java.home"), "bin", "java");
+        this.javaBinary = Path.of(System.getProperty("java.home"), "bin", "java");
         this.logs = Files.createDirectories(root.resolve("bench/results/logs"));
     }
 
     /** The emulator jar with the given options; returns its base URL once it listens. */
     String emulator(String... options) throws Exception {
         int port = freePort();
-        List<String> command = new ArrayList<>(List.of(java.toString(), "-jar",
+        List<String> command = new ArrayList<>(List.of(javaBinary.toString(), "-jar",
                 root.resolve("emulator/target/gemini-emulator.jar").toString(), "--port", String.valueOf(port)));
         command.addAll(List.of(options));
         start("emulator-" + port, command);
@@ -41,7 +41,7 @@ final class Processes implements AutoCloseable {
     /** The service jar against {@code upstream}, with {@code --key=value} settings; returns its base URL when ready. */
     String service(String upstream, String database, String... settings) throws Exception {
         int port = freePort();
-        List<String> command = new ArrayList<>(List.of(java.toString(), "-Xmx512m", "-jar",
+        List<String> command = new ArrayList<>(List.of(javaBinary.toString(), "-Xmx512m", "-jar",
                 root.resolve("service/target/lisa-service.jar").toString(),
                 "--server.port=" + port,
                 "--spring.datasource.url=" + database,
