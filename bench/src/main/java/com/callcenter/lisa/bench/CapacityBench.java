@@ -55,7 +55,7 @@ public final class CapacityBench {
             long throttled = (long) sum(metrics, "lisa_gemini_throttled_total");
             String report = report(sessions, rpm, realRpm, duration, result, throttled);
             System.out.println(report);
-            Path out = root.resolve("bench/results/capacity.md");
+            Path out = root.resolve("bench/results/capacity-s" + sessions + "-rpm" + rpm + "-real" + realRpm + ".md");
             Files.writeString(out, report);
             System.out.println("written to " + out);
         }
@@ -90,7 +90,7 @@ public final class CapacityBench {
                                 waits.add(body.get("queueWaitMs").asLong());
                             }
                         } else {
-                            rejections.merge(body.path("reason").asText("status-" + response.statusCode()), 1L, Long::sum);
+                            rejections.merge(reason(response.statusCode(), body), 1L, Long::sum);
                             long retryAfter = response.headers().firstValue("Retry-After").map(Long::parseLong).orElse(1L);
                             Thread.sleep(Math.max(0, Math.min(retryAfter * 1000, (end - System.nanoTime()) / 1_000_000)));
                         }
@@ -108,8 +108,19 @@ public final class CapacityBench {
         return new Result(perSession, List.copyOf(waits), new TreeMap<>(rejections), total);
     }
 
+    /** The service's reason for a quota refusal, or the problem type (and Gemini's status) for others. */
+    private static String reason(int status, JsonNode problem) {
+        if (problem.has("reason")) {
+            return problem.get("reason").asText();
+        }
+        String type = problem.path("type").asText("status-" + status);
+        String kind = type.substring(type.lastIndexOf(':') + 1);
+        return problem.has("upstreamStatus") ? kind + " (Gemini " + problem.get("upstreamStatus").asInt() + ")" : kind;
+    }
+
     private static String report(int sessions, int rpm, int realRpm, Duration duration, Result result, long throttled) {
-        double quota = Math.min(rpm, realRpm) * duration.toSeconds() / 60.0;
+        // Most a rolling minute can let through in the run: a full budget at the start of each minute begun.
+        double quota = Math.min(rpm, realRpm) * Math.ceil(duration.toSeconds() / 60.0);
         List<Long> waits = new ArrayList<>(result.waitsMs());
         Collections.sort(waits);
         StringBuilder out = new StringBuilder();
@@ -123,6 +134,7 @@ public final class CapacityBench {
         out.append(row("upstream's real limit (requests/min)", realRpm));
         out.append(row("duration (s)", duration.toSeconds()));
         out.append(row("replies within the run", result.servedInRun()));
+        out.append(row("quota in the run (limit × minutes begun)", (long) quota));
         out.append(row("achieved rate ÷ quota", String.format("%.3f", result.servedInRun() / quota)));
         out.append(row("upstream 429s", throttled));
         out.append(row("quota wait p50 (ms)", percentile(waits, 0.50)));

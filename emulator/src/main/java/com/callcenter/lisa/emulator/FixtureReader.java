@@ -33,16 +33,7 @@ final class FixtureReader {
     if (root.isArray()) {
       return streamed(ScriptedAnswer.JSON, Framing.jsonArrayElements(bytes), description);
     }
-    int status = statusOf(root, file);
-    return new ScriptedAnswer(
-        ScriptedAnswer.Mode.FIXED,
-        status,
-        ScriptedAnswer.JSON,
-        List.of(bytes),
-        null,
-        Duration.ZERO,
-        1,
-        description);
+    return fixed(statusOf(root, file), bytes, description);
   }
 
   static ScriptedAnswer read(Path file, String member) {
@@ -63,15 +54,7 @@ final class FixtureReader {
       body = picked;
     }
     byte[] bytes = Json.pretty(body).getBytes(StandardCharsets.UTF_8);
-    return new ScriptedAnswer(
-        ScriptedAnswer.Mode.FIXED,
-        status,
-        ScriptedAnswer.JSON,
-        List.of(bytes),
-        null,
-        Duration.ZERO,
-        1,
-        "fixture " + file.getFileName() + pointer);
+    return fixed(status, bytes, "fixture " + file.getFileName() + pointer);
   }
 
   /**
@@ -106,6 +89,18 @@ final class FixtureReader {
       }
     }
     return events;
+  }
+
+  private static ScriptedAnswer fixed(int status, byte[] json, String description) {
+    return new ScriptedAnswer(
+        ScriptedAnswer.Mode.FIXED,
+        status,
+        ScriptedAnswer.JSON,
+        List.of(json),
+        null,
+        Duration.ZERO,
+        1,
+        description);
   }
 
   private static ScriptedAnswer streamed(

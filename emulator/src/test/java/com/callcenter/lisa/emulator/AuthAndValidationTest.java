@@ -18,10 +18,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -31,22 +29,12 @@ class AuthAndValidationTest {
 
   static final ObjectMapper JSON = new ObjectMapper();
   static final String SERVED = "gemini-2.5-flash";
-  static GeminiEmulator emu;
 
-  @BeforeAll
-  static void start() throws Exception {
-    emu = GeminiEmulator.start(EmulatorConfig.defaults().withModels(Set.of(SERVED)));
-  }
+  @RegisterExtension
+  static final EmulatorExtension EMULATOR =
+      new EmulatorExtension(EmulatorConfig.defaults().withModels(Set.of(SERVED)));
 
-  @AfterAll
-  static void stop() {
-    emu.close();
-  }
-
-  @BeforeEach
-  void reset() {
-    emu.reset();
-  }
+  static GeminiEmulator emu; // started, reset and closed by EmulatorExtension
 
   @Test
   void missingKeyGetsTheRecordedApiKeyInvalidBody() throws Exception {

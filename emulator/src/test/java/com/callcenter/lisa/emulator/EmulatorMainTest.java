@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -128,20 +126,8 @@ class EmulatorMainTest {
               .matcher(String.valueOf(line));
       assertThat(url.find()).as(line).isTrue();
 
-      HttpResponse<String> ok =
-          Http.send(
-              HttpRequest.newBuilder(
-                      URI.create(url.group(1) + "/v1beta/models/gemini-2.5-flash:generateContent"))
-                  .header("x-goog-api-key", "standalone-key")
-                  .POST(HttpRequest.BodyPublishers.ofString(Http.ONE_MESSAGE))
-                  .build());
-      HttpResponse<String> unknownModel =
-          Http.send(
-              HttpRequest.newBuilder(
-                      URI.create(url.group(1) + "/v1beta/models/gemini-1.0-pro:generateContent"))
-                  .header("x-goog-api-key", "standalone-key")
-                  .POST(HttpRequest.BodyPublishers.ofString(Http.ONE_MESSAGE))
-                  .build());
+      HttpResponse<String> ok = generate(url.group(1), "gemini-2.5-flash");
+      HttpResponse<String> unknownModel = generate(url.group(1), "gemini-1.0-pro");
 
       assertThat(ok.statusCode()).isEqualTo(200);
       assertThat(ok.body()).contains("Hallo, hier ist Lisa!");
@@ -152,5 +138,15 @@ class EmulatorMainTest {
       assertThat(process.waitFor(10, TimeUnit.SECONDS)).isTrue();
     }
     assertThat(List.of(143, 0)).contains(process.exitValue());
+  }
+
+  /** generateContent on the standalone process, with the key it was started with. */
+  private static HttpResponse<String> generate(String baseUrl, String model) {
+    return Http.send(
+        Http.postRequest(
+            baseUrl,
+            "/v1beta/models/" + model + ":generateContent",
+            "standalone-key",
+            Http.ONE_MESSAGE));
   }
 }

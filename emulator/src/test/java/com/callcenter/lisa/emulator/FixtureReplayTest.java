@@ -15,7 +15,6 @@ import com.google.genai.types.GenerateContentResponse;
 import com.google.genai.types.GenerateContentResponseUsageMetadata;
 import com.google.genai.types.Part;
 import java.io.IOException;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -27,10 +26,8 @@ import java.util.TreeSet;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -39,26 +36,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  * with what the SDK makes of it. {@link #everyResponseFixtureHasAnExpectation} fails when a fixture
  * is added without one; {@link #replayIsByteForByte} checks the bytes on the wire.
  */
+@ExtendWith(EmulatorExtension.class)
 class FixtureReplayTest {
 
-  static GeminiEmulator emu;
+  static GeminiEmulator emu; // started, reset and closed by EmulatorExtension
   static Client client;
-
-  @BeforeAll
-  static void start() throws Exception {
-    emu = GeminiEmulator.start(EmulatorConfig.defaults());
-    client = Sdk.client(emu);
-  }
-
-  @AfterAll
-  static void stop() {
-    emu.close();
-  }
-
-  @BeforeEach
-  void reset() {
-    emu.reset();
-  }
 
   /**
    * How the fixture is requested: as a unary call or a stream, from a file or one of its members.
@@ -609,11 +591,7 @@ class FixtureReplayTest {
     emu.script(answer);
 
     HttpResponse<byte[]> response =
-        Http.sendForBytes(
-            Http.request(emu, "/v1beta/models/m" + route)
-                .header("x-goog-api-key", EmulatorConfig.DEFAULT_API_KEY)
-                .POST(HttpRequest.BodyPublishers.ofString(Http.ONE_MESSAGE))
-                .build());
+        Http.sendForBytes(Http.postRequest(emu, "/v1beta/models/m" + route, Http.ONE_MESSAGE));
 
     assertThat(response.statusCode()).isEqualTo(answer.httpStatus());
     assertThat(response.headers().firstValue("content-type")).hasValue(answer.contentType());

@@ -6,30 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.google.genai.Client;
 import java.net.http.HttpRequest;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** What tests can read back: recorded requests (secrets redacted), counters, reset. */
+@ExtendWith(EmulatorExtension.class)
 class IntrospectionTest {
 
-  static GeminiEmulator emu;
-
-  @BeforeAll
-  static void start() throws Exception {
-    emu = GeminiEmulator.start(EmulatorConfig.defaults());
-  }
-
-  @AfterAll
-  static void stop() {
-    emu.close();
-  }
-
-  @BeforeEach
-  void reset() {
-    emu.reset();
-  }
+  static GeminiEmulator emu; // started, reset and closed by EmulatorExtension
 
   @Test
   void sdkRequestIsRecordedWithTheKeyRedacted() {

@@ -98,10 +98,7 @@ class LatencyTest {
 
   private static long firstByteMillis(GeminiEmulator emu) throws Exception {
     HttpRequest request =
-        Http.request(emu, "/v1beta/models/m:streamGenerateContent?alt=sse")
-            .header("x-goog-api-key", EmulatorConfig.DEFAULT_API_KEY)
-            .POST(HttpRequest.BodyPublishers.ofString(Http.ONE_MESSAGE))
-            .build();
+        Http.postRequest(emu, "/v1beta/models/m:streamGenerateContent?alt=sse", Http.ONE_MESSAGE);
     long start = System.nanoTime();
     HttpResponse<java.io.InputStream> response =
         Http.CLIENT.send(request, HttpResponse.BodyHandlers.ofInputStream());

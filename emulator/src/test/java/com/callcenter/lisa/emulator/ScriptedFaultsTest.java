@@ -16,38 +16,21 @@ import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Programmed answers: broken connections, errors inside streams, slow answers, order, precedence.
  */
+@ExtendWith(EmulatorExtension.class)
 class ScriptedFaultsTest {
 
   static final String MODEL = "gemini-2.5-flash";
   static final String FIRST_EVENT =
       "data: {\"candidates\": [{\"content\": {\"parts\": [{\"text\": \"Guten\"}],\"role\":"
           + " \"model\"},\"index\": 0}]}\r\n\r\n";
-  static GeminiEmulator emu;
+  static GeminiEmulator emu; // started, reset and closed by EmulatorExtension
   static Client client;
-
-  @BeforeAll
-  static void start() throws Exception {
-    emu = GeminiEmulator.start(EmulatorConfig.defaults());
-    client = Sdk.client(emu);
-  }
-
-  @AfterAll
-  static void stop() {
-    emu.close();
-  }
-
-  @BeforeEach
-  void reset() {
-    emu.reset();
-  }
 
   @Test
   void connectionDroppedMidStreamIsAGenAiIOExceptionAfterTheChunksSoFar() {

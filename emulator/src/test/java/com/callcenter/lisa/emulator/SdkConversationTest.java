@@ -13,18 +13,17 @@ import com.google.genai.types.GenerateContentResponseUsageMetadata;
 import com.google.genai.types.Part;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The real SDK against the default replies: unary, streaming, countTokens, v1beta and v1. */
+@ExtendWith(EmulatorExtension.class)
 class SdkConversationTest {
 
   static final String MODEL = "gemini-2.5-flash";
-  static GeminiEmulator emu;
+  static GeminiEmulator emu; // started, reset and closed by EmulatorExtension
 
   /**
    * user "Hallo" (5 chars, 2 tokens), model "Guten Tag!" (10, 3), user "Wie spät ist es?" (16, 4).
@@ -38,21 +37,6 @@ class SdkConversationTest {
   static final String EXPECTED_REPLY =
       "Hallo, hier ist Lisa! Ich habe 3 Nachrichten erhalten. Ihre letzte Nachricht war: \"Wie spät"
           + " ist es?\"";
-
-  @BeforeAll
-  static void start() throws Exception {
-    emu = GeminiEmulator.start(EmulatorConfig.defaults());
-  }
-
-  @AfterAll
-  static void stop() {
-    emu.close();
-  }
-
-  @BeforeEach
-  void reset() {
-    emu.reset();
-  }
 
   @ParameterizedTest
   @ValueSource(strings = {"v1beta", "v1"})

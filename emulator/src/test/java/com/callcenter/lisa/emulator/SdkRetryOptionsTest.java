@@ -6,34 +6,18 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import com.google.genai.Client;
 import com.google.genai.errors.ServerException;
 import com.google.genai.types.HttpRetryOptions;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * How the SDK's retry options behave against retryable errors, which the service has to get right
  * to own its retry policy: attempts(1) sends one request, but SDK 2.0.0 then still sleeps one
  * backoff before returning; adding an empty list of retryable codes removes that sleep.
  */
+@ExtendWith(EmulatorExtension.class)
 class SdkRetryOptionsTest {
 
-  static GeminiEmulator emu;
-
-  @BeforeAll
-  static void start() throws Exception {
-    emu = GeminiEmulator.start(EmulatorConfig.defaults());
-  }
-
-  @AfterAll
-  static void stop() {
-    emu.close();
-  }
-
-  @BeforeEach
-  void reset() {
-    emu.reset();
-  }
+  static GeminiEmulator emu; // started, reset and closed by EmulatorExtension
 
   @Test
   void attemptsOneSendsExactlyOneRequestPerCall() {

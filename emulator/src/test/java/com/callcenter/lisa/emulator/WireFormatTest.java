@@ -13,38 +13,22 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Bytes on the wire, which the SDK hides: headers, SSE framing, the JSON-array stream, flushing.
  */
+@ExtendWith(EmulatorExtension.class)
 class WireFormatTest {
 
   static final ObjectMapper JSON = new ObjectMapper();
   static final String REPLY =
       "Hallo, hier ist Lisa! Ich habe 1 Nachricht erhalten. Ihre letzte Nachricht war: \"Hallo"
           + " Lisa\"";
-  static GeminiEmulator emu;
-
-  @BeforeAll
-  static void start() throws Exception {
-    emu = GeminiEmulator.start(EmulatorConfig.defaults());
-  }
-
-  @AfterAll
-  static void stop() {
-    emu.close();
-  }
-
-  @BeforeEach
-  void reset() {
-    emu.reset();
-  }
+  static GeminiEmulator emu; // started, reset and closed by EmulatorExtension
 
   @Test
   void unaryIsPrettyJsonWithContentLength() throws Exception {
@@ -119,10 +103,8 @@ class WireFormatTest {
     Duration gap = Duration.ofMillis(150);
     try (GeminiEmulator slow = GeminiEmulator.start(EmulatorConfig.defaults().withChunkGap(gap))) {
       HttpRequest request =
-          Http.request(slow, "/v1beta/models/m:streamGenerateContent?alt=sse")
-              .header("x-goog-api-key", EmulatorConfig.DEFAULT_API_KEY)
-              .POST(HttpRequest.BodyPublishers.ofString(Http.ONE_MESSAGE))
-              .build();
+          Http.postRequest(
+              slow, "/v1beta/models/m:streamGenerateContent?alt=sse", Http.ONE_MESSAGE);
       long start = System.nanoTime();
       HttpResponse<Stream<String>> response =
           Http.CLIENT.send(request, HttpResponse.BodyHandlers.ofLines());

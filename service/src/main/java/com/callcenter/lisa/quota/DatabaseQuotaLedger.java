@@ -37,7 +37,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * microseconds, what {@code timestamp with time zone} stores on both databases, so that what is
  * decided is what is stored.
  *
- * <p>Rows older than {@link #RETENTION} are of no use; whoever schedules maintenance calls
+ * <p>Rows older than {@link #RETENTION} are of no use; {@code QuotaConfiguration} calls
  * {@link #purgeBefore} with {@code now.minus(RETENTION)} now and then.
  */
 final class DatabaseQuotaLedger implements QuotaLedger {

@@ -11,9 +11,11 @@ import java.util.List;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.ApplicationRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.scheduling.TaskScheduler;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /** One lane per model of the pool (the primary first), all counting in one ledger. */
@@ -24,6 +26,8 @@ class QuotaConfiguration {
 
     /** After a 429 lowered a budget, one more request per minute is tried after this much quiet. */
     private static final Duration RECOVERY = Duration.ofMinutes(10);
+
+    private static final Duration PURGE_INTERVAL = Duration.ofMinutes(10);
 
     @Bean
     QuotaLedger quotaLedger(QuotaProperties properties, DataSource dataSource, JdbcClient jdbc,
@@ -50,6 +54,24 @@ class QuotaConfiguration {
             lanes.add(lane(fallback.name(), fallback.budget(), properties, ledger, clock));
         }
         return new QuotaScheduler(lanes, properties, clock, metrics);
+    }
+
+    /** The database ledger keeps a row per request; rows older than a Pacific day are deleted now and then. */
+    @Bean
+    ApplicationRunner quotaLedgerPurge(QuotaLedger ledger, TaskScheduler scheduler, Clock clock) {
+        return args -> {
+            if (ledger instanceof DatabaseQuotaLedger database) {
+                scheduler.scheduleWithFixedDelay(() -> {
+                    try {
+                        int deleted = database.purgeBefore(clock.instant().minus(DatabaseQuotaLedger.RETENTION));
+                        log.debug("Purged {} old quota ledger rows", deleted);
+                    } catch (RuntimeException e) {
+                        // The next run catches up; the rows only cost space meanwhile.
+                        log.warn("Purging the quota ledger failed: {}", e.toString());
+                    }
+                }, PURGE_INTERVAL);
+            }
+        };
     }
 
     private static ModelLane lane(String model, QuotaProperties.Budget budget, QuotaProperties properties,
