@@ -57,10 +57,7 @@ public class ChatService {
      */
     public TurnResult takeTurn(UUID sessionId, String message) throws InterruptedException {
         validate(message);
-        // An unknown or closed session is refused before it costs a place in any queue.
-        if (!sessions.get(sessionId).isActive()) {
-            sessions.activeConversation(sessionId);
-        }
+        sessions.active(sessionId); // an unknown or closed session is refused before it queues anywhere
         Instant receivedAt = clock.instant();
         QuotaScheduler.Admission admission = scheduler.admit(turnOrder.ahead(sessionId), TokenEstimate.of(message));
         long arrived = System.nanoTime();

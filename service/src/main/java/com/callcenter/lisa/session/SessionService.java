@@ -66,11 +66,21 @@ public class SessionService {
      * @throws SessionClosedException   if it was ended or has expired
      */
     public Conversation activeConversation(UUID id) {
+        return new Conversation(active(id), store.turns(id));
+    }
+
+    /**
+     * A session that takes turns.
+     *
+     * @throws SessionNotFoundException if there is no such session
+     * @throws SessionClosedException   if it was ended or has expired
+     */
+    public Session active(UUID id) {
         Session session = get(id);
         if (!session.isActive()) {
             throw new SessionClosedException(id, session.status());
         }
-        return new Conversation(session, store.turns(id));
+        return session;
     }
 
     /**
