@@ -46,15 +46,7 @@ class QuotaSchedulerTest {
         QuotaScheduler scheduler = scheduler(1, Duration.ofSeconds(90), 10);
         scheduler.dispatch(scheduler.admit(0, 5), 5, this::call); // uses the minute's only slot
 
-        QuotaScheduler.Admission admission = scheduler.admit(0, 5);
-        Thread waiting = Thread.ofVirtual().start(() -> {
-            try {
-                scheduler.dispatch(admission, 5, this::call);
-            } catch (InterruptedException expected) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        awaitQueueLength(scheduler, 1);
+        Thread waiting = queueOne(scheduler);
 
         waiting.interrupt(); // what the web layer does when the client disconnects
         waiting.join(5_000);
@@ -86,6 +78,17 @@ class QuotaSchedulerTest {
     void aFullQueueRefusesNewRequests() throws Exception {
         QuotaScheduler scheduler = scheduler(1, Duration.ofSeconds(120), 1);
         scheduler.dispatch(scheduler.admit(0, 5), 5, this::call);
+        Thread waiting = queueOne(scheduler);
+
+        assertThatThrownBy(() -> scheduler.admit(0, 5))
+                .isInstanceOfSatisfying(QuotaRejectedException.class,
+                        e -> assertThat(e.reason()).isEqualTo(QuotaRejectedException.Reason.QUEUE_FULL));
+        waiting.interrupt();
+        waiting.join(5_000);
+    }
+
+    /** A request that waits in the queue on its own thread, until interrupted. */
+    private Thread queueOne(QuotaScheduler scheduler) throws InterruptedException {
         QuotaScheduler.Admission admission = scheduler.admit(0, 5);
         Thread waiting = Thread.ofVirtual().start(() -> {
             try {
@@ -95,12 +98,7 @@ class QuotaSchedulerTest {
             }
         });
         awaitQueueLength(scheduler, 1);
-
-        assertThatThrownBy(() -> scheduler.admit(0, 5))
-                .isInstanceOfSatisfying(QuotaRejectedException.class,
-                        e -> assertThat(e.reason()).isEqualTo(QuotaRejectedException.Reason.QUEUE_FULL));
-        waiting.interrupt();
-        waiting.join(5_000);
+        return waiting;
     }
 
     private static void awaitQueueLength(QuotaScheduler scheduler, int length) throws InterruptedException {
