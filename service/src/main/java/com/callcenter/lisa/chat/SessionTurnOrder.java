@@ -60,11 +60,6 @@ final class SessionTurnOrder {
         return line == null ? 0 : line.users;
     }
 
-    /** Sessions with a turn running or waiting; for tests and metrics. */
-    int busySessions() {
-        return lines.size();
-    }
-
     private void leave(UUID sessionId) {
         lines.computeIfPresent(sessionId, (id, line) -> --line.users == 0 ? null : line);
     }

@@ -39,8 +39,4 @@ final class AdaptiveLimit {
         effective = Math.max(1, Math.min(effective - 1, acceptedInWindow));
         lastChange = now;
     }
-
-    boolean lowered() {
-        return effective < configured;
-    }
 }
