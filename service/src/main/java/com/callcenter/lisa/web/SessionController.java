@@ -1,6 +1,7 @@
 package com.callcenter.lisa.web;
 
 import com.callcenter.lisa.chat.ChatService;
+import com.callcenter.lisa.chat.PendingTurn;
 import com.callcenter.lisa.session.Session;
 import com.callcenter.lisa.session.SessionService;
 import io.swagger.v3.oas.annotations.Operation;
@@ -9,6 +10,8 @@ import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import jakarta.validation.Valid;
 import java.net.URI;
 import java.util.List;
@@ -22,9 +25,11 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.json.JsonMapper;
 
 /** The conversation API the Flutter app was written against. */
 @RestController
@@ -34,12 +39,19 @@ class SessionController {
 
     private static final String PROBLEM = MediaType.APPLICATION_PROBLEM_JSON_VALUE;
 
+    /** A key the app makes per new message and sends again with each retry of that message. */
+    static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+
     private final SessionService sessions;
     private final ChatService chat;
+    private final JsonMapper json;
+    private final WebProperties properties;
 
-    SessionController(SessionService sessions, ChatService chat) {
+    SessionController(SessionService sessions, ChatService chat, JsonMapper json, WebProperties properties) {
         this.sessions = sessions;
         this.chat = chat;
+        this.json = json;
+        this.properties = properties;
     }
 
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -85,8 +97,40 @@ class SessionController {
             content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
     @ApiResponse(responseCode = "504", description = "Gemini did not answer within lisa.gemini.timeout (upstream-timeout).",
             content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
-    ChatReply chat(@PathVariable UUID id, @RequestBody ChatRequest request) throws InterruptedException {
-        return ChatReply.of(chat.takeTurn(id, request.message()));
+    ChatReply chat(@PathVariable UUID id, @RequestBody ChatRequest request,
+                   @RequestHeader(name = IDEMPOTENCY_KEY, required = false) String idempotencyKey)
+            throws InterruptedException {
+        return ChatReply.of(chat.takeTurn(id, request.message(), InvalidIdempotencyKeyException.check(idempotencyKey)));
+    }
+
+    @PostMapping(path = "/{id}/chat", consumes = MediaType.APPLICATION_JSON_VALUE,
+            produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    @Operation(summary = "Send the customer's message, stream Lisa's reply as it is produced",
+            description = """
+                    The same turn as the JSON call, answered with server-sent events when the request asks for                     `Accept: text/event-stream`:
+                    - `queued` `{"position": 3, "estimatedWaitMs": 8000}`: on arrival if the message has to wait                     for quota, and again whenever its place moves up (1 = next);
+                    - `delta` `{"text": "..."}`: each piece of Lisa's reply as Gemini produces it (thinking never);
+                    - `done`: the object the JSON call returns; the turn is stored. Its `reply` is the                     concatenated deltas, except when Gemini stopped the reply for its content (finishReason                     SAFETY, RECITATION, ...): then it is the fallback line, which replaces what was streamed;
+                    - `error`: a problem object (same `type` and `status` as the JSON call would answer);                     nothing was stored and any deltas are void.
+                    Comment lines (`: keep-alive`) are sent on an idle stream. Failures found before the stream                     starts (unknown session, bad body, quota refusal) are ordinary problem responses. If the                     client goes away while the message waits for quota, it leaves the queue unsent; once Gemini                     is answering, the turn is completed and stored, and GET shows it.""")
+    @ApiResponse(responseCode = "200", description = "The event stream.",
+            content = @Content(mediaType = MediaType.TEXT_EVENT_STREAM_VALUE))
+    void chatStream(@PathVariable UUID id, @RequestBody ChatRequest request,
+                    @RequestHeader(name = IDEMPOTENCY_KEY, required = false) String idempotencyKey,
+                    HttpServletRequest http, HttpServletResponse response) {
+        PendingTurn turn = chat.accept(id, request.message(), InvalidIdempotencyKeyException.check(idempotencyKey));
+        try (ChatStream stream = ChatStream.open(response, json, properties.stream(), turn.place())) {
+            try {
+                stream.done(ChatReply.of(turn.complete(stream)));
+            } catch (Exception e) {
+                if (e instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
+                }
+                if (!stream.clientGone()) {
+                    stream.error(Problems.of(e, http.getRequestURI()));
+                }
+            }
+        }
     }
 
     @GetMapping("/{id}")
