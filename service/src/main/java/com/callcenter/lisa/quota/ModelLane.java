@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
 final class ModelLane implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ModelLane.class);
+    private static final Duration RECHECK = Duration.ofSeconds(1);
 
     /** A request waiting for its slot. Completed with the ledger id of its dispatch, or a rejection. */
     static final class Ticket {
@@ -329,8 +330,13 @@ final class ModelLane implements AutoCloseable {
         }
     }
 
+    /**
+     * Sleeps until the queue changes or {@code duration} has passed, but at most {@link #RECHECK}: a
+     * ledger shared with other instances, or a clock that was set, can free a slot earlier than
+     * this lane computed.
+     */
     private void awaitFor(Duration duration) throws InterruptedException {
-        changed.await(Math.max(1, duration.toNanos()), TimeUnit.NANOSECONDS);
+        changed.await(Math.max(1, Math.min(RECHECK.toNanos(), duration.toNanos())), TimeUnit.NANOSECONDS);
     }
 
     private void refuseAll(Instant now) {
