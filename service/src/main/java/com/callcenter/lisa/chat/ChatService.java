@@ -15,6 +15,7 @@ import com.callcenter.lisa.session.Turn;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 import java.util.function.Function;
 import org.springframework.stereotype.Service;
@@ -81,7 +82,7 @@ public class ChatService {
     public PendingTurn accept(UUID sessionId, String message, String idempotencyKey) {
         validate(message);
         sessions.get(sessionId); // unknown sessions are refused before anything is recorded
-        Instant receivedAt = clock.instant();
+        Instant receivedAt = now();
         IdempotentRequests.Request request = null;
         if (idempotencyKey != null) {
             request = IdempotentRequests.Request.of(sessionId, idempotencyKey, message);
@@ -114,7 +115,7 @@ public class ChatService {
                 }
                 // The first run failed, so nothing was stored: this repeat is now the request.
                 QuotaScheduler.Admission admission = admit(first.sessionId(), first.message(), first.request());
-                yield take(new Accepted(first.sessionId(), first.message(), clock.instant(), first.request(),
+                yield take(new Accepted(first.sessionId(), first.message(), now(), first.request(),
                         admission), observer);
             }
         };
@@ -169,7 +170,7 @@ public class ChatService {
             GeminiReply reply = dispatch.result();
             String text = reply.isEmpty() ? properties.fallbackReply() : reply.text();
             Turn turn = new Turn(conversation.session().turnCount() + 1, accepted.message(), accepted.receivedAt(), text,
-                    clock.instant(), reply.finishReason(), reply.model(), reply.usage().promptTokens(),
+                    now(), reply.finishReason(), reply.model(), reply.usage().promptTokens(),
                     reply.usage().replyTokens());
             long queueWaitMs = sessionWaitMs + dispatch.queueWaitMs();
             transaction.executeWithoutResult(status -> {
@@ -196,6 +197,11 @@ public class ChatService {
         return new TurnResult(sessionId, turn.reply(), turn.finishReason(), turn.model(),
                 new TokenUsage(turn.promptTokens(), turn.replyTokens(), row.totalTokens()), turn.repliedAt(),
                 row.queueWaitMs(), row.attempts());
+    }
+
+    /** Times as the store keeps them (microseconds), so a reply says what a later read of it says. */
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MICROS);
     }
 
     private Duration remaining(QuotaScheduler.Admission admission) {
