@@ -7,17 +7,24 @@ import com.callcenter.lisa.gemini.TokenEstimate;
 import com.callcenter.lisa.gemini.TokenUsage;
 import com.callcenter.lisa.persona.PersonaCatalog;
 import com.callcenter.lisa.quota.Dispatched;
+import com.callcenter.lisa.quota.QueuePlace;
 import com.callcenter.lisa.quota.QuotaRejectedException;
 import com.callcenter.lisa.quota.QuotaScheduler;
 import com.callcenter.lisa.session.Conversation;
+import com.callcenter.lisa.session.Session;
+import com.callcenter.lisa.session.SessionClosedException;
+import com.callcenter.lisa.session.SessionEnded;
 import com.callcenter.lisa.session.SessionService;
 import com.callcenter.lisa.session.Turn;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -45,6 +52,8 @@ public class ChatService {
     private final Clock clock;
     private final PromptBuilder prompts;
     private final SessionTurnOrder turnOrder = new SessionTurnOrder();
+    /** Messages waiting for quota, by session: ending the session takes them out of the queue. */
+    private final ConcurrentHashMap<UUID, Set<QueuePlace>> waiting = new ConcurrentHashMap<>();
 
     ChatService(SessionService sessions, PersonaCatalog personas, GeminiClient gemini, QuotaScheduler scheduler,
                 ChatProperties properties, IdempotentRequests requests, TransactionTemplate transaction, Clock clock) {
@@ -133,14 +142,46 @@ public class ChatService {
         }
     }
 
+    /**
+     * The call is over: messages of the session still waiting for quota leave the queue unsent (their
+     * clients get 409 session-closed). A message Gemini is already answering completes and is stored.
+     */
+    @EventListener
+    void sessionEnded(SessionEnded ended) {
+        Set<QueuePlace> places = waiting.get(ended.sessionId());
+        if (places != null) {
+            places.forEach(QueuePlace::leave);
+        }
+    }
+
     private TurnResult take(Accepted accepted, TurnObserver observer) throws InterruptedException {
+        QueuePlace place = accepted.admission().place();
+        waiting.computeIfAbsent(accepted.sessionId(), id -> ConcurrentHashMap.newKeySet()).add(place);
         try {
             return answerAndStore(accepted, observer);
-        } catch (RuntimeException | InterruptedException e) {
-            if (accepted.request() != null) {
-                requests.release(accepted.request());
+        } catch (QuotaRejectedException e) {
+            releaseKey(accepted);
+            if (e.reason() == QuotaRejectedException.Reason.CLIENT_GONE) {
+                Session session = sessions.get(accepted.sessionId());
+                if (!session.isActive()) {
+                    throw new SessionClosedException(session.id(), session.status());
+                }
             }
             throw e;
+        } catch (RuntimeException | InterruptedException e) {
+            releaseKey(accepted);
+            throw e;
+        } finally {
+            waiting.computeIfPresent(accepted.sessionId(), (id, places) -> {
+                places.remove(place);
+                return places.isEmpty() ? null : places;
+            });
+        }
+    }
+
+    private void releaseKey(Accepted accepted) {
+        if (accepted.request() != null) {
+            requests.release(accepted.request());
         }
     }
 

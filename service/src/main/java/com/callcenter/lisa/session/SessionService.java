@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 
 /**
@@ -24,12 +25,15 @@ public class SessionService {
     private final PersonaCatalog personas;
     private final SessionProperties properties;
     private final Clock clock;
+    private final ApplicationEventPublisher events;
 
-    SessionService(SessionStore store, PersonaCatalog personas, SessionProperties properties, Clock clock) {
+    SessionService(SessionStore store, PersonaCatalog personas, SessionProperties properties, Clock clock,
+                   ApplicationEventPublisher events) {
         this.store = store;
         this.personas = personas;
         this.properties = properties;
         this.clock = clock;
+        this.events = events;
     }
 
     /**
@@ -98,7 +102,8 @@ public class SessionService {
     }
 
     /**
-     * Ends a conversation. Idempotent: ending an ended or expired session changes nothing.
+     * Ends a conversation. Idempotent: ending an ended or expired session changes nothing. Messages
+     * of the session still waiting for quota on this instance are not sent ({@link SessionEnded}).
      *
      * @throws SessionNotFoundException if there is no such session
      */
@@ -107,6 +112,7 @@ public class SessionService {
         if (session.isActive()) {
             store.close(id, SessionStatus.ENDED, clock.instant());
         }
+        events.publishEvent(new SessionEnded(id));
     }
 
     /** Expires idle sessions and purges those closed longer than the retention. */

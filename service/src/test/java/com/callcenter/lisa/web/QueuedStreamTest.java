@@ -118,6 +118,35 @@ class QueuedStreamTest extends ServiceTest {
         assertThat(api.get("/api/v1/health").json().toString()).contains("\"queueLength\":0");
     }
 
+    @Test
+    void endingTheSessionTakesItsWaitingMessageOutOfTheQueue() throws Exception {
+        String id = api.newSession();
+        assertThat(api.chat(api.newSession(), "Ich nehme den Slot").status()).isEqualTo(200);
+
+        try (ExecutorService client = Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<com.callcenter.lisa.support.Api.Response> waiting = client.submit(() -> api.chat(id, "Hallo?"));
+            awaitQueueLength(1);
+
+            assertThat(api.delete("/api/v1/sessions/" + id).status()).isEqualTo(204);
+
+            ProblemAssertions.assertProblem(waiting.get(), 409, "session-closed");
+        }
+        clock.advance(Duration.ofSeconds(62));
+        Thread.sleep(2_500);
+        assertThat(upstream.requests()).hasSize(1);
+        assertThat(api.get("/api/v1/sessions/" + id).json().get("messages")).isEmpty();
+    }
+
+    private void awaitQueueLength(int length) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!api.get("/api/v1/health").json().toString().contains("\"queueLength\":" + length)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("The queue never had " + length + " waiting");
+            }
+            Thread.sleep(20);
+        }
+    }
+
     private static void awaitUpstreamRequests(int count) throws InterruptedException {
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (upstream.requests().size() < count) {
