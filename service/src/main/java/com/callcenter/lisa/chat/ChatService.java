@@ -90,7 +90,7 @@ public class ChatService {
      */
     public PendingTurn accept(UUID sessionId, String message, String idempotencyKey) {
         validate(message);
-        sessions.get(sessionId); // unknown sessions are refused before anything is recorded
+        Session session = sessions.get(sessionId); // unknown sessions are refused before anything is recorded
         Instant receivedAt = now();
         IdempotentRequests.Request request = null;
         if (idempotencyKey != null) {
@@ -108,7 +108,7 @@ public class ChatService {
                 }
             }
         }
-        Accepted accepted = new Accepted(sessionId, message, receivedAt, request, admit(sessionId, message, request));
+        Accepted accepted = new Accepted(sessionId, message, receivedAt, request, admit(session, message, request));
         return new PendingTurn(this, new PendingTurn.Work.Take(accepted));
     }
 
@@ -123,17 +123,20 @@ public class ChatService {
                     yield replay(stored(first.sessionId(), done.row()), observer);
                 }
                 // The first run failed, so nothing was stored: this repeat is now the request.
-                QuotaScheduler.Admission admission = admit(first.sessionId(), first.message(), first.request());
+                QuotaScheduler.Admission admission = admit(sessions.get(first.sessionId()), first.message(),
+                        first.request());
                 yield take(new Accepted(first.sessionId(), first.message(), now(), first.request(),
                         admission), observer);
             }
         };
     }
 
-    private QuotaScheduler.Admission admit(UUID sessionId, String message, IdempotentRequests.Request request) {
+    private QuotaScheduler.Admission admit(Session session, String message, IdempotentRequests.Request request) {
         try {
-            sessions.active(sessionId);
-            return scheduler.admit(turnOrder.ahead(sessionId), TokenEstimate.of(message));
+            if (!session.isActive()) {
+                throw new SessionClosedException(session.id(), session.status());
+            }
+            return scheduler.admit(turnOrder.ahead(session.id()), TokenEstimate.of(message));
         } catch (RuntimeException e) {
             if (request != null) {
                 requests.release(request);

@@ -87,8 +87,12 @@ final class ModelLane implements AutoCloseable {
     Ticket admit(int inputTokens, int aheadInSession, Duration maxWait) {
         lock.lock();
         try {
-            check(inputTokens, aheadInSession, maxWait, clock.instant());
-            Ticket ticket = new Ticket(inputTokens, clock.instant());
+            Instant now = clock.instant();
+            check(inputTokens, aheadInSession, maxWait, now);
+            Ticket ticket = new Ticket(inputTokens, now);
+            if (queue.isEmpty() && grantNow(ticket, now)) {
+                return ticket;
+            }
             queue.addLast(ticket);
             ticket.position = queue.size();
             changed.signalAll();
@@ -136,6 +140,22 @@ final class ModelLane implements AutoCloseable {
                             + maxWait.toSeconds() + " s a request may wait.");
         }
         return wait;
+    }
+
+    /**
+     * Nobody waits and the budgets allow it: the slot is taken on the caller's thread, sparing the
+     * hand-over to the dispatcher and back. The same checks and the same lock as the dispatcher's.
+     */
+    private boolean grantNow(Ticket ticket, Instant now) {
+        if (now.isBefore(pausedUntil) || !breaker.mayDispatch(now)) {
+            return false;
+        }
+        if (ledger.tryAcquire(model, budget(now), ticket.inputTokens, now) instanceof QuotaLedger.Decision.Granted granted) {
+            ticket.slot.complete(granted.id());
+            breaker.dispatched(now);
+            return true;
+        }
+        return false;
     }
 
     /** Puts a request that is being retried back at the front of the queue. */
