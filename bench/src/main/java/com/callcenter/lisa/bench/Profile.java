@@ -21,6 +21,7 @@ final class Profile {
 
     static String summarize(Path recording, int top) throws Exception {
         Map<String, Integer> self = new HashMap<>();
+        Map<String, Integer> components = new HashMap<>();
         Map<String, Integer> inclusive = new HashMap<>();
         int samples = 0;
         for (RecordedEvent event : RecordingFile.readAllEvents(recording)) {
@@ -33,6 +34,7 @@ final class Profile {
             }
             samples++;
             self.merge(name(frames.getFirst()), 1, Integer::sum);
+            components.merge(component(frames), 1, Integer::sum);
             Set<String> seen = new HashSet<>();
             for (RecordedFrame frame : frames) {
                 String name = name(frame);
@@ -43,24 +45,49 @@ final class Profile {
         }
         StringBuilder out = new StringBuilder(samples + " samples of threads running Java code (`" + recording.getFileName()
                 + "`). Truncated stacks (JFR keeps 64 frames) undercount inclusive time of outer frames.\n\n");
-        out.append("| self % | method (top of stack) |\n|---|---|\n");
+        out.append("| % of samples | component (the innermost non-JDK frame's library) |\n|---|---|\n");
+        table(out, components, samples, components.size());
+        out.append("\n| self % | method (top of stack) |\n|---|---|\n");
         table(out, self, samples, top);
-        out.append("\n| inclusive % | method (anywhere on the stack; com.callcenter, Spring, JDBC, H2, Hikari, Tomcat, genai, Jackson) |\n|---|---|\n");
-        Map<String, Integer> interesting = new HashMap<>();
+        out.append("\n| inclusive % | service method (anywhere on the stack) |\n|---|---|\n");
+        Map<String, Integer> ours = new HashMap<>();
         inclusive.forEach((name, count) -> {
-            if (name.matches("(com\\.callcenter|org\\.springframework\\.(jdbc|transaction|web)|org\\.h2|com\\.zaxxer"
-                    + "|org\\.apache\\.(catalina|coyote)|com\\.google\\.genai|tools\\.jackson|com\\.fasterxml|org\\.postgresql"
-                    + "|okhttp3|io\\.micrometer).*")) {
-                interesting.put(name, count);
+            if (name.startsWith("com.callcenter") && !name.contains("$$Lambda") && !name.contains("lambda$")) {
+                ours.put(name, count);
             }
         });
-        table(out, interesting, samples, 2 * top);
+        table(out, ours, samples, top);
         return out.toString();
     }
 
     private static void table(StringBuilder out, Map<String, Integer> counts, int samples, int top) {
         counts.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(top)
                 .forEach(e -> out.append(String.format("| %.1f | `%s` |%n", 100.0 * e.getValue() / samples, e.getKey())));
+    }
+
+    /** Package prefixes to the component they belong to; JDK frames count for the library that called them. */
+    private static final String[][] COMPONENTS = {
+            {"com.google.genai", "Gemini SDK (google-genai, OkHttp, Kotlin)"}, {"okhttp3", "Gemini SDK (google-genai, OkHttp, Kotlin)"},
+            {"okio", "Gemini SDK (google-genai, OkHttp, Kotlin)"}, {"kotlin", "Gemini SDK (google-genai, OkHttp, Kotlin)"},
+            {"org.h2", "database: H2 engine"}, {"org.postgresql", "database: PostgreSQL JDBC driver"},
+            {"com.zaxxer", "database: Hikari pool, Spring JDBC and transactions"},
+            {"org.springframework.jdbc", "database: Hikari pool, Spring JDBC and transactions"},
+            {"org.springframework.transaction", "database: Hikari pool, Spring JDBC and transactions"},
+            {"com.fasterxml", "JSON (Jackson)"}, {"tools.jackson", "JSON (Jackson)"},
+            {"io.micrometer", "metrics and observations (Micrometer)"},
+            {"org.apache", "HTTP server (Tomcat)"}, {"org.springframework", "Spring MVC and the rest of Spring"},
+            {"ch.qos", "logging"}, {"org.slf4j", "logging"}, {"com.callcenter", "service code (com.callcenter)"}};
+
+    private static String component(List<RecordedFrame> frames) {
+        for (RecordedFrame frame : frames) {
+            String type = frame.getMethod().getType().getName();
+            for (String[] c : COMPONENTS) {
+                if (type.startsWith(c[0])) {
+                    return c[1];
+                }
+            }
+        }
+        return "JDK only (e.g. virtual thread scheduling, I/O)";
     }
 
     private static String name(RecordedFrame frame) {
