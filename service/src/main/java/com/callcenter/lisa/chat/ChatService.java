@@ -4,6 +4,7 @@ import com.callcenter.lisa.gemini.GeminiClient;
 import com.callcenter.lisa.gemini.GeminiReply;
 import com.callcenter.lisa.gemini.Prompt;
 import com.callcenter.lisa.gemini.TokenEstimate;
+import com.callcenter.lisa.gemini.TokenUsage;
 import com.callcenter.lisa.persona.PersonaCatalog;
 import com.callcenter.lisa.quota.Dispatched;
 import com.callcenter.lisa.quota.QuotaRejectedException;
@@ -14,8 +15,11 @@ import com.callcenter.lisa.session.Turn;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.UUID;
+import java.util.function.Function;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * One chat turn: admit it against the quota, wait for the session's earlier turns, ask Gemini (through
@@ -26,60 +30,178 @@ import org.springframework.stereotype.Service;
 @Service
 public class ChatService {
 
+    /** A message let in: who sent what, and its admission to the quota queue. */
+    record Accepted(UUID sessionId, String message, Instant receivedAt, IdempotentRequests.Request request,
+                    QuotaScheduler.Admission admission) {
+    }
+
     private final SessionService sessions;
     private final PersonaCatalog personas;
     private final GeminiClient gemini;
     private final QuotaScheduler scheduler;
     private final ChatProperties properties;
+    private final IdempotentRequests requests;
+    private final TransactionTemplate transaction;
     private final Clock clock;
     private final PromptBuilder prompts;
     private final SessionTurnOrder turnOrder = new SessionTurnOrder();
 
     ChatService(SessionService sessions, PersonaCatalog personas, GeminiClient gemini, QuotaScheduler scheduler,
-                ChatProperties properties, Clock clock) {
+                ChatProperties properties, IdempotentRequests requests, TransactionTemplate transaction, Clock clock) {
         this.sessions = sessions;
         this.personas = personas;
         this.gemini = gemini;
         this.scheduler = scheduler;
         this.properties = properties;
+        this.requests = requests;
+        this.transaction = transaction;
         this.clock = clock;
         this.prompts = new PromptBuilder(properties.maxInputTokens());
     }
 
     /**
-     * Takes one turn of the conversation.
+     * Takes one turn of the conversation, waiting for the finished reply.
      *
+     * @see #accept
+     * @see PendingTurn#complete
+     */
+    public TurnResult takeTurn(UUID sessionId, String message, String idempotencyKey) throws InterruptedException {
+        return accept(sessionId, message, idempotencyKey).complete(TurnObserver.NONE);
+    }
+
+    /**
+     * Checks everything that can be decided on arrival and queues the message for quota.
+     *
+     * @param idempotencyKey the client's key for this message, or {@code null}
      * @throws InvalidMessageException                              if the message is blank or too long
      * @throws com.callcenter.lisa.session.SessionNotFoundException if the session does not exist
      * @throws com.callcenter.lisa.session.SessionClosedException   if it was ended or has expired
+     * @throws IdempotencyKeyReusedException                        if the key came with another message before
      * @throws QuotaRejectedException                               if it cannot be served within the maximum wait
-     * @throws com.callcenter.lisa.gemini.GeminiFailure             if Gemini gave no reply
      */
-    public TurnResult takeTurn(UUID sessionId, String message) throws InterruptedException {
+    public PendingTurn accept(UUID sessionId, String message, String idempotencyKey) {
         validate(message);
-        sessions.active(sessionId); // an unknown or closed session is refused before it queues anywhere
-        Instant receivedAt = clock.instant();
-        QuotaScheduler.Admission admission = scheduler.admit(turnOrder.ahead(sessionId), TokenEstimate.of(message));
+        sessions.get(sessionId); // unknown sessions are refused before anything is recorded
+        Instant receivedAt = now();
+        IdempotentRequests.Request request = null;
+        if (idempotencyKey != null) {
+            request = IdempotentRequests.Request.of(sessionId, idempotencyKey, message);
+            switch (requests.claim(request)) {
+                case IdempotentRequests.Claim.Done done -> {
+                    return new PendingTurn(this, new PendingTurn.Work.Answered(stored(sessionId, done.row())));
+                }
+                case IdempotentRequests.Claim.Running ignored -> {
+                    return new PendingTurn(this, new PendingTurn.Work.AwaitFirst(
+                            new Accepted(sessionId, message, receivedAt, request, null)));
+                }
+                case IdempotentRequests.Claim.Claimed ignored -> {
+                    // a new request: taken below
+                }
+            }
+        }
+        Accepted accepted = new Accepted(sessionId, message, receivedAt, request, admit(sessionId, message, request));
+        return new PendingTurn(this, new PendingTurn.Work.Take(accepted));
+    }
+
+    TurnResult complete(PendingTurn pending, TurnObserver observer) throws InterruptedException {
+        return switch (pending.work()) {
+            case PendingTurn.Work.Take take -> take(take.accepted(), observer);
+            case PendingTurn.Work.Answered answered -> replay(answered.result(), observer);
+            case PendingTurn.Work.AwaitFirst await -> {
+                Accepted first = await.accepted();
+                IdempotentRequests.Claim outcome = requests.awaitOutcome(first.request());
+                if (outcome instanceof IdempotentRequests.Claim.Done done) {
+                    yield replay(stored(first.sessionId(), done.row()), observer);
+                }
+                // The first run failed, so nothing was stored: this repeat is now the request.
+                QuotaScheduler.Admission admission = admit(first.sessionId(), first.message(), first.request());
+                yield take(new Accepted(first.sessionId(), first.message(), now(), first.request(),
+                        admission), observer);
+            }
+        };
+    }
+
+    private QuotaScheduler.Admission admit(UUID sessionId, String message, IdempotentRequests.Request request) {
+        try {
+            sessions.active(sessionId);
+            return scheduler.admit(turnOrder.ahead(sessionId), TokenEstimate.of(message));
+        } catch (RuntimeException e) {
+            if (request != null) {
+                requests.release(request);
+            }
+            throw e;
+        }
+    }
+
+    private TurnResult take(Accepted accepted, TurnObserver observer) throws InterruptedException {
+        try {
+            return answerAndStore(accepted, observer);
+        } catch (RuntimeException | InterruptedException e) {
+            if (accepted.request() != null) {
+                requests.release(accepted.request());
+            }
+            throw e;
+        }
+    }
+
+    private TurnResult answerAndStore(Accepted accepted, TurnObserver observer) throws InterruptedException {
+        UUID sessionId = accepted.sessionId();
+        QuotaScheduler.Admission admission = accepted.admission();
         long arrived = System.nanoTime();
-        try (SessionTurnOrder.Slot ignored = turnOrder.await(sessionId, remaining(admission))) {
-            if (ignored == null) {
+        try (SessionTurnOrder.Slot slot = turnOrder.await(sessionId, remaining(admission))) {
+            if (slot == null) {
                 throw new QuotaRejectedException(QuotaRejectedException.Reason.WAITED_TOO_LONG, Duration.ofSeconds(1),
                         "The session's earlier messages were still being answered when this one's wait ran out.");
             }
             long sessionWaitMs = (System.nanoTime() - arrived) / 1_000_000;
             Conversation conversation = sessions.activeConversation(sessionId);
             String systemPrompt = personas.resolve(conversation.session().persona()).systemPrompt();
-            Prompt prompt = prompts.build(systemPrompt, conversation.turns(), message);
-            Dispatched<GeminiReply> dispatch = scheduler.dispatch(admission, PromptBuilder.estimatedTokens(prompt),
-                    model -> gemini.generate(model, prompt));
+            Prompt prompt = prompts.build(systemPrompt, conversation.turns(), accepted.message());
+            Function<String, GeminiReply> call = observer.wantsPieces()
+                    ? model -> {
+                        observer.answering();
+                        return gemini.stream(model, prompt, observer::delta);
+                    }
+                    : model -> {
+                        observer.answering();
+                        return gemini.generate(model, prompt);
+                    };
+            Dispatched<GeminiReply> dispatch = scheduler.dispatch(admission, PromptBuilder.estimatedTokens(prompt), call);
             GeminiReply reply = dispatch.result();
             String text = reply.isEmpty() ? properties.fallbackReply() : reply.text();
-            Turn turn = new Turn(conversation.session().turnCount() + 1, message, receivedAt, text, clock.instant(),
-                    reply.finishReason(), reply.model(), reply.usage().promptTokens(), reply.usage().replyTokens());
-            sessions.appendTurn(sessionId, turn);
+            Turn turn = new Turn(conversation.session().turnCount() + 1, accepted.message(), accepted.receivedAt(), text,
+                    now(), reply.finishReason(), reply.model(), reply.usage().promptTokens(),
+                    reply.usage().replyTokens());
+            long queueWaitMs = sessionWaitMs + dispatch.queueWaitMs();
+            transaction.executeWithoutResult(status -> {
+                sessions.appendTurn(sessionId, turn);
+                if (accepted.request() != null) {
+                    requests.done(accepted.request(), turn.number(), reply.usage().totalTokens(), queueWaitMs,
+                            dispatch.attempts());
+                }
+            });
             return new TurnResult(sessionId, text, reply.finishReason(), reply.model(), reply.usage(),
-                    turn.repliedAt(), sessionWaitMs + dispatch.queueWaitMs(), dispatch.attempts());
+                    turn.repliedAt(), queueWaitMs, dispatch.attempts());
         }
+    }
+
+    /** A stored outcome, handed to the observer as one piece so that a streaming client sees it too. */
+    private static TurnResult replay(TurnResult result, TurnObserver observer) {
+        observer.delta(result.reply());
+        return result;
+    }
+
+    private TurnResult stored(UUID sessionId, ChatRequestStore.Row row) {
+        Turn turn = sessions.turn(sessionId, row.turnNumber()).orElseThrow(
+                () -> new IllegalStateException("Turn " + row.turnNumber() + " of " + sessionId + " is gone"));
+        return new TurnResult(sessionId, turn.reply(), turn.finishReason(), turn.model(),
+                new TokenUsage(turn.promptTokens(), turn.replyTokens(), row.totalTokens()), turn.repliedAt(),
+                row.queueWaitMs(), row.attempts());
+    }
+
+    /** Times as the store keeps them (microseconds), so a reply says what a later read of it says. */
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MICROS);
     }
 
     private Duration remaining(QuotaScheduler.Admission admission) {

@@ -1,6 +1,7 @@
 package com.callcenter.lisa.gemini;
 
 import com.google.genai.Client;
+import com.google.genai.ResponseStream;
 import com.google.genai.types.Candidate;
 import com.google.genai.types.Content;
 import com.google.genai.types.GenerateContentConfig;
@@ -13,6 +14,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -69,37 +71,87 @@ public class GeminiClient {
      * @throws GeminiFailure when no reply came, classified for the caller
      */
     public GeminiReply generate(String model, Prompt prompt) {
-        GenerateContentConfig config = baseConfig.toBuilder()
-                .systemInstruction(Content.fromParts(Part.fromText(prompt.systemInstruction())))
-                .build();
         try {
-            GenerateContentResponse response = sdk.models.generateContent(model, contents(prompt), config);
+            GenerateContentResponse response = sdk.models.generateContent(model, contents(prompt), config(prompt));
             state.succeeded();
-            return reply(model, response);
+            return reply(model, response, visibleText(response));
         } catch (RuntimeException e) {
-            GeminiFailure failure = errors.classify(e);
-            state.failed(failure);
-            log.warn("Gemini call to {} failed ({}): {}", model, failure.kind(), failure.getMessage());
-            throw failure;
+            throw failed(model, e);
         }
     }
 
-    private GeminiReply reply(String model, GenerateContentResponse response) {
+    /**
+     * Asks for Lisa's next reply through Gemini's streaming endpoint, handing each piece of visible
+     * text to {@code onText} as soon as it arrives (on the calling thread).
+     *
+     * @return the whole reply once the stream has ended
+     * @throws GeminiFailure when the stream could not be opened or broke off; {@link GeminiFailure#isMidReply()}
+     *                       tells whether text had already been handed on
+     */
+    public GeminiReply stream(String model, Prompt prompt, Consumer<String> onText) {
+        StringBuilder text = new StringBuilder();
+        boolean handedOn = false;
+        try (ResponseStream<GenerateContentResponse> stream =
+                     sdk.models.generateContentStream(model, contents(prompt), config(prompt))) {
+            GenerateContentResponse last = null;
+            Optional<GenerateContentResponseUsageMetadata> usage = Optional.empty();
+            for (GenerateContentResponse chunk : stream) {
+                last = chunk;
+                if (chunk.usageMetadata().isPresent()) {
+                    usage = chunk.usageMetadata();
+                }
+                String piece = visibleText(chunk);
+                if (!piece.isEmpty()) {
+                    text.append(piece);
+                    handedOn = true;
+                    onText.accept(piece);
+                }
+            }
+            if (last == null) {
+                throw new GeminiFailure(GeminiFailure.Kind.UNAVAILABLE, 0, "Gemini's stream ended without a chunk.",
+                        null, null);
+            }
+            state.succeeded();
+            GenerateContentResponse whole = last.usageMetadata().isPresent() || usage.isEmpty() ? last
+                    : last.toBuilder().usageMetadata(usage.get()).build();
+            return reply(model, whole, text.toString());
+        } catch (RuntimeException e) {
+            GeminiFailure failure = failed(model, e);
+            throw handedOn ? failure.midReply() : failure;
+        }
+    }
+
+    private GenerateContentConfig config(Prompt prompt) {
+        return baseConfig.toBuilder()
+                .systemInstruction(Content.fromParts(Part.fromText(prompt.systemInstruction())))
+                .build();
+    }
+
+    private GeminiFailure failed(String model, RuntimeException e) {
+        GeminiFailure failure = errors.classify(e);
+        state.failed(failure);
+        log.warn("Gemini call to {} failed ({}): {}", model, failure.kind(), failure.getMessage());
+        return failure;
+    }
+
+    private GeminiReply reply(String model, GenerateContentResponse response, String visibleText) {
         Optional<Candidate> candidate = response.candidates().flatMap(list -> list.stream().findFirst());
         String finishReason = candidate.flatMap(Candidate::finishReason).map(Object::toString)
                 .or(() -> response.promptFeedback()
                         .map(feedback -> feedback.blockReason().map(reason -> "PROMPT_BLOCKED_" + reason)
                                 .orElse("PROMPT_BLOCKED")))
                 .orElse("FINISH_REASON_UNSPECIFIED");
-        String text = candidate.flatMap(Candidate::content).flatMap(Content::parts).orElse(List.of()).stream()
+        String text = BLOCKED.contains(finishReason) ? "" : visibleText;
+        return new GeminiReply(text, finishReason, reported(model), usage(response.usageMetadata()));
+    }
+
+    private static String visibleText(GenerateContentResponse response) {
+        return response.candidates().flatMap(list -> list.stream().findFirst())
+                .flatMap(Candidate::content).flatMap(Content::parts).orElse(List.of()).stream()
                 // Thought parts are the model's reasoning, never Lisa's words.
                 .filter(part -> !part.thought().orElse(false))
                 .map(part -> part.text().orElse(""))
                 .reduce("", String::concat);
-        if (BLOCKED.contains(finishReason)) {
-            text = "";
-        }
-        return new GeminiReply(text, finishReason, reported(model), usage(response.usageMetadata()));
     }
 
     private static TokenUsage usage(Optional<GenerateContentResponseUsageMetadata> metadata) {

@@ -66,7 +66,7 @@ class GeminiConfiguration {
             // A little latency so the demo feels like the real service.
             return GeminiEmulator.start(EmulatorConfig.defaults()
                     .withLatency(Latency.between(Duration.ofMillis(150), Duration.ofMillis(450)))
-                    .withChunkGap(Duration.ofMillis(40)));
+                    .withChunkGap(Duration.ofMillis(80))); // curl -N shows the reply arrive piece by piece
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot start the demo Gemini emulator", e);
         }

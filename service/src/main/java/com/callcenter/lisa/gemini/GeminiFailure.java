@@ -26,12 +26,33 @@ public class GeminiFailure extends RuntimeException {
     private final Kind kind;
     private final int upstreamStatus;
     private final Duration retryAfter;
+    private final boolean midReply;
 
     public GeminiFailure(Kind kind, int upstreamStatus, String message, Duration retryAfter, Throwable cause) {
+        this(kind, upstreamStatus, message, retryAfter, cause, false);
+    }
+
+    private GeminiFailure(Kind kind, int upstreamStatus, String message, Duration retryAfter, Throwable cause,
+                          boolean midReply) {
         super(message, cause, false, false);
         this.kind = kind;
         this.upstreamStatus = upstreamStatus;
         this.retryAfter = retryAfter;
+        this.midReply = midReply;
+    }
+
+    /** The same failure, after part of the reply had already gone to the client. */
+    GeminiFailure midReply() {
+        return new GeminiFailure(kind, upstreamStatus, "Gemini's reply broke off midway: " + getMessage(),
+                retryAfter, getCause(), true);
+    }
+
+    /**
+     * Whether part of the reply had already been streamed to the client. Such a turn is not retried:
+     * a second answer would not continue the first one the client has already seen.
+     */
+    public boolean isMidReply() {
+        return midReply;
     }
 
     public Kind kind() {

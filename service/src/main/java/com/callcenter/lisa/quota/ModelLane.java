@@ -25,12 +25,15 @@ import org.slf4j.LoggerFactory;
 final class ModelLane implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ModelLane.class);
+    private static final Duration RECHECK = Duration.ofSeconds(1);
 
     /** A request waiting for its slot. Completed with the ledger id of its dispatch, or a rejection. */
     static final class Ticket {
         final int inputTokens;
         final Instant enqueuedAt;
         final CompletableFuture<Long> slot = new CompletableFuture<>();
+        /** 1 = next in line; 0 once out of the queue. Written under the lane's lock, read without it. */
+        volatile int position;
 
         Ticket(int inputTokens, Instant enqueuedAt) {
             this.inputTokens = inputTokens;
@@ -87,6 +90,7 @@ final class ModelLane implements AutoCloseable {
             check(inputTokens, aheadInSession, maxWait, clock.instant());
             Ticket ticket = new Ticket(inputTokens, clock.instant());
             queue.addLast(ticket);
+            ticket.position = queue.size();
             changed.signalAll();
             return ticket;
         } finally {
@@ -98,18 +102,20 @@ final class ModelLane implements AutoCloseable {
      * Whether a request arriving now behind {@code aheadInSession} requests of its own session
      * could be served within {@code maxWait}.
      *
+     * @return its place in line and estimated wait
      * @throws QuotaRejectedException if not, with an honest Retry-After
      */
-    void check(int inputTokens, int aheadInSession, Duration maxWait) {
+    QueuePlace check(int inputTokens, int aheadInSession, Duration maxWait) {
         lock.lock();
         try {
-            check(inputTokens, aheadInSession, maxWait, clock.instant());
+            Duration wait = check(inputTokens, aheadInSession, maxWait, clock.instant());
+            return new QueuePlace(queue.size() + aheadInSession + 1, wait);
         } finally {
             lock.unlock();
         }
     }
 
-    private void check(int inputTokens, int aheadInSession, Duration maxWait, Instant now) {
+    private Duration check(int inputTokens, int aheadInSession, Duration maxWait, Instant now) {
         refuseIfClosed(now);
         if (budget.requestsPerDay() > 0 && ledger.usage(model, now).requestsToday() >= budget.requestsPerDay()) {
             throw new QuotaRejectedException(QuotaRejectedException.Reason.DAILY_QUOTA_EXHAUSTED,
@@ -129,6 +135,7 @@ final class ModelLane implements AutoCloseable {
                     "The wait for " + model + " is about " + (wait.toMillis() + 999) / 1000 + " s, longer than the "
                             + maxWait.toSeconds() + " s a request may wait.");
         }
+        return wait;
     }
 
     /** Puts a request that is being retried back at the front of the queue. */
@@ -138,6 +145,7 @@ final class ModelLane implements AutoCloseable {
             refuseIfClosed(clock.instant());
             Ticket ticket = new Ticket(inputTokens, clock.instant());
             queue.addFirst(ticket);
+            renumber();
             changed.signalAll();
             return ticket;
         } finally {
@@ -155,6 +163,8 @@ final class ModelLane implements AutoCloseable {
         try {
             if (ticket.slot.completeExceptionally(why)) {
                 queue.remove(ticket);
+                ticket.position = 0;
+                renumber();
                 changed.signalAll();
                 return true;
             }
@@ -297,11 +307,15 @@ final class ModelLane implements AutoCloseable {
                     log.error("Quota ledger for {} failed", model, e);
                     queue.pollFirst();
                     head.slot.completeExceptionally(e);
+                    head.position = 0;
+                    renumber();
                     continue;
                 }
                 switch (decision) {
                     case QuotaLedger.Decision.Granted granted -> {
                         queue.pollFirst();
+                        head.position = 0;
+                        renumber();
                         head.slot.complete(granted.id());
                         breaker.dispatched(now);
                     }
@@ -316,14 +330,28 @@ final class ModelLane implements AutoCloseable {
         }
     }
 
+    /**
+     * Sleeps until the queue changes or {@code duration} has passed, but at most {@link #RECHECK}: a
+     * ledger shared with other instances, or a clock that was set, can free a slot earlier than
+     * this lane computed.
+     */
     private void awaitFor(Duration duration) throws InterruptedException {
-        changed.await(Math.max(1, duration.toNanos()), TimeUnit.NANOSECONDS);
+        changed.await(Math.max(1, Math.min(RECHECK.toNanos(), duration.toNanos())), TimeUnit.NANOSECONDS);
     }
 
     private void refuseAll(Instant now) {
         Ticket ticket;
         while ((ticket = queue.pollFirst()) != null) {
+            ticket.position = 0;
             ticket.slot.completeExceptionally(closedRefusal(now));
+        }
+    }
+
+    /** Tells every waiting ticket its place after the queue changed. Queues are short (max-queue). */
+    private void renumber() {
+        int position = 0;
+        for (Ticket ticket : queue) {
+            ticket.position = ++position;
         }
     }
 

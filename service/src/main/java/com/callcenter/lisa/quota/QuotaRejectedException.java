@@ -19,7 +19,9 @@ public class QuotaRejectedException extends RuntimeException {
         /** Gemini failed repeatedly; the circuit is open for a cool-down. */
         CIRCUIT_OPEN,
         /** Every model's daily quota is used up until midnight Pacific time. */
-        DAILY_QUOTA_EXHAUSTED
+        DAILY_QUOTA_EXHAUSTED,
+        /** The client went away while the request waited (a streaming client whose connection broke). */
+        CLIENT_GONE
     }
 
     private final Reason reason;

@@ -27,8 +27,11 @@ public class QuotaScheduler implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(QuotaScheduler.class);
 
-    /** A request let in: it may wait until {@code deadline} for its turn, in all. */
-    public record Admission(Instant arrivedAt, Instant deadline) {
+    /**
+     * A request let in: it may wait until {@code deadline} for its turn, in all. {@code place} shows
+     * where it stands while it waits and lets it leave the queue.
+     */
+    public record Admission(Instant arrivedAt, Instant deadline, QueuePlace place) {
     }
 
     private final List<ModelLane> lanes;
@@ -63,8 +66,8 @@ public class QuotaScheduler implements AutoCloseable {
         QuotaRejectedException best = null;
         for (ModelLane lane : lanes) {
             try {
-                lane.check(inputTokens, aheadInSession, properties.maxWait());
-                return new Admission(now, now.plus(properties.maxWait()));
+                QueuePlace place = lane.check(inputTokens, aheadInSession, properties.maxWait());
+                return new Admission(now, now.plus(properties.maxWait()), place);
             } catch (QuotaRejectedException e) {
                 best = earlier(best, e);
             }
@@ -74,10 +77,11 @@ public class QuotaScheduler implements AutoCloseable {
 
     /**
      * Waits for a slot of the first model that can serve within the admission's deadline, calls
-     * Gemini through {@code call} (given the model's name), and retries what is transient.
+     * Gemini through {@code call} (given the model's name), and retries what is transient, unless
+     * part of the reply had already been streamed to the client.
      *
      * @throws GeminiFailure          when Gemini refused for good, or kept failing within the wait
-     * @throws QuotaRejectedException when no slot could be had in time
+     * @throws QuotaRejectedException when no slot could be had in time, or the client left the queue
      */
     public Dispatched<GeminiReply> dispatch(Admission admission, int inputTokens, Function<String, GeminiReply> call)
             throws InterruptedException {
@@ -86,16 +90,26 @@ public class QuotaScheduler implements AutoCloseable {
         int laneIndex = 0;
         ModelLane.Ticket ticket = null;
         QuotaRejectedException refusal = null;
+        QueuePlace place = admission.place();
         while (true) {
             ModelLane lane = lanes.get(laneIndex);
             long waitStart = System.nanoTime();
             long slot;
             try {
                 if (ticket == null) {
+                    if (place.hasLeft()) {
+                        throw QueuePlace.clientGone();
+                    }
                     ticket = lane.admit(inputTokens, 0, remaining(admission));
                 }
+                place.attach(lane, ticket);
                 slot = await(lane, ticket, admission, inputTokens);
+                place.dispatched();
             } catch (QuotaRejectedException e) {
+                if (e.reason() == QuotaRejectedException.Reason.CLIENT_GONE) {
+                    recordWait(waitedNanos + System.nanoTime() - waitStart);
+                    throw rejected(e);
+                }
                 refusal = earlier(refusal, e);
                 ticket = null;
                 waitedNanos += System.nanoTime() - waitStart;
@@ -127,7 +141,7 @@ public class QuotaScheduler implements AutoCloseable {
                         Duration delay = failure.retryAfter().orElse(Duration.ofMinutes(1));
                         metrics.counter("lisa.gemini.throttled", "model", lane.model(), "quota", "minute").increment();
                         lane.throttled(slot, delay);
-                        if (!fitsBeforeDeadline(admission, delay)) {
+                        if (failure.isMidReply() || !fitsBeforeDeadline(admission, delay)) {
                             recordWait(waitedNanos);
                             throw failure;
                         }
@@ -137,7 +151,7 @@ public class QuotaScheduler implements AutoCloseable {
                     case QUOTA_DAY -> {
                         metrics.counter("lisa.gemini.throttled", "model", lane.model(), "quota", "day").increment();
                         lane.exhaustedUntil(clock.instant().plus(failure.retryAfter().orElse(Duration.ofHours(1))));
-                        if (++laneIndex >= lanes.size()) {
+                        if (failure.isMidReply() || ++laneIndex >= lanes.size()) {
                             recordWait(waitedNanos);
                             throw failure;
                         }
@@ -145,7 +159,8 @@ public class QuotaScheduler implements AutoCloseable {
                     case UNAVAILABLE, TIMEOUT -> {
                         lane.failedTransiently();
                         Duration backoff = backoff(attempts);
-                        if (attempts >= properties.retry().maxAttempts() || !fitsBeforeDeadline(admission, backoff)) {
+                        if (failure.isMidReply() || attempts >= properties.retry().maxAttempts()
+                                || !fitsBeforeDeadline(admission, backoff)) {
                             recordWait(waitedNanos);
                             throw failure;
                         }

@@ -59,6 +59,11 @@ public class SessionService {
         return new Conversation(session, store.turns(id));
     }
 
+    /** One stored turn of a session, if it exists. */
+    public java.util.Optional<Turn> turn(UUID sessionId, int number) {
+        return store.turn(sessionId, number);
+    }
+
     /**
      * The conversation of a session that takes turns.
      *

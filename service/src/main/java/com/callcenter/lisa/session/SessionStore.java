@@ -65,6 +65,16 @@ class SessionStore {
                 .list();
     }
 
+    Optional<Turn> turn(UUID sessionId, int number) {
+        return jdbc.sql("""
+                select turn_number, user_message, received_at, reply, replied_at, finish_reason, model,
+                       prompt_tokens, reply_tokens
+                from turn where session_id = ? and turn_number = ?""")
+                .params(sessionId, number)
+                .query(SessionStore::turn)
+                .optional();
+    }
+
     /**
      * Appends a turn: one conditional update of the session's counter and one insert, in one
      * transaction, whatever the length of the history.

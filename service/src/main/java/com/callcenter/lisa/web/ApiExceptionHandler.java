@@ -1,5 +1,6 @@
 package com.callcenter.lisa.web;
 
+import com.callcenter.lisa.chat.IdempotencyKeyReusedException;
 import com.callcenter.lisa.chat.InvalidMessageException;
 import com.callcenter.lisa.gemini.GeminiFailure;
 import com.callcenter.lisa.persona.UnknownPersonaException;
@@ -8,10 +9,7 @@ import com.callcenter.lisa.session.SessionClosedException;
 import com.callcenter.lisa.session.SessionNotFoundException;
 import com.callcenter.lisa.session.TurnConflictException;
 import jakarta.servlet.http.HttpServletRequest;
-import java.time.Duration;
 import java.util.stream.Collectors;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.beans.TypeMismatchException;
 import org.springframework.dao.DataAccessException;
 import org.springframework.http.HttpHeaders;
@@ -39,88 +37,24 @@ import org.springframework.web.servlet.resource.NoResourceFoundException;
 @RestControllerAdvice
 class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
-    private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
-    private static final Duration STORAGE_RETRY = Duration.ofSeconds(5);
-
-    @ExceptionHandler
-    ResponseEntity<ProblemDetail> sessionNotFound(SessionNotFoundException e, HttpServletRequest request) {
-        ProblemDetail problem = problem(ProblemType.SESSION_NOT_FOUND, e.getMessage(), request);
-        problem.setProperty("sessionId", e.sessionId());
-        return respond(problem, null);
-    }
-
-    @ExceptionHandler
-    ResponseEntity<ProblemDetail> sessionClosed(SessionClosedException e, HttpServletRequest request) {
-        ProblemDetail problem = problem(ProblemType.SESSION_CLOSED, e.getMessage(), request);
-        problem.setProperty("sessionId", e.sessionId());
-        problem.setProperty("sessionStatus", e.status().wireName());
-        return respond(problem, null);
-    }
-
-    @ExceptionHandler
-    ResponseEntity<ProblemDetail> turnConflict(TurnConflictException e, HttpServletRequest request) {
-        return respond(problem(ProblemType.TURN_CONFLICT, e.getMessage(), request), null);
-    }
-
-    @ExceptionHandler
-    ResponseEntity<ProblemDetail> invalidMessage(InvalidMessageException e, HttpServletRequest request) {
-        ProblemType type = switch (e.reason()) {
-            case BLANK -> ProblemType.BLANK_MESSAGE;
-            case TOO_LONG -> ProblemType.MESSAGE_TOO_LONG;
-        };
-        return respond(problem(type, e.getMessage(), request), null);
-    }
-
-    @ExceptionHandler
-    ResponseEntity<ProblemDetail> unknownPersona(UnknownPersonaException e, HttpServletRequest request) {
-        return respond(problem(ProblemType.UNKNOWN_PERSONA, e.getMessage(), request), null);
-    }
-
-    @ExceptionHandler
-    ResponseEntity<ProblemDetail> upstreamFailed(GeminiFailure e, HttpServletRequest request) {
-        ProblemType type = switch (e.kind()) {
-            case REJECTED -> ProblemType.UPSTREAM_REJECTED;
-            case QUOTA_MINUTE, QUOTA_DAY -> ProblemType.QUOTA_EXHAUSTED;
-            case UNAVAILABLE -> ProblemType.UPSTREAM_UNAVAILABLE;
-            case TIMEOUT -> ProblemType.UPSTREAM_TIMEOUT;
-        };
-        ProblemDetail problem = problem(type, e.getMessage(), request);
-        if (e.upstreamStatus() > 0) {
-            problem.setProperty("upstreamStatus", e.upstreamStatus());
-        }
-        Duration retryAfter = type.status().value() == 503 ? e.retryAfter().orElse(null) : null;
-        return respond(problem, retryAfter);
-    }
-
-    @ExceptionHandler
-    ResponseEntity<ProblemDetail> quotaRejected(QuotaRejectedException e, HttpServletRequest request) {
-        ProblemType type = e.reason() == QuotaRejectedException.Reason.CIRCUIT_OPEN
-                ? ProblemType.UPSTREAM_UNAVAILABLE : ProblemType.QUOTA_EXHAUSTED;
-        ProblemDetail problem = problem(type, e.getMessage() + " Nothing was sent to Gemini and nothing was stored.",
-                request);
-        problem.setProperty("reason", e.reason().name().toLowerCase(java.util.Locale.ROOT));
-        return respond(problem, e.retryAfter());
-    }
-
-    @ExceptionHandler
-    ResponseEntity<ProblemDetail> storageFailed(DataAccessException e, HttpServletRequest request) {
-        log.error("Conversation store failed for {} {}", request.getMethod(), request.getRequestURI(), e);
-        return respond(problem(ProblemType.STORAGE_UNAVAILABLE,
-                "The conversation store did not answer; nothing was changed. Try again shortly.", request), STORAGE_RETRY);
+    /** Failures of the service's own making; {@link Problems} maps them, as for streamed turns. */
+    @ExceptionHandler({SessionNotFoundException.class, SessionClosedException.class, TurnConflictException.class,
+            InvalidMessageException.class, UnknownPersonaException.class, InvalidIdempotencyKeyException.class,
+            IdempotencyKeyReusedException.class, GeminiFailure.class, QuotaRejectedException.class,
+            DataAccessException.class})
+    ResponseEntity<ProblemDetail> failed(Exception e, HttpServletRequest request) {
+        return respond(Problems.of(e, request.getRequestURI()));
     }
 
     @ExceptionHandler
     ResponseEntity<ProblemDetail> interrupted(InterruptedException e, HttpServletRequest request) {
         Thread.currentThread().interrupt();
-        return respond(problem(ProblemType.UPSTREAM_UNAVAILABLE,
-                "The request was interrupted while waiting; the service is shutting down.", request), STORAGE_RETRY);
+        return respond(Problems.of(e, request.getRequestURI()));
     }
 
     @ExceptionHandler
     ResponseEntity<ProblemDetail> unexpected(Exception e, HttpServletRequest request) {
-        log.error("Unexpected failure on {} {}", request.getMethod(), request.getRequestURI(), e);
-        return respond(problem(ProblemType.INTERNAL_ERROR,
-                "An unexpected error occurred; it has been logged.", request), null);
+        return respond(Problems.of(e, request.getRequestURI()));
     }
 
     /** The framework's own exceptions (routing, content types, binding) get our problem types too. */
@@ -172,19 +106,14 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         };
     }
 
-    private static ProblemDetail problem(ProblemType type, String detail, HttpServletRequest request) {
-        return ProblemWriter.problem(type, detail, request.getRequestURI());
-    }
-
-    private static ResponseEntity<ProblemDetail> respond(ProblemDetail problem, Duration retryAfter) {
-        ResponseEntity.BodyBuilder response = ResponseEntity.status(problem.getStatus())
+    private static ResponseEntity<ProblemDetail> respond(Problems.Problem problem) {
+        ResponseEntity.BodyBuilder response = ResponseEntity.status(problem.status())
                 .contentType(MediaType.APPLICATION_PROBLEM_JSON);
-        if (retryAfter != null) {
-            long seconds = ProblemWriter.retryAfterSeconds(retryAfter);
-            response.header(HttpHeaders.RETRY_AFTER, Long.toString(seconds));
-            problem.setProperty("retryAfterSeconds", seconds);
+        if (problem.retryAfter() != null) {
+            response.header(HttpHeaders.RETRY_AFTER,
+                    Long.toString(ProblemWriter.retryAfterSeconds(problem.retryAfter())));
         }
-        return response.body(problem);
+        return response.body(problem.detail());
     }
 
     private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {

@@ -10,6 +10,7 @@ import org.springframework.http.HttpStatus;
 public enum ProblemType {
     INVALID_REQUEST(HttpStatus.BAD_REQUEST, "The request is malformed"),
     INVALID_SESSION_ID(HttpStatus.BAD_REQUEST, "The session id is not a UUID"),
+    INVALID_IDEMPOTENCY_KEY(HttpStatus.BAD_REQUEST, "The Idempotency-Key header is malformed"),
     BLANK_MESSAGE(HttpStatus.BAD_REQUEST, "The message is empty"),
     MESSAGE_TOO_LONG(HttpStatus.BAD_REQUEST, "The message is too long"),
     UNKNOWN_PERSONA(HttpStatus.BAD_REQUEST, "No such persona"),
@@ -21,6 +22,7 @@ public enum ProblemType {
     UNSUPPORTED_MEDIA_TYPE(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Unsupported content type"),
     SESSION_CLOSED(HttpStatus.CONFLICT, "The session is closed"),
     TURN_CONFLICT(HttpStatus.CONFLICT, "Another turn was stored first"),
+    IDEMPOTENCY_KEY_REUSED(HttpStatus.UNPROCESSABLE_CONTENT, "The Idempotency-Key was used for another message"),
     UPSTREAM_REJECTED(HttpStatus.BAD_GATEWAY, "Gemini rejected the request"),
     UPSTREAM_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "Gemini is unavailable"),
     QUOTA_EXHAUSTED(HttpStatus.SERVICE_UNAVAILABLE, "The Gemini quota is used up"),

@@ -1,14 +1,19 @@
 package com.callcenter.lisa.web;
 
 import com.callcenter.lisa.chat.ChatService;
+import com.callcenter.lisa.chat.PendingTurn;
 import com.callcenter.lisa.session.Session;
 import com.callcenter.lisa.session.SessionService;
+import io.swagger.v3.oas.annotations.Hidden;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.headers.Header;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import jakarta.validation.Valid;
 import java.net.URI;
 import java.util.List;
@@ -22,9 +27,11 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.json.JsonMapper;
 
 /** The conversation API the Flutter app was written against. */
 @RestController
@@ -34,12 +41,45 @@ class SessionController {
 
     private static final String PROBLEM = MediaType.APPLICATION_PROBLEM_JSON_VALUE;
 
+    /** A key the app makes per new message and sends again with each retry of that message. */
+    static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+    private static final String CHAT_DESCRIPTION = """
+                    Turns of one session run one after the other in arrival order; the message and the reply \
+                    are stored together once the reply exists. A failed turn stores nothing. With an \
+                    Idempotency-Key, a repeat of the message (an app retrying after a dropped connection) gets \
+                    the first answer again, without a second Gemini call or a second turn.
+
+                    **Streaming.** With `Accept: text/event-stream` the answer is a stream of server-sent events:
+                    - `queued` `{"position": 3, "estimatedWaitMs": 8000}`: on arrival if the message has to wait \
+                    for quota, and again whenever its place moves up (1 = next);
+                    - `delta` `{"text": "..."}`: each piece of Lisa's reply as Gemini produces it (thinking never);
+                    - `done`: the object the JSON call returns; the turn is stored. Its `reply` is the \
+                    concatenated deltas, except when Gemini stopped the reply for its content (finishReason \
+                    SAFETY, RECITATION, ...): then it is the fallback line, which replaces what was streamed;
+                    - `error`: a problem object (same `type` and `status` as the JSON call would answer); \
+                    nothing was stored and any deltas are void.
+
+                    Comment lines (`: keep-alive`) are sent on an idle stream. Failures found before the stream \
+                    starts (unknown session, bad body, quota refusal) are ordinary problem responses. If the \
+                    client goes away while the message waits for quota, it leaves the queue unsent; once Gemini \
+                    is answering, the turn is completed and stored, and GET shows it. A repeat of an \
+                    Idempotency-Key gets the stored reply as one `delta`, then `done`.""";
+    private static final String KEY_DESCRIPTION = "Optional. A key the app makes for each new message (a UUID, "
+            + "1-255 printable ASCII characters) and sends again with every retry of that message. A repeat "
+            + "within lisa.chat.idempotency.ttl (24 h) returns the stored answer, or waits for the first "
+            + "request if it is still running; the same key with another message is 422. A failed request "
+            + "stores nothing, so its repeat runs anew.";
+
     private final SessionService sessions;
     private final ChatService chat;
+    private final JsonMapper json;
+    private final WebProperties properties;
 
-    SessionController(SessionService sessions, ChatService chat) {
+    SessionController(SessionService sessions, ChatService chat, JsonMapper json, WebProperties properties) {
         this.sessions = sessions;
         this.chat = chat;
+        this.json = json;
+        this.properties = properties;
     }
 
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -60,12 +100,15 @@ class SessionController {
     }
 
     @PostMapping(path = "/{id}/chat", consumes = MediaType.APPLICATION_JSON_VALUE)
-    @Operation(summary = "Send the customer's message, get Lisa's reply",
-            description = "Turns of one session run one after the other in arrival order; the message and the "
-                    + "reply are stored together once the reply exists. A failed turn stores nothing.")
-    @ApiResponse(responseCode = "200", description = "Lisa's reply; the turn is stored.")
-    @ApiResponse(responseCode = "400", description = "Malformed id (invalid-session-id) or body (invalid-request), "
-            + "blank message (blank-message), message too long (message-too-long).",
+    @Operation(summary = "Send the customer's message, get Lisa's reply", description = CHAT_DESCRIPTION)
+    @ApiResponse(responseCode = "200", description = "Lisa's reply; the turn is stored. With Accept: "
+            + "text/event-stream, the event stream described above.", content = {
+                    @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = ChatReply.class)),
+                    @Content(mediaType = MediaType.TEXT_EVENT_STREAM_VALUE, schema = @Schema(type = "string",
+                            description = "Server-sent events: queued, delta, done or error."))})
+    @ApiResponse(responseCode = "400", description = "Malformed id (invalid-session-id), body (invalid-request) or "
+            + "Idempotency-Key (invalid-idempotency-key), blank message (blank-message), message too long "
+            + "(message-too-long).",
             content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
     @ApiResponse(responseCode = "404", description = "No such session (session-not-found).",
             content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
@@ -73,6 +116,9 @@ class SessionController {
             + "instance stored a turn first (turn-conflict).",
             content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
     @ApiResponse(responseCode = "413", description = "Body too large (payload-too-large).",
+            content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
+    @ApiResponse(responseCode = "422", description = "The Idempotency-Key was used in this session for another "
+            + "message (idempotency-key-reused); nothing was done.",
             content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
     @ApiResponse(responseCode = "502", description = "Gemini refused the request for good, e.g. the conversation "
             + "is too long or the key is invalid (upstream-rejected); the detail says what, never the key.",
@@ -85,8 +131,33 @@ class SessionController {
             content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
     @ApiResponse(responseCode = "504", description = "Gemini did not answer within lisa.gemini.timeout (upstream-timeout).",
             content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
-    ChatReply chat(@PathVariable UUID id, @RequestBody ChatRequest request) throws InterruptedException {
-        return ChatReply.of(chat.takeTurn(id, request.message()));
+    ChatReply chat(@PathVariable UUID id, @RequestBody ChatRequest request,
+                   @Parameter(description = KEY_DESCRIPTION)
+                   @RequestHeader(name = IDEMPOTENCY_KEY, required = false) String idempotencyKey)
+            throws InterruptedException {
+        return ChatReply.of(chat.takeTurn(id, request.message(), InvalidIdempotencyKeyException.check(idempotencyKey)));
+    }
+
+    @PostMapping(path = "/{id}/chat", consumes = MediaType.APPLICATION_JSON_VALUE,
+            produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    @Hidden // one operation in the API description: the JSON call's, which documents both answers
+    void chatStream(@PathVariable UUID id, @RequestBody ChatRequest request,
+                    @Parameter(description = KEY_DESCRIPTION)
+                    @RequestHeader(name = IDEMPOTENCY_KEY, required = false) String idempotencyKey,
+                    HttpServletRequest http, HttpServletResponse response) {
+        PendingTurn turn = chat.accept(id, request.message(), InvalidIdempotencyKeyException.check(idempotencyKey));
+        try (ChatStream stream = ChatStream.open(response, json, properties.stream(), turn.place())) {
+            try {
+                stream.done(ChatReply.of(turn.complete(stream)));
+            } catch (Exception e) {
+                if (e instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
+                }
+                if (!stream.clientGone()) {
+                    stream.error(Problems.of(e, http.getRequestURI()));
+                }
+            }
+        }
     }
 
     @GetMapping("/{id}")

@@ -1,10 +1,24 @@
 package com.callcenter.lisa.web;
 
+import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
 
-/** @param maxRequestSize bodies larger than this are refused with 413 before they are read */
+/**
+ * @param maxRequestSize bodies larger than this are refused with 413 before they are read
+ * @param stream         the streaming (server-sent events) chat
+ */
 @ConfigurationProperties("lisa.web")
-public record WebProperties(@DefaultValue("64KB") DataSize maxRequestSize) {
+public record WebProperties(@DefaultValue("64KB") DataSize maxRequestSize, @DefaultValue Stream stream) {
+
+    /**
+     * @param keepAlive     an idle stream gets a comment line this often, so that proxies do not cut a long
+     *                      queue wait, and so that a client that went away is noticed (a write fails) and
+     *                      its request leaves the queue
+     * @param positionCheck how often a waiting stream looks at its place in the queue to send a
+     *                      {@code queued} event when it moved
+     */
+    public record Stream(@DefaultValue("10s") Duration keepAlive, @DefaultValue("200ms") Duration positionCheck) {
+    }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.callcenter.lisa.emulator.ScriptedAnswer;
 import com.callcenter.lisa.support.Api;
+import com.callcenter.lisa.support.EventStream;
 import com.callcenter.lisa.support.ServiceTest;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -12,9 +13,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Each recorded Gemini answer from ../shared/gemini-fixtures (unary ones; the streamed ones belong to
- * the streaming chat) replayed by the emulator as the upstream answer: what the client gets, and
- * what the history keeps. The 429 fixtures change the quota state and are in
+ * Each recorded Gemini answer from ../shared/gemini-fixtures replayed by the emulator as the upstream
+ * answer, the unary ones to the JSON chat, the streamed ones to the streaming chat: what the client
+ * gets, and what the history keeps. The 429 fixtures change the quota state and are in
  * {@link com.callcenter.lisa.quota.ThrottlingFixturesTest}.
  */
 class FixtureReplayTest extends ServiceTest {
@@ -113,6 +114,73 @@ class FixtureReplayTest extends ServiceTest {
             assertThat(response.header("Retry-After")).isEqualTo(retryAfter);
         }
         assertThat(api.get("/api/v1/sessions/" + id).json().get("messages")).isEmpty();
+    }
+
+    /** streamed fixture, text the reply contains (null: any), finish reason. */
+    static Stream<Arguments> streams() {
+        return Stream.of(
+                Arguments.of(FB + "googleai/streaming-success-basic-reply-short.txt", "Cheyenne", "STOP"),
+                Arguments.of(FB + "googleai/streaming-success-basic-reply-long.txt", null, "STOP"),
+                Arguments.of(FB + "googleai/streaming-success-thinking-reply-thought-summary.txt", null, "STOP"),
+                Arguments.of(FB + "googleai/streaming-success-finish-message.txt", null, "STOP"),
+                Arguments.of(FB + "googleai/streaming-failure-prompt-blocked-safety.txt", FALLBACK, "PROMPT_BLOCKED_SAFETY"),
+                Arguments.of(FB + "googleai/streaming-failure-recitation-no-content.txt", FALLBACK, "RECITATION"),
+                Arguments.of(FB + "vertexai/streaming-failure-finish-reason-safety.txt", FALLBACK, "SAFETY"),
+                // Its error object after two chunks is not framed as an SSE event, so the SDK (like any SSE
+                // reader) never sees it: the two chunks, both finished with STOP, are the reply.
+                Arguments.of(FB + "vertexai/streaming-failure-error-mid-stream.txt", "First Second", "STOP"),
+                Arguments.of("pydantic-ai/stream-sse-gemini-2.0-flash-exp.response.sse", null, "STOP"),
+                Arguments.of("pydantic-ai/stream-sse-thoughts-gemini-2.5-flash.response.sse", null, "STOP"),
+                Arguments.of("vercel-ai/google-stream-gemini-3.7-flash-2026-09-14.chunks.txt", null, "STOP"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("streams")
+    void streamFixtureThroughTheStreamingChat(String file, String expectedText, String finishReason) {
+        String id = api.newSession();
+        upstream.script(ScriptedAnswer.fixture(fixture(file)));
+
+        EventStream.Result stream = EventStream.chat(port, id, "Hallo Lisa");
+
+        assertThat(stream.status()).as(stream.body()).isEqualTo(200);
+        assertThat(stream.named("error")).isEmpty();
+        JsonNode reply = stream.only("done").json();
+        String text = reply.get("reply").asString();
+        assertThat(text).isNotBlank();
+        if (expectedText != null) {
+            assertThat(text).contains(expectedText);
+        }
+        if (!text.startsWith(FALLBACK)) {
+            assertThat(stream.deltaText()).isEqualTo(text);
+        }
+        assertThat(reply.get("finishReason").asString()).isEqualTo(finishReason);
+        assertThat(upstream.requests().getFirst().path()).contains(":streamGenerateContent");
+        JsonNode messages = api.get("/api/v1/sessions/" + id).json().get("messages");
+        assertThat(messages).hasSize(2);
+        assertThat(messages.get(1).get("content").asString()).isEqualTo(text);
+    }
+
+    @org.junit.jupiter.api.Test
+    void streamedThoughtsAreNeverSent() {
+        String file = FB + "googleai/streaming-success-thinking-reply-thought-summary.txt";
+        upstream.script(ScriptedAnswer.fixture(fixture(file)));
+
+        EventStream.Result stream = EventStream.chat(port, api.newSession(), "Hallo");
+
+        StringBuilder thoughts = new StringBuilder();
+        for (String line : readFixture(file).split("\\R")) {
+            if (line.startsWith("data:")) {
+                JsonNode chunk = tools.jackson.databind.json.JsonMapper.builder().build().readTree(line.substring(5));
+                for (JsonNode part : chunk.path("candidates").path(0).path("content").path("parts")) {
+                    if (part.path("thought").asBoolean(false)) {
+                        thoughts.append(part.get("text").asString());
+                    }
+                }
+            }
+        }
+        assertThat(thoughts).isNotEmpty();
+        assertThat(stream.deltaText()).isNotBlank().doesNotContain(thoughts.toString().substring(0, 30));
+        assertThat(stream.deltaText()).isEqualTo(stream.only("done").json().get("reply").asString());
     }
 
     private static String readFixture(String relative) {

@@ -13,7 +13,10 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 
-/** Conversations live in the database: stopping and starting the service loses nothing. */
+/**
+ * Conversations live in the database: stopping and starting the service loses nothing, and a message
+ * repeated with its Idempotency-Key after the restart is answered from the store.
+ */
 class RestartTest {
 
     @Test
@@ -30,6 +33,8 @@ class RestartTest {
         String active;
         String ended;
         JsonNode before;
+        JsonNode keyed;
+        String key = java.util.UUID.randomUUID().toString();
         try (ConfigurableApplicationContext first = start(url, user, password)) {
             Api api = api(first);
             active = api.newSession();
@@ -38,6 +43,7 @@ class RestartTest {
             api.chat(active, "Zweite Frage");
             api.chat(ended, "Tschüss");
             api.delete("/api/v1/sessions/" + ended);
+            keyed = chatWithKey(api, active, "Zweite Frage, nochmal?", key).json();
             before = api.get("/api/v1/sessions/" + active).json();
         }
 
@@ -47,10 +53,17 @@ class RestartTest {
             assertThat(after).isEqualTo(before);
             assertThat(api.get("/api/v1/sessions/" + ended).json().get("status").asString()).isEqualTo("ended");
 
+            // The app retries the message whose answer it never got: the stored turn, no Gemini call.
+            int calls = TestUpstream.emulator().requests().size();
+            Api.Response repeated = chatWithKey(api, active, "Zweite Frage, nochmal?", key);
+            assertThat(repeated.status()).as(repeated.body()).isEqualTo(200);
+            assertThat(repeated.json()).isEqualTo(keyed);
+            assertThat(TestUpstream.emulator().requests()).hasSize(calls);
+
             // The conversation goes on where it stopped: Gemini gets the history from before the restart.
-            JsonNode third = api.chat(active, "Dritte Frage").json();
-            assertThat(EmulatorReply.contentsCount(third.get("reply").asString())).isEqualTo(5);
-            assertThat(api.get("/api/v1/sessions/" + active).json().get("messages")).hasSize(6);
+            JsonNode fourth = api.chat(active, "Vierte Frage").json();
+            assertThat(EmulatorReply.contentsCount(fourth.get("reply").asString())).isEqualTo(7);
+            assertThat(api.get("/api/v1/sessions/" + active).json().get("messages")).hasSize(8);
         }
     }
 
@@ -63,6 +76,13 @@ class RestartTest {
                 "--spring.datasource.password=" + password,
                 "--lisa.gemini.base-url=" + TestUpstream.emulator().baseUrl(),
                 "--lisa.gemini.api-key=" + TestUpstream.API_KEY);
+    }
+
+    private static Api.Response chatWithKey(Api api, String session, String message, String key) {
+        return api.send(java.net.http.HttpRequest.newBuilder(api.uri("/api/v1/sessions/" + session + "/chat"))
+                .header("Content-Type", "application/json")
+                .header("Idempotency-Key", key)
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(Api.json(java.util.Map.of("message", message)))));
     }
 
     static Api api(ConfigurableApplicationContext context) {

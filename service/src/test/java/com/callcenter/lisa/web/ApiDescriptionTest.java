@@ -24,6 +24,9 @@ class ApiDescriptionTest extends ServiceTest {
         }
         assertThat(chat.get("503").get("headers").has("Retry-After")).isTrue();
         assertThat(chat.get("400").get("content").has("application/problem+json")).isTrue();
+        assertThat(chat.get("422").get("content").has("application/problem+json")).isTrue();
+        assertThat(chat.get("200").get("content").has("application/json")).isTrue();
+        assertThat(chat.get("200").get("content").has("text/event-stream")).isTrue();
 
         JsonNode schemas = doc.get("components").get("schemas");
         assertThat(schemas.get("ChatReply").get("properties").propertyNames())

@@ -1,0 +1,28 @@
+package com.callcenter.lisa.chat;
+
+/**
+ * Watches a turn as it happens, for a client that is shown Lisa's reply while it is produced. Called
+ * on the turn's own thread.
+ */
+public interface TurnObserver {
+
+    /** For a client that wants only the finished turn. */
+    TurnObserver NONE = new TurnObserver() {
+    };
+
+    /**
+     * Gemini is being asked: from here on the turn completes and is stored even if the client goes
+     * away, because the quota is spent and the customer will want the answer when they come back.
+     */
+    default void answering() {
+    }
+
+    /** The next piece of Lisa's reply, as Gemini produced it (never thinking). */
+    default void delta(String text) {
+    }
+
+    /** Whether Lisa's reply should be streamed from Gemini and handed to {@link #delta} piece by piece. */
+    default boolean wantsPieces() {
+        return false;
+    }
+}
