@@ -119,13 +119,20 @@ final class Chat {
         long firstEvent = -1;
         try (BufferedReader lines = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
             String line;
+            String event = "message";
             while ((line = lines.readLine()) != null) {
                 long now = System.nanoTime();
                 if (firstEvent < 0 && !line.isEmpty()) {
                     firstEvent = now - sent;
                 }
+                if (line.startsWith("event:")) {
+                    event = line.substring("event:".length()).strip();
+                } else if (line.isEmpty()) {
+                    event = "message";
+                }
                 int at = line.indexOf(STAMP_PREFIX);
-                if (at >= 0) {
+                // The service's final "done" event repeats the whole reply, stamps included: not a chunk.
+                if (at >= 0 && !event.equals("done")) {
                     int end = line.indexOf(']', at);
                     delays.add(now - Long.parseLong(line.substring(at + STAMP_PREFIX.length(), end)));
                 }

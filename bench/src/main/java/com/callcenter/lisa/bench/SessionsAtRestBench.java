@@ -120,8 +120,8 @@ public final class SessionsAtRestBench {
         out.append("One service process, filled through its API by 16 clients: each session is created and then ")
                 .append("takes ").append(turns).append(" chat turns (emulator, no latency, no quota). At each size: ")
                 .append("`jcmd <pid> GC.run`, then the heap's used size from `jcmd <pid> GC.heap_info` and VmRSS; then ")
-                .append(samples).append(" sequential creates and ").append(samples).append(" reads, after as many untimed ones, (`GET /api/v1/sessions/{id}` ")
-                .append("of a random stored session) on one connection.\n\n");
+                .append(samples).append(" sequential creates and ").append(samples).append(" reads (`GET /api/v1/sessions/{id}` ")
+                .append("of a random stored session) on one connection, after as many untimed ones.\n\n");
         out.append("## Targets\n\n| target | measured | verdict |\n|---|---|---|\n");
         checks.forEach(c -> out.append("| ").append(c.target()).append(" | ").append(c.measured()).append(" | ")
                 .append(c.verdict()).append(" |\n"));
