@@ -140,9 +140,17 @@ public final class OverheadBench {
             }
 
             Map<String, Map<Target, Figures>> levels = new LinkedHashMap<>();
-            levels.put(IDLE, level(endpoints, clients, 1, duration, segment, turnsPerSession, watched, 2000));
-            levels.put(sessions + " connections", level(endpoints, clients, sessions, duration, segment, turnsPerSession,
+            Instant measuring = Instant.now(); // the profile leaves out start-up and warm-up
+            levels.put(IDLE, level(processes, endpoints, clients, 1, duration, segment, turnsPerSession, watched, 2000));
+            // The service's CPU by thread over the loaded level (it idles in the other targets' segments):
+            // request threads vs garbage collector vs JIT compiler.
+            Map<String, Double> threadsBefore = Proc.cpuMillisByThread(processes.pid(service));
+            levels.put(sessions + " connections", level(processes, endpoints, clients, sessions, duration, segment, turnsPerSession,
                     watched, 3000));
+            Map<String, Double> threads = new LinkedHashMap<>();
+            Proc.cpuMillisByThread(processes.pid(service)).forEach((name, ms) ->
+                    threads.put(name, ms - threadsBefore.getOrDefault(name, 0.0)));
+            int serviceTurns = levels.get(sessions + " connections").get(Target.SERVICE).turns();
 
             Map<String, Long> memory = new LinkedHashMap<>();
             memory.put("emulator", Proc.peakRssKb(processes.pid(emulator)));
@@ -153,15 +161,27 @@ public final class OverheadBench {
             }
             long ready = processes.readyMillis(service);
             processes.close(); // stops the service, which writes the flight recording
-            String profileText = profile ? Profile.summarize(recording, 20) : null;
+            String profileText = (profile ? Profile.summarize(recording, 20, measuring) + "\n" : "")
+                    + threadTable(threads, serviceTurns, sessions);
             return new Config(db, latency, sessions, levels, memory, ready, profileText);
         } finally {
             deleteTree(data);
         }
     }
 
+    /** The service's CPU per turn by kind of thread, largest first. */
+    private static String threadTable(Map<String, Double> threads, int turns, int sessions) {
+        StringBuilder out = new StringBuilder("Service CPU by thread during the " + sessions + "-connection level "
+                + "(from /proc/<pid>/task; \"ForkJoinPool\" = the carriers of the virtual threads that serve requests):\n\n"
+                + "| threads | CPU ms per service turn |\n|---|---|\n");
+        threads.entrySet().stream().filter(e -> e.getValue() / Math.max(1, turns) >= 0.005)
+                .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                .forEach(e -> out.append(String.format("| %s | %.3f |%n", e.getKey(), e.getValue() / Math.max(1, turns))));
+        return out.toString();
+    }
+
     /** Rounds of one segment per target, the order rotating each round; figures over all rounds. */
-    private static Map<Target, Figures> level(Chat.Endpoints endpoints, Map<Target, HttpClient> clients, int connections,
+    private static Map<Target, Figures> level(Processes processes, Chat.Endpoints endpoints, Map<Target, HttpClient> clients, int connections,
                                               Duration duration, Duration segment, int turnsPerSession,
                                               List<Watched> watched, int idBase) throws Exception {
         Map<Target, List<Chat>> chats = new EnumMap<>(Target.class);
@@ -176,6 +196,7 @@ public final class OverheadBench {
             for (int i = 0; i < order.length; i++) {
                 Target target = order[(round + i) % order.length];
                 segments.get(target).add(Load.run(chats.get(target), segment, watched));
+                processes.requireAlive();
             }
             System.out.printf("  %d connection(s): round %d/%d%n", connections, round + 1, rounds);
         }
@@ -312,7 +333,7 @@ public final class OverheadBench {
             out.append("\nService ready (first 200 from /api/v1/health) ").append(c.serviceReadyMs())
                     .append(" ms after its process started.\n");
             if (c.profile() != null) {
-                out.append("\n#### Where the service's CPU goes (JFR execution samples over the whole run)\n\n")
+                out.append("\n#### Where the service's CPU goes\n\n")
                         .append(c.profile());
             }
         }

@@ -28,6 +28,29 @@ final class Proc {
         return ticks * 1000.0 / TICKS_PER_SECOND;
     }
 
+    /**
+     * CPU milliseconds of a process's threads so far, summed by thread name with digits taken out
+     * ("GC Thread#0" and "GC Thread#1" are "GC Thread#"), so they can be compared before and after.
+     */
+    static java.util.Map<String, Double> cpuMillisByThread(long pid) {
+        java.util.Map<String, Double> byName = new java.util.TreeMap<>();
+        try (Stream<Path> tasks = Files.list(Path.of("/proc", String.valueOf(pid), "task"))) {
+            for (Path task : tasks.toList()) {
+                String stat = read(task.resolve("stat"));
+                if (stat == null) {
+                    continue;
+                }
+                String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("[0-9]+", "");
+                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                double ms = (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 1000.0 / TICKS_PER_SECOND;
+                byName.merge(name, ms, Double::sum);
+            }
+        } catch (IOException gone) {
+            // the process has ended
+        }
+        return byName;
+    }
+
     /** CPU of a process and its direct children: PostgreSQL's postmaster and its backends. */
     static double cpuMillisWithChildren(long pid) {
         return cpuMillis(pid) + children(pid).stream().mapToDouble(Proc::cpuMillis).sum();

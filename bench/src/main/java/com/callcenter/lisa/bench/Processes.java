@@ -168,6 +168,16 @@ final class Processes implements AutoCloseable {
         return postmasterPid;
     }
 
+    /** Fails if a process started here has ended (exit 137 = killed, 143 = terminated, by someone else). */
+    void requireAlive() {
+        byUrl.forEach((url, process) -> {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(logNames.get(url) + " (pid " + process.pid() + ") ended during the run with exit "
+                        + process.exitValue() + "; see " + log(url));
+            }
+        });
+    }
+
     /** PID of the process serving {@code url}. */
     long pid(String url) {
         return byUrl.get(url).pid();

@@ -19,13 +19,15 @@ final class Profile {
     private Profile() {
     }
 
-    static String summarize(Path recording, int top) throws Exception {
+    /** Execution samples taken at or after {@code since} (so start-up and warm-up stay out). */
+    static String summarize(Path recording, int top, java.time.Instant since) throws Exception {
         Map<String, Integer> self = new HashMap<>();
         Map<String, Integer> components = new HashMap<>();
         Map<String, Integer> inclusive = new HashMap<>();
         int samples = 0;
         for (RecordedEvent event : RecordingFile.readAllEvents(recording)) {
-            if (!event.getEventType().getName().equals("jdk.ExecutionSample") || event.getStackTrace() == null) {
+            if (!event.getEventType().getName().equals("jdk.ExecutionSample") || event.getStackTrace() == null
+                    || event.getStartTime().isBefore(since)) {
                 continue;
             }
             List<RecordedFrame> frames = event.getStackTrace().getFrames();
@@ -44,7 +46,7 @@ final class Profile {
             }
         }
         StringBuilder out = new StringBuilder(samples + " samples of threads running Java code (`" + recording.getFileName()
-                + "`). Truncated stacks (JFR keeps 64 frames) undercount inclusive time of outer frames.\n\n");
+                + "`, after warm-up; GC and JIT threads are not sampled, see the table by thread). Truncated stacks (JFR keeps 64 frames) undercount inclusive time of outer frames.\n\n");
         out.append("| % of samples | component (the innermost non-JDK frame's library) |\n|---|---|\n");
         table(out, components, samples, components.size());
         out.append("\n| self % | method (top of stack) |\n|---|---|\n");
@@ -73,7 +75,7 @@ final class Profile {
             {"com.zaxxer", "database: Hikari pool, Spring JDBC and transactions"},
             {"org.springframework.jdbc", "database: Hikari pool, Spring JDBC and transactions"},
             {"org.springframework.transaction", "database: Hikari pool, Spring JDBC and transactions"},
-            {"com.fasterxml", "JSON (Jackson)"}, {"tools.jackson", "JSON (Jackson)"},
+            {"com.fasterxml", "JSON (Jackson 2: the Gemini SDK)"}, {"tools.jackson", "JSON (Jackson 3: the service's web layer)"},
             {"io.micrometer", "metrics and observations (Micrometer)"},
             {"org.apache", "HTTP server (Tomcat)"}, {"org.springframework", "Spring MVC and the rest of Spring"},
             {"ch.qos", "logging"}, {"org.slf4j", "logging"}, {"com.callcenter", "service code (com.callcenter)"}};
