@@ -16,6 +16,28 @@ final class Environment {
                 + System.getProperty("os.name") + " " + System.getProperty("os.version");
     }
 
+    /** The repository's commit (with "+changes" if the tree differs from it), so a result names the code it measured. */
+    static String commit(Path root) {
+        String head = run(root, "git", "rev-parse", "--short", "HEAD");
+        String status = run(root, "git", "status", "--porcelain", "--untracked-files=no");
+        return head + (status.isBlank() ? "" : "+changes");
+    }
+
+    static String nodeVersion() {
+        return run(Path.of("."), "node", "--version");
+    }
+
+    /** Output of a short command, or "unknown". */
+    static String run(Path directory, String... command) {
+        try {
+            Process process = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true).start();
+            String out = new String(process.getInputStream().readAllBytes()).strip();
+            return process.waitFor() == 0 ? out : "unknown";
+        } catch (IOException | InterruptedException e) {
+            return "unknown";
+        }
+    }
+
     private static String cpuModel() {
         try {
             return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()

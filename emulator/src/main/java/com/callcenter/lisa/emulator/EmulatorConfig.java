@@ -18,6 +18,10 @@ import java.util.stream.Collectors;
  * @param latency wait before the first byte of a successful answer
  * @param chunkGap pause between two streamed chunks (SSE events, JSON array elements)
  * @param clock time source of the quota windows; tests inject a fixed or movable clock
+ * @param stampChunks whether each streamed chunk's text starts with {@value #STAMP_PREFIX}{@code
+ *     <System.nanoTime()>] }, taken just before the chunk is written: on Linux nanoTime is
+ *     CLOCK_MONOTONIC, the same clock in every process of the machine, so a benchmark client can
+ *     tell how long the chunk took to reach it through a proxy
  */
 public record EmulatorConfig(
     String host,
@@ -27,9 +31,26 @@ public record EmulatorConfig(
     Quota quota,
     Latency latency,
     Duration chunkGap,
-    Clock clock) {
+    Clock clock,
+    boolean stampChunks) {
 
   public static final String DEFAULT_API_KEY = "emulator-key";
+
+  /** Start of the stamp that {@link #stampChunks} puts in front of each streamed chunk's text. */
+  public static final String STAMP_PREFIX = "[emu-t=";
+
+  /** The settings without chunk stamps (the constructor from before stamps existed). */
+  public EmulatorConfig(
+      String host,
+      int port,
+      String apiKey,
+      Set<String> models,
+      Quota quota,
+      Latency latency,
+      Duration chunkGap,
+      Clock clock) {
+    this(host, port, apiKey, models, quota, latency, chunkGap, clock, false);
+  }
 
   public EmulatorConfig {
     Objects.requireNonNull(host, "host");
@@ -65,35 +86,48 @@ public record EmulatorConfig(
   }
 
   public EmulatorConfig withHost(String host) {
-    return new EmulatorConfig(host, port, apiKey, models, quota, latency, chunkGap, clock);
+    return new EmulatorConfig(
+        host, port, apiKey, models, quota, latency, chunkGap, clock, stampChunks);
   }
 
   public EmulatorConfig withPort(int port) {
-    return new EmulatorConfig(host, port, apiKey, models, quota, latency, chunkGap, clock);
+    return new EmulatorConfig(
+        host, port, apiKey, models, quota, latency, chunkGap, clock, stampChunks);
   }
 
   public EmulatorConfig withApiKey(String apiKey) {
-    return new EmulatorConfig(host, port, apiKey, models, quota, latency, chunkGap, clock);
+    return new EmulatorConfig(
+        host, port, apiKey, models, quota, latency, chunkGap, clock, stampChunks);
   }
 
   public EmulatorConfig withModels(Set<String> models) {
-    return new EmulatorConfig(host, port, apiKey, models, quota, latency, chunkGap, clock);
+    return new EmulatorConfig(
+        host, port, apiKey, models, quota, latency, chunkGap, clock, stampChunks);
   }
 
   public EmulatorConfig withQuota(Quota quota) {
-    return new EmulatorConfig(host, port, apiKey, models, quota, latency, chunkGap, clock);
+    return new EmulatorConfig(
+        host, port, apiKey, models, quota, latency, chunkGap, clock, stampChunks);
   }
 
   public EmulatorConfig withLatency(Latency latency) {
-    return new EmulatorConfig(host, port, apiKey, models, quota, latency, chunkGap, clock);
+    return new EmulatorConfig(
+        host, port, apiKey, models, quota, latency, chunkGap, clock, stampChunks);
   }
 
   public EmulatorConfig withChunkGap(Duration chunkGap) {
-    return new EmulatorConfig(host, port, apiKey, models, quota, latency, chunkGap, clock);
+    return new EmulatorConfig(
+        host, port, apiKey, models, quota, latency, chunkGap, clock, stampChunks);
   }
 
   public EmulatorConfig withClock(Clock clock) {
-    return new EmulatorConfig(host, port, apiKey, models, quota, latency, chunkGap, clock);
+    return new EmulatorConfig(
+        host, port, apiKey, models, quota, latency, chunkGap, clock, stampChunks);
+  }
+
+  public EmulatorConfig withStampChunks(boolean stampChunks) {
+    return new EmulatorConfig(
+        host, port, apiKey, models, quota, latency, chunkGap, clock, stampChunks);
   }
 
   /** Whether {@code model} (without the "models/" prefix) is served. */

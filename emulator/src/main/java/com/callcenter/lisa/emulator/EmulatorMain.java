@@ -9,8 +9,8 @@ import java.util.stream.Collectors;
 
 /**
  * Standalone entry point: {@code java -jar emulator/target/gemini-emulator.jar --port 8089 [--rpm
- * N] [--tpm N] [--rpd N] [--latency-ms A[-B]] [--chunk-gap-ms N] [--models a,b] [--host H]
- * [--api-key K]}. Prints one line with the URL and the settings, then serves until the process is
+ * N] [--tpm N] [--rpd N] [--latency-ms A[-B]] [--chunk-gap-ms N] [--stamp-chunks] [--models a,b]
+ * [--host H] [--api-key K]}. Prints one line with the URL and the settings, then serves until the process is
  * stopped.
  */
 public final class EmulatorMain {
@@ -21,14 +21,15 @@ public final class EmulatorMain {
       """
       usage: java -jar gemini-emulator.jar [--port N] [--host H] [--api-key K] [--models a,b]
                                            [--rpm N] [--tpm N] [--rpd N]
-                                           [--latency-ms A[-B]] [--chunk-gap-ms N]
+                                           [--latency-ms A[-B]] [--chunk-gap-ms N] [--stamp-chunks]
         --port          TCP port, 0 = any free port (default 8089)
         --host          address to bind (default 127.0.0.1)
         --api-key       the accepted API key (default emulator-key)
         --models        comma-separated model names to serve (default: any name)
         --rpm/--tpm/--rpd  requests/minute, input tokens/minute, requests/day per model (default off)
         --latency-ms    wait before the first byte: fixed A, or uniform between A and B
-        --chunk-gap-ms  pause between streamed chunks (default 0)\
+        --chunk-gap-ms  pause between streamed chunks (default 0)
+        --stamp-chunks  start each streamed chunk's text with "[emu-t=<System.nanoTime()>] "\
       """;
 
   private EmulatorMain() {}
@@ -74,6 +75,10 @@ public final class EmulatorMain {
     Quota quota = Quota.NONE;
     for (int i = 0; i < args.length; i++) {
       String option = args[i];
+      if (option.equals("--stamp-chunks")) { // a flag: takes no value
+        config = config.withStampChunks(true);
+        continue;
+      }
       String value;
       int eq = option.indexOf('=');
       if (option.startsWith("--") && eq > 0) { // --port=8089
@@ -118,7 +123,7 @@ public final class EmulatorMain {
     String key = c.apiKey().equals(EmulatorConfig.DEFAULT_API_KEY) ? c.apiKey() : "<as given>";
     String models =
         c.models().isEmpty() ? "any" : String.join(",", c.models().stream().sorted().toList());
-    return "Gemini emulator listening on %s (/v1beta and /v1) api-key=%s models=%s rpm=%s tpm=%s rpd=%s latency=%s chunk-gap=%d ms"
+    return "Gemini emulator listening on %s (/v1beta and /v1) api-key=%s models=%s rpm=%s tpm=%s rpd=%s latency=%s chunk-gap=%d ms%s"
         .formatted(
             emulator.baseUrl(),
             key,
@@ -127,7 +132,8 @@ public final class EmulatorMain {
             limit(c.quota().inputTokensPerMinute()),
             limit(c.quota().requestsPerDay()),
             c.latency(),
-            c.chunkGap().toMillis());
+            c.chunkGap().toMillis(),
+            c.stampChunks() ? " stamp-chunks" : "");
   }
 
   private static String limit(long value) {

@@ -6,6 +6,7 @@ import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.IntFunction;
 
 /** Writes answers onto an exchange: fixed-length bodies, flushed streams, and broken streams. */
 final class Wire {
@@ -40,6 +41,22 @@ final class Wire {
     out.close(); // writes the terminating zero-length chunk
   }
 
+  /**
+   * Like {@link #sendStreamed}, but piece {@code i} is made only when it is due, after the gap:
+   * what it contains may depend on the moment it is written (chunk stamps).
+   */
+  static void sendStreamed(
+      HttpExchange exchange,
+      int status,
+      String contentType,
+      int count,
+      IntFunction<byte[]> piece,
+      Duration gap)
+      throws IOException {
+    OutputStream out = writePieces(exchange, status, contentType, count, piece, gap);
+    out.close();
+  }
+
   /** Like {@link #sendStreamed} but the body is never finished: the connection is cut instead. */
   static void sendThenDrop(
       HttpExchange exchange, int status, String contentType, List<byte[]> pieces, Duration gap)
@@ -51,14 +68,25 @@ final class Wire {
   private static OutputStream writePieces(
       HttpExchange exchange, int status, String contentType, List<byte[]> pieces, Duration gap)
       throws IOException {
+    return writePieces(exchange, status, contentType, pieces.size(), pieces::get, gap);
+  }
+
+  private static OutputStream writePieces(
+      HttpExchange exchange,
+      int status,
+      String contentType,
+      int count,
+      IntFunction<byte[]> piece,
+      Duration gap)
+      throws IOException {
     exchange.getResponseHeaders().set("Content-Type", contentType);
     exchange.sendResponseHeaders(status, 0); // 0 = chunked
     OutputStream out = exchange.getResponseBody();
-    for (int i = 0; i < pieces.size(); i++) {
+    for (int i = 0; i < count; i++) {
       if (i > 0) {
         pause(gap);
       }
-      out.write(pieces.get(i));
+      out.write(piece.apply(i));
       out.flush();
     }
     return out;
