@@ -73,13 +73,21 @@ final class DatabaseQuotaLedger implements QuotaLedger {
     public Decision tryAcquire(String model, ModelBudget budget, int inputTokens, Instant now) {
         Instant at = storable(now);
         register(model);
+        if (unlimited(budget)) {
+            // Nothing to decide, so nothing to lock: the row is only for usage figures.
+            QuotaRules.requireTokens(inputTokens);
+            return new Decision.Granted(insert(model, at, inputTokens));
+        }
         return transaction.execute(status -> {
             lock(model);
-            Snapshot snapshot = read(model, at);
-            Optional<Decision.Wait> wait =
-                    rules.check(budget, snapshot.window(), snapshot.requestsToday(), inputTokens, at);
-            if (wait.isPresent()) {
-                return wait.get();
+            Totals totals = totals(model, budget, at);
+            if (!rules.fitAtOnce(budget, totals.requests(), totals.tokens(), totals.requestsToday(), inputTokens, 1)) {
+                // Near a limit: which requests leave the window when decides the wait.
+                Optional<Decision.Wait> wait =
+                        rules.check(budget, window(model, at), totals.requestsToday(), inputTokens, at);
+                if (wait.isPresent()) {
+                    return wait.get();
+                }
             }
             return new Decision.Granted(insert(model, at, inputTokens));
         });
@@ -111,7 +119,14 @@ final class DatabaseQuotaLedger implements QuotaLedger {
     @Override
     public Duration estimateWait(String model, ModelBudget budget, int position, int inputTokens, Instant now) {
         Instant at = storable(now);
+        if (unlimited(budget) && rules.fitAtOnce(budget, 0, 0, 0, inputTokens, position)) {
+            return Duration.ZERO;
+        }
         // No lock: an estimate changes nothing, and is stale the moment it is told anyway.
+        Totals totals = totals(model, budget, at);
+        if (rules.fitAtOnce(budget, totals.requests(), totals.tokens(), totals.requestsToday(), inputTokens, position)) {
+            return Duration.ZERO;
+        }
         Snapshot snapshot = transaction.execute(status -> read(model, at));
         return rules.estimateWait(budget, snapshot.window(), snapshot.requestsToday(), position, inputTokens,
                 at);
@@ -166,20 +181,55 @@ final class DatabaseQuotaLedger implements QuotaLedger {
 
     /** The model's requests in the window at {@code at}, oldest first, and the count of its Pacific day. */
     private Snapshot read(String model, Instant at) {
-        List<Dispatch> window = jdbc.sql("""
+        return new Snapshot(window(model, at), requestsToday(model, at));
+    }
+
+    private List<Dispatch> window(String model, Instant at) {
+        return jdbc.sql("""
                         select id, sent_at, input_tokens from quota_dispatch
                         where model = ? and sent_at > ?
                         order by sent_at, id""")
                 .params(model, utc(at.minus(rules.window())))
                 .query(DatabaseQuotaLedger::dispatch)
                 .list();
+    }
+
+    private int requestsToday(String model, Instant at) {
         LocalDate day = QuotaRules.pacificDay(at);
         long today = jdbc.sql("select count(*) from quota_dispatch where model = ? and sent_at >= ? and sent_at < ?")
                 .params(model, utc(QuotaRules.startOfPacificDay(day)),
                         utc(QuotaRules.startOfPacificDay(day.plusDays(1))))
                 .query(Long.class)
                 .single();
-        return new Snapshot(window, Math.toIntExact(today));
+        return Math.toIntExact(today);
+    }
+
+    /**
+     * The window's count and tokens, summed by the database, and the day's count; each only if a budget
+     * needs it. Cheaper than reading the window's rows, which only matter near a limit.
+     */
+    private Totals totals(String model, ModelBudget budget, Instant at) {
+        int requests = 0;
+        long tokens = 0;
+        if (budget.requestsPerMinute() > 0 || budget.inputTokensPerMinute() > 0) {
+            Totals window = jdbc.sql("""
+                            select count(*) as requests, coalesce(sum(input_tokens), 0) as tokens
+                            from quota_dispatch where model = ? and sent_at > ?""")
+                    .params(model, utc(at.minus(rules.window())))
+                    .query((rs, row) -> new Totals(rs.getInt("requests"), rs.getLong("tokens"), 0))
+                    .single();
+            requests = window.requests();
+            tokens = window.tokens();
+        }
+        int today = budget.requestsPerDay() > 0 ? requestsToday(model, at) : 0;
+        return new Totals(requests, tokens, today);
+    }
+
+    private static boolean unlimited(ModelBudget budget) {
+        return budget.requestsPerMinute() == 0 && budget.inputTokensPerMinute() == 0 && budget.requestsPerDay() == 0;
+    }
+
+    private record Totals(int requests, long tokens, int requestsToday) {
     }
 
     private long insert(String model, Instant at, int inputTokens) {

@@ -79,6 +79,8 @@ final class InMemoryQuotaLedger implements QuotaLedger {
 
         /** Requests still in the window, in order of {@code sentAt} and therefore of id. */
         private final List<Dispatch> window = new ArrayList<>();
+        /** The input tokens of {@link #window}, kept up to date so that a decision need not add them up. */
+        private long tokens;
         /** The latest instant any call has brought: this log's time, which never runs backwards. */
         private Instant latest;
         private LocalDate day;
@@ -86,32 +88,54 @@ final class InMemoryQuotaLedger implements QuotaLedger {
 
         synchronized Decision acquire(ModelBudget budget, int inputTokens, Instant now) {
             Instant at = advance(now);
-            Optional<Decision.Wait> wait = rules.check(budget, window, requestsToday, inputTokens, at);
-            if (wait.isPresent()) {
-                return wait.get();
+            if (!rules.fitAtOnce(budget, window.size(), tokens, requestsToday, inputTokens, 1)) {
+                Optional<Decision.Wait> wait = rules.check(budget, window, requestsToday, inputTokens, at);
+                if (wait.isPresent()) {
+                    return wait.get();
+                }
             }
             // The id is taken under this lock, so ids grow with sentAt within one model.
             long id = lastId.incrementAndGet();
             window.add(new Dispatch(id, at, inputTokens));
+            tokens += inputTokens;
             requestsToday++;
             return new Decision.Granted(id);
         }
 
         synchronized void correct(long id, int actualInputTokens) {
-            for (int i = 0; i < window.size(); i++) {
-                Dispatch dispatch = window.get(i);
-                if (dispatch.id() == id) {
-                    window.set(i, new Dispatch(id, dispatch.sentAt(), actualInputTokens));
-                    return;
-                }
+            int index = indexOf(id);
+            if (index >= 0) {
+                Dispatch dispatch = window.get(index);
+                window.set(index, new Dispatch(id, dispatch.sentAt(), actualInputTokens));
+                tokens += actualInputTokens - dispatch.inputTokens();
             }
             // Not found: it has left the window, so its tokens no longer matter.
         }
 
         synchronized void release(long id) {
-            if (window.removeIf(dispatch -> dispatch.id() == id)) {
+            int index = indexOf(id);
+            if (index >= 0) {
+                tokens -= window.remove(index).inputTokens();
                 requestsToday = Math.max(0, requestsToday - 1);
             }
+        }
+
+        /** Ids grow along the window, so a binary search finds one. */
+        private int indexOf(long id) {
+            int low = 0;
+            int high = window.size() - 1;
+            while (low <= high) {
+                int middle = (low + high) >>> 1;
+                long found = window.get(middle).id();
+                if (found < id) {
+                    low = middle + 1;
+                } else if (found > id) {
+                    high = middle - 1;
+                } else {
+                    return middle;
+                }
+            }
+            return -1;
         }
 
         synchronized Usage usage(Instant now) {
@@ -125,6 +149,9 @@ final class InMemoryQuotaLedger implements QuotaLedger {
             int today;
             synchronized (this) {
                 at = advance(now);
+                if (rules.fitAtOnce(budget, window.size(), tokens, requestsToday, inputTokens, position)) {
+                    return Duration.ZERO;
+                }
                 copy = List.copyOf(window);
                 today = requestsToday;
             }
@@ -147,7 +174,11 @@ final class InMemoryQuotaLedger implements QuotaLedger {
             if (latest == null || now.isAfter(latest)) {
                 latest = now;
             }
-            window.subList(0, rules.firstInWindow(window, latest)).clear();
+            List<Dispatch> left = window.subList(0, rules.firstInWindow(window, latest));
+            for (Dispatch dispatch : left) {
+                tokens -= dispatch.inputTokens();
+            }
+            left.clear();
             LocalDate today = QuotaRules.pacificDay(latest);
             if (!today.equals(day)) {
                 day = today;

@@ -109,6 +109,28 @@ final class QuotaRules {
     }
 
     /**
+     * Whether {@code count} more requests of {@code inputTokens} would all be granted at once, judged
+     * from the window's totals alone. Exactly {@link #check}'s verdict for {@code count = 1}, and
+     * {@link #estimateWait} is zero exactly when it holds for {@code count = position}; when it does
+     * not hold, ask those with the log. Lets a ledger skip reading its log while the budgets are far
+     * from their limits, which is nearly always.
+     */
+    boolean fitAtOnce(ModelBudget budget, int requestsInWindow, long tokensInWindow, int requestsToday,
+                      long inputTokens, int count) {
+        requireValid(budget);
+        requireTokens(inputTokens);
+        if (count < 1) {
+            throw new IllegalArgumentException("position starts at 1, was " + count);
+        }
+        int rpm = budget.requestsPerMinute();
+        long tpm = budget.inputTokensPerMinute();
+        int rpd = budget.requestsPerDay();
+        return (rpm == 0 || requestsInWindow + count <= rpm)
+                && (tpm == 0 || tokensInWindow + count * Math.min(inputTokens, tpm) <= tpm)
+                && (rpd == 0 || requestsToday + count <= rpd);
+    }
+
+    /**
      * How long until the {@code position}-th of that many back-to-back requests of {@code inputTokens}
      * would be granted, nobody else asking: each is tried at the moment its predecessor went and, if
      * told to wait, tried again after exactly that wait, just as a caller of the ledger would.
