@@ -17,7 +17,8 @@ import java.util.stream.Stream;
  */
 public final class AllBenches {
 
-    static final List<String> FILES = List.of("startup.md", "overhead.md", "streaming.md", "sessions-at-rest.md");
+    static final List<String> FILES = List.of("startup.md", "overhead.md", "streaming.md", "sessions-at-rest.md",
+            "sessions-at-rest-postgres.md");
 
     public static void main(String[] args) throws Exception {
         Map<String, String> options = CapacityBench.options(args);
