@@ -3,30 +3,19 @@ package com.callcenter.lisa.session;
 import static com.callcenter.lisa.web.ProblemAssertions.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.callcenter.lisa.support.MovableTime;
 import com.callcenter.lisa.support.MutableClock;
 import com.callcenter.lisa.support.ServiceTest;
 import java.time.Duration;
-import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Primary;
 import org.springframework.context.annotation.Import;
 import tools.jackson.databind.JsonNode;
 
 /** Idle sessions expire, closed ones are purged after the retention; time is moved, not waited for. */
-@Import(SessionLifecycleTest.Time.class)
+@Import(MovableTime.class)
 class SessionLifecycleTest extends ServiceTest {
 
-    @TestConfiguration
-    static class Time {
-        @Bean
-        @Primary
-        MutableClock testClock() {
-            return new MutableClock(Instant.now());
-        }
-    }
 
     @Autowired
     MutableClock clock;

@@ -3,10 +3,10 @@ package com.callcenter.lisa.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.callcenter.lisa.support.EventStream;
+import com.callcenter.lisa.support.MovableTime;
 import com.callcenter.lisa.support.MutableClock;
 import com.callcenter.lisa.support.ServiceTest;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -14,10 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
-import org.springframework.context.annotation.Primary;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.TestPropertySource;
 import tools.jackson.databind.JsonNode;
@@ -32,18 +29,10 @@ import tools.jackson.databind.JsonNode;
         "lisa.web.stream.keep-alive=100ms",
         "lisa.web.stream.position-check=50ms"
 })
-@Import(QueuedStreamTest.Time.class)
+@Import(MovableTime.class)
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_EACH_TEST_METHOD) // each starts with an empty window
 class QueuedStreamTest extends ServiceTest {
 
-    @TestConfiguration
-    static class Time {
-        @Bean
-        @Primary
-        MutableClock testClock() {
-            return new MutableClock(Instant.now());
-        }
-    }
 
     @Autowired
     MutableClock clock;
