@@ -42,11 +42,6 @@ public final class PendingTurn {
         return work instanceof Work.Take take ? Optional.of(take.accepted().admission().place()) : Optional.empty();
     }
 
-    /** Whether this answers a repeated Idempotency-Key from the stored turn, without asking Gemini. */
-    public boolean isRepeat() {
-        return !(work instanceof Work.Take);
-    }
-
     /**
      * Takes the turn (or, for a repeat, waits for and returns the first request's outcome) and stores it.
      *

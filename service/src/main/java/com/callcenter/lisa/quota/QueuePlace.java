@@ -82,7 +82,7 @@ public final class QueuePlace {
         return left;
     }
 
-    /** @throws QuotaRejectedException (client gone) if the client left before the ticket was attached */
+    /** @throws QuotaRejectedException (client gone) if the client left before the ticket was attached and it still waits */
     void attach(ModelLane newLane, ModelLane.Ticket newTicket) {
         boolean cancel;
         synchronized (this) {
@@ -90,8 +90,8 @@ public final class QueuePlace {
             ticket = newTicket;
             cancel = left && !dispatched;
         }
-        if (cancel) {
-            newLane.cancel(newTicket, clientGone());
+        // A ticket granted on the spot cannot be cancelled: its slot is taken, so the request goes.
+        if (cancel && newLane.cancel(newTicket, clientGone())) {
             throw clientGone();
         }
     }

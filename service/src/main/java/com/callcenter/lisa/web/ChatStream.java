@@ -203,34 +203,28 @@ final class ChatStream implements TurnObserver, AutoCloseable {
                 lock.unlock();
             }
             if (waiting) {
+                // Empty once the request was sent to Gemini. Positions only go down on the client's
+                // screen: a retry of an earlier request going back to the front of the queue does not
+                // push this one back visibly.
                 OptionalInt position = place.position();
-                // Positions only go down on the client's screen: a retry of an earlier request
-                // going back to the front of the queue does not push this one back visibly.
-                if (position.isPresent() && position.getAsInt() < lastPosition && !isAnswering()) {
+                if (position.isPresent() && position.getAsInt() < lastPosition) {
                     queued(position.getAsInt(), place.estimatedWait(position.getAsInt()));
                 }
             }
-            if (System.nanoTime() - lastWriteNanos() >= keepAlive) {
-                write(KEEP_ALIVE);
-            }
+            keepAliveIfIdle(keepAlive);
         }
     }
 
-    private boolean isAnswering() {
+    private void keepAliveIfIdle(long keepAlive) {
+        boolean idle;
         lock.lock();
         try {
-            return answering;
+            idle = System.nanoTime() - lastWrite >= keepAlive;
         } finally {
             lock.unlock();
         }
-    }
-
-    private long lastWriteNanos() {
-        lock.lock();
-        try {
-            return lastWrite;
-        } finally {
-            lock.unlock();
+        if (idle) {
+            write(KEEP_ALIVE);
         }
     }
 }
