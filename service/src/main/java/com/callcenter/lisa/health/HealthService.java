@@ -88,6 +88,10 @@ public class HealthService {
 
     /** Fresh figures if the ledger answers within the bound, else the last ones read (or none yet). */
     private QuotaFigures quota() {
+        if (store.isDown()) {
+            // A database ledger cannot answer now, and a read would hold the model's lane while it waits.
+            return lastQuota;
+        }
         CompletableFuture<QuotaFigures> read = quotaRead.get();
         if (read == null || read.isDone()) {
             CompletableFuture<QuotaFigures> fresh = new CompletableFuture<>();

@@ -25,7 +25,8 @@ import org.springframework.stereotype.Component;
 /**
  * Whether the conversation store answers, known without asking it on the request's time: a background
  * check every {@link StoreProperties#probeInterval() second}, bounded by a short timeout, keeps the
- * state. While the store is down, requests that need it are refused at once with 503 and
+ * state. A refused or failed connection counts as down at once; a check that does not answer in time
+ * counts when the next tick finds it still hanging (a busy machine can be slow once). While the store is down, requests that need it are refused at once with 503 and
  * {@code Retry-After} ({@link #requireUp()}) instead of each hanging on the pool's connection timeout,
  * and health reports it in words; the first successful check brings the service back, no restart.
  *
@@ -141,6 +142,10 @@ public class StoreState implements SmartLifecycle {
                 lateCheck = null;
             } catch (TimeoutException e) {
                 lateCheck = check;
+                if (current.up()) {
+                    // One slow answer on a busy machine is not an outage: down if the next tick finds it hanging.
+                    return;
+                }
                 failure = "the database did not answer within " + properties.probeTimeout().toMillis() + " ms";
             } catch (ExecutionException e) {
                 failure = "the check failed unexpectedly";

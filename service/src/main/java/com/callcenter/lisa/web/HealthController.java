@@ -27,7 +27,8 @@ class HealthController {
             + "background every second) and what the last real Gemini calls showed. Never calls Gemini, so probing "
             + "it spends no quota. Answers within a second, also while the database does not answer.")
     @ApiResponse(responseCode = "200", description = "UP, or DEGRADED when the last Gemini call failed.")
-    @ApiResponse(responseCode = "503", description = "DOWN: the database is unreachable; database.error says why in words.")
+    @ApiResponse(responseCode = "503",
+            description = "DOWN: the database is unreachable; database.error says why in words.")
     ResponseEntity<HealthReport> health() {
         HealthReport report = health.report();
         HttpStatus status = report.status() == HealthReport.Status.DOWN ? HttpStatus.SERVICE_UNAVAILABLE : HttpStatus.OK;

@@ -36,7 +36,8 @@ import tools.jackson.databind.JsonNode;
 class DatabaseOutageTest {
 
     /** A Java class name such as java.net.ConnectException, or any exception's simple name. */
-    private static final Pattern CLASS_NAME = Pattern.compile("\\b[a-z]+\\.[a-z]+(\\.[a-zA-Z_$]+)*\\.[A-Z]\\w*|\\w*Exception\\b");
+    private static final Pattern CLASS_NAME =
+            Pattern.compile("\\b[a-z]+\\.[a-z]+(\\.[a-zA-Z_$]+)*\\.[A-Z]\\w*|\\w*Exception\\b");
     private static final Duration HEALTH_BOUND = Duration.ofSeconds(1);
     private static final Duration REFUSAL_BOUND = Duration.ofMillis(1500);
 
@@ -103,7 +104,8 @@ class DatabaseOutageTest {
         int geminiCalls = TestUpstream.emulator().requests().size();
         Api.Response chat = timed(() -> api.chat(session, "Und gibt es einen Rabatt?"), REFUSAL_BOUND);
         assertStorageUnavailable(chat);
-        Api.Response keyed = timed(() -> api.send(HttpRequest.newBuilder(api.uri("/api/v1/sessions/" + session + "/chat"))
+        Api.Response keyed = timed(() -> api.send(HttpRequest.newBuilder(
+                        api.uri("/api/v1/sessions/" + session + "/chat"))
                 .header("Content-Type", "application/json")
                 .header("Accept", "text/event-stream")
                 .header("Idempotency-Key", UUID.randomUUID().toString())

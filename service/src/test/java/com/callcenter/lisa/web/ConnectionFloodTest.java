@@ -52,7 +52,8 @@ class ConnectionFloodTest {
     @BeforeAll
     static void start() {
         TestUpstream.emulator().reset();
-        service = ServiceProcess.start(TestUpstream.emulator().baseUrl(), "jdbc:h2:file:" + TestDatabases.freshH2File());
+        service = ServiceProcess.start(TestUpstream.emulator().baseUrl(),
+                "jdbc:h2:file:" + TestDatabases.freshH2File());
         port = service.api().uri("/").getPort();
     }
 
@@ -179,7 +180,8 @@ class ConnectionFloodTest {
                 System.out.printf("Health behind %d idle connections (max-connections %d) answered in %d ms%n",
                         idle.size(), maxConnections, took.toMillis());
                 assertThat(health.status()).isEqualTo(200);
-                assertThat(took).as("twice the connection timeout at most, not Tomcat's default minute").isLessThan(CONNECTION_TIMEOUT.multipliedBy(2));
+                assertThat(took).as("twice the connection timeout at most, not Tomcat's default minute")
+                        .isLessThan(CONNECTION_TIMEOUT.multipliedBy(2));
             } finally {
                 for (SocketChannel channel : idle) {
                     channel.close();
@@ -212,8 +214,8 @@ class ConnectionFloodTest {
     }
 
     /** Collects the idle channels that the server closed (readable, end of stream), with their age in ms. */
-    private static int closedSoFar(Selector selector, Map<SocketChannel, Long> openedAt, Map<SocketChannel, Long> closed)
-            throws IOException {
+    private static int closedSoFar(Selector selector, Map<SocketChannel, Long> openedAt,
+                                   Map<SocketChannel, Long> closed) throws IOException {
         selector.selectNow();
         ByteBuffer buffer = ByteBuffer.allocate(1024);
         for (SelectionKey key : selector.selectedKeys()) {
