@@ -8,16 +8,25 @@ import java.util.List;
 /**
  * What the service can do right now, without calling Gemini.
  *
- * @param status UP: all well; DEGRADED: serving, but the last Gemini call failed, a circuit is open or a
- *               model's daily quota is used up; DOWN: cannot serve (the database is unreachable)
- * @param quota  per model, in the order they are tried: budget left, queue, oldest wait, circuit
+ * @param status  UP: all well; DEGRADED: serving, but the last Gemini call failed, a circuit is open or a
+ *                model's daily quota is used up; DOWN: cannot serve (the database is unreachable)
+ * @param quota   per model, in the order they are tried: budget left, queue, oldest wait, circuit
+ * @param quotaAt when the quota figures were read: a moment ago, or earlier when the ledger did not answer
+ *                within health's time bound (the figures are then the last ones read)
  */
-public record HealthReport(Status status, Database database, Upstream upstream, List<ModelQuotaState> quota) {
+public record HealthReport(Status status, Database database, Upstream upstream, List<ModelQuotaState> quota,
+                           Instant quotaAt) {
 
     public enum Status { UP, DEGRADED, DOWN }
 
-    /** @param error why the database check failed, when it did */
-    public record Database(Status status, long latencyMs, String error) {
+    /**
+     * The outcome of the store's last background check (every second, bounded by a short timeout).
+     *
+     * @param error     why the database counts as down, in words
+     * @param checkedAt when it was checked
+     * @param downSince since when it has been down
+     */
+    public record Database(Status status, long latencyMs, String error, Instant checkedAt, Instant downSince) {
     }
 
     /**
@@ -28,7 +37,10 @@ public record HealthReport(Status status, Database database, Upstream upstream, 
     public record Upstream(Status status, String mode, String model, Instant lastSuccess, LastError lastError) {
     }
 
-    /** @param upstreamStatus Gemini's HTTP status, 0 if no answer came */
+    /**
+     * @param upstreamStatus Gemini's HTTP status, 0 if no answer came
+     * @param message        what happened, in words
+     */
     public record LastError(Instant at, GeminiFailure.Kind kind, int upstreamStatus, String message) {
     }
 }

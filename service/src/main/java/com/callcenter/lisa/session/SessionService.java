@@ -26,10 +26,12 @@ public class SessionService {
     private final SessionProperties properties;
     private final Clock clock;
     private final ApplicationEventPublisher events;
+    private final StoreState storeState;
 
     SessionService(SessionStore store, PersonaCatalog personas, SessionProperties properties, Clock clock,
-                   ApplicationEventPublisher events) {
+                   ApplicationEventPublisher events, StoreState storeState) {
         this.store = store;
+        this.storeState = storeState;
         this.personas = personas;
         this.properties = properties;
         this.clock = clock;
@@ -41,8 +43,10 @@ public class SessionService {
      *
      * @param persona the persona's name, or {@code null} for the default persona
      * @throws com.callcenter.lisa.persona.UnknownPersonaException if no such persona is configured
+     * @throws StoreUnavailableException                           if the store is known to be down
      */
     public Session create(String persona, Map<String, String> metadata) {
+        storeState.requireUp();
         String personaName = personas.resolve(persona).name();
         Instant now = clock.instant();
         Session session = new Session(UUID.randomUUID(), SessionStatus.ACTIVE, personaName, now, now,
@@ -51,8 +55,15 @@ public class SessionService {
         return session;
     }
 
-    /** @throws SessionNotFoundException if there is no such session */
+    /**
+     * Every use of a session starts here, a chat turn before it claims its key or quota: while the store
+     * is known to be down, this refuses at once instead of waiting for the pool's connection timeout.
+     *
+     * @throws SessionNotFoundException  if there is no such session
+     * @throws StoreUnavailableException if the store is known to be down
+     */
     public Session get(UUID id) {
+        storeState.requireUp();
         Session session = store.find(id).orElseThrow(() -> new SessionNotFoundException(id));
         return expireIfIdle(session);
     }

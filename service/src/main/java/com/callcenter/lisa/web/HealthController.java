@@ -23,10 +23,12 @@ class HealthController {
     }
 
     @GetMapping(path = "/api/v1/health", produces = MediaType.APPLICATION_JSON_VALUE)
-    @Operation(summary = "Can the service serve?", description = "Checks the database and reports what the last "
-            + "real Gemini calls showed. Never calls Gemini, so probing it spends no quota.")
+    @Operation(summary = "Can the service serve?", description = "Reports the database's state (checked in the "
+            + "background every second) and what the last real Gemini calls showed. Never calls Gemini, so probing "
+            + "it spends no quota. Answers within a second, also while the database does not answer.")
     @ApiResponse(responseCode = "200", description = "UP, or DEGRADED when the last Gemini call failed.")
-    @ApiResponse(responseCode = "503", description = "DOWN: the database is unreachable.")
+    @ApiResponse(responseCode = "503",
+            description = "DOWN: the database is unreachable; database.error says why in words.")
     ResponseEntity<HealthReport> health() {
         HealthReport report = health.report();
         HttpStatus status = report.status() == HealthReport.Status.DOWN ? HttpStatus.SERVICE_UNAVAILABLE : HttpStatus.OK;

@@ -7,6 +7,7 @@ import com.callcenter.lisa.persona.UnknownPersonaException;
 import com.callcenter.lisa.quota.QuotaRejectedException;
 import com.callcenter.lisa.session.SessionClosedException;
 import com.callcenter.lisa.session.SessionNotFoundException;
+import com.callcenter.lisa.session.StoreUnavailableException;
 import com.callcenter.lisa.session.TurnConflictException;
 import java.time.Duration;
 import java.util.Locale;
@@ -14,6 +15,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
 import org.springframework.http.ProblemDetail;
+import org.springframework.transaction.CannotCreateTransactionException;
+import org.springframework.transaction.TransactionSystemException;
 
 /**
  * The problem each failure of a request is answered with: one mapping, used for problem responses
@@ -67,12 +70,12 @@ final class Problems {
                 problem.setProperty("reason", rejected.reason().name().toLowerCase(Locale.ROOT));
                 yield problem(problem, rejected.retryAfter());
             }
-            case DataAccessException ignored -> {
-                log.error("Conversation store failed on {}", path, e);
-                yield problem(ProblemWriter.problem(ProblemType.STORAGE_UNAVAILABLE,
-                        "The conversation store did not answer; nothing was changed. Try again shortly.", path),
-                        STORAGE_RETRY);
-            }
+            case StoreUnavailableException down -> problem(ProblemWriter.problem(ProblemType.STORAGE_UNAVAILABLE,
+                    e.getMessage(), path), down.retryAfter());
+            // Failing to open or commit a transaction is the store failing too (a dead database), not a bug.
+            case DataAccessException ignored -> storageFailed(e, path);
+            case CannotCreateTransactionException ignored -> storageFailed(e, path);
+            case TransactionSystemException ignored -> storageFailed(e, path);
             case InterruptedException ignored -> problem(ProblemWriter.problem(ProblemType.UPSTREAM_UNAVAILABLE,
                     "The request was interrupted while waiting; the service is shutting down.", path), STORAGE_RETRY);
             default -> {
@@ -80,6 +83,13 @@ final class Problems {
                 yield simple(ProblemType.INTERNAL_ERROR, "An unexpected error occurred; it has been logged.", path);
             }
         };
+    }
+
+    private static Problem storageFailed(Throwable e, String path) {
+        log.error("Conversation store failed on {}", path, e);
+        return problem(ProblemWriter.problem(ProblemType.STORAGE_UNAVAILABLE,
+                "The conversation store did not answer; nothing was changed. Try again shortly.", path),
+                STORAGE_RETRY);
     }
 
     private static Problem upstream(GeminiFailure e, String path) {
