@@ -1,6 +1,7 @@
 package com.callcenter.lisa.quota;
 
-import com.callcenter.lisa.quota.QuotaRules.Dispatch;
+import com.callcenter.lisa.quota.QuotaRules.Bucket;
+import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -9,6 +10,8 @@ import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -16,22 +19,33 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.jdbc.support.GeneratedKeyHolder;
 import org.springframework.jdbc.support.KeyHolder;
+import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The quota ledger shared by several service instances through one database (PostgreSQL in
- * production; H2 when one instance runs it in tests): every grant is a row of {@code quota_dispatch},
- * and every decision on a model happens under that model's lock. Decisions are {@link QuotaRules}',
- * exactly as in the in-memory ledger.
+ * production; H2 when one instance runs it in tests). Decisions are {@link QuotaRules}', exactly as in
+ * the in-memory ledger, on the same record: per model, one {@code quota_bucket} row per second that had
+ * requests, and the Pacific day's count on the model's {@code quota_model} row. Every grant also gets a
+ * {@code quota_dispatch} row, its id, so that Gemini's token count can correct it and a 429 release it.
+ *
+ * <p>What one decision costs does not depend on the budget or the rate: under the model's lock it reads
+ * the model's row and at most the ~62 buckets of the window, then updates one bucket and the model's
+ * row (4 statements, one transaction); the request's own row is inserted after the commit, outside the
+ * lock (if the instance dies in between, the grant stays counted and simply cannot be corrected).
  *
  * <p>The lock is a row lock on the model's row of {@code quota_model} ({@code select ... for update}),
  * on both databases. PostgreSQL's {@code pg_advisory_xact_lock} would serve as well there, but H2 has
  * no advisory locks, and one locking statement that both databases understand keeps a single code
  * path, tested on both, with no dialect detection. Like the advisory lock, the row lock is released by
- * the commit or rollback, so a crashed instance cannot leave it held.
+ * the commit or rollback, so a crashed instance cannot leave it held. Rows are always locked in the
+ * order request row, model row, bucket row (a grant: model, bucket; a correction: bucket, then its own
+ * request row, which no grant touches; a release: request, model, bucket), so no two ledger
+ * transactions can wait for each other in a circle.
  *
  * <p>Time comes only from the callers' {@code now}, never from the database's clock; it is truncated to
  * microseconds, what {@code timestamp with time zone} stores on both databases, so that what is
@@ -62,8 +76,13 @@ final class DatabaseQuotaLedger implements QuotaLedger {
                 Objects.requireNonNull(transaction.getTransactionManager(), "transaction manager"), transaction);
         // READ COMMITTED: every statement after the lock sees what the previous holder committed. Under
         // REPEATABLE READ or SERIALIZABLE, PostgreSQL fixes a transaction's snapshot when the lock
-        // statement starts, before it waits, so the count would miss the grant it waited for.
-        this.transaction.setIsolationLevel(TransactionDefinition.ISOLATION_READ_COMMITTED);
+        // statement starts, before it waits, so the count would miss the grant it waited for. It is
+        // both databases' default; asked for explicitly only if this one's default differs, because
+        // asking costs PostgreSQL's driver a round trip on every transaction ("show transaction
+        // isolation level").
+        if (!readCommittedByDefault(this.transaction.getTransactionManager())) {
+            this.transaction.setIsolationLevel(TransactionDefinition.ISOLATION_READ_COMMITTED);
+        }
         // Its own transaction, committed before tryAcquire returns, even if the caller is inside one:
         // a grant must be visible to the other instances at once, and the lock must not be held longer.
         this.transaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
@@ -71,49 +90,106 @@ final class DatabaseQuotaLedger implements QuotaLedger {
 
     @Override
     public Decision tryAcquire(String model, ModelBudget budget, int inputTokens, Instant now) {
+        QuotaRules.requireValid(budget);
+        QuotaRules.requireTokens(inputTokens);
         Instant at = storable(now);
+        long micros = QuotaRules.micros(at);
+        long second = QuotaRules.second(micros);
+        LocalDate day = QuotaRules.pacificDay(at);
         register(model);
-        if (unlimited(budget)) {
-            // Nothing to decide, so nothing to lock: the row is only for usage figures.
-            QuotaRules.requireTokens(inputTokens);
-            return new Decision.Granted(insert(model, at, inputTokens));
-        }
-        return transaction.execute(status -> {
-            lock(model);
-            Totals totals = totals(model, budget, at);
-            if (!rules.fitAtOnce(budget, totals.requests(), totals.tokens(), totals.requestsToday(), inputTokens, 1)) {
-                // Near a limit: which requests leave the window when decides the wait.
-                Optional<Decision.Wait> wait =
-                        rules.check(budget, window(model, at), totals.requestsToday(), inputTokens, at);
-                if (wait.isPresent()) {
-                    return wait.get();
+        Decision decision = transaction.execute(status -> {
+            Today stored = lock(model);
+            int today = stored.countOn(day);
+            if (!unlimited(budget)) {
+                List<Bucket> buckets = buckets(model, rules.firstSecond(at));
+                Usage usage = rules.usage(buckets, today, at);
+                if (!rules.fitAtOnce(budget, usage.requestsLastMinute(), usage.inputTokensLastMinute(), today,
+                        inputTokens, 1)) {
+                    // Near a limit: which buckets leave the window when decides the wait.
+                    Optional<Decision.Wait> wait = rules.check(budget, buckets, today, inputTokens, at);
+                    if (wait.isPresent()) {
+                        return wait.get();
+                    }
                 }
             }
-            return new Decision.Granted(insert(model, at, inputTokens));
+            addToBucket(model, second, inputTokens, micros);
+            Today after = stored.plusOne(day);
+            jdbc.sql("update quota_model set pacific_day = ?, requests_today = ? where model = ?")
+                    .params(after.day(), after.requests(), model)
+                    .update();
+            return null;
         });
+        if (decision != null) {
+            return decision;
+        }
+        return new Decision.Granted(insert(model, at, second, inputTokens));
     }
 
     @Override
     public void correct(String model, long id, int actualInputTokens) {
         QuotaRules.requireTokens(actualInputTokens);
-        // One statement, no lock: a concurrent decision sees the old or the new count, both honest at
-        // the time. A row already purged is simply not found.
-        jdbc.sql("update quota_dispatch set input_tokens = ? where id = ? and model = ?")
-                .params((long) actualInputTokens, id, model)
-                .update();
+        // No model lock: the bucket's row lock makes the change atomic, and a concurrent decision sees
+        // the old or the new count, both honest at the time. A request already purged is not found.
+        transaction.executeWithoutResult(status -> {
+            int corrected = jdbc.sql("""
+                            update quota_bucket
+                            set input_tokens = input_tokens + ?
+                                - (select d.input_tokens from quota_dispatch d where d.id = ? and d.model = ?)
+                            where model = ?
+                              and epoch_second = (select d.epoch_second from quota_dispatch d where d.id = ? and d.model = ?)""")
+                    .params((long) actualInputTokens, id, model, model, id, model)
+                    .update();
+            if (corrected > 0) {
+                jdbc.sql("update quota_dispatch set input_tokens = ? where id = ? and model = ?")
+                        .params((long) actualInputTokens, id, model)
+                        .update();
+            }
+        });
     }
 
     @Override
     public void release(String model, long id) {
-        // One statement, no lock: freeing a slot can only make a concurrent decision stricter than needed.
-        jdbc.sql("delete from quota_dispatch where id = ? and model = ?").params(id, model).update();
+        // No model lock for the decision, only the rows it changes: freeing a slot can only make a
+        // concurrent decision stricter than needed.
+        transaction.executeWithoutResult(status -> {
+            List<Released> found = jdbc.sql("""
+                            select epoch_second, sent_at, input_tokens from quota_dispatch
+                            where id = ? and model = ? for update""")
+                    .params(id, model)
+                    .query((rs, row) -> new Released(rs.getObject("epoch_second", Long.class),
+                            rs.getObject("sent_at", OffsetDateTime.class).toInstant(), rs.getLong("input_tokens")))
+                    .list();
+            if (found.isEmpty()) {
+                return; // unknown, already released, or purged
+            }
+            Released released = found.getFirst();
+            jdbc.sql("delete from quota_dispatch where id = ? and model = ?").params(id, model).update();
+            jdbc.sql("""
+                            update quota_model set requests_today = requests_today - 1
+                            where model = ? and pacific_day = ? and requests_today > 0""")
+                    .params(model, QuotaRules.pacificDay(released.sentAt()))
+                    .update();
+            if (released.second() != null) {
+                // As Bucket.minus: without its first request, all the others count as sent with its last.
+                jdbc.sql("""
+                                update quota_bucket
+                                set requests = case when requests > 0 then requests - 1 else 0 end,
+                                    input_tokens = case when input_tokens > ? then input_tokens - ? else 0 end,
+                                    first_micros = case when first_micros = ? or requests <= 2 then last_micros
+                                                        else first_micros end
+                                where model = ? and epoch_second = ?""")
+                        .params(released.tokens(), released.tokens(), QuotaRules.micros(released.sentAt()), model,
+                                released.second())
+                        .update();
+            }
+        });
     }
 
     @Override
     public Usage usage(String model, Instant now) {
         Instant at = storable(now);
-        Snapshot snapshot = transaction.execute(status -> read(model, at));
-        return rules.usage(snapshot.window(), snapshot.requestsToday(), at);
+        Snapshot snapshot = snapshot(model, at);
+        return rules.usage(snapshot.buckets(), snapshot.requestsToday(), at);
     }
 
     @Override
@@ -123,26 +199,30 @@ final class DatabaseQuotaLedger implements QuotaLedger {
             return Duration.ZERO;
         }
         // No lock: an estimate changes nothing, and is stale the moment it is told anyway.
-        Totals totals = totals(model, budget, at);
-        if (rules.fitAtOnce(budget, totals.requests(), totals.tokens(), totals.requestsToday(), inputTokens, position)) {
+        Snapshot snapshot = snapshot(model, at);
+        Usage usage = rules.usage(snapshot.buckets(), snapshot.requestsToday(), at);
+        if (rules.fitAtOnce(budget, usage.requestsLastMinute(), usage.inputTokensLastMinute(),
+                snapshot.requestsToday(), inputTokens, position)) {
             return Duration.ZERO;
         }
-        Snapshot snapshot = transaction.execute(status -> read(model, at));
-        return rules.estimateWait(budget, snapshot.window(), snapshot.requestsToday(), position, inputTokens,
-                at);
+        return rules.estimateWait(budget, snapshot.buckets(), snapshot.requestsToday(), position, inputTokens, at);
     }
 
     /**
-     * Deletes the rows sent before {@code cutoff}, model by model so that the (model, sent_at) index
-     * finds them. Safe with any cutoff up to {@code now.minus(RETENTION)}.
+     * Deletes the requests sent and the buckets of seconds before {@code cutoff}, model by model so that
+     * the indexes find them. Safe with any cutoff up to {@code now.minus(RETENTION)}.
      *
      * @return how many rows were deleted
      */
     int purgeBefore(Instant cutoff) {
         int deleted = 0;
+        long second = QuotaRules.second(QuotaRules.micros(cutoff));
         for (String model : jdbc.sql("select model from quota_model").query(String.class).list()) {
             deleted += jdbc.sql("delete from quota_dispatch where model = ? and sent_at < ?")
                     .params(model, utc(cutoff))
+                    .update();
+            deleted += jdbc.sql("delete from quota_bucket where model = ? and epoch_second < ?")
+                    .params(model, second)
                     .update();
         }
         return deleted;
@@ -168,84 +248,127 @@ final class DatabaseQuotaLedger implements QuotaLedger {
         registered.add(model);
     }
 
-    /** Waits for, then holds until commit, the one lock every decision on this model takes. */
-    private void lock(String model) {
-        List<String> locked = jdbc.sql("select model from quota_model where model = ? for update")
+    /**
+     * Waits for, then holds until commit, the one lock every decision on this model takes; returns the
+     * day's count as the previous holder left it (a row locked for update is read as last committed).
+     */
+    private Today lock(String model) {
+        List<Today> locked = jdbc.sql("select pacific_day, requests_today from quota_model where model = ? for update")
                 .param(model)
-                .query(String.class)
+                .query((rs, row) -> new Today(rs.getObject("pacific_day", LocalDate.class), rs.getInt("requests_today")))
                 .list();
         if (locked.isEmpty()) {
             throw new IllegalStateException("The quota_model row of " + model + " is missing");
         }
+        return locked.getFirst();
     }
 
-    /** The model's requests in the window at {@code at}, oldest first, and the count of its Pacific day. */
-    private Snapshot read(String model, Instant at) {
-        return new Snapshot(window(model, at), requestsToday(model, at));
-    }
-
-    private List<Dispatch> window(String model, Instant at) {
+    /** The model's buckets from {@code firstSecond} on, in order. */
+    private List<Bucket> buckets(String model, long firstSecond) {
         return jdbc.sql("""
-                        select id, sent_at, input_tokens from quota_dispatch
-                        where model = ? and sent_at > ?
-                        order by sent_at, id""")
-                .params(model, utc(at.minus(rules.window())))
-                .query(DatabaseQuotaLedger::dispatch)
+                        select epoch_second, requests, input_tokens, first_micros, last_micros from quota_bucket
+                        where model = ? and epoch_second >= ?
+                        order by epoch_second""")
+                .params(model, firstSecond)
+                .query(DatabaseQuotaLedger::bucket)
                 .list();
     }
 
-    private int requestsToday(String model, Instant at) {
+    /**
+     * The buckets of the window and the day's count in one statement, without a lock: one consistent
+     * snapshot, as of some moment during the call.
+     */
+    private Snapshot snapshot(String model, Instant at) {
         LocalDate day = QuotaRules.pacificDay(at);
-        long today = jdbc.sql("select count(*) from quota_dispatch where model = ? and sent_at >= ? and sent_at < ?")
-                .params(model, utc(QuotaRules.startOfPacificDay(day)),
-                        utc(QuotaRules.startOfPacificDay(day.plusDays(1))))
-                .query(Long.class)
-                .single();
-        return Math.toIntExact(today);
+        List<Bucket> buckets = new ArrayList<>();
+        int[] today = {0};
+        jdbc.sql("""
+                        select 'b' as kind, epoch_second, requests, input_tokens, first_micros, last_micros
+                        from quota_bucket where model = ? and epoch_second >= ?
+                        union all
+                        select 'd', 0, requests_today, 0, 0, 0 from quota_model where model = ? and pacific_day = ?""")
+                .params(model, rules.firstSecond(at), model, day)
+                .query(rs -> {
+                    if ("d".equals(rs.getString("kind"))) {
+                        today[0] = rs.getInt("requests");
+                    } else {
+                        buckets.add(bucket(rs, 0));
+                    }
+                });
+        buckets.sort(Comparator.comparingLong(Bucket::second));
+        return new Snapshot(buckets, today[0]);
     }
 
     /**
-     * The window's count and tokens, summed by the database, and the day's count; each only if a budget
-     * needs it. Cheaper than reading the window's rows, which only matter near a limit.
+     * Counts one request of {@code inputTokens} sent at {@code micros} in its second's bucket. Under the
+     * model's lock, so nobody else can create that bucket between the update and the insert.
      */
-    private Totals totals(String model, ModelBudget budget, Instant at) {
-        int requests = 0;
-        long tokens = 0;
-        if (budget.requestsPerMinute() > 0 || budget.inputTokensPerMinute() > 0) {
-            Totals window = jdbc.sql("""
-                            select count(*) as requests, coalesce(sum(input_tokens), 0) as tokens
-                            from quota_dispatch where model = ? and sent_at > ?""")
-                    .params(model, utc(at.minus(rules.window())))
-                    .query((rs, row) -> new Totals(rs.getInt("requests"), rs.getLong("tokens"), 0))
-                    .single();
-            requests = window.requests();
-            tokens = window.tokens();
+    private void addToBucket(String model, long second, long inputTokens, long micros) {
+        int updated = jdbc.sql("""
+                        update quota_bucket
+                        set requests = requests + 1, input_tokens = input_tokens + ?,
+                            first_micros = case when requests > 0 and first_micros < ? then first_micros else ? end,
+                            last_micros = case when requests > 0 and last_micros > ? then last_micros else ? end
+                        where model = ? and epoch_second = ?""")
+                .params(inputTokens, micros, micros, micros, micros, model, second)
+                .update();
+        if (updated == 0) {
+            jdbc.sql("""
+                            insert into quota_bucket (model, epoch_second, requests, input_tokens, first_micros, last_micros)
+                            values (?, ?, 1, ?, ?, ?)""")
+                    .params(model, second, inputTokens, micros, micros)
+                    .update();
         }
-        int today = budget.requestsPerDay() > 0 ? requestsToday(model, at) : 0;
-        return new Totals(requests, tokens, today);
     }
 
     private static boolean unlimited(ModelBudget budget) {
         return budget.requestsPerMinute() == 0 && budget.inputTokensPerMinute() == 0 && budget.requestsPerDay() == 0;
     }
 
-    private record Totals(int requests, long tokens, int requestsToday) {
-    }
-
-    private long insert(String model, Instant at, int inputTokens) {
+    private long insert(String model, Instant at, long second, int inputTokens) {
         KeyHolder key = new GeneratedKeyHolder();
-        jdbc.sql("insert into quota_dispatch (model, sent_at, input_tokens) values (?, ?, ?)")
-                .params(model, utc(at), (long) inputTokens)
+        jdbc.sql("insert into quota_dispatch (model, sent_at, epoch_second, input_tokens) values (?, ?, ?, ?)")
+                .params(model, utc(at), second, (long) inputTokens)
                 .update(key, "id");
         return Objects.requireNonNull(key.getKey(), "generated id").longValue();
     }
 
-    private record Snapshot(List<Dispatch> window, int requestsToday) {
+    /** The day's count as stored on the model's row. */
+    private record Today(LocalDate day, int requests) {
+
+        /** The count of {@code today}: none if the row still counts an earlier day. */
+        int countOn(LocalDate today) {
+            // A later stored day: another instance's clock is ahead. Its count is the closest we know.
+            return day != null && !day.isBefore(today) ? requests : 0;
+        }
+
+        /** The row after one more request on {@code today}; the day never moves back. */
+        Today plusOne(LocalDate today) {
+            return new Today(day != null && day.isAfter(today) ? day : today, countOn(today) + 1);
+        }
     }
 
-    private static Dispatch dispatch(ResultSet rs, int row) throws SQLException {
-        return new Dispatch(rs.getLong("id"), rs.getObject("sent_at", OffsetDateTime.class).toInstant(),
-                rs.getLong("input_tokens"));
+    private record Snapshot(List<Bucket> buckets, int requestsToday) {
+    }
+
+    private record Released(Long second, Instant sentAt, long tokens) {
+    }
+
+    private static Bucket bucket(ResultSet rs, int row) throws SQLException {
+        return new Bucket(rs.getLong("epoch_second"), rs.getInt("requests"), rs.getLong("input_tokens"),
+                rs.getLong("first_micros"), rs.getLong("last_micros"));
+    }
+
+    /** Whether the transactions of this manager's database run READ COMMITTED unless told otherwise. */
+    private static boolean readCommittedByDefault(PlatformTransactionManager manager) {
+        if (!(manager instanceof DataSourceTransactionManager dataSource) || dataSource.getDataSource() == null) {
+            return false;
+        }
+        try (Connection connection = dataSource.getDataSource().getConnection()) {
+            return connection.getTransactionIsolation() == Connection.TRANSACTION_READ_COMMITTED;
+        } catch (SQLException e) {
+            return false; // then it is asked for on every transaction, which is always right
+        }
     }
 
     private static Instant storable(Instant now) {
