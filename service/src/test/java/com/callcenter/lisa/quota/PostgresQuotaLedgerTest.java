@@ -31,6 +31,11 @@ class PostgresQuotaLedgerTest extends DatabaseQuotaLedgerContract {
     }
 
     @Override
+    String anotherFreshDatabaseUrl() {
+        return TestPostgres.freshDatabase(); // leaves url, which twoInstances... shares with the class's tests
+    }
+
+    @Override
     String user() {
         return "postgres";
     }
