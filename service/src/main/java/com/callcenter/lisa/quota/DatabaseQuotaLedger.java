@@ -17,6 +17,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
@@ -56,12 +58,20 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 final class DatabaseQuotaLedger implements QuotaLedger {
 
+    private static final Logger log = LoggerFactory.getLogger(DatabaseQuotaLedger.class);
+
     /** The longest a row can matter: a Pacific day is 25 hours at the autumn clock change. */
     static final Duration RETENTION = Duration.ofHours(25);
 
     private final JdbcClient jdbc;
     private final TransactionTemplate transaction;
     private final QuotaRules rules;
+    /**
+     * Whether the database has the ledger's functions (PostgreSQL, migration V5_1 in db/vendor/postgresql):
+     * then a grant and a correction are one round trip each, and the model's lock is held only while
+     * the server runs them. Otherwise (H2) the same statements are sent one by one.
+     */
+    private final boolean functions;
     /** Models whose quota_model row is known to exist: at most a few, from configuration. */
     private final Set<String> registered = ConcurrentHashMap.newKeySet();
 
@@ -80,9 +90,11 @@ final class DatabaseQuotaLedger implements QuotaLedger {
         // both databases' default; asked for explicitly only if this one's default differs, because
         // asking costs PostgreSQL's driver a round trip on every transaction ("show transaction
         // isolation level").
-        if (!readCommittedByDefault(this.transaction.getTransactionManager())) {
+        Database database = inspect(this.transaction.getTransactionManager());
+        if (!database.readCommittedByDefault()) {
             this.transaction.setIsolationLevel(TransactionDefinition.ISOLATION_READ_COMMITTED);
         }
+        this.functions = database.hasFunctions();
         // Its own transaction, committed before tryAcquire returns, even if the caller is inside one:
         // a grant must be visible to the other instances at once, and the lock must not be held longer.
         this.transaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
@@ -97,6 +109,9 @@ final class DatabaseQuotaLedger implements QuotaLedger {
         long second = QuotaRules.second(micros);
         LocalDate day = QuotaRules.pacificDay(at);
         register(model);
+        if (functions) {
+            return tryAcquireInOneRoundTrip(model, budget, inputTokens, at);
+        }
         Decision decision = transaction.execute(status -> {
             Today stored = lock(model);
             int today = stored.countOn(day);
@@ -125,19 +140,61 @@ final class DatabaseQuotaLedger implements QuotaLedger {
         return new Decision.Granted(insert(model, at, second, inputTokens));
     }
 
+    /**
+     * The grant as {@code quota_try_acquire} decides it on the server, with the same verdict as the
+     * statements of {@link #tryAcquire}; only a refusal's wait is worked out here, from a snapshot read
+     * just after it (the wait is advice: the earliest moment, if nobody else asks).
+     */
+    private Decision tryAcquireInOneRoundTrip(String model, ModelBudget budget, int inputTokens, Instant at) {
+        long micros = QuotaRules.micros(at);
+        for (int attempt = 1; ; attempt++) {
+            long id = jdbc.sql("select quota_try_acquire(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                    .params(model, micros, rules.firstSecond(at), QuotaRules.micros(Instant.EPOCH.plus(rules.window())),
+                            QuotaRules.pacificDay(at), (long) inputTokens, (long) budget.requestsPerMinute(),
+                            budget.inputTokensPerMinute(), (long) budget.requestsPerDay(), utc(at))
+                    .query((rs, row) -> {
+                        long granted = rs.getLong(1);
+                        return rs.wasNull() ? -1L : granted;
+                    })
+                    .single();
+            if (id >= 0) {
+                return new Decision.Granted(id);
+            }
+            Snapshot snapshot = snapshot(model, at);
+            Optional<Decision.Wait> wait = rules.check(budget, snapshot.buckets(), snapshot.requestsToday(), inputTokens, at);
+            if (wait.isPresent()) {
+                return wait.get();
+            }
+            if (attempt == 3) {
+                // Released and taken again in between, three times: ask again in a moment.
+                return new Decision.Wait(Duration.ofMillis(1), QuotaLedger.Limit.REQUESTS_PER_MINUTE);
+            }
+            // A slot was freed (a release, or a correction downwards) between the refusal and the read.
+        }
+    }
+
     @Override
     public void correct(String model, long id, int actualInputTokens) {
         QuotaRules.requireTokens(actualInputTokens);
-        // No model lock: the bucket's row lock makes the change atomic, and a concurrent decision sees
-        // the old or the new count, both honest at the time. A request already purged is not found.
+        if (functions) {
+            jdbc.sql("select quota_correct(?, ?, ?)").params(model, id, (long) actualInputTokens)
+                    .query((rs, row) -> 0).list();
+            return;
+        }
+        // No model lock: the rows' locks make the change atomic, and a concurrent decision sees the old
+        // or the new count, both honest at the time. A request already purged is not found.
         transaction.executeWithoutResult(status -> {
-            int corrected = jdbc.sql("""
-                            update quota_bucket
-                            set input_tokens = input_tokens + ?
-                                - (select d.input_tokens from quota_dispatch d where d.id = ? and d.model = ?)
-                            where model = ?
-                              and epoch_second = (select d.epoch_second from quota_dispatch d where d.id = ? and d.model = ?)""")
-                    .params((long) actualInputTokens, id, model, model, id, model)
+            List<Long[]> found = jdbc.sql("""
+                            select epoch_second, input_tokens from quota_dispatch
+                            where id = ? and model = ? for update""")
+                    .params(id, model)
+                    .query((rs, row) -> new Long[] {rs.getObject("epoch_second", Long.class), rs.getLong("input_tokens")})
+                    .list();
+            if (found.isEmpty() || found.getFirst()[0] == null) {
+                return;
+            }
+            int corrected = jdbc.sql("update quota_bucket set input_tokens = input_tokens + ? where model = ? and epoch_second = ?")
+                    .params(actualInputTokens - found.getFirst()[1], model, found.getFirst()[0])
                     .update();
             if (corrected > 0) {
                 jdbc.sql("update quota_dispatch set input_tokens = ? where id = ? and model = ?")
@@ -206,6 +263,11 @@ final class DatabaseQuotaLedger implements QuotaLedger {
             return Duration.ZERO;
         }
         return rules.estimateWait(budget, snapshot.buckets(), snapshot.requestsToday(), position, inputTokens, at);
+    }
+
+    /** Whether grants and corrections are one round trip each (PostgreSQL with the ledger's functions). */
+    boolean inOneRoundTrip() {
+        return functions;
     }
 
     /**
@@ -359,15 +421,41 @@ final class DatabaseQuotaLedger implements QuotaLedger {
                 rs.getLong("first_micros"), rs.getLong("last_micros"));
     }
 
-    /** Whether the transactions of this manager's database run READ COMMITTED unless told otherwise. */
-    private static boolean readCommittedByDefault(PlatformTransactionManager manager) {
+    /** What the ledger needs to know of its database, asked once. */
+    private record Database(boolean readCommittedByDefault, boolean hasFunctions) {
+    }
+
+    /**
+     * Whether the transactions of this manager's database run READ COMMITTED unless told otherwise,
+     * and whether it is a PostgreSQL with the ledger's functions.
+     */
+    private static Database inspect(PlatformTransactionManager manager) {
         if (!(manager instanceof DataSourceTransactionManager dataSource) || dataSource.getDataSource() == null) {
-            return false;
+            return new Database(false, false);
         }
         try (Connection connection = dataSource.getDataSource().getConnection()) {
-            return connection.getTransactionIsolation() == Connection.TRANSACTION_READ_COMMITTED;
+            boolean readCommitted = connection.getTransactionIsolation() == Connection.TRANSACTION_READ_COMMITTED;
+            boolean functions = false;
+            if ("PostgreSQL".equals(connection.getMetaData().getDatabaseProductName())) {
+                try (var statement = connection.prepareStatement(
+                        "select count(*) from pg_proc where proname in ('quota_try_acquire', 'quota_correct')");
+                     ResultSet rs = statement.executeQuery()) {
+                    functions = rs.next() && rs.getInt(1) == 2;
+                }
+                if (!functions) {
+                    log.warn("The quota ledger's functions are missing from this PostgreSQL database (Flyway location "
+                            + "classpath:db/vendor/postgresql not migrated): every grant takes five round trips under "
+                            + "the model's lock instead of one");
+                }
+            }
+            if (!connection.getAutoCommit()) {
+                connection.rollback();
+            }
+            return new Database(readCommitted, functions);
         } catch (SQLException e) {
-            return false; // then it is asked for on every transaction, which is always right
+            // Then READ COMMITTED is asked for on every transaction and the statements are sent one by
+            // one: slower, always right.
+            return new Database(false, false);
         }
     }
 

@@ -23,6 +23,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 abstract class DatabaseQuotaLedgerContract extends QuotaLedgerContract {
 
+    /** The service's migration locations on this database (spring.flyway.locations with its {vendor}). */
+    abstract String[] migrations();
+
     /** A JDBC URL of a new, empty database: the one the class's tests share. */
     abstract String freshDatabaseUrl();
 
@@ -40,7 +43,7 @@ abstract class DatabaseQuotaLedgerContract extends QuotaLedgerContract {
     @BeforeAll
     void migrate() {
         dataSource = pool(freshDatabaseUrl());
-        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+        Flyway.configure().dataSource(dataSource).locations(migrations()).load().migrate();
     }
 
     @AfterAll
@@ -115,7 +118,7 @@ abstract class DatabaseQuotaLedgerContract extends QuotaLedgerContract {
     @Test
     void requestsRecordedBeforeTheBucketsStillCount() {
         try (HikariDataSource old = pool(anotherFreshDatabaseUrl())) {
-            Flyway.configure().dataSource(old).locations("classpath:db/migration").target("3").load().migrate();
+            Flyway.configure().dataSource(old).locations(migrations()).target("3").load().migrate();
             JdbcClient sql = JdbcClient.create(old);
             sql.sql("insert into quota_model (model) values (?)").param(model).update();
             for (String at : List.of("2026-05-04T15:59:30.100Z", "2026-05-04T15:59:30.600Z", "2026-05-04T15:59:50Z",
@@ -127,7 +130,7 @@ abstract class DatabaseQuotaLedgerContract extends QuotaLedgerContract {
             long latest = sql.sql("select id from quota_dispatch where model = ? and sent_at = ?")
                     .params(model, Instant.parse("2026-05-04T15:59:50Z").atOffset(ZoneOffset.UTC))
                     .query(Long.class).single();
-            Flyway.configure().dataSource(old).locations("classpath:db/migration").load().migrate();
+            Flyway.configure().dataSource(old).locations(migrations()).load().migrate();
 
             QuotaLedger migrated = ledgerOn(old);
             assertThat(migrated.usage(model, T0)).isEqualTo(new QuotaLedger.Usage(3, 300, 3));
