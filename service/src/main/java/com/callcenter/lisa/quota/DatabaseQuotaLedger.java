@@ -37,8 +37,13 @@ import org.springframework.transaction.support.TransactionTemplate;
  *
  * <p>What one decision costs does not depend on the budget or the rate: under the model's lock it reads
  * the model's row and at most the ~62 buckets of the window, then updates one bucket and the model's
- * row (4 statements, one transaction); the request's own row is inserted after the commit, outside the
- * lock (if the instance dies in between, the grant stays counted and simply cannot be corrected).
+ * row and inserts the request's row. On PostgreSQL that is one call of the PL/pgSQL function
+ * {@code quota_try_acquire} (migration V5_1 in {@code db/vendor/postgresql}), so the lock is held only
+ * while the server runs it; a correction is one call of {@code quota_correct}. Elsewhere (H2) the same
+ * statements are sent one by one (4 in one transaction, the request's row inserted after the commit,
+ * outside the lock: if the instance dies in between, the grant stays counted and simply cannot be
+ * corrected). Both paths reach the same verdict, {@link QuotaRules#fitAtOnce} on the totals
+ * {@link QuotaRules#usage} counts, and are tested against the same contract.
  *
  * <p>The lock is a row lock on the model's row of {@code quota_model} ({@code select ... for update}),
  * on both databases. PostgreSQL's {@code pg_advisory_xact_lock} would serve as well there, but H2 has
