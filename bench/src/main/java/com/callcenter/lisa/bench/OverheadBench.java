@@ -267,6 +267,13 @@ public final class OverheadBench {
                 checks.add(new Check("CPU per turn ≤ 0.5 × Portkey's per request (" + where + ", " + loaded + ")",
                         String.format("service %.3f ms%s vs Portkey %.3f ms: ratio %.2f", service, pg, portkey,
                                 service / portkey), service <= 0.5 * portkey));
+                // Issue 10: the production path (budgets on) at least as fast as the old budgets-off figures.
+                checks.add(new Check("CPU per turn incl. the database ≤ 2 ms (" + where + ", " + loaded + ")",
+                        String.format("service %.3f ms%s", service, pg), service <= 2.0));
+                double rate = load.get(Target.SERVICE).turnsPerSecond();
+                checks.add(new Check("turns/s ≥ 800 (" + where + ", " + loaded + ")",
+                        String.format("service %.0f (Portkey %.0f)", rate, load.get(Target.PORTKEY).turnsPerSecond()),
+                        rate >= 800));
             }
             Map<Target, Figures> idle = c.levels().get(IDLE);
             double addedIdle = idle.get(Target.SERVICE).p(0.5) - idle.get(Target.DIRECT).p(0.5);
