@@ -2,15 +2,16 @@
 -- a decision reads at most the ~62 buckets a window touches whatever the budget (see QuotaRules).
 -- One row per model and second that had requests: their count, input tokens, and the first and last
 -- instant (epoch microseconds). Written under the model's lock by grants, and by corrections and
--- releases of one request.
+-- releases of one request. bucket_no = epoch microseconds / the bucket's width (QuotaRules: one second,
+-- or a sixtieth of a test's shorter minute).
 create table quota_bucket (
     model         varchar(128) not null,
-    epoch_second  bigint       not null,
+    bucket_no     bigint       not null,
     requests      integer      not null,
     input_tokens  bigint       not null,
     first_micros  bigint       not null,
     last_micros   bigint       not null,
-    primary key (model, epoch_second)
+    primary key (model, bucket_no)
 );
 
 -- The day's count lives on the row every decision locks anyway: one read and one write per grant
@@ -19,18 +20,18 @@ alter table quota_model add column pacific_day date;
 alter table quota_model add column requests_today integer default 0 not null;
 
 -- A request still knows its bucket, for the correction of its tokens and its release.
-alter table quota_dispatch add column epoch_second bigint;
+alter table quota_dispatch add column bucket_no bigint;
 
 -- Requests recorded before this migration keep counting: into their buckets and their model's latest
--- Pacific day (the same SQL on H2 and PostgreSQL).
-update quota_dispatch set epoch_second = cast(floor(extract(epoch from sent_at)) as bigint);
+-- Pacific day (the same SQL on H2 and PostgreSQL), in buckets of a second (production's window).
+update quota_dispatch set bucket_no = cast(floor(extract(epoch from sent_at)) as bigint);
 
-insert into quota_bucket (model, epoch_second, requests, input_tokens, first_micros, last_micros)
-select model, epoch_second, count(*), sum(input_tokens),
+insert into quota_bucket (model, bucket_no, requests, input_tokens, first_micros, last_micros)
+select model, bucket_no, count(*), sum(input_tokens),
        cast(floor(min(extract(epoch from sent_at)) * 1000000) as bigint),
        cast(floor(max(extract(epoch from sent_at)) * 1000000) as bigint)
 from quota_dispatch
-group by model, epoch_second;
+group by model, bucket_no;
 
 update quota_model set pacific_day = (
     select max(cast(d.sent_at at time zone 'America/Los_Angeles' as date))

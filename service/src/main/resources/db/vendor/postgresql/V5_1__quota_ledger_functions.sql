@@ -9,18 +9,17 @@
 -- the portable path (a bucket of several requests counts its first one at first_micros, the others
 -- and all its tokens at last_micros; a lone request at last_micros).
 
--- Grants one request if every budget (0 = none) allows it: records it in its second's bucket, in the
+-- Grants one request if every budget (0 = none) allows it: records it in its bucket, in the
 -- model's day count and as a quota_dispatch row, and returns that row's id; returns null if refused,
 -- having changed nothing.
-create or replace function quota_try_acquire(p_model varchar, p_micros bigint, p_first_second bigint,
-                                             p_window_micros bigint, p_day date, p_tokens bigint,
+create or replace function quota_try_acquire(p_model varchar, p_micros bigint, p_bucket bigint,
+                                             p_first_bucket bigint, p_window_micros bigint, p_day date, p_tokens bigint,
                                              p_rpm bigint, p_tpm bigint, p_rpd bigint, p_sent_at timestamptz)
 returns bigint language plpgsql as $$
 declare
     v_day      date;
     v_today    bigint;
     v_start    bigint := p_micros - p_window_micros;
-    v_second   bigint := div(p_micros, 1000000);
     v_requests bigint := 0;
     v_tokens   bigint := 0;
     v_id       bigint;
@@ -41,7 +40,7 @@ begin
                coalesce(sum(case when (requests >= 1 or input_tokens > 0) and last_micros > v_start
                                  then input_tokens else 0 end), 0)
         into v_requests, v_tokens
-        from quota_bucket where model = p_model and epoch_second >= p_first_second;
+        from quota_bucket where model = p_model and bucket_no >= p_first_bucket;
     end if;
     if not ((p_rpm = 0 or v_requests + 1 <= p_rpm)
             and (p_tpm = 0 or v_tokens + least(p_tokens, p_tpm) <= p_tpm)
@@ -52,17 +51,17 @@ begin
     set requests = requests + 1, input_tokens = input_tokens + p_tokens,
         first_micros = case when requests > 0 and first_micros < p_micros then first_micros else p_micros end,
         last_micros = case when requests > 0 and last_micros > p_micros then last_micros else p_micros end
-    where model = p_model and epoch_second = v_second;
+    where model = p_model and bucket_no = p_bucket;
     if not found then
-        insert into quota_bucket (model, epoch_second, requests, input_tokens, first_micros, last_micros)
-        values (p_model, v_second, 1, p_tokens, p_micros, p_micros);
+        insert into quota_bucket (model, bucket_no, requests, input_tokens, first_micros, last_micros)
+        values (p_model, p_bucket, 1, p_tokens, p_micros, p_micros);
     end if;
     update quota_model
     set pacific_day = case when v_day is not null and v_day > p_day then v_day else p_day end,
         requests_today = v_today + 1
     where model = p_model;
-    insert into quota_dispatch (model, sent_at, epoch_second, input_tokens)
-    values (p_model, p_sent_at, v_second, p_tokens)
+    insert into quota_dispatch (model, sent_at, bucket_no, input_tokens)
+    values (p_model, p_sent_at, p_bucket, p_tokens)
     returning id into v_id;
     return v_id;
 end
@@ -74,16 +73,16 @@ $$;
 create or replace function quota_correct(p_model varchar, p_id bigint, p_tokens bigint)
 returns void language plpgsql as $$
 declare
-    v_second bigint;
+    v_bucket bigint;
     v_old    bigint;
 begin
-    select epoch_second, input_tokens into v_second, v_old
+    select bucket_no, input_tokens into v_bucket, v_old
     from quota_dispatch where id = p_id and model = p_model for update;
-    if not found or v_second is null then
+    if not found or v_bucket is null then
         return;
     end if;
     update quota_bucket set input_tokens = input_tokens + p_tokens - v_old
-    where model = p_model and epoch_second = v_second;
+    where model = p_model and bucket_no = v_bucket;
     if found then
         update quota_dispatch set input_tokens = p_tokens where id = p_id and model = p_model;
     end if;

@@ -32,7 +32,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * The quota ledger shared by several service instances through one database (PostgreSQL in
  * production; H2 when one instance runs it in tests). Decisions are {@link QuotaRules}', exactly as in
  * the in-memory ledger, on the same record: per model, one {@code quota_bucket} row per second that had
- * requests, and the Pacific day's count on the model's {@code quota_model} row. Every grant also gets a
+ * requests ({@link QuotaRules#bucketWidth}), and the Pacific day's count on the model's {@code quota_model} row. Every grant also gets a
  * {@code quota_dispatch} row, its id, so that Gemini's token count can correct it and a 429 release it.
  *
  * <p>What one decision costs does not depend on the budget or the rate: under the model's lock it reads
@@ -111,7 +111,7 @@ final class DatabaseQuotaLedger implements QuotaLedger {
         QuotaRules.requireTokens(inputTokens);
         Instant at = storable(now);
         long micros = QuotaRules.micros(at);
-        long second = QuotaRules.second(micros);
+        long bucket = rules.bucketOf(micros);
         LocalDate day = QuotaRules.pacificDay(at);
         register(model);
         if (functions) {
@@ -121,7 +121,7 @@ final class DatabaseQuotaLedger implements QuotaLedger {
             Today stored = lock(model);
             int today = stored.countOn(day);
             if (!unlimited(budget)) {
-                List<Bucket> buckets = buckets(model, rules.firstSecond(at));
+                List<Bucket> buckets = buckets(model, rules.firstBucket(at));
                 Usage usage = rules.usage(buckets, today, at);
                 if (!rules.fitAtOnce(budget, usage.requestsLastMinute(), usage.inputTokensLastMinute(), today,
                         inputTokens, 1)) {
@@ -132,7 +132,7 @@ final class DatabaseQuotaLedger implements QuotaLedger {
                     }
                 }
             }
-            addToBucket(model, second, inputTokens, micros);
+            addToBucket(model, bucket, inputTokens, micros);
             Today after = stored.plusOne(day);
             jdbc.sql("update quota_model set pacific_day = ?, requests_today = ? where model = ?")
                     .params(after.day(), after.requests(), model)
@@ -142,7 +142,7 @@ final class DatabaseQuotaLedger implements QuotaLedger {
         if (decision != null) {
             return decision;
         }
-        return new Decision.Granted(insert(model, at, second, inputTokens));
+        return new Decision.Granted(insert(model, at, bucket, inputTokens));
     }
 
     /**
@@ -153,8 +153,9 @@ final class DatabaseQuotaLedger implements QuotaLedger {
     private Decision tryAcquireInOneRoundTrip(String model, ModelBudget budget, int inputTokens, Instant at) {
         long micros = QuotaRules.micros(at);
         for (int attempt = 1; ; attempt++) {
-            long id = jdbc.sql("select quota_try_acquire(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-                    .params(model, micros, rules.firstSecond(at), QuotaRules.micros(Instant.EPOCH.plus(rules.window())),
+            long id = jdbc.sql("select quota_try_acquire(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                    .params(model, micros, rules.bucketOf(micros), rules.firstBucket(at),
+                            QuotaRules.micros(Instant.EPOCH.plus(rules.window())),
                             QuotaRules.pacificDay(at), (long) inputTokens, (long) budget.requestsPerMinute(),
                             budget.inputTokensPerMinute(), (long) budget.requestsPerDay(), utc(at))
                     .query((rs, row) -> {
@@ -190,15 +191,15 @@ final class DatabaseQuotaLedger implements QuotaLedger {
         // or the new count, both honest at the time. A request already purged is not found.
         transaction.executeWithoutResult(status -> {
             List<Long[]> found = jdbc.sql("""
-                            select epoch_second, input_tokens from quota_dispatch
+                            select bucket_no, input_tokens from quota_dispatch
                             where id = ? and model = ? for update""")
                     .params(id, model)
-                    .query((rs, row) -> new Long[] {rs.getObject("epoch_second", Long.class), rs.getLong("input_tokens")})
+                    .query((rs, row) -> new Long[] {rs.getObject("bucket_no", Long.class), rs.getLong("input_tokens")})
                     .list();
             if (found.isEmpty() || found.getFirst()[0] == null) {
                 return;
             }
-            int corrected = jdbc.sql("update quota_bucket set input_tokens = input_tokens + ? where model = ? and epoch_second = ?")
+            int corrected = jdbc.sql("update quota_bucket set input_tokens = input_tokens + ? where model = ? and bucket_no = ?")
                     .params(actualInputTokens - found.getFirst()[1], model, found.getFirst()[0])
                     .update();
             if (corrected > 0) {
@@ -215,10 +216,10 @@ final class DatabaseQuotaLedger implements QuotaLedger {
         // concurrent decision stricter than needed.
         transaction.executeWithoutResult(status -> {
             List<Released> found = jdbc.sql("""
-                            select epoch_second, sent_at, input_tokens from quota_dispatch
+                            select bucket_no, sent_at, input_tokens from quota_dispatch
                             where id = ? and model = ? for update""")
                     .params(id, model)
-                    .query((rs, row) -> new Released(rs.getObject("epoch_second", Long.class),
+                    .query((rs, row) -> new Released(rs.getObject("bucket_no", Long.class),
                             rs.getObject("sent_at", OffsetDateTime.class).toInstant(), rs.getLong("input_tokens")))
                     .list();
             if (found.isEmpty()) {
@@ -231,7 +232,7 @@ final class DatabaseQuotaLedger implements QuotaLedger {
                             where model = ? and pacific_day = ? and requests_today > 0""")
                     .params(model, QuotaRules.pacificDay(released.sentAt()))
                     .update();
-            if (released.second() != null) {
+            if (released.bucket() != null) {
                 // As Bucket.minus: without its first request, all the others count as sent with its last.
                 jdbc.sql("""
                                 update quota_bucket
@@ -239,9 +240,9 @@ final class DatabaseQuotaLedger implements QuotaLedger {
                                     input_tokens = case when input_tokens > ? then input_tokens - ? else 0 end,
                                     first_micros = case when first_micros = ? or requests <= 2 then last_micros
                                                         else first_micros end
-                                where model = ? and epoch_second = ?""")
+                                where model = ? and bucket_no = ?""")
                         .params(released.tokens(), released.tokens(), QuotaRules.micros(released.sentAt()), model,
-                                released.second())
+                                released.bucket())
                         .update();
             }
         });
@@ -276,20 +277,20 @@ final class DatabaseQuotaLedger implements QuotaLedger {
     }
 
     /**
-     * Deletes the requests sent and the buckets of seconds before {@code cutoff}, model by model so that
+     * Deletes the requests sent and the buckets that ended before {@code cutoff}, model by model so that
      * the indexes find them. Safe with any cutoff up to {@code now.minus(RETENTION)}.
      *
      * @return how many rows were deleted
      */
     int purgeBefore(Instant cutoff) {
         int deleted = 0;
-        long second = QuotaRules.second(QuotaRules.micros(cutoff));
+        long firstKept = rules.bucketOf(QuotaRules.micros(cutoff));
         for (String model : jdbc.sql("select model from quota_model").query(String.class).list()) {
             deleted += jdbc.sql("delete from quota_dispatch where model = ? and sent_at < ?")
                     .params(model, utc(cutoff))
                     .update();
-            deleted += jdbc.sql("delete from quota_bucket where model = ? and epoch_second < ?")
-                    .params(model, second)
+            deleted += jdbc.sql("delete from quota_bucket where model = ? and bucket_no < ?")
+                    .params(model, firstKept)
                     .update();
         }
         return deleted;
@@ -330,13 +331,13 @@ final class DatabaseQuotaLedger implements QuotaLedger {
         return locked.getFirst();
     }
 
-    /** The model's buckets from {@code firstSecond} on, in order. */
-    private List<Bucket> buckets(String model, long firstSecond) {
+    /** The model's buckets from {@code firstBucket} on, in order. */
+    private List<Bucket> buckets(String model, long firstBucket) {
         return jdbc.sql("""
-                        select epoch_second, requests, input_tokens, first_micros, last_micros from quota_bucket
-                        where model = ? and epoch_second >= ?
-                        order by epoch_second""")
-                .params(model, firstSecond)
+                        select bucket_no, requests, input_tokens, first_micros, last_micros from quota_bucket
+                        where model = ? and bucket_no >= ?
+                        order by bucket_no""")
+                .params(model, firstBucket)
                 .query(DatabaseQuotaLedger::bucket)
                 .list();
     }
@@ -350,11 +351,11 @@ final class DatabaseQuotaLedger implements QuotaLedger {
         List<Bucket> buckets = new ArrayList<>();
         int[] today = {0};
         jdbc.sql("""
-                        select 'b' as kind, epoch_second, requests, input_tokens, first_micros, last_micros
-                        from quota_bucket where model = ? and epoch_second >= ?
+                        select 'b' as kind, bucket_no, requests, input_tokens, first_micros, last_micros
+                        from quota_bucket where model = ? and bucket_no >= ?
                         union all
                         select 'd', 0, requests_today, 0, 0, 0 from quota_model where model = ? and pacific_day = ?""")
-                .params(model, rules.firstSecond(at), model, day)
+                .params(model, rules.firstBucket(at), model, day)
                 .query(rs -> {
                     if ("d".equals(rs.getString("kind"))) {
                         today[0] = rs.getInt("requests");
@@ -362,28 +363,28 @@ final class DatabaseQuotaLedger implements QuotaLedger {
                         buckets.add(bucket(rs, 0));
                     }
                 });
-        buckets.sort(Comparator.comparingLong(Bucket::second));
+        buckets.sort(Comparator.comparingLong(Bucket::number));
         return new Snapshot(buckets, today[0]);
     }
 
     /**
-     * Counts one request of {@code inputTokens} sent at {@code micros} in its second's bucket. Under the
-     * model's lock, so nobody else can create that bucket between the update and the insert.
+     * Counts one request of {@code inputTokens} sent at {@code micros} in its bucket. Under the model's
+     * lock, so nobody else can create that bucket between the update and the insert.
      */
-    private void addToBucket(String model, long second, long inputTokens, long micros) {
+    private void addToBucket(String model, long bucket, long inputTokens, long micros) {
         int updated = jdbc.sql("""
                         update quota_bucket
                         set requests = requests + 1, input_tokens = input_tokens + ?,
                             first_micros = case when requests > 0 and first_micros < ? then first_micros else ? end,
                             last_micros = case when requests > 0 and last_micros > ? then last_micros else ? end
-                        where model = ? and epoch_second = ?""")
-                .params(inputTokens, micros, micros, micros, micros, model, second)
+                        where model = ? and bucket_no = ?""")
+                .params(inputTokens, micros, micros, micros, micros, model, bucket)
                 .update();
         if (updated == 0) {
             jdbc.sql("""
-                            insert into quota_bucket (model, epoch_second, requests, input_tokens, first_micros, last_micros)
+                            insert into quota_bucket (model, bucket_no, requests, input_tokens, first_micros, last_micros)
                             values (?, ?, 1, ?, ?, ?)""")
-                    .params(model, second, inputTokens, micros, micros)
+                    .params(model, bucket, inputTokens, micros, micros)
                     .update();
         }
     }
@@ -392,10 +393,10 @@ final class DatabaseQuotaLedger implements QuotaLedger {
         return budget.requestsPerMinute() == 0 && budget.inputTokensPerMinute() == 0 && budget.requestsPerDay() == 0;
     }
 
-    private long insert(String model, Instant at, long second, int inputTokens) {
+    private long insert(String model, Instant at, long bucket, int inputTokens) {
         KeyHolder key = new GeneratedKeyHolder();
-        jdbc.sql("insert into quota_dispatch (model, sent_at, epoch_second, input_tokens) values (?, ?, ?, ?)")
-                .params(model, utc(at), second, (long) inputTokens)
+        jdbc.sql("insert into quota_dispatch (model, sent_at, bucket_no, input_tokens) values (?, ?, ?, ?)")
+                .params(model, utc(at), bucket, (long) inputTokens)
                 .update(key, "id");
         return Objects.requireNonNull(key.getKey(), "generated id").longValue();
     }
@@ -418,11 +419,11 @@ final class DatabaseQuotaLedger implements QuotaLedger {
     private record Snapshot(List<Bucket> buckets, int requestsToday) {
     }
 
-    private record Released(Long second, Instant sentAt, long tokens) {
+    private record Released(Long bucket, Instant sentAt, long tokens) {
     }
 
     private static Bucket bucket(ResultSet rs, int row) throws SQLException {
-        return new Bucket(rs.getLong("epoch_second"), rs.getInt("requests"), rs.getLong("input_tokens"),
+        return new Bucket(rs.getLong("bucket_no"), rs.getInt("requests"), rs.getLong("input_tokens"),
                 rs.getLong("first_micros"), rs.getLong("last_micros"));
     }
 

@@ -88,7 +88,7 @@ final class InMemoryQuotaLedger implements QuotaLedger {
     /** One model's record. Every method is synchronized: this object is the model's lock. */
     private final class ModelLog {
 
-        /** The buckets that may still hold a request of the window, in order of second. */
+        /** The buckets that may still hold a request of the window, in order of number. */
         private final List<Bucket> buckets = new ArrayList<>();
         /** The grants of those buckets by id, in order of id and therefore of time. */
         private final Map<Long, Grant> grants = new LinkedHashMap<>();
@@ -102,7 +102,7 @@ final class InMemoryQuotaLedger implements QuotaLedger {
 
         synchronized Decision acquire(ModelBudget budget, int inputTokens, Instant now) {
             Instant at = advance(now);
-            // The totals count every bucket since firstSecond: at least what the rules count in the window.
+            // The totals count every bucket since firstBucket: at least what the rules count in the window.
             if (!rules.fitAtOnce(budget, requests, tokens, requestsToday, inputTokens, 1)) {
                 Optional<Decision.Wait> wait = rules.check(budget, buckets, requestsToday, inputTokens, at);
                 if (wait.isPresent()) {
@@ -112,7 +112,7 @@ final class InMemoryQuotaLedger implements QuotaLedger {
             // The id is taken under this lock, so ids grow with time within one model.
             long id = lastId.incrementAndGet();
             long micros = QuotaRules.micros(at);
-            QuotaRules.add(buckets, inputTokens, micros);
+            rules.add(buckets, inputTokens, micros);
             grants.put(id, new Grant(micros, inputTokens));
             requests++;
             tokens += inputTokens;
@@ -125,10 +125,10 @@ final class InMemoryQuotaLedger implements QuotaLedger {
             if (grant == null) {
                 return; // it has left the window, so its tokens no longer matter
             }
-            int index = indexOf(QuotaRules.second(grant.micros()));
+            int index = indexOf(rules.bucketOf(grant.micros()));
             Bucket bucket = buckets.get(index);
             long delta = actualInputTokens - grant.inputTokens();
-            buckets.set(index, new Bucket(bucket.second(), bucket.requests(), Math.max(0, bucket.inputTokens() + delta),
+            buckets.set(index, new Bucket(bucket.number(), bucket.requests(), Math.max(0, bucket.inputTokens() + delta),
                     bucket.firstMicros(), bucket.lastMicros()));
             tokens += delta;
             grants.put(id, new Grant(grant.micros(), actualInputTokens));
@@ -139,7 +139,7 @@ final class InMemoryQuotaLedger implements QuotaLedger {
             if (grant == null) {
                 return;
             }
-            int index = indexOf(QuotaRules.second(grant.micros()));
+            int index = indexOf(rules.bucketOf(grant.micros()));
             buckets.set(index, buckets.get(index).minus(grant.inputTokens(), grant.micros()));
             requests--;
             tokens -= grant.inputTokens();
@@ -149,13 +149,13 @@ final class InMemoryQuotaLedger implements QuotaLedger {
         }
 
         /** The bucket of a grant still in {@link #grants}: it exists, the window holds ~62 at most. */
-        private int indexOf(long second) {
+        private int indexOf(long number) {
             for (int i = buckets.size() - 1; i >= 0; i--) {
-                if (buckets.get(i).second() == second) {
+                if (buckets.get(i).number() == number) {
                     return i;
                 }
             }
-            throw new IllegalStateException("No bucket for second " + second);
+            throw new IllegalStateException("No bucket number " + number);
         }
 
         synchronized Usage usage(Instant now) {
@@ -196,14 +196,14 @@ final class InMemoryQuotaLedger implements QuotaLedger {
             if (latest == null || at.isAfter(latest)) {
                 latest = at;
             }
-            long first = rules.firstSecond(latest);
-            while (!buckets.isEmpty() && buckets.getFirst().second() < first) {
+            long first = rules.firstBucket(latest);
+            while (!buckets.isEmpty() && buckets.getFirst().number() < first) {
                 Bucket gone = buckets.removeFirst();
                 requests -= gone.requests();
                 tokens -= gone.inputTokens();
             }
             for (Iterator<Grant> oldest = grants.values().iterator(); oldest.hasNext(); ) {
-                if (QuotaRules.second(oldest.next().micros()) >= first) {
+                if (rules.bucketOf(oldest.next().micros()) >= first) {
                     break;
                 }
                 oldest.remove();

@@ -26,7 +26,8 @@ import java.util.Optional;
  * runs a little ahead) count as well: they occupy the window too, and counting them is what keeps
  * every 60 seconds within budget whatever the order in which the grants were decided.
  *
- * <p>The record is not one entry per request but one {@link Bucket} per second that had requests: its
+ * <p>The record is not one entry per request but one {@link Bucket} per second that had requests (per
+ * sixtieth of a window shorter than a minute, as a test's short minute has): its
  * count, its input tokens, and the instants of its first and last request. A decision therefore reads
  * at most the ~62 buckets a window touches, however large the budget and however many requests are in
  * the window. What a bucket forgets is when its middle requests were sent; they are taken as sent with
@@ -53,23 +54,27 @@ final class QuotaRules {
 
     private static final long MICROS_PER_SECOND = 1_000_000;
 
+    /** The width of a bucket for Gemini's minute: one second. */
+    private static final long SECOND_BUCKET_MICROS = MICROS_PER_SECOND;
+
     /**
-     * The requests of one model sent within one second {@code [second, second + 1)} of the epoch.
+     * The requests of one model sent within one bucket's time, {@code [number, number + 1)} bucket
+     * widths after the epoch (one second each with Gemini's minute).
      *
-     * @param second      epoch second
+     * @param number      which bucket: epoch microseconds divided by the width, rounded down
      * @param requests    requests granted in it and not released
      * @param inputTokens their input tokens (estimates until corrected by Gemini's counts)
      * @param firstMicros when the earliest of them was sent, in epoch microseconds; after a release it
      *                    may be moved to {@code lastMicros}, never earlier
      * @param lastMicros  when the latest of them was sent, in epoch microseconds
      */
-    record Bucket(long second, int requests, long inputTokens, long firstMicros, long lastMicros) {
+    record Bucket(long number, int requests, long inputTokens, long firstMicros, long lastMicros) {
 
-        /** This bucket with one more request of {@code tokens} sent at {@code micros} (within its second). */
+        /** This bucket with one more request of {@code tokens} sent at {@code micros} (within its time). */
         Bucket plus(long tokens, long micros) {
             return requests <= 0
-                    ? new Bucket(second, 1, inputTokens + tokens, micros, micros)
-                    : new Bucket(second, requests + 1, inputTokens + tokens, Math.min(firstMicros, micros),
+                    ? new Bucket(number, 1, inputTokens + tokens, micros, micros)
+                    : new Bucket(number, requests + 1, inputTokens + tokens, Math.min(firstMicros, micros),
                             Math.max(lastMicros, micros));
         }
 
@@ -80,7 +85,7 @@ final class QuotaRules {
         Bucket minus(long tokens, long micros) {
             int left = Math.max(0, requests - 1);
             long first = micros == firstMicros || left <= 1 ? lastMicros : firstMicros;
-            return new Bucket(second, left, Math.max(0, inputTokens - tokens), first, lastMicros);
+            return new Bucket(number, left, Math.max(0, inputTokens - tokens), first, lastMicros);
         }
     }
 
@@ -90,30 +95,65 @@ final class QuotaRules {
 
     /** How long a request counts here: Gemini's minute, plus any margin for the time it takes to get there. */
     private final Duration window;
+    /**
+     * The time one bucket covers: a second for a window of a minute or more; a sixtieth of a shorter
+     * window (a test's short minute), so that a window always spans ~62 buckets and a bucket's
+     * rounding stays a sixtieth of it.
+     */
+    private final long bucketMicros;
 
     QuotaRules(Duration window) {
-        if (window.compareTo(WINDOW) < 0) {
-            throw new IllegalArgumentException("The window cannot be shorter than Gemini's minute: " + window);
+        this(window, WINDOW);
+    }
+
+    /**
+     * @param geminiMinute the upstream's own window: {@link #WINDOW} at Google, shorter only against the
+     *                     project's emulator started with a short minute (the same constructor as on the
+     *                     testloop branch, which makes that minute configurable)
+     */
+    QuotaRules(Duration window, Duration geminiMinute) {
+        if (window.compareTo(geminiMinute) < 0) {
+            throw new IllegalArgumentException("The window cannot be shorter than Gemini's minute ("
+                    + geminiMinute.toSeconds() + " s): " + window);
         }
         this.window = window;
+        this.bucketMicros = bucketMicros(window);
+    }
+
+    /** A sixtieth of the window in whole milliseconds, at most a second and at least a millisecond. */
+    static long bucketMicros(Duration window) {
+        if (window.compareTo(WINDOW) >= 0) {
+            return SECOND_BUCKET_MICROS;
+        }
+        return Math.max(1, window.toMillis() / 60) * 1_000;
     }
 
     Duration window() {
         return window;
     }
 
+    /** The time one bucket covers. */
+    Duration bucketWidth() {
+        return Duration.of(bucketMicros, ChronoUnit.MICROS);
+    }
+
+    /** The bucket of a request sent at {@code micros} (epoch microseconds). */
+    long bucketOf(long micros) {
+        return Math.floorDiv(micros, bucketMicros);
+    }
+
     /**
-     * The oldest bucket that can still hold a request of the window at {@code now}: buckets of earlier
-     * seconds can be left out of a read (and forgotten, by a caller whose time only moves forward).
+     * The oldest bucket that can still hold a request of the window at {@code now}: earlier buckets can
+     * be left out of a read (and forgotten, by a caller whose time only moves forward).
      */
-    long firstSecond(Instant now) {
-        return second(micros(now.minus(window)));
+    long firstBucket(Instant now) {
+        return bucketOf(micros(now.minus(window)));
     }
 
     /**
      * Whether a request of {@code inputTokens} may be sent at {@code now}.
      *
-     * @param buckets       the model's buckets in order of {@code second}; those that left the window
+     * @param buckets       the model's buckets in order of {@code number}; those that left the window
      *                      are ignored, so the caller may pass more
      * @param requestsToday requests already sent on {@code now}'s Pacific day
      * @return empty if every budget allows it; otherwise the wait after which it would be allowed if
@@ -229,8 +269,8 @@ final class QuotaRules {
             add(simulated, inputTokens, micros(at));
             today++;
             // Keeps each step proportional to the buckets of one window, not to the position.
-            long first = firstSecond(at);
-            simulated.removeIf(bucket -> bucket.second() < first);
+            long first = firstBucket(at);
+            simulated.removeIf(bucket -> bucket.number() < first);
         }
         return Duration.between(now, at);
     }
@@ -248,18 +288,18 @@ final class QuotaRules {
 
     /**
      * Records one more request of {@code inputTokens} sent at {@code micros} in a list of buckets
-     * ordered by second: into its second's bucket, or a new one in its place.
+     * ordered by number: into its bucket, or a new one in its place.
      */
-    static void add(List<Bucket> buckets, long inputTokens, long micros) {
-        long second = second(micros);
+    void add(List<Bucket> buckets, long inputTokens, long micros) {
+        long number = bucketOf(micros);
         int index = buckets.size();
-        while (index > 0 && buckets.get(index - 1).second() > second) {
+        while (index > 0 && buckets.get(index - 1).number() > number) {
             index--;
         }
-        if (index > 0 && buckets.get(index - 1).second() == second) {
+        if (index > 0 && buckets.get(index - 1).number() == number) {
             buckets.set(index - 1, buckets.get(index - 1).plus(inputTokens, micros));
         } else {
-            buckets.add(index, new Bucket(second, 0, 0, micros, micros).plus(inputTokens, micros));
+            buckets.add(index, new Bucket(number, 0, 0, micros, micros).plus(inputTokens, micros));
         }
     }
 
@@ -297,11 +337,6 @@ final class QuotaRules {
 
     static Instant instant(long micros) {
         return Instant.EPOCH.plus(micros, ChronoUnit.MICROS);
-    }
-
-    /** The epoch second (the bucket) of an instant given in epoch microseconds. */
-    static long second(long micros) {
-        return Math.floorDiv(micros, MICROS_PER_SECOND);
     }
 
     static LocalDate pacificDay(Instant instant) {

@@ -74,6 +74,29 @@ class QuotaRulesTest {
         assertThat(stricter).as("rounds where the buckets were stricter").isPositive();
     }
 
+    /**
+     * A test's short minute (the emulator's 6 s plus the 1 s margin) gets buckets of a sixtieth of its
+     * window, not of a second: the rounding stays under one bucket, 116 ms here, as a second is to a minute.
+     */
+    @Test
+    void aShortWindowHasShortBuckets() {
+        Duration window = Duration.ofSeconds(7);
+        QuotaRules shortMinute = new QuotaRules(window, Duration.ofSeconds(6));
+        assertThat(shortMinute.bucketWidth()).isEqualTo(Duration.ofMillis(116));
+        assertThat(rules.bucketWidth()).isEqualTo(Duration.ofSeconds(1));
+        Random random = new Random(13);
+        for (int round = 0; round < 2_000; round++) {
+            int requests = random.nextInt(500);
+            List<Sent> log = randomLog(random, requests, 7_500);
+            ModelBudget budget = new ModelBudget(Math.max(1, requests - 10 + random.nextInt(20)), 0, 0);
+            Duration exact = exactWait(budget, log, 1, window);
+            Duration wait = shortMinute.check(budget, buckets(shortMinute, log), 0, 1, now).map(Wait::after)
+                    .orElse(Duration.ZERO);
+            assertThat(wait).as("round %d", round).isGreaterThanOrEqualTo(exact)
+                    .isLessThan(exact.plus(shortMinute.bucketWidth()));
+        }
+    }
+
     /** With at most one request in each second, the buckets are the exact log. */
     @Test
     void oneRequestPerSecondDecidesExactly() {
@@ -113,22 +136,30 @@ class QuotaRulesTest {
     }
 
     /** The log as the ledgers record it. */
-    private static List<Bucket> buckets(List<Sent> log) {
+    private List<Bucket> buckets(List<Sent> log) {
+        return buckets(rules, log);
+    }
+
+    private static List<Bucket> buckets(QuotaRules rules, List<Sent> log) {
         List<Bucket> buckets = new ArrayList<>();
         for (Sent sent : log) {
-            QuotaRules.add(buckets, sent.tokens(), QuotaRules.micros(sent.at()));
+            rules.add(buckets, sent.tokens(), QuotaRules.micros(sent.at()));
         }
         return buckets;
     }
 
     /** The rule on every single request, as the ledgers applied it before they kept buckets. */
     private Duration exactWait(ModelBudget budget, List<Sent> log, long inputTokens) {
-        Instant start = now.minus(WINDOW);
+        return exactWait(budget, log, inputTokens, WINDOW);
+    }
+
+    private Duration exactWait(ModelBudget budget, List<Sent> log, long inputTokens, Duration window) {
+        Instant start = now.minus(window);
         List<Sent> inWindow = log.stream().filter(sent -> sent.at().isAfter(start)).toList();
         Duration longest = Duration.ZERO;
         int rpm = budget.requestsPerMinute();
         if (rpm > 0 && inWindow.size() >= rpm) {
-            longest = max(longest, leaves(inWindow.get(inWindow.size() - rpm)));
+            longest = max(longest, leaves(inWindow.get(inWindow.size() - rpm), window));
         }
         long tpm = budget.inputTokensPerMinute();
         if (tpm > 0) {
@@ -140,14 +171,14 @@ class QuotaRulesTest {
                 leaving++;
             }
             if (leaving > 0) {
-                longest = max(longest, leaves(inWindow.get(leaving - 1)));
+                longest = max(longest, leaves(inWindow.get(leaving - 1), window));
             }
         }
         return longest;
     }
 
-    private Duration leaves(Sent sent) {
-        return Duration.between(now, sent.at().plus(WINDOW));
+    private Duration leaves(Sent sent, Duration window) {
+        return Duration.between(now, sent.at().plus(window));
     }
 
     private static Duration max(Duration a, Duration b) {
