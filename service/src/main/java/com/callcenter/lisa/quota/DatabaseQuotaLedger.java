@@ -40,9 +40,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * row and inserts the request's row. On PostgreSQL that is one call of the PL/pgSQL function
  * {@code quota_try_acquire} (migration V5_1 in {@code db/vendor/postgresql}), so the lock is held only
  * while the server runs it; a correction is one call of {@code quota_correct}. Elsewhere (H2) the same
- * statements are sent one by one (4 in one transaction, the request's row inserted after the commit,
- * outside the lock: if the instance dies in between, the grant stays counted and simply cannot be
- * corrected). Both paths reach the same verdict, {@link QuotaRules#fitAtOnce} on the totals
+ * statements are sent one by one (4 in one transaction, 5 near a limit; the request's row is inserted
+ * after the commit, outside the lock: if the instance dies in between, the grant stays counted and
+ * simply cannot be corrected). Both paths reach the same verdict, {@link QuotaRules#fitAtOnce} on the totals
  * {@link QuotaRules#usage} counts, and are tested against the same contract.
  *
  * <p>The lock is a row lock on the model's row of {@code quota_model} ({@code select ... for update}),
@@ -121,11 +121,11 @@ final class DatabaseQuotaLedger implements QuotaLedger {
             Today stored = lock(model);
             int today = stored.countOn(day);
             if (!unlimited(budget)) {
-                List<Bucket> buckets = buckets(model, rules.firstBucket(at));
-                Usage usage = rules.usage(buckets, today, at);
+                Usage usage = totals(model, at);
                 if (!rules.fitAtOnce(budget, usage.requestsLastMinute(), usage.inputTokensLastMinute(), today,
                         inputTokens, 1)) {
                     // Near a limit: which buckets leave the window when decides the wait.
+                    List<Bucket> buckets = buckets(model, rules.firstBucket(at));
                     Optional<Decision.Wait> wait = rules.check(budget, buckets, today, inputTokens, at);
                     if (wait.isPresent()) {
                         return wait.get();
@@ -250,9 +250,7 @@ final class DatabaseQuotaLedger implements QuotaLedger {
 
     @Override
     public Usage usage(String model, Instant now) {
-        Instant at = storable(now);
-        Snapshot snapshot = snapshot(model, at);
-        return rules.usage(snapshot.buckets(), snapshot.requestsToday(), at);
+        return totals(model, storable(now));
     }
 
     @Override
@@ -261,13 +259,14 @@ final class DatabaseQuotaLedger implements QuotaLedger {
         if (unlimited(budget) && rules.fitAtOnce(budget, 0, 0, 0, inputTokens, position)) {
             return Duration.ZERO;
         }
-        // No lock: an estimate changes nothing, and is stale the moment it is told anyway.
-        Snapshot snapshot = snapshot(model, at);
-        Usage usage = rules.usage(snapshot.buckets(), snapshot.requestsToday(), at);
-        if (rules.fitAtOnce(budget, usage.requestsLastMinute(), usage.inputTokensLastMinute(),
-                snapshot.requestsToday(), inputTokens, position)) {
+        // No lock: an estimate changes nothing, and is stale the moment it is told anyway. Far from the
+        // limits (nearly always) the totals, one row, say there is no wait; near them the buckets decide.
+        Usage usage = totals(model, at);
+        if (rules.fitAtOnce(budget, usage.requestsLastMinute(), usage.inputTokensLastMinute(), usage.requestsToday(),
+                inputTokens, position)) {
             return Duration.ZERO;
         }
+        Snapshot snapshot = snapshot(model, at);
         return rules.estimateWait(budget, snapshot.buckets(), snapshot.requestsToday(), position, inputTokens, at);
     }
 
@@ -340,6 +339,31 @@ final class DatabaseQuotaLedger implements QuotaLedger {
                 .params(model, firstBucket)
                 .query(DatabaseQuotaLedger::bucket)
                 .list();
+    }
+
+    /**
+     * What {@link QuotaRules#usage} would count in the model's buckets at {@code at}, summed by the
+     * database (the same rule: a bucket of several requests counts its first one at first_micros, the
+     * others and all its tokens at last_micros; a lone request at last_micros), with the day's count:
+     * one row instead of the window's buckets. One statement, so one consistent snapshot.
+     */
+    private Usage totals(String model, Instant at) {
+        long start = QuotaRules.micros(at.minus(rules.window()));
+        return jdbc.sql("""
+                        select coalesce(sum(case
+                                   when requests >= 2 then (case when first_micros > ? then 1 else 0 end)
+                                                         + (case when last_micros > ? then requests - 1 else 0 end)
+                                   when requests = 1 and last_micros > ? then 1
+                                   else 0 end), 0) as requests,
+                               coalesce(sum(case when (requests >= 1 or input_tokens > 0) and last_micros > ?
+                                                 then input_tokens else 0 end), 0) as tokens,
+                               coalesce((select requests_today from quota_model where model = ? and pacific_day = ?), 0)
+                                   as today
+                        from quota_bucket where model = ? and bucket_no >= ?""")
+                .params(start, start, start, start, model, QuotaRules.pacificDay(at), model, rules.firstBucket(at))
+                .query((rs, row) -> new Usage(Math.toIntExact(rs.getLong("requests")), rs.getLong("tokens"),
+                        rs.getInt("today")))
+                .single();
     }
 
     /**
