@@ -17,6 +17,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DuplicateKeyException;
@@ -26,6 +27,7 @@ import org.springframework.jdbc.support.GeneratedKeyHolder;
 import org.springframework.jdbc.support.KeyHolder;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -142,7 +144,7 @@ final class DatabaseQuotaLedger implements QuotaLedger {
         if (decision != null) {
             return decision;
         }
-        return new Decision.Granted(insert(model, at, bucket, inputTokens));
+        return new Decision.Granted(alone(() -> insert(model, at, bucket, inputTokens)));
     }
 
     /**
@@ -153,7 +155,7 @@ final class DatabaseQuotaLedger implements QuotaLedger {
     private Decision tryAcquireInOneRoundTrip(String model, ModelBudget budget, int inputTokens, Instant at) {
         long micros = QuotaRules.micros(at);
         for (int attempt = 1; ; attempt++) {
-            long id = jdbc.sql("select quota_try_acquire(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+            long id = alone(() -> jdbc.sql("select quota_try_acquire(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
                     .params(model, micros, rules.bucketOf(micros), rules.firstBucket(at),
                             QuotaRules.micros(Instant.EPOCH.plus(rules.window())),
                             QuotaRules.pacificDay(at), (long) inputTokens, (long) budget.requestsPerMinute(),
@@ -162,7 +164,7 @@ final class DatabaseQuotaLedger implements QuotaLedger {
                         long granted = rs.getLong(1);
                         return rs.wasNull() ? -1L : granted;
                     })
-                    .single();
+                    .single());
             if (id >= 0) {
                 return new Decision.Granted(id);
             }
@@ -183,8 +185,8 @@ final class DatabaseQuotaLedger implements QuotaLedger {
     public void correct(String model, long id, int actualInputTokens) {
         QuotaRules.requireTokens(actualInputTokens);
         if (functions) {
-            jdbc.sql("select quota_correct(?, ?, ?)").params(model, id, (long) actualInputTokens)
-                    .query((rs, row) -> 0).list();
+            alone(() -> jdbc.sql("select quota_correct(?, ?, ?)").params(model, id, (long) actualInputTokens)
+                    .query((rs, row) -> 0).list());
             return;
         }
         // No model lock: the rows' locks make the change atomic, and a concurrent decision sees the old
@@ -268,6 +270,17 @@ final class DatabaseQuotaLedger implements QuotaLedger {
         }
         Snapshot snapshot = snapshot(model, at);
         return rules.estimateWait(budget, snapshot.buckets(), snapshot.requestsToday(), position, inputTokens, at);
+    }
+
+    /**
+     * Runs one call as a transaction of its own: as it is (autocommitted: one round trip) unless the
+     * caller is inside a transaction, which it must not join (the model's lock would be held until the
+     * caller commits, and the grant invisible to the other instances until then).
+     */
+    private <T> T alone(Supplier<T> call) {
+        return TransactionSynchronizationManager.isActualTransactionActive()
+                ? transaction.execute(status -> call.get())
+                : call.get();
     }
 
     /** Whether grants and corrections are one round trip each (PostgreSQL with the ledger's functions). */

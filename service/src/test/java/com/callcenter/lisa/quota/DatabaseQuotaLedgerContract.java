@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
@@ -96,6 +97,27 @@ abstract class DatabaseQuotaLedgerContract extends QuotaLedgerContract {
         assertThat(rows(other)).isZero();
         assertThat(database.usage(model, now).requestsToday()).isEqualTo(2);
         assertThat(database.purgeBefore(cutoff)).isZero();
+    }
+
+    /**
+     * A caller inside a transaction of its own does not hold the model's lock until it commits: the
+     * grant is committed at once, and another instance (another thread and connection) is decided
+     * meanwhile, without waiting.
+     */
+    @Test
+    void aGrantInsideACallersTransactionIsCommittedAtOnce() {
+        ModelBudget budget = new ModelBudget(1, 0, 0);
+        new TransactionTemplate(new DataSourceTransactionManager(dataSource)).executeWithoutResult(status -> {
+            assertGranted(ledger.tryAcquire(model, budget, 1, T0));
+            ledger.correct(model, ((QuotaLedger.Decision.Granted) ledger.tryAcquire(model, new ModelBudget(0, 0, 0), 1, T0))
+                    .id(), 2);
+            CompletableFuture<QuotaLedger.Decision> other =
+                    CompletableFuture.supplyAsync(() -> ledger.tryAcquire(model, budget, 1, T0.plusSeconds(1)));
+            assertThat(other).succeedsWithin(Duration.ofSeconds(10))
+                    .isEqualTo(new QuotaLedger.Decision.Wait(Duration.ofSeconds(59), QuotaLedger.Limit.REQUESTS_PER_MINUTE));
+            status.setRollbackOnly(); // the caller's own work is undone; the ledger's stays
+        });
+        assertThat(ledger.usage(model, T0)).isEqualTo(new QuotaLedger.Usage(2, 3, 2));
     }
 
     /** A thousand requests in ten seconds are ten rows to decide from, whatever the budget. */
