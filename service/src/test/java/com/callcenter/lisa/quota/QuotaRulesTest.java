@@ -1,6 +1,7 @@
 package com.callcenter.lisa.quota;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.callcenter.lisa.quota.QuotaLedger.Decision.Wait;
 import com.callcenter.lisa.quota.QuotaRules.Bucket;
@@ -114,6 +115,18 @@ class QuotaRulesTest {
             Duration wait = rules.check(budget, buckets(log), 0, inputTokens, now).map(Wait::after).orElse(Duration.ZERO);
             assertThat(wait).as("round %d", round).isEqualTo(exactWait(budget, log, inputTokens));
         }
+    }
+
+    /** As on the testloop branch, which makes Gemini's minute configurable for load tests. */
+    @Test
+    void theWindowIsNeverShorterThanGeminisMinute() {
+        assertThatThrownBy(() -> new QuotaRules(Duration.ofSeconds(59)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("shorter than Gemini's minute (60 s)");
+        // Against an emulator with a 5-second minute (load tests), a 6-second window is allowed, 4 s is not.
+        assertThat(new QuotaRules(Duration.ofSeconds(6), Duration.ofSeconds(5)).window()).hasSeconds(6);
+        assertThatThrownBy(() -> new QuotaRules(Duration.ofSeconds(4), Duration.ofSeconds(5)))
+                .hasMessageContaining("shorter than Gemini's minute (5 s)");
     }
 
     private record Sent(Instant at, long tokens) {
