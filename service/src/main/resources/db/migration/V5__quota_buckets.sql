@@ -19,7 +19,9 @@ create table quota_bucket (
 alter table quota_model add column pacific_day date;
 alter table quota_model add column requests_today integer default 0 not null;
 
--- A request still knows its bucket, for the correction of its tokens and its release.
+-- A request still knows its bucket, for the correction of its tokens and its release. With the day's
+-- count on quota_model, a quota_dispatch row is needed only until Gemini's answer corrects or releases
+-- it: rows are now purged after an hour (DatabaseQuotaLedger.RETENTION), not after a day as V2 says.
 alter table quota_dispatch add column bucket_no bigint;
 
 -- Requests recorded before this migration keep counting: into their buckets and their model's latest

@@ -67,8 +67,14 @@ final class DatabaseQuotaLedger implements QuotaLedger {
 
     private static final Logger log = LoggerFactory.getLogger(DatabaseQuotaLedger.class);
 
-    /** The longest a row can matter: a Pacific day is 25 hours at the autumn clock change. */
-    static final Duration RETENTION = Duration.ofHours(25);
+    /**
+     * How long rows are kept. A bucket matters for one window (a minute); a request's row until Gemini's
+     * answer corrects or releases it (one call: seconds, at most the configured timeout). The day's
+     * count lives on the model's row, which is never purged. An hour is far beyond both, and keeps the
+     * request table at an hour of traffic instead of a day's (a day at 800 grants/s would be 69 million
+     * rows); a correction or release later than that changes nothing, which is the careful side.
+     */
+    static final Duration RETENTION = Duration.ofHours(1);
 
     private final JdbcClient jdbc;
     private final TransactionTemplate transaction;

@@ -88,15 +88,19 @@ abstract class DatabaseQuotaLedgerContract extends QuotaLedgerContract {
         assertGranted(database.tryAcquire(model, budget, 1, now.minus(Duration.ofHours(26))));
         assertGranted(database.tryAcquire(other, budget, 1, now.minus(Duration.ofHours(26))));
         assertGranted(database.tryAcquire(model, budget, 1, now.minus(Duration.ofHours(2))));
-        assertGranted(database.tryAcquire(model, budget, 1, now));
+        assertGranted(database.tryAcquire(model, budget, 1, now.minus(Duration.ofMinutes(30))));
+        long recent = assertGranted(database.tryAcquire(model, budget, 100, now));
 
         Instant cutoff = now.minus(DatabaseQuotaLedger.RETENTION);
         int deleted = database.purgeBefore(cutoff);
-        assertThat(deleted).isGreaterThanOrEqualTo(3);
+        assertThat(deleted).isGreaterThanOrEqualTo(8); // four requests and their four buckets, and other tests' rows
         assertThat(rows(model)).isEqualTo(2);
         assertThat(rows(other)).isZero();
-        assertThat(database.usage(model, now).requestsToday()).isEqualTo(2);
+        // The day's count is on the model's row: its requests of 02:00 (Pacific) still count.
+        assertThat(database.usage(model, now)).isEqualTo(new QuotaLedger.Usage(1, 100, 3));
         assertThat(database.purgeBefore(cutoff)).isZero();
+        database.correct(model, recent, 40); // still there to be corrected
+        assertThat(database.usage(model, now)).isEqualTo(new QuotaLedger.Usage(1, 40, 3));
     }
 
     /**
