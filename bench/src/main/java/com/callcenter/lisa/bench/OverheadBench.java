@@ -21,11 +21,14 @@ import java.util.stream.Stream;
 /**
  * Turn overhead: the same conversations, as fast as they are answered, through (a) the emulator
  * directly, (b) the service and (c) the Portkey gateway, in front of an emulator answering at once
- * and one answering after 200 ms, with no quota. The three are measured in one run, interleaved in
- * short segments (a, b, c, then b, c, a, ...), so the machine's noise hits them alike.
+ * and one answering after 200 ms. The service runs as in production, with budgets set (so every turn
+ * is counted and decided by its quota ledger) but far too high to bind; {@code --budgets off} sets
+ * them to 0 (unlimited, the ledger is skipped) for comparison. The three are measured in one run,
+ * interleaved in short segments (a, b, c, then b, c, a, ...), so the machine's noise hits them alike.
  *
  * <pre>./dev bench overhead [--sessions 16] [--duration 20] [--db h2|postgres|both] [--latencies 0,200]
- *                        [--segment 2] [--warmup 10] [--turns-per-session 10] [--profile false]</pre>
+ *                        [--segment 2] [--warmup 10] [--turns-per-session 10] [--budgets on|off]
+ *                        [--profile false]</pre>
  */
 public final class OverheadBench {
 
@@ -61,6 +64,10 @@ public final class OverheadBench {
         List<Integer> latencies = Arrays.stream(options.getOrDefault("latencies", "0,200").split(","))
                 .map(String::strip).map(Integer::parseInt).toList();
         boolean profile = Boolean.parseBoolean(options.getOrDefault("profile", "false"));
+        String budgets = options.getOrDefault("budgets", "on");
+        if (!budgets.equals("on") && !budgets.equals("off")) {
+            throw new IllegalArgumentException("--budgets is on or off, not " + budgets);
+        }
         Path root = Path.of(options.getOrDefault("root", ".")).toAbsolutePath().normalize();
         String systemPrompt = Files.readString(root.resolve("service/src/main/resources/personas/lisa.md"));
 
@@ -70,7 +77,7 @@ public final class OverheadBench {
             try (Processes shared = new Processes(root)) { // PostgreSQL lives across the latencies of one run
                 for (int latency : latencies) {
                     configs.add(measure(root, shared, database, latency, sessions, duration, segment, warmup,
-                            turnsPerSession, systemPrompt, profile));
+                            turnsPerSession, systemPrompt, profile, budgets.equals("on")));
                 }
                 if (database.equals("postgres")) {
                     postgresVersion = shared.postgresVersion();
@@ -80,19 +87,20 @@ public final class OverheadBench {
         String command = "./dev bench overhead --sessions " + sessions + " --duration " + duration.toSeconds()
                 + " --db " + db + " --latencies " + String.join(",", latencies.stream().map(String::valueOf).toList())
                 + " --segment " + segment.toMillis() / 1000.0 + " --warmup " + warmup.toSeconds()
-                + " --turns-per-session " + turnsPerSession + (profile ? " --profile true" : "");
+                + " --turns-per-session " + turnsPerSession + " --budgets " + budgets + (profile ? " --profile true" : "");
         List<Check> checks = checks(configs, sessions);
         String markdown = markdown(command, root, configs, checks, sessions, duration, segment, warmup,
-                turnsPerSession, postgresVersion);
-        Path out = root.resolve("bench/results/overhead" + (dbs.size() == 1 ? "-" + db : "") + ".md");
+                turnsPerSession, postgresVersion, budgets.equals("on"));
+        Path out = root.resolve("bench/results/overhead" + (dbs.size() == 1 ? "-" + db : "")
+                + (budgets.equals("on") ? "" : "-budgets-off") + ".md");
         Files.writeString(out, markdown);
         return new Report(out, markdown, checks);
     }
 
     private static Config measure(Path root, Processes shared, String db, int latency, int sessions, Duration duration,
                                   Duration segment, Duration warmup, int turnsPerSession, String systemPrompt,
-                                  boolean profile) throws Exception {
-        System.out.printf("== %s, upstream latency %d ms ==%n", db, latency);
+                                  boolean profile, boolean budgets) throws Exception {
+        System.out.printf("== %s, upstream latency %d ms, budgets %s ==%n", db, latency, budgets ? "on" : "off");
         Path data = Files.createTempDirectory("lisa-bench-");
         Path recording = root.resolve("bench/results/logs/service-" + db + "-" + latency + "ms.jfr");
         try (Processes processes = new Processes(root)) {
@@ -101,7 +109,7 @@ public final class OverheadBench {
                         + ",settings=profile,dumponexit=true");
             }
             String emulator = processes.emulator("--latency-ms", String.valueOf(latency));
-            List<String> settings = new ArrayList<>(List.of(Processes.unlimitedQuota()));
+            List<String> settings = new ArrayList<>(List.of(budgets ? Processes.nonBindingQuota() : Processes.unlimitedQuota()));
             String jdbc;
             if (db.equals("postgres")) {
                 jdbc = shared.postgresDatabase();
@@ -259,6 +267,13 @@ public final class OverheadBench {
                 checks.add(new Check("CPU per turn ≤ 0.5 × Portkey's per request (" + where + ", " + loaded + ")",
                         String.format("service %.3f ms%s vs Portkey %.3f ms: ratio %.2f", service, pg, portkey,
                                 service / portkey), service <= 0.5 * portkey));
+                // Issue 10: the production path (budgets on) at least as fast as the old budgets-off figures.
+                checks.add(new Check("CPU per turn incl. the database ≤ 2 ms (" + where + ", " + loaded + ")",
+                        String.format("service %.3f ms%s", service, pg), service <= 2.0));
+                double rate = load.get(Target.SERVICE).turnsPerSecond();
+                checks.add(new Check("turns/s ≥ 800 (" + where + ", " + loaded + ")",
+                        String.format("service %.0f (Portkey %.0f)", rate, load.get(Target.PORTKEY).turnsPerSecond()),
+                        rate >= 800));
             }
             Map<Target, Figures> idle = c.levels().get(IDLE);
             double addedIdle = idle.get(Target.SERVICE).p(0.5) - idle.get(Target.DIRECT).p(0.5);
@@ -275,7 +290,7 @@ public final class OverheadBench {
 
     private static String markdown(String command, Path root, List<Config> configs, List<Check> checks, int sessions,
                                    Duration duration, Duration segment, Duration warmup, int turnsPerSession,
-                                   String postgresVersion) throws Exception {
+                                   String postgresVersion, boolean budgets) throws Exception {
         StringBuilder out = new StringBuilder("# Turn overhead: emulator directly vs Lisa service vs Portkey gateway\n\n");
         out.append("Command: `").append(command).append("`\n\n");
         out.append("Run at ").append(Instant.now()).append(" on ").append(Environment.describe()).append("; ");
@@ -286,6 +301,12 @@ public final class OverheadBench {
             out.append(", ").append(postgresVersion);
         }
         out.append(".\n\n");
+        out.append(budgets
+                ? String.format("Budgets on, as in production but never binding: %,d requests/min, %,d input tokens/min, "
+                        + "%,d requests/day (every turn is counted and decided by the quota ledger).%n%n",
+                        Processes.NON_BINDING_RPM, Processes.NON_BINDING_TPM, Processes.NON_BINDING_RPD)
+                : "Budgets off (`--budgets off`): every budget 0 = unlimited, so the quota ledger decides nothing "
+                        + "(not the production path; for comparison).\n\n");
         out.append("Each load level: ").append(duration.toSeconds()).append(" s per target, in segments of ")
                 .append(segment.toMillis() / 1000.0).append(" s interleaved (a, b, c / b, c, a / c, a, b ...), after ")
                 .append(warmup.toSeconds()).append(" s of warm-up per target. A conversation starts afresh every ")

@@ -86,7 +86,25 @@ final class Processes implements AutoCloseable {
         return url;
     }
 
-    /** Settings that take the quota out of the measurement: every budget unlimited, no retries. */
+    /**
+     * Budgets set as in production but so high that they never bind (the service still counts every
+     * turn in its ledger and decides on it, which is the cost to measure), no retries.
+     */
+    static String[] nonBindingQuota() {
+        return new String[] {"--lisa.quota.budget.requests-per-minute=" + NON_BINDING_RPM,
+                "--lisa.quota.budget.input-tokens-per-minute=" + NON_BINDING_TPM,
+                "--lisa.quota.budget.requests-per-day=" + NON_BINDING_RPD,
+                "--lisa.quota.retry.max-attempts=1"};
+    }
+
+    /** Far above what one machine can send in a minute (~1,000 turns/s = 60,000/min). */
+    static final int NON_BINDING_RPM = 1_000_000;
+    /** A turn's prompt is a few thousand tokens at most: 60,000 turns/min stay far below. */
+    static final long NON_BINDING_TPM = 1_000_000_000L;
+    /** A bench runs minutes, not a day at 1,000 turns/s (86.4 million). */
+    static final int NON_BINDING_RPD = 100_000_000;
+
+    /** Settings that take the quota out of the measurement: every budget 0 (unlimited, the ledger skipped), no retries. */
     static String[] unlimitedQuota() {
         return new String[] {"--lisa.quota.budget.requests-per-minute=0",
                 "--lisa.quota.budget.input-tokens-per-minute=0", "--lisa.quota.budget.requests-per-day=0",

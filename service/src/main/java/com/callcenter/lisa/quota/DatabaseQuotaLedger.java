@@ -1,6 +1,7 @@
 package com.callcenter.lisa.quota;
 
-import com.callcenter.lisa.quota.QuotaRules.Dispatch;
+import com.callcenter.lisa.quota.QuotaRules.Bucket;
+import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -9,29 +10,51 @@ import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.jdbc.support.GeneratedKeyHolder;
 import org.springframework.jdbc.support.KeyHolder;
+import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The quota ledger shared by several service instances through one database (PostgreSQL in
- * production; H2 when one instance runs it in tests): every grant is a row of {@code quota_dispatch},
- * and every decision on a model happens under that model's lock. Decisions are {@link QuotaRules}',
- * exactly as in the in-memory ledger.
+ * production; H2 when one instance runs it in tests). Decisions are {@link QuotaRules}', exactly as in
+ * the in-memory ledger, on the same record: per model, one {@code quota_bucket} row per second that had
+ * requests ({@link QuotaRules#bucketWidth}), and the Pacific day's count on the model's {@code quota_model} row. Every grant also gets a
+ * {@code quota_dispatch} row, its id, so that Gemini's token count can correct it and a 429 release it.
+ *
+ * <p>What one decision costs does not depend on the budget or the rate: under the model's lock it reads
+ * the model's row and at most the ~62 buckets of the window, then updates one bucket and the model's
+ * row and inserts the request's row. On PostgreSQL that is one call of the PL/pgSQL function
+ * {@code quota_try_acquire} (migration V5_1 in {@code db/vendor/postgresql}), so the lock is held only
+ * while the server runs it; a correction is one call of {@code quota_correct}. Elsewhere (H2) the same
+ * statements are sent one by one (4 in one transaction, 5 near a limit; the request's row is inserted
+ * after the commit, outside the lock: if the instance dies in between, the grant stays counted and
+ * simply cannot be corrected). Both paths reach the same verdict, {@link QuotaRules#fitAtOnce} on the totals
+ * {@link QuotaRules#usage} counts, and are tested against the same contract.
  *
  * <p>The lock is a row lock on the model's row of {@code quota_model} ({@code select ... for update}),
  * on both databases. PostgreSQL's {@code pg_advisory_xact_lock} would serve as well there, but H2 has
  * no advisory locks, and one locking statement that both databases understand keeps a single code
  * path, tested on both, with no dialect detection. Like the advisory lock, the row lock is released by
- * the commit or rollback, so a crashed instance cannot leave it held.
+ * the commit or rollback, so a crashed instance cannot leave it held. Rows are always locked in the
+ * order request row, model row, bucket row (a grant: model, bucket; a correction: bucket, then its own
+ * request row, which no grant touches; a release: request, model, bucket), so no two ledger
+ * transactions can wait for each other in a circle.
  *
  * <p>Time comes only from the callers' {@code now}, never from the database's clock; it is truncated to
  * microseconds, what {@code timestamp with time zone} stores on both databases, so that what is
@@ -42,12 +65,26 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 final class DatabaseQuotaLedger implements QuotaLedger {
 
-    /** The longest a row can matter: a Pacific day is 25 hours at the autumn clock change. */
-    static final Duration RETENTION = Duration.ofHours(25);
+    private static final Logger log = LoggerFactory.getLogger(DatabaseQuotaLedger.class);
+
+    /**
+     * How long rows are kept. A bucket matters for one window (a minute); a request's row until Gemini's
+     * answer corrects or releases it (one call: seconds, at most the configured timeout). The day's
+     * count lives on the model's row, which is never purged. An hour is far beyond both, and keeps the
+     * request table at an hour of traffic instead of a day's (a day at 800 grants/s would be 69 million
+     * rows); a correction or release later than that changes nothing, which is the careful side.
+     */
+    static final Duration RETENTION = Duration.ofHours(1);
 
     private final JdbcClient jdbc;
     private final TransactionTemplate transaction;
     private final QuotaRules rules;
+    /**
+     * Whether the database has the ledger's functions (PostgreSQL, migration V5_1 in db/vendor/postgresql):
+     * then a grant and a correction are one round trip each, and the model's lock is held only while
+     * the server runs them. Otherwise (H2) the same statements are sent one by one.
+     */
+    private final boolean functions;
     /** Models whose quota_model row is known to exist: at most a few, from configuration. */
     private final Set<String> registered = ConcurrentHashMap.newKeySet();
 
@@ -62,8 +99,15 @@ final class DatabaseQuotaLedger implements QuotaLedger {
                 Objects.requireNonNull(transaction.getTransactionManager(), "transaction manager"), transaction);
         // READ COMMITTED: every statement after the lock sees what the previous holder committed. Under
         // REPEATABLE READ or SERIALIZABLE, PostgreSQL fixes a transaction's snapshot when the lock
-        // statement starts, before it waits, so the count would miss the grant it waited for.
-        this.transaction.setIsolationLevel(TransactionDefinition.ISOLATION_READ_COMMITTED);
+        // statement starts, before it waits, so the count would miss the grant it waited for. It is
+        // both databases' default; asked for explicitly only if this one's default differs, because
+        // asking costs PostgreSQL's driver a round trip on every transaction ("show transaction
+        // isolation level").
+        Database database = inspect(this.transaction.getTransactionManager());
+        if (!database.readCommittedByDefault()) {
+            this.transaction.setIsolationLevel(TransactionDefinition.ISOLATION_READ_COMMITTED);
+        }
+        this.functions = database.hasFunctions();
         // Its own transaction, committed before tryAcquire returns, even if the caller is inside one:
         // a grant must be visible to the other instances at once, and the lock must not be held longer.
         this.transaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
@@ -71,49 +115,150 @@ final class DatabaseQuotaLedger implements QuotaLedger {
 
     @Override
     public Decision tryAcquire(String model, ModelBudget budget, int inputTokens, Instant now) {
+        QuotaRules.requireValid(budget);
+        QuotaRules.requireTokens(inputTokens);
         Instant at = storable(now);
+        long micros = QuotaRules.micros(at);
+        long bucket = rules.bucketOf(micros);
+        LocalDate day = QuotaRules.pacificDay(at);
         register(model);
-        if (unlimited(budget)) {
-            // Nothing to decide, so nothing to lock: the row is only for usage figures.
-            QuotaRules.requireTokens(inputTokens);
-            return new Decision.Granted(insert(model, at, inputTokens));
+        if (functions) {
+            return tryAcquireInOneRoundTrip(model, budget, inputTokens, at);
         }
-        return transaction.execute(status -> {
-            lock(model);
-            Totals totals = totals(model, budget, at);
-            if (!rules.fitAtOnce(budget, totals.requests(), totals.tokens(), totals.requestsToday(), inputTokens, 1)) {
-                // Near a limit: which requests leave the window when decides the wait.
-                Optional<Decision.Wait> wait =
-                        rules.check(budget, window(model, at), totals.requestsToday(), inputTokens, at);
-                if (wait.isPresent()) {
-                    return wait.get();
+        Decision decision = transaction.execute(status -> {
+            Today stored = lock(model);
+            int today = stored.countOn(day);
+            if (!unlimited(budget)) {
+                Usage usage = totals(model, at);
+                if (!rules.fitAtOnce(budget, usage.requestsLastMinute(), usage.inputTokensLastMinute(), today,
+                        inputTokens, 1)) {
+                    // Near a limit: which buckets leave the window when decides the wait.
+                    List<Bucket> buckets = buckets(model, rules.firstBucket(at));
+                    Optional<Decision.Wait> wait = rules.check(budget, buckets, today, inputTokens, at);
+                    if (wait.isPresent()) {
+                        return wait.get();
+                    }
                 }
             }
-            return new Decision.Granted(insert(model, at, inputTokens));
+            addToBucket(model, bucket, inputTokens, micros);
+            Today after = stored.plusOne(day);
+            jdbc.sql("update quota_model set pacific_day = ?, requests_today = ? where model = ?")
+                    .params(after.day(), after.requests(), model)
+                    .update();
+            return null;
         });
+        if (decision != null) {
+            return decision;
+        }
+        return new Decision.Granted(alone(() -> insert(model, at, bucket, inputTokens)));
+    }
+
+    /**
+     * The grant as {@code quota_try_acquire} decides it on the server, with the same verdict as the
+     * statements of {@link #tryAcquire}; only a refusal's wait is worked out here, from a snapshot read
+     * just after it (the wait is advice: the earliest moment, if nobody else asks).
+     */
+    private Decision tryAcquireInOneRoundTrip(String model, ModelBudget budget, int inputTokens, Instant at) {
+        long micros = QuotaRules.micros(at);
+        for (int attempt = 1; ; attempt++) {
+            long id = alone(() -> jdbc.sql("select quota_try_acquire(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                    .params(model, micros, rules.bucketOf(micros), rules.firstBucket(at),
+                            QuotaRules.micros(Instant.EPOCH.plus(rules.window())),
+                            QuotaRules.pacificDay(at), (long) inputTokens, (long) budget.requestsPerMinute(),
+                            budget.inputTokensPerMinute(), (long) budget.requestsPerDay(), utc(at))
+                    .query((rs, row) -> {
+                        long granted = rs.getLong(1);
+                        return rs.wasNull() ? -1L : granted;
+                    })
+                    .single());
+            if (id >= 0) {
+                return new Decision.Granted(id);
+            }
+            Snapshot snapshot = snapshot(model, at);
+            Optional<Decision.Wait> wait = rules.check(budget, snapshot.buckets(), snapshot.requestsToday(), inputTokens, at);
+            if (wait.isPresent()) {
+                return wait.get();
+            }
+            if (attempt == 3) {
+                // Released and taken again in between, three times: ask again in a moment.
+                return new Decision.Wait(Duration.ofMillis(1), QuotaLedger.Limit.REQUESTS_PER_MINUTE);
+            }
+            // A slot was freed (a release, or a correction downwards) between the refusal and the read.
+        }
     }
 
     @Override
     public void correct(String model, long id, int actualInputTokens) {
         QuotaRules.requireTokens(actualInputTokens);
-        // One statement, no lock: a concurrent decision sees the old or the new count, both honest at
-        // the time. A row already purged is simply not found.
-        jdbc.sql("update quota_dispatch set input_tokens = ? where id = ? and model = ?")
-                .params((long) actualInputTokens, id, model)
-                .update();
+        if (functions) {
+            alone(() -> jdbc.sql("select quota_correct(?, ?, ?)").params(model, id, (long) actualInputTokens)
+                    .query((rs, row) -> 0).list());
+            return;
+        }
+        // No model lock: the rows' locks make the change atomic, and a concurrent decision sees the old
+        // or the new count, both honest at the time. A request already purged is not found.
+        transaction.executeWithoutResult(status -> {
+            List<Long[]> found = jdbc.sql("""
+                            select bucket_no, input_tokens from quota_dispatch
+                            where id = ? and model = ? for update""")
+                    .params(id, model)
+                    .query((rs, row) -> new Long[] {rs.getObject("bucket_no", Long.class), rs.getLong("input_tokens")})
+                    .list();
+            if (found.isEmpty() || found.getFirst()[0] == null) {
+                return;
+            }
+            int corrected = jdbc.sql("update quota_bucket set input_tokens = input_tokens + ? where model = ? and bucket_no = ?")
+                    .params(actualInputTokens - found.getFirst()[1], model, found.getFirst()[0])
+                    .update();
+            if (corrected > 0) {
+                jdbc.sql("update quota_dispatch set input_tokens = ? where id = ? and model = ?")
+                        .params((long) actualInputTokens, id, model)
+                        .update();
+            }
+        });
     }
 
     @Override
     public void release(String model, long id) {
-        // One statement, no lock: freeing a slot can only make a concurrent decision stricter than needed.
-        jdbc.sql("delete from quota_dispatch where id = ? and model = ?").params(id, model).update();
+        // No model lock for the decision, only the rows it changes: freeing a slot can only make a
+        // concurrent decision stricter than needed.
+        transaction.executeWithoutResult(status -> {
+            List<Released> found = jdbc.sql("""
+                            select bucket_no, sent_at, input_tokens from quota_dispatch
+                            where id = ? and model = ? for update""")
+                    .params(id, model)
+                    .query((rs, row) -> new Released(rs.getObject("bucket_no", Long.class),
+                            rs.getObject("sent_at", OffsetDateTime.class).toInstant(), rs.getLong("input_tokens")))
+                    .list();
+            if (found.isEmpty()) {
+                return; // unknown, already released, or purged
+            }
+            Released released = found.getFirst();
+            jdbc.sql("delete from quota_dispatch where id = ? and model = ?").params(id, model).update();
+            jdbc.sql("""
+                            update quota_model set requests_today = requests_today - 1
+                            where model = ? and pacific_day = ? and requests_today > 0""")
+                    .params(model, QuotaRules.pacificDay(released.sentAt()))
+                    .update();
+            if (released.bucket() != null) {
+                // As Bucket.minus: without its first request, all the others count as sent with its last.
+                jdbc.sql("""
+                                update quota_bucket
+                                set requests = case when requests > 0 then requests - 1 else 0 end,
+                                    input_tokens = case when input_tokens > ? then input_tokens - ? else 0 end,
+                                    first_micros = case when first_micros = ? or requests <= 2 then last_micros
+                                                        else first_micros end
+                                where model = ? and bucket_no = ?""")
+                        .params(released.tokens(), released.tokens(), QuotaRules.micros(released.sentAt()), model,
+                                released.bucket())
+                        .update();
+            }
+        });
     }
 
     @Override
     public Usage usage(String model, Instant now) {
-        Instant at = storable(now);
-        Snapshot snapshot = transaction.execute(status -> read(model, at));
-        return rules.usage(snapshot.window(), snapshot.requestsToday(), at);
+        return totals(model, storable(now));
     }
 
     @Override
@@ -122,27 +267,48 @@ final class DatabaseQuotaLedger implements QuotaLedger {
         if (unlimited(budget) && rules.fitAtOnce(budget, 0, 0, 0, inputTokens, position)) {
             return Duration.ZERO;
         }
-        // No lock: an estimate changes nothing, and is stale the moment it is told anyway.
-        Totals totals = totals(model, budget, at);
-        if (rules.fitAtOnce(budget, totals.requests(), totals.tokens(), totals.requestsToday(), inputTokens, position)) {
+        // No lock: an estimate changes nothing, and is stale the moment it is told anyway. Far from the
+        // limits (nearly always) the totals, one row, say there is no wait; near them the buckets decide.
+        Usage usage = totals(model, at);
+        if (rules.fitAtOnce(budget, usage.requestsLastMinute(), usage.inputTokensLastMinute(), usage.requestsToday(),
+                inputTokens, position)) {
             return Duration.ZERO;
         }
-        Snapshot snapshot = transaction.execute(status -> read(model, at));
-        return rules.estimateWait(budget, snapshot.window(), snapshot.requestsToday(), position, inputTokens,
-                at);
+        Snapshot snapshot = snapshot(model, at);
+        return rules.estimateWait(budget, snapshot.buckets(), snapshot.requestsToday(), position, inputTokens, at);
     }
 
     /**
-     * Deletes the rows sent before {@code cutoff}, model by model so that the (model, sent_at) index
-     * finds them. Safe with any cutoff up to {@code now.minus(RETENTION)}.
+     * Runs one call as a transaction of its own: as it is (autocommitted: one round trip) unless the
+     * caller is inside a transaction, which it must not join (the model's lock would be held until the
+     * caller commits, and the grant invisible to the other instances until then).
+     */
+    private <T> T alone(Supplier<T> call) {
+        return TransactionSynchronizationManager.isActualTransactionActive()
+                ? transaction.execute(status -> call.get())
+                : call.get();
+    }
+
+    /** Whether grants and corrections are one round trip each (PostgreSQL with the ledger's functions). */
+    boolean inOneRoundTrip() {
+        return functions;
+    }
+
+    /**
+     * Deletes the requests sent and the buckets that ended before {@code cutoff}, model by model so that
+     * the indexes find them. Safe with any cutoff up to {@code now.minus(RETENTION)}.
      *
      * @return how many rows were deleted
      */
     int purgeBefore(Instant cutoff) {
         int deleted = 0;
+        long firstKept = rules.bucketOf(QuotaRules.micros(cutoff));
         for (String model : jdbc.sql("select model from quota_model").query(String.class).list()) {
             deleted += jdbc.sql("delete from quota_dispatch where model = ? and sent_at < ?")
                     .params(model, utc(cutoff))
+                    .update();
+            deleted += jdbc.sql("delete from quota_bucket where model = ? and bucket_no < ?")
+                    .params(model, firstKept)
                     .update();
         }
         return deleted;
@@ -168,84 +334,178 @@ final class DatabaseQuotaLedger implements QuotaLedger {
         registered.add(model);
     }
 
-    /** Waits for, then holds until commit, the one lock every decision on this model takes. */
-    private void lock(String model) {
-        List<String> locked = jdbc.sql("select model from quota_model where model = ? for update")
+    /**
+     * Waits for, then holds until commit, the one lock every decision on this model takes; returns the
+     * day's count as the previous holder left it (a row locked for update is read as last committed).
+     */
+    private Today lock(String model) {
+        List<Today> locked = jdbc.sql("select pacific_day, requests_today from quota_model where model = ? for update")
                 .param(model)
-                .query(String.class)
+                .query((rs, row) -> new Today(rs.getObject("pacific_day", LocalDate.class), rs.getInt("requests_today")))
                 .list();
         if (locked.isEmpty()) {
             throw new IllegalStateException("The quota_model row of " + model + " is missing");
         }
+        return locked.getFirst();
     }
 
-    /** The model's requests in the window at {@code at}, oldest first, and the count of its Pacific day. */
-    private Snapshot read(String model, Instant at) {
-        return new Snapshot(window(model, at), requestsToday(model, at));
-    }
-
-    private List<Dispatch> window(String model, Instant at) {
+    /** The model's buckets from {@code firstBucket} on, in order. */
+    private List<Bucket> buckets(String model, long firstBucket) {
         return jdbc.sql("""
-                        select id, sent_at, input_tokens from quota_dispatch
-                        where model = ? and sent_at > ?
-                        order by sent_at, id""")
-                .params(model, utc(at.minus(rules.window())))
-                .query(DatabaseQuotaLedger::dispatch)
+                        select bucket_no, requests, input_tokens, first_micros, last_micros from quota_bucket
+                        where model = ? and bucket_no >= ?
+                        order by bucket_no""")
+                .params(model, firstBucket)
+                .query(DatabaseQuotaLedger::bucket)
                 .list();
     }
 
-    private int requestsToday(String model, Instant at) {
-        LocalDate day = QuotaRules.pacificDay(at);
-        long today = jdbc.sql("select count(*) from quota_dispatch where model = ? and sent_at >= ? and sent_at < ?")
-                .params(model, utc(QuotaRules.startOfPacificDay(day)),
-                        utc(QuotaRules.startOfPacificDay(day.plusDays(1))))
-                .query(Long.class)
+    /**
+     * What {@link QuotaRules#usage} would count in the model's buckets at {@code at}, summed by the
+     * database (the same rule: a bucket of several requests counts its first one at first_micros, the
+     * others and all its tokens at last_micros; a lone request at last_micros), with the day's count:
+     * one row instead of the window's buckets. One statement, so one consistent snapshot.
+     */
+    private Usage totals(String model, Instant at) {
+        long start = QuotaRules.micros(at.minus(rules.window()));
+        return jdbc.sql("""
+                        select coalesce(sum(case
+                                   when requests >= 2 then (case when first_micros > ? then 1 else 0 end)
+                                                         + (case when last_micros > ? then requests - 1 else 0 end)
+                                   when requests = 1 and last_micros > ? then 1
+                                   else 0 end), 0) as requests,
+                               coalesce(sum(case when (requests >= 1 or input_tokens > 0) and last_micros > ?
+                                                 then input_tokens else 0 end), 0) as tokens,
+                               coalesce((select requests_today from quota_model where model = ? and pacific_day = ?), 0)
+                                   as today
+                        from quota_bucket where model = ? and bucket_no >= ?""")
+                .params(start, start, start, start, model, QuotaRules.pacificDay(at), model, rules.firstBucket(at))
+                .query((rs, row) -> new Usage(Math.toIntExact(rs.getLong("requests")), rs.getLong("tokens"),
+                        rs.getInt("today")))
                 .single();
-        return Math.toIntExact(today);
     }
 
     /**
-     * The window's count and tokens, summed by the database, and the day's count; each only if a budget
-     * needs it. Cheaper than reading the window's rows, which only matter near a limit.
+     * The buckets of the window and the day's count in one statement, without a lock: one consistent
+     * snapshot, as of some moment during the call.
      */
-    private Totals totals(String model, ModelBudget budget, Instant at) {
-        int requests = 0;
-        long tokens = 0;
-        if (budget.requestsPerMinute() > 0 || budget.inputTokensPerMinute() > 0) {
-            Totals window = jdbc.sql("""
-                            select count(*) as requests, coalesce(sum(input_tokens), 0) as tokens
-                            from quota_dispatch where model = ? and sent_at > ?""")
-                    .params(model, utc(at.minus(rules.window())))
-                    .query((rs, row) -> new Totals(rs.getInt("requests"), rs.getLong("tokens"), 0))
-                    .single();
-            requests = window.requests();
-            tokens = window.tokens();
+    private Snapshot snapshot(String model, Instant at) {
+        LocalDate day = QuotaRules.pacificDay(at);
+        List<Bucket> buckets = new ArrayList<>();
+        int[] today = {0};
+        jdbc.sql("""
+                        select 'b' as kind, bucket_no, requests, input_tokens, first_micros, last_micros
+                        from quota_bucket where model = ? and bucket_no >= ?
+                        union all
+                        select 'd', 0, requests_today, 0, 0, 0 from quota_model where model = ? and pacific_day = ?""")
+                .params(model, rules.firstBucket(at), model, day)
+                .query(rs -> {
+                    if ("d".equals(rs.getString("kind"))) {
+                        today[0] = rs.getInt("requests");
+                    } else {
+                        buckets.add(bucket(rs, 0));
+                    }
+                });
+        buckets.sort(Comparator.comparingLong(Bucket::number));
+        return new Snapshot(buckets, today[0]);
+    }
+
+    /**
+     * Counts one request of {@code inputTokens} sent at {@code micros} in its bucket. Under the model's
+     * lock, so nobody else can create that bucket between the update and the insert.
+     */
+    private void addToBucket(String model, long bucket, long inputTokens, long micros) {
+        int updated = jdbc.sql("""
+                        update quota_bucket
+                        set requests = requests + 1, input_tokens = input_tokens + ?,
+                            first_micros = case when requests > 0 and first_micros < ? then first_micros else ? end,
+                            last_micros = case when requests > 0 and last_micros > ? then last_micros else ? end
+                        where model = ? and bucket_no = ?""")
+                .params(inputTokens, micros, micros, micros, micros, model, bucket)
+                .update();
+        if (updated == 0) {
+            jdbc.sql("""
+                            insert into quota_bucket (model, bucket_no, requests, input_tokens, first_micros, last_micros)
+                            values (?, ?, 1, ?, ?, ?)""")
+                    .params(model, bucket, inputTokens, micros, micros)
+                    .update();
         }
-        int today = budget.requestsPerDay() > 0 ? requestsToday(model, at) : 0;
-        return new Totals(requests, tokens, today);
     }
 
     private static boolean unlimited(ModelBudget budget) {
         return budget.requestsPerMinute() == 0 && budget.inputTokensPerMinute() == 0 && budget.requestsPerDay() == 0;
     }
 
-    private record Totals(int requests, long tokens, int requestsToday) {
-    }
-
-    private long insert(String model, Instant at, int inputTokens) {
+    private long insert(String model, Instant at, long bucket, int inputTokens) {
         KeyHolder key = new GeneratedKeyHolder();
-        jdbc.sql("insert into quota_dispatch (model, sent_at, input_tokens) values (?, ?, ?)")
-                .params(model, utc(at), (long) inputTokens)
+        jdbc.sql("insert into quota_dispatch (model, sent_at, bucket_no, input_tokens) values (?, ?, ?, ?)")
+                .params(model, utc(at), bucket, (long) inputTokens)
                 .update(key, "id");
         return Objects.requireNonNull(key.getKey(), "generated id").longValue();
     }
 
-    private record Snapshot(List<Dispatch> window, int requestsToday) {
+    /** The day's count as stored on the model's row. */
+    private record Today(LocalDate day, int requests) {
+
+        /** The count of {@code today}: none if the row still counts an earlier day. */
+        int countOn(LocalDate today) {
+            // A later stored day: another instance's clock is ahead. Its count is the closest we know.
+            return day != null && !day.isBefore(today) ? requests : 0;
+        }
+
+        /** The row after one more request on {@code today}; the day never moves back. */
+        Today plusOne(LocalDate today) {
+            return new Today(day != null && day.isAfter(today) ? day : today, countOn(today) + 1);
+        }
     }
 
-    private static Dispatch dispatch(ResultSet rs, int row) throws SQLException {
-        return new Dispatch(rs.getLong("id"), rs.getObject("sent_at", OffsetDateTime.class).toInstant(),
-                rs.getLong("input_tokens"));
+    private record Snapshot(List<Bucket> buckets, int requestsToday) {
+    }
+
+    private record Released(Long bucket, Instant sentAt, long tokens) {
+    }
+
+    private static Bucket bucket(ResultSet rs, int row) throws SQLException {
+        return new Bucket(rs.getLong("bucket_no"), rs.getInt("requests"), rs.getLong("input_tokens"),
+                rs.getLong("first_micros"), rs.getLong("last_micros"));
+    }
+
+    /** What the ledger needs to know of its database, asked once. */
+    private record Database(boolean readCommittedByDefault, boolean hasFunctions) {
+    }
+
+    /**
+     * Whether the transactions of this manager's database run READ COMMITTED unless told otherwise,
+     * and whether it is a PostgreSQL with the ledger's functions.
+     */
+    private static Database inspect(PlatformTransactionManager manager) {
+        if (!(manager instanceof DataSourceTransactionManager dataSource) || dataSource.getDataSource() == null) {
+            return new Database(false, false);
+        }
+        try (Connection connection = dataSource.getDataSource().getConnection()) {
+            boolean readCommitted = connection.getTransactionIsolation() == Connection.TRANSACTION_READ_COMMITTED;
+            boolean functions = false;
+            if ("PostgreSQL".equals(connection.getMetaData().getDatabaseProductName())) {
+                try (var statement = connection.prepareStatement(
+                        "select count(*) from pg_proc where proname in ('quota_try_acquire', 'quota_correct')");
+                     ResultSet rs = statement.executeQuery()) {
+                    functions = rs.next() && rs.getInt(1) == 2;
+                }
+                if (!functions) {
+                    log.warn("The quota ledger's functions are missing from this PostgreSQL database (Flyway location "
+                            + "classpath:db/vendor/postgresql not migrated): every grant takes five round trips under "
+                            + "the model's lock instead of one");
+                }
+            }
+            if (!connection.getAutoCommit()) {
+                connection.rollback();
+            }
+            return new Database(readCommitted, functions);
+        } catch (SQLException e) {
+            // Then READ COMMITTED is asked for on every transaction and the statements are sent one by
+            // one: slower, always right.
+            return new Database(false, false);
+        }
     }
 
     private static Instant storable(Instant now) {

@@ -1,23 +1,30 @@
 package com.callcenter.lisa.quota;
 
-import com.callcenter.lisa.quota.QuotaRules.Dispatch;
+import com.callcenter.lisa.quota.QuotaRules.Bucket;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The quota ledger of a single service instance: per model, the exact requests of the window (Gemini's
- * 60 seconds plus a margin) and a count of the current Pacific day, in the heap. Decisions are {@link QuotaRules}'.
+ * The quota ledger of a single service instance: per model, the per-second buckets of the window
+ * (Gemini's 60 seconds plus a margin) and a count of the current Pacific day, in the heap, the same
+ * record as the database ledger's. Decisions are {@link QuotaRules}', so a decision costs at most the
+ * ~62 buckets of a window whatever the budget and the rate.
  *
  * <p>Thread-safe: each model's log is guarded by its own monitor, so models do not wait for each
- * other and a check and its record happen as one step. Memory per model is bounded by the requests of
- * one minute: older entries are dropped on every call.
+ * other and a check and its record happen as one step. Each grant of the window is also kept by id
+ * (in a map, for {@link #correct} and {@link #release} in constant time) until it leaves the window:
+ * older buckets and grants are dropped on every call.
  */
 final class InMemoryQuotaLedger implements QuotaLedger {
 
@@ -65,7 +72,7 @@ final class InMemoryQuotaLedger implements QuotaLedger {
         return log(model).estimateWait(budget, position, inputTokens, now);
     }
 
-    /** How many entries the model's log holds: for tests of its memory bound. */
+    /** How many buckets the model's log holds: for tests of its bound. */
     int retained(String model) {
         return log(model).retained();
     }
@@ -74,12 +81,19 @@ final class InMemoryQuotaLedger implements QuotaLedger {
         return logs.computeIfAbsent(model, name -> new ModelLog());
     }
 
+    /** A grant still in the window: where its tokens are counted. */
+    private record Grant(long micros, long inputTokens) {
+    }
+
     /** One model's record. Every method is synchronized: this object is the model's lock. */
     private final class ModelLog {
 
-        /** Requests still in the window, in order of {@code sentAt} and therefore of id. */
-        private final List<Dispatch> window = new ArrayList<>();
-        /** The input tokens of {@link #window}, kept up to date so that a decision need not add them up. */
+        /** The buckets that may still hold a request of the window, in order of number. */
+        private final List<Bucket> buckets = new ArrayList<>();
+        /** The grants of those buckets by id, in order of id and therefore of time. */
+        private final Map<Long, Grant> grants = new LinkedHashMap<>();
+        /** The requests and tokens of {@link #buckets}, kept up to date so that a decision far from the limits need not add them up. */
+        private long requests;
         private long tokens;
         /** The latest instant any call has brought: this log's time, which never runs backwards. */
         private Instant latest;
@@ -88,71 +102,77 @@ final class InMemoryQuotaLedger implements QuotaLedger {
 
         synchronized Decision acquire(ModelBudget budget, int inputTokens, Instant now) {
             Instant at = advance(now);
-            if (!rules.fitAtOnce(budget, window.size(), tokens, requestsToday, inputTokens, 1)) {
-                Optional<Decision.Wait> wait = rules.check(budget, window, requestsToday, inputTokens, at);
+            // The totals count every bucket since firstBucket: at least what the rules count in the window.
+            if (!rules.fitAtOnce(budget, requests, tokens, requestsToday, inputTokens, 1)) {
+                Optional<Decision.Wait> wait = rules.check(budget, buckets, requestsToday, inputTokens, at);
                 if (wait.isPresent()) {
                     return wait.get();
                 }
             }
-            // The id is taken under this lock, so ids grow with sentAt within one model.
+            // The id is taken under this lock, so ids grow with time within one model.
             long id = lastId.incrementAndGet();
-            window.add(new Dispatch(id, at, inputTokens));
+            long micros = QuotaRules.micros(at);
+            rules.add(buckets, inputTokens, micros);
+            grants.put(id, new Grant(micros, inputTokens));
+            requests++;
             tokens += inputTokens;
             requestsToday++;
             return new Decision.Granted(id);
         }
 
         synchronized void correct(long id, int actualInputTokens) {
-            int index = indexOf(id);
-            if (index >= 0) {
-                Dispatch dispatch = window.get(index);
-                window.set(index, new Dispatch(id, dispatch.sentAt(), actualInputTokens));
-                tokens += actualInputTokens - dispatch.inputTokens();
+            Grant grant = grants.get(id);
+            if (grant == null) {
+                return; // it has left the window, so its tokens no longer matter
             }
-            // Not found: it has left the window, so its tokens no longer matter.
+            int index = indexOf(rules.bucketOf(grant.micros()));
+            Bucket bucket = buckets.get(index);
+            long delta = actualInputTokens - grant.inputTokens();
+            buckets.set(index, new Bucket(bucket.number(), bucket.requests(), Math.max(0, bucket.inputTokens() + delta),
+                    bucket.firstMicros(), bucket.lastMicros()));
+            tokens += delta;
+            grants.put(id, new Grant(grant.micros(), actualInputTokens));
         }
 
         synchronized void release(long id) {
-            int index = indexOf(id);
-            if (index >= 0) {
-                tokens -= window.remove(index).inputTokens();
+            Grant grant = grants.remove(id);
+            if (grant == null) {
+                return;
+            }
+            int index = indexOf(rules.bucketOf(grant.micros()));
+            buckets.set(index, buckets.get(index).minus(grant.inputTokens(), grant.micros()));
+            requests--;
+            tokens -= grant.inputTokens();
+            if (QuotaRules.pacificDay(QuotaRules.instant(grant.micros())).equals(day)) {
                 requestsToday = Math.max(0, requestsToday - 1);
             }
         }
 
-        /** Ids grow along the window, so a binary search finds one. */
-        private int indexOf(long id) {
-            int low = 0;
-            int high = window.size() - 1;
-            while (low <= high) {
-                int middle = (low + high) >>> 1;
-                long found = window.get(middle).id();
-                if (found < id) {
-                    low = middle + 1;
-                } else if (found > id) {
-                    high = middle - 1;
-                } else {
-                    return middle;
+        /** The bucket of a grant still in {@link #grants}: it exists, the window holds ~62 at most. */
+        private int indexOf(long number) {
+            for (int i = buckets.size() - 1; i >= 0; i--) {
+                if (buckets.get(i).number() == number) {
+                    return i;
                 }
             }
-            return -1;
+            throw new IllegalStateException("No bucket number " + number);
         }
 
         synchronized Usage usage(Instant now) {
             Instant at = advance(now);
-            return rules.usage(window, requestsToday, at);
+            return rules.usage(buckets, requestsToday, at);
         }
 
         Duration estimateWait(ModelBudget budget, int position, int inputTokens, Instant now) {
-            List<Dispatch> copy;
+            List<Bucket> copy;
             Instant at;
             int today;
             synchronized (this) {
                 at = advance(now);
-                if (rules.fitAtOnce(budget, window.size(), tokens, requestsToday, inputTokens, position)) {
+                if (rules.fitAtOnce(budget, requests, tokens, requestsToday, inputTokens, position)) {
                     return Duration.ZERO;
                 }
-                copy = List.copyOf(window);
+                copy = List.copyOf(buckets);
                 today = requestsToday;
             }
             // Simulated outside the lock: a long queue's estimate does not hold up acquisitions.
@@ -160,25 +180,34 @@ final class InMemoryQuotaLedger implements QuotaLedger {
         }
 
         synchronized int retained() {
-            return window.size();
+            return buckets.size();
         }
 
         /**
-         * Brings this log's time to {@code now}, or keeps it if {@code now} is older, and forgets what
-         * left the window. Callers read the clock before they get the lock, so a caller holding an
-         * older reading can arrive after one with a newer; judging it at the newer instant (and
-         * recording it there, which is closer to when it is really sent anyway) keeps the log in time
-         * order and never lets it use a slot whose older neighbours were already dropped.
+         * Brings this log's time to {@code now} (to the microsecond, as the database ledger stores it), or
+         * keeps it if {@code now} is older, and forgets the buckets and grants that left the window.
+         * Callers read the clock before they get the lock, so a caller holding an older reading can
+         * arrive after one with a newer; judging it at the newer instant (and recording it there, which
+         * is closer to when it is really sent anyway) keeps the log in time order and never lets it use a
+         * slot whose older neighbours were already dropped.
          */
         private Instant advance(Instant now) {
-            if (latest == null || now.isAfter(latest)) {
-                latest = now;
+            Instant at = now.truncatedTo(ChronoUnit.MICROS);
+            if (latest == null || at.isAfter(latest)) {
+                latest = at;
             }
-            List<Dispatch> left = window.subList(0, rules.firstInWindow(window, latest));
-            for (Dispatch dispatch : left) {
-                tokens -= dispatch.inputTokens();
+            long first = rules.firstBucket(latest);
+            while (!buckets.isEmpty() && buckets.getFirst().number() < first) {
+                Bucket gone = buckets.removeFirst();
+                requests -= gone.requests();
+                tokens -= gone.inputTokens();
             }
-            left.clear();
+            for (Iterator<Grant> oldest = grants.values().iterator(); oldest.hasNext(); ) {
+                if (rules.bucketOf(oldest.next().micros()) >= first) {
+                    break;
+                }
+                oldest.remove();
+            }
             LocalDate today = QuotaRules.pacificDay(latest);
             if (!today.equals(day)) {
                 day = today;

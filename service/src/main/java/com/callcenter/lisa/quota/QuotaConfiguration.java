@@ -56,7 +56,7 @@ class QuotaConfiguration {
         return new QuotaScheduler(lanes, properties, clock, metrics);
     }
 
-    /** The database ledger keeps a row per request; rows older than a Pacific day are deleted now and then. */
+    /** The database ledger keeps a row per request and per second; rows older than an hour are deleted now and then. */
     @Bean
     ApplicationRunner quotaLedgerPurge(QuotaLedger ledger, TaskScheduler scheduler, Clock clock) {
         return args -> {

@@ -6,6 +6,9 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
@@ -21,8 +24,16 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 abstract class DatabaseQuotaLedgerContract extends QuotaLedgerContract {
 
-    /** A JDBC URL of a new, empty database. */
+    /** The service's migration locations on this database (spring.flyway.locations with its {vendor}). */
+    abstract String[] migrations();
+
+    /** A JDBC URL of a new, empty database: the one the class's tests share. */
     abstract String freshDatabaseUrl();
+
+    /** A JDBC URL of another new, empty database, for a test of its own. */
+    String anotherFreshDatabaseUrl() {
+        return freshDatabaseUrl();
+    }
 
     abstract String user();
 
@@ -33,7 +44,7 @@ abstract class DatabaseQuotaLedgerContract extends QuotaLedgerContract {
     @BeforeAll
     void migrate() {
         dataSource = pool(freshDatabaseUrl());
-        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+        Flyway.configure().dataSource(dataSource).locations(migrations()).load().migrate();
     }
 
     @AfterAll
@@ -77,15 +88,86 @@ abstract class DatabaseQuotaLedgerContract extends QuotaLedgerContract {
         assertGranted(database.tryAcquire(model, budget, 1, now.minus(Duration.ofHours(26))));
         assertGranted(database.tryAcquire(other, budget, 1, now.minus(Duration.ofHours(26))));
         assertGranted(database.tryAcquire(model, budget, 1, now.minus(Duration.ofHours(2))));
-        assertGranted(database.tryAcquire(model, budget, 1, now));
+        assertGranted(database.tryAcquire(model, budget, 1, now.minus(Duration.ofMinutes(30))));
+        long recent = assertGranted(database.tryAcquire(model, budget, 100, now));
 
         Instant cutoff = now.minus(DatabaseQuotaLedger.RETENTION);
         int deleted = database.purgeBefore(cutoff);
-        assertThat(deleted).isGreaterThanOrEqualTo(3);
+        assertThat(deleted).isGreaterThanOrEqualTo(8); // four requests and their four buckets, and other tests' rows
         assertThat(rows(model)).isEqualTo(2);
         assertThat(rows(other)).isZero();
-        assertThat(database.usage(model, now).requestsToday()).isEqualTo(2);
+        // The day's count is on the model's row: its requests of 02:00 (Pacific) still count.
+        assertThat(database.usage(model, now)).isEqualTo(new QuotaLedger.Usage(1, 100, 3));
         assertThat(database.purgeBefore(cutoff)).isZero();
+        database.correct(model, recent, 40); // still there to be corrected
+        assertThat(database.usage(model, now)).isEqualTo(new QuotaLedger.Usage(1, 40, 3));
+    }
+
+    /**
+     * A caller inside a transaction of its own does not hold the model's lock until it commits: the
+     * grant is committed at once, and another instance (another thread and connection) is decided
+     * meanwhile, without waiting.
+     */
+    @Test
+    void aGrantInsideACallersTransactionIsCommittedAtOnce() {
+        ModelBudget budget = new ModelBudget(1, 0, 0);
+        new TransactionTemplate(new DataSourceTransactionManager(dataSource)).executeWithoutResult(status -> {
+            assertGranted(ledger.tryAcquire(model, budget, 1, T0));
+            ledger.correct(model, ((QuotaLedger.Decision.Granted) ledger.tryAcquire(model, new ModelBudget(0, 0, 0), 1, T0))
+                    .id(), 2);
+            CompletableFuture<QuotaLedger.Decision> other =
+                    CompletableFuture.supplyAsync(() -> ledger.tryAcquire(model, budget, 1, T0.plusSeconds(1)));
+            assertThat(other).succeedsWithin(Duration.ofSeconds(10))
+                    .isEqualTo(new QuotaLedger.Decision.Wait(Duration.ofSeconds(59), QuotaLedger.Limit.REQUESTS_PER_MINUTE));
+            status.setRollbackOnly(); // the caller's own work is undone; the ledger's stays
+        });
+        assertThat(ledger.usage(model, T0)).isEqualTo(new QuotaLedger.Usage(2, 3, 2));
+    }
+
+    /** A thousand requests in ten seconds are ten rows to decide from, whatever the budget. */
+    @Test
+    void aWindowIsRecordedAsOneRowPerSecond() {
+        ModelBudget budget = new ModelBudget(1_000_000, 1_000_000_000L, 100_000_000);
+        for (int i = 0; i < 1_000; i++) {
+            assertGranted(ledger.tryAcquire(model, budget, 100, T0.plusMillis(10L * i)));
+        }
+        assertThat(JdbcClient.create(dataSource).sql("select count(*) from quota_bucket where model = ?")
+                .param(model).query(Long.class).single()).isEqualTo(10);
+        assertThat(ledger.usage(model, T0.plusSeconds(10))).isEqualTo(new QuotaLedger.Usage(1_000, 100_000, 1_000));
+        assertThat(rows(model)).isEqualTo(1_000); // one per request, only to correct or release it
+    }
+
+    /**
+     * A database whose ledger was written before the buckets (migrations up to V3) keeps counting what
+     * it holds after the migration: the window, the day, and a release of an earlier request.
+     */
+    @Test
+    void requestsRecordedBeforeTheBucketsStillCount() {
+        try (HikariDataSource old = pool(anotherFreshDatabaseUrl())) {
+            Flyway.configure().dataSource(old).locations(migrations()).target("3").load().migrate();
+            JdbcClient sql = JdbcClient.create(old);
+            sql.sql("insert into quota_model (model) values (?)").param(model).update();
+            for (String at : List.of("2026-05-04T15:59:30.100Z", "2026-05-04T15:59:30.600Z", "2026-05-04T15:59:50Z",
+                    "2026-05-02T16:00:00Z")) {
+                sql.sql("insert into quota_dispatch (model, sent_at, input_tokens) values (?, ?, ?)")
+                        .params(model, Instant.parse(at).atOffset(ZoneOffset.UTC), 100L)
+                        .update();
+            }
+            long latest = sql.sql("select id from quota_dispatch where model = ? and sent_at = ?")
+                    .params(model, Instant.parse("2026-05-04T15:59:50Z").atOffset(ZoneOffset.UTC))
+                    .query(Long.class).single();
+            Flyway.configure().dataSource(old).locations(migrations()).load().migrate();
+
+            QuotaLedger migrated = ledgerOn(old);
+            assertThat(migrated.usage(model, T0)).isEqualTo(new QuotaLedger.Usage(3, 300, 3));
+            ModelBudget budget = new ModelBudget(4, 0, 0);
+            assertGranted(migrated.tryAcquire(model, budget, 100, T0));
+            // The first of 15:59:30 leaves at 16:00:30.100 exactly.
+            assertWait(migrated.tryAcquire(model, budget, 100, T0), Duration.ofMillis(30_100),
+                    QuotaLedger.Limit.REQUESTS_PER_MINUTE);
+            migrated.release(model, latest);
+            assertThat(migrated.usage(model, T0)).isEqualTo(new QuotaLedger.Usage(3, 300, 3));
+        }
     }
 
     long rows(String model) {

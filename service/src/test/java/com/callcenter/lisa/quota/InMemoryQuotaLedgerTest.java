@@ -27,9 +27,14 @@ class InMemoryQuotaLedgerTest extends QuotaLedgerContract {
         return 2_000;
     }
 
-    /** Three simulated hours of ten requests a second keep no more than the last minute's. */
+    /**
+     * Three simulated hours of ten requests a second keep no more than the buckets of the last minute
+     * (61 or 62 seconds touch the window). The requests are counted exactly; the tokens of the one that
+     * left the window just now (sent at the very start of its second) still count with its bucket's
+     * last request: conservative, by less than a second.
+     */
     @Test
-    void theLogKeepsOnlyTheLastMinute() {
+    void theLogKeepsOnlyTheBucketsOfTheLastMinute() {
         InMemoryQuotaLedger inMemory = new InMemoryQuotaLedger();
         ModelBudget budget = new ModelBudget(0, 0, 0);
         int maxRetained = 0;
@@ -39,10 +44,14 @@ class InMemoryQuotaLedgerTest extends QuotaLedgerContract {
             assertGranted(inMemory.tryAcquire(model, budget, 50, now));
             maxRetained = Math.max(maxRetained, inMemory.retained(model));
         }
-        assertThat(maxRetained).isEqualTo(600);
-        assertThat(inMemory.usage(model, now)).isEqualTo(new Usage(600, 30_000, 3 * 3_600 * 10));
-        assertThat(inMemory.retained(model)).isEqualTo(600);
+        assertThat(maxRetained).isEqualTo(61);
+        assertThat(inMemory.usage(model, now)).isEqualTo(new Usage(600, 30_050, 3 * 3_600 * 10));
+        assertThat(inMemory.retained(model)).isBetween(60, 61);
+        // The last request was sent at the very start of its second: a minute later, its bucket is the
+        // one a request sent later in that second would still be in; one second more and it is gone.
         inMemory.usage(model, now.plus(Duration.ofMinutes(1)));
+        assertThat(inMemory.retained(model)).isOne();
+        inMemory.usage(model, now.plus(Duration.ofSeconds(61)));
         assertThat(inMemory.retained(model)).isZero();
     }
 

@@ -31,6 +31,22 @@ class PostgresQuotaLedgerTest extends DatabaseQuotaLedgerContract {
     }
 
     @Override
+    String[] migrations() {
+        return new String[] {"classpath:db/migration", "classpath:db/vendor/postgresql"};
+    }
+
+    /** Every test of the contract here runs the one-round-trip functions of db/vendor/postgresql. */
+    @Test
+    void grantsAndCorrectsInOneRoundTrip() {
+        assertThat(((DatabaseQuotaLedger) ledger).inOneRoundTrip()).isTrue();
+    }
+
+    @Override
+    String anotherFreshDatabaseUrl() {
+        return TestPostgres.freshDatabase(); // leaves url, which twoInstances... shares with the class's tests
+    }
+
+    @Override
     String user() {
         return "postgres";
     }

@@ -70,6 +70,45 @@ abstract class QuotaLedgerContract {
         assertThat(ledger.usage(model, seconds(2))).isEqualTo(new Usage(2, 20, 2));
     }
 
+    /**
+     * 2,000 requests in 20 seconds (100 in each second) are decided from their 20 seconds' buckets: the
+     * oldest request still leaves exactly on time, and the other 99 of its second are taken as sent
+     * with the last of them, 0.99 s later than the first: stricter than the exact rule by under a
+     * second, never laxer.
+     */
+    @Test
+    void aBusyWindowIsDecidedFromItsSecondsNotItsRequests() {
+        ModelBudget budget = new ModelBudget(2_000, 0, 0);
+        for (int i = 0; i < 2_000; i++) {
+            assertGranted(acquire(budget, 1, T0.plusMillis(10L * i)));
+        }
+        assertThat(ledger.usage(model, seconds(20))).isEqualTo(new Usage(2_000, 2_000, 2_000));
+        assertWait(acquire(budget, 1, seconds(20)), Duration.ofSeconds(40), Limit.REQUESTS_PER_MINUTE);
+        assertGranted(acquire(budget, 1, seconds(60)));
+        assertWait(acquire(budget, 1, seconds(60)), Duration.ofMillis(990), Limit.REQUESTS_PER_MINUTE);
+        assertGranted(acquire(budget, 1, seconds(60.99)));
+        assertThat(ledger.usage(model, seconds(60.99))).isEqualTo(new Usage(1_902, 1_902, 2_002));
+    }
+
+    /**
+     * Releasing the first request of a second: which of the others is now the first is not recorded,
+     * so all of them count as sent with the last one.
+     */
+    @Test
+    void releasingTheFirstOfASecondKeepsTheOthersUntilItsLastLeaves() {
+        ModelBudget three = new ModelBudget(3, 0, 0);
+        long first = assertGranted(acquire(three, 10, seconds(0.1)));
+        assertGranted(acquire(three, 20, seconds(0.5)));
+        assertGranted(acquire(three, 30, seconds(0.6)));
+        ledger.release(model, first);
+        assertThat(ledger.usage(model, seconds(1))).isEqualTo(new Usage(2, 50, 2));
+        // Exactly, the request of 0.5 s would leave at 60.5 s; it is kept until the one of 0.6 s leaves.
+        ModelBudget two = new ModelBudget(2, 0, 0);
+        assertWait(acquire(two, 1, seconds(10)), Duration.ofMillis(50_600), Limit.REQUESTS_PER_MINUTE);
+        assertGranted(acquire(two, 1, seconds(60.6)));
+        assertGranted(acquire(two, 1, seconds(60.6)));
+    }
+
     @Test
     void aLongerWindowKeepsRequestsLonger() {
         // The margin for the trip to Google: a request counts 61 s instead of 60.
