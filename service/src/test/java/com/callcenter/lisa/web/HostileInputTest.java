@@ -72,6 +72,8 @@ class HostileInputTest extends ServiceTest {
                 Hostile.json("message is a decimal", CHAT, "{\"message\": 1.5}", 400, "invalid-request"),
                 Hostile.json("message is an object", CHAT, "{\"message\": {\"text\": \"Hallo\"}}", 400, "invalid-request"),
                 Hostile.json("message is an array", CHAT, "{\"message\": [\"Hallo\"]}", 400, "invalid-request"),
+                Hostile.json("message given twice", CHAT, "{\"message\": \"Hallo\", \"message\": \"Tschüss\"}", 400,
+                        "invalid-request"),
                 Hostile.json("body is true", CHAT, "true", 400, "invalid-request"),
                 Hostile.json("body is a decimal", CHAT, "1.5", 400, "invalid-request"),
                 Hostile.json("body is a string", CHAT, "\"Hallo\"", 400, "invalid-request"),
@@ -241,7 +243,15 @@ class HostileInputTest extends ServiceTest {
                 new Raw("TRACE on a chat", "TRACE " + CHAT + " HTTP/1.1\r\n" + host + "\r\n", 405, "method-not-allowed",
                         false),
                 new Raw("unmapped path", "GET /wp-admin/setup.php HTTP/1.1\r\n" + host + "\r\n", 404, "not-found", false),
-                new Raw("error path", "GET /error HTTP/1.1\r\n" + host + "\r\n", 404, "not-found", false));
+                new Raw("error path", "GET /error HTTP/1.1\r\n" + host + "\r\n", 404, "not-found", false),
+                new Raw("unmapped path asking for HTML", "GET /admin HTTP/1.1\r\n" + host + "Accept: text/html\r\n\r\n",
+                        404, "not-found", false),
+                new Raw("error path asking for HTML", "DELETE /error HTTP/1.1\r\n" + host + "Accept: text/html\r\n\r\n",
+                        404, "not-found", false),
+                new Raw("malformed chat asking for HTML", chat + "Accept: text/html\r\nContent-Length: 8\r\n\r\nnot json",
+                        400, "invalid-request", false),
+                new Raw("chat asking for an image", chat + "Accept: image/png\r\nContent-Length: 20\r\n\r\n"
+                        + "{\"message\": \"Hallo\"}", 406, "not-acceptable", false));
     }
 
     @ParameterizedTest(name = "{0}")
