@@ -1,8 +1,8 @@
 package com.callcenter.lisa.gemini;
 
+import com.fasterxml.jackson.core.JacksonException;
 import com.google.genai.errors.ApiException;
 import com.google.genai.errors.GenAiIOException;
-import com.fasterxml.jackson.core.JacksonException;
 import java.io.EOFException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
@@ -60,7 +60,7 @@ final class GeminiErrors {
         }
         log.warn("Unexpected failure calling Gemini: {}", scrub(e.toString()));
         return new GeminiFailure(GeminiFailure.Kind.UNAVAILABLE, 0,
-                "Gemini's answer could not be used (" + inWords(rootCause(e)) + ").", UNAVAILABLE_RETRY, e);
+                "The call to Gemini failed (" + inWords(rootCause(e)) + ").", UNAVAILABLE_RETRY, e);
     }
 
     private GeminiFailure fromStatus(ApiException e) {
@@ -102,20 +102,20 @@ final class GeminiErrors {
         // The technical cause goes to the log; the client and the health view get it in words.
         log.warn("Gemini transport failure: {}", scrub(root.toString()));
         return new GeminiFailure(GeminiFailure.Kind.UNAVAILABLE, 0,
-                "Gemini could not be reached (" + inWords(root) + ").", UNAVAILABLE_RETRY, e);
+                "The call to Gemini failed (" + inWords(root) + ").", UNAVAILABLE_RETRY, e);
     }
 
     /** What a transport failure means, for people: never an exception's class or message. */
     private static String inWords(Throwable root) {
         return switch (root) {
-            case ConnectException ignored -> "the connection was refused";
-            case NoRouteToHostException ignored -> "there is no network route to it";
-            case UnknownHostException ignored -> "its host name could not be resolved";
+            case ConnectException ignored -> "Gemini could not be reached: the connection was refused";
+            case NoRouteToHostException ignored -> "Gemini could not be reached: there is no network route to it";
+            case UnknownHostException ignored -> "Gemini's host name could not be resolved";
             case SSLException ignored -> "the secure connection could not be established";
             case EOFException ignored -> "the connection closed before the answer was complete";
             case SocketException ignored -> "the connection broke off";
-            case JacksonException ignored -> "its answer was not the JSON the API describes";
-            default -> "the call failed unexpectedly; the service log has the cause";
+            case JacksonException ignored -> "its answer could not be read: it was not the JSON the API describes";
+            default -> "an unexpected error; the service log has the cause";
         };
     }
 

@@ -249,7 +249,7 @@ class HostileInputTest extends ServiceTest {
                 new Raw("error path asking for HTML", "DELETE /error HTTP/1.1\r\n" + host + "Accept: text/html\r\n\r\n",
                         404, "not-found", false),
                 new Raw("malformed chat asking for HTML", chat + "Accept: text/html\r\nContent-Length: 8\r\n\r\nnot json",
-                        400, "invalid-request", false),
+                        406, "not-acceptable", false),
                 new Raw("chat asking for an image", chat + "Accept: image/png\r\nContent-Length: 20\r\n\r\n"
                         + "{\"message\": \"Hallo\"}", 406, "not-acceptable", false));
     }

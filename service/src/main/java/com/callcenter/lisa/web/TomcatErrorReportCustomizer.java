@@ -16,11 +16,11 @@ import org.springframework.stereotype.Component;
  * be replaced.
  */
 @Component
-class ErrorReportConfiguration implements WebServerFactoryCustomizer<TomcatServletWebServerFactory>, Ordered {
+class TomcatErrorReportCustomizer implements WebServerFactoryCustomizer<TomcatServletWebServerFactory>, Ordered {
 
     private final ProblemWriter problems;
 
-    ErrorReportConfiguration(ProblemWriter problems) {
+    TomcatErrorReportCustomizer(ProblemWriter problems) {
         this.problems = problems;
     }
 
