@@ -213,6 +213,9 @@ public class ChatService {
             Dispatched<GeminiReply> dispatch = scheduler.dispatch(admission, PromptBuilder.estimatedTokens(prompt), call);
             GeminiReply reply = dispatch.result();
             String text = reply.isEmpty() ? properties.fallbackReply() : reply.text();
+            if (text.length() > ReplyTooLongException.MAX_REPLY_CHARS) {
+                throw new ReplyTooLongException(text.length());
+            }
             Turn turn = new Turn(conversation.session().turnCount() + 1, accepted.message(), accepted.receivedAt(), text,
                     now(), reply.finishReason(), reply.model(), reply.usage().promptTokens(),
                     reply.usage().replyTokens());
@@ -254,9 +257,20 @@ public class ChatService {
     }
 
     private void validate(String message) {
-        if (message == null || message.isBlank()) {
+        if (message == null) {
             throw new InvalidMessageException(InvalidMessageException.Reason.BLANK,
                     "The message is empty; send the customer's words in \"message\".");
+        }
+        int unstorable = IncomingText.firstUnstorable(message);
+        if (unstorable >= 0) {
+            throw new InvalidMessageException(InvalidMessageException.Reason.INVALID_TEXT,
+                    "The message contains a character that cannot be stored (NUL or an unpaired UTF-16 surrogate) "
+                            + "at position " + unstorable + "; nothing was sent to Gemini.");
+        }
+        if (IncomingText.isBlank(message)) {
+            throw new InvalidMessageException(InvalidMessageException.Reason.BLANK,
+                    "The message is empty or only white space and invisible characters; send the customer's words "
+                            + "in \"message\".");
         }
         if (message.length() > properties.maxMessageChars()) {
             throw new InvalidMessageException(InvalidMessageException.Reason.TOO_LONG,

@@ -1,8 +1,14 @@
 package com.callcenter.lisa.gemini;
 
+import com.fasterxml.jackson.core.JacksonException;
 import com.google.genai.errors.ApiException;
 import com.google.genai.errors.GenAiIOException;
+import java.io.EOFException;
 import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketException;
+import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -10,6 +16,9 @@ import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Turns the SDK's exceptions into {@link GeminiFailure}s. The SDK exposes only the status and a
@@ -17,6 +26,8 @@ import java.util.regex.Pattern;
  * quota id and retry delay are read from that text.
  */
 final class GeminiErrors {
+
+    private static final Logger log = LoggerFactory.getLogger(GeminiErrors.class);
 
     /** Daily quotas reset at midnight in Google's home time zone. */
     static final ZoneId QUOTA_DAY_ZONE = ZoneId.of("America/Los_Angeles");
@@ -47,8 +58,9 @@ final class GeminiErrors {
         if (e instanceof GenAiIOException io) {
             return fromTransport(io);
         }
+        log.warn("Unexpected failure calling Gemini: {}", scrub(e.toString()));
         return new GeminiFailure(GeminiFailure.Kind.UNAVAILABLE, 0,
-                "Unexpected failure calling Gemini: " + scrub(e.toString()), UNAVAILABLE_RETRY, e);
+                "The call to Gemini failed (" + inWords(rootCause(e)) + ").", UNAVAILABLE_RETRY, e);
     }
 
     private GeminiFailure fromStatus(ApiException e) {
@@ -83,16 +95,36 @@ final class GeminiErrors {
             // OkHttp reports both its call timeout and socket read timeouts as InterruptedIOException.
             if (cause instanceof InterruptedIOException) {
                 return new GeminiFailure(GeminiFailure.Kind.TIMEOUT, 0,
-                        "Gemini did not answer in time: " + scrub(String.valueOf(cause.getMessage())),
-                        UNAVAILABLE_RETRY, e);
+                        "Gemini did not answer within the time allowed.", UNAVAILABLE_RETRY, e);
             }
         }
+        Throwable root = rootCause(e);
+        // The technical cause goes to the log; the client and the health view get it in words.
+        log.warn("Gemini transport failure: {}", scrub(root.toString()));
+        return new GeminiFailure(GeminiFailure.Kind.UNAVAILABLE, 0,
+                "The call to Gemini failed (" + inWords(root) + ").", UNAVAILABLE_RETRY, e);
+    }
+
+    /** What a transport failure means, for people: never an exception's class or message. */
+    private static String inWords(Throwable root) {
+        return switch (root) {
+            case ConnectException ignored -> "Gemini could not be reached: the connection was refused";
+            case NoRouteToHostException ignored -> "Gemini could not be reached: there is no network route to it";
+            case UnknownHostException ignored -> "Gemini's host name could not be resolved";
+            case SSLException ignored -> "the secure connection could not be established";
+            case EOFException ignored -> "the connection closed before the answer was complete";
+            case SocketException ignored -> "the connection broke off";
+            case JacksonException ignored -> "its answer could not be read: it was not the JSON the API describes";
+            default -> "an unexpected error; the service log has the cause";
+        };
+    }
+
+    private static Throwable rootCause(Throwable e) {
         Throwable root = e;
-        while (root.getCause() != null) {
+        while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        return new GeminiFailure(GeminiFailure.Kind.UNAVAILABLE, 0,
-                "Gemini could not be reached: " + scrub(root.toString()), UNAVAILABLE_RETRY, e);
+        return root;
     }
 
     Duration untilQuotaDayEnds() {

@@ -2,6 +2,7 @@ package com.callcenter.lisa.web;
 
 import com.callcenter.lisa.chat.IdempotencyKeyReusedException;
 import com.callcenter.lisa.chat.InvalidMessageException;
+import com.callcenter.lisa.chat.ReplyTooLongException;
 import com.callcenter.lisa.gemini.GeminiFailure;
 import com.callcenter.lisa.persona.UnknownPersonaException;
 import com.callcenter.lisa.quota.QuotaRejectedException;
@@ -9,6 +10,7 @@ import com.callcenter.lisa.session.SessionClosedException;
 import com.callcenter.lisa.session.SessionNotFoundException;
 import com.callcenter.lisa.session.TurnConflictException;
 import jakarta.servlet.http.HttpServletRequest;
+import java.util.List;
 import java.util.stream.Collectors;
 import org.springframework.beans.TypeMismatchException;
 import org.springframework.dao.DataAccessException;
@@ -20,6 +22,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.transaction.TransactionSystemException;
+import org.springframework.web.ErrorResponse;
 import org.springframework.web.HttpMediaTypeNotAcceptableException;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
@@ -31,6 +34,7 @@ import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.servlet.NoHandlerFoundException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
+import tools.jackson.core.JacksonException;
 
 /**
  * Maps every failure to an RFC 9457 problem with a stable {@code type}. Stack traces go to the log,
@@ -43,7 +47,8 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler({SessionNotFoundException.class, SessionClosedException.class, TurnConflictException.class,
             InvalidMessageException.class, UnknownPersonaException.class, InvalidIdempotencyKeyException.class,
             IdempotencyKeyReusedException.class, GeminiFailure.class, QuotaRejectedException.class,
-            DataAccessException.class, CannotCreateTransactionException.class, TransactionSystemException.class})
+            DataAccessException.class, CannotCreateTransactionException.class, TransactionSystemException.class,
+            ReplyTooLongException.class})
     ResponseEntity<ProblemDetail> failed(Exception e, HttpServletRequest request) {
         return respond(Problems.of(e, request.getRequestURI()));
     }
@@ -77,7 +82,10 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
             case TypeMismatchException ignored -> ProblemType.INVALID_SESSION_ID;
             case HttpMessageNotReadableException ignored when causedBy(e, PayloadTooLargeException.class) ->
                     ProblemType.PAYLOAD_TOO_LARGE;
+            case HttpMessageNotReadableException ignored when invalidUtf8(e) -> ProblemType.INVALID_TEXT;
             case HttpMessageNotReadableException ignored -> ProblemType.INVALID_REQUEST;
+            case MethodArgumentNotValidException invalid when !unstorableFields(invalid).isEmpty() ->
+                    ProblemType.INVALID_TEXT;
             case MethodArgumentNotValidException ignored -> ProblemType.INVALID_REQUEST;
             case HttpRequestMethodNotSupportedException ignored -> ProblemType.METHOD_NOT_ALLOWED;
             case HttpMediaTypeNotSupportedException ignored -> ProblemType.UNSUPPORTED_MEDIA_TYPE;
@@ -92,6 +100,9 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         return switch (e) {
             case TypeMismatchException mismatch ->
                     "'" + mismatch.getValue() + "' is not a session id; ids are UUIDs such as 3f2b8c1e-7d4a-4e59-9a61-0c2d5b7e8f90.";
+            case MethodArgumentNotValidException invalid when type == ProblemType.INVALID_TEXT ->
+                    unstorableFields(invalid).stream().collect(Collectors.joining(", ", "",
+                            ": contains a character that cannot be stored (NUL or an unpaired UTF-16 surrogate)."));
             case MethodArgumentNotValidException invalid -> invalid.getBindingResult().getAllErrors().stream()
                     .map(error -> error instanceof org.springframework.validation.FieldError field
                             ? field.getField() + ": " + field.getDefaultMessage()
@@ -100,12 +111,44 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
                     .collect(Collectors.joining("; ", "Invalid request: ", "."));
             case HttpMessageNotReadableException ignored when type == ProblemType.PAYLOAD_TOO_LARGE ->
                     rootCause(e).getMessage();
+            case HttpMessageNotReadableException ignored when type == ProblemType.INVALID_TEXT ->
+                    "The body is not valid UTF-8 text (invalid bytes or an unpaired surrogate); send JSON encoded "
+                            + "as UTF-8.";
             case HttpMessageNotReadableException ignored ->
-                    "The body is not valid JSON of the expected shape; see the API description at /v3/api-docs.";
+                    "The body is not valid JSON of the expected shape (strings where strings are expected, no "
+                            + "numbers or booleans in their place); see the API description at /v3/api-docs.";
             case HttpMediaTypeNotSupportedException ignored -> "Send the body as application/json.";
             case NoResourceFoundException ignored -> "There is no resource at this path.";
-            default -> type == ProblemType.INTERNAL_ERROR ? "An unexpected error occurred." : e.getMessage();
+            // The framework's own words for the rest (e.g. a missing header), never an exception's message.
+            case ErrorResponse response when type != ProblemType.INTERNAL_ERROR
+                    && response.getBody().getDetail() != null -> response.getBody().getDetail();
+            default -> type == ProblemType.INTERNAL_ERROR ? "An unexpected error occurred."
+                    : "The request cannot be processed as sent; see the API description at /v3/api-docs.";
         };
+    }
+
+    /**
+     * The body's bytes are not UTF-8, or a property name holds an unpaired surrogate: Jackson refuses
+     * both while parsing (and says so in its message), before any validation could see the text.
+     */
+    private static boolean invalidUtf8(Exception e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof JacksonException && t.getMessage() != null
+                    && (t.getMessage().startsWith("Invalid UTF-8") || t.getMessage().contains("surrogate"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The fields (without map keys, which may be the offending text) that hold text the store cannot keep. */
+    private static List<String> unstorableFields(MethodArgumentNotValidException e) {
+        return e.getBindingResult().getFieldErrors().stream()
+                .filter(error -> StorableText.class.getSimpleName().equals(error.getCode()))
+                .map(error -> error.getField().replaceFirst("[\\[<].*", ""))
+                .distinct()
+                .sorted()
+                .toList();
     }
 
     private static ResponseEntity<ProblemDetail> respond(Problems.Problem problem) {

@@ -10,10 +10,11 @@ import java.util.Map;
 record CreateSessionRequest(
         @Schema(description = "Name of the persona to talk to; the default persona (lisa) when absent.",
                 example = "lisa", maxLength = 64)
-        @Size(max = 64) String persona,
+        @Size(max = 64) @StorableText String persona,
         @Schema(description = "Free-form string pairs for the app's own use (customer number, campaign, …): "
-                + "at most 16 pairs, keys of at most 64 characters, values of at most 512.",
+                + "at most 16 pairs, keys of at most 64 characters, values JSON strings of at most 512 (numbers and "
+                + "booleans are refused); no NUL or unpaired surrogates in keys, values or the persona.",
                 example = "{\"campaign\": \"winter-2026\"}")
         @Size(max = 16, message = "at most 16 metadata entries are allowed")
-        Map<@NotBlank @Size(max = 64) String, @NotNull @Size(max = 512) String> metadata) {
+        Map<@NotBlank @Size(max = 64) @StorableText String, @NotNull @Size(max = 512) @StorableText String> metadata) {
 }

@@ -22,9 +22,11 @@ class OpenApiConfiguration {
                         Sales conversations with Lisa, an AI agent whose words come from Google Gemini.
                         Each customer call is one session with its own persisted history.
 
-                        Errors are RFC 9457 problem details (`application/problem+json`) with a stable `type`.
-                        503 responses carry a `Retry-After` header (seconds) and `retryAfterSeconds`.
-                        Stack traces are never returned.
+                        Errors are RFC 9457 problem details (`application/problem+json`) with a stable `type`,
+                        also for requests the HTTP server itself refuses (malformed request line, headers, path or
+                        body framing, TRACE, unknown paths). 503 responses carry a `Retry-After` header (seconds)
+                        and `retryAfterSeconds`. Stack traces, exception names and server versions are never
+                        returned.
 
                         """ + problemTypes));
     }

@@ -13,6 +13,7 @@ public enum ProblemType {
     INVALID_IDEMPOTENCY_KEY(HttpStatus.BAD_REQUEST, "The Idempotency-Key header is malformed"),
     BLANK_MESSAGE(HttpStatus.BAD_REQUEST, "The message is empty"),
     MESSAGE_TOO_LONG(HttpStatus.BAD_REQUEST, "The message is too long"),
+    INVALID_TEXT(HttpStatus.BAD_REQUEST, "The text contains characters that cannot be stored"),
     UNKNOWN_PERSONA(HttpStatus.BAD_REQUEST, "No such persona"),
     PAYLOAD_TOO_LARGE(HttpStatus.CONTENT_TOO_LARGE, "The request body is too large"),
     SESSION_NOT_FOUND(HttpStatus.NOT_FOUND, "No such session"),
@@ -20,14 +21,19 @@ public enum ProblemType {
     METHOD_NOT_ALLOWED(HttpStatus.METHOD_NOT_ALLOWED, "Method not allowed"),
     NOT_ACCEPTABLE(HttpStatus.NOT_ACCEPTABLE, "No acceptable representation"),
     UNSUPPORTED_MEDIA_TYPE(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Unsupported content type"),
+    EXPECTATION_FAILED(HttpStatus.EXPECTATION_FAILED, "The Expect header cannot be met"),
     SESSION_CLOSED(HttpStatus.CONFLICT, "The session is closed"),
     TURN_CONFLICT(HttpStatus.CONFLICT, "Another turn was stored first"),
     IDEMPOTENCY_KEY_REUSED(HttpStatus.UNPROCESSABLE_CONTENT, "The Idempotency-Key was used for another message"),
     UPSTREAM_REJECTED(HttpStatus.BAD_GATEWAY, "Gemini rejected the request"),
+    REPLY_TOO_LONG(HttpStatus.BAD_GATEWAY, "Gemini's reply is too long to store"),
     UPSTREAM_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "Gemini is unavailable"),
     QUOTA_EXHAUSTED(HttpStatus.SERVICE_UNAVAILABLE, "The Gemini quota is used up"),
     STORAGE_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "The conversation store is unavailable"),
+    SERVICE_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "The service is not taking requests right now"),
     UPSTREAM_TIMEOUT(HttpStatus.GATEWAY_TIMEOUT, "Gemini did not answer in time"),
+    NOT_IMPLEMENTED(HttpStatus.NOT_IMPLEMENTED, "The request uses an HTTP feature the service does not support"),
+    HTTP_VERSION_NOT_SUPPORTED(HttpStatus.HTTP_VERSION_NOT_SUPPORTED, "HTTP version not supported"),
     INTERNAL_ERROR(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error");
 
     private static final String PREFIX = "urn:lisa:problem:";

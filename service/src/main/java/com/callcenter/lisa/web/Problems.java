@@ -2,6 +2,7 @@ package com.callcenter.lisa.web;
 
 import com.callcenter.lisa.chat.IdempotencyKeyReusedException;
 import com.callcenter.lisa.chat.InvalidMessageException;
+import com.callcenter.lisa.chat.ReplyTooLongException;
 import com.callcenter.lisa.gemini.GeminiFailure;
 import com.callcenter.lisa.persona.UnknownPersonaException;
 import com.callcenter.lisa.quota.QuotaRejectedException;
@@ -55,6 +56,7 @@ final class Problems {
             case InvalidMessageException invalid -> simple(switch (invalid.reason()) {
                 case BLANK -> ProblemType.BLANK_MESSAGE;
                 case TOO_LONG -> ProblemType.MESSAGE_TOO_LONG;
+                case INVALID_TEXT -> ProblemType.INVALID_TEXT;
             }, e.getMessage(), path);
             case UnknownPersonaException ignored -> simple(ProblemType.UNKNOWN_PERSONA, e.getMessage(), path);
             case InvalidIdempotencyKeyException ignored ->
@@ -62,6 +64,11 @@ final class Problems {
             case IdempotencyKeyReusedException ignored ->
                     simple(ProblemType.IDEMPOTENCY_KEY_REUSED, e.getMessage(), path);
             case GeminiFailure failure -> upstream(failure, path);
+            case ReplyTooLongException tooLong -> {
+                log.warn("Gemini's reply on {} had {} characters, over the store's {}; the turn was not stored",
+                        path, tooLong.replyChars(), ReplyTooLongException.MAX_REPLY_CHARS);
+                yield simple(ProblemType.REPLY_TOO_LONG, e.getMessage(), path);
+            }
             case QuotaRejectedException rejected -> {
                 ProblemType type = rejected.reason() == QuotaRejectedException.Reason.CIRCUIT_OPEN
                         ? ProblemType.UPSTREAM_UNAVAILABLE : ProblemType.QUOTA_EXHAUSTED;

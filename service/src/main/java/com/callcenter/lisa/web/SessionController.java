@@ -86,8 +86,9 @@ class SessionController {
     @Operation(summary = "Start a session", description = "Creates an isolated conversation with a random UUID.")
     @ApiResponse(responseCode = "201", description = "Created; Location names the session.",
             headers = @Header(name = "Location", description = "/api/v1/sessions/{id}"))
-    @ApiResponse(responseCode = "400", description = "Malformed body, bad metadata (urn:lisa:problem:invalid-request) "
-            + "or unknown persona (urn:lisa:problem:unknown-persona).",
+    @ApiResponse(responseCode = "400", description = "Malformed body, a value of the wrong JSON type, bad metadata "
+            + "(urn:lisa:problem:invalid-request), text the store cannot keep: NUL, an unpaired surrogate or a body "
+            + "that is not UTF-8 (urn:lisa:problem:invalid-text), or unknown persona (urn:lisa:problem:unknown-persona).",
             content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
     @ApiResponse(responseCode = "413", description = "Body over lisa.web.max-request-size (urn:lisa:problem:payload-too-large).",
             content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
@@ -106,9 +107,11 @@ class SessionController {
                     @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = ChatReply.class)),
                     @Content(mediaType = MediaType.TEXT_EVENT_STREAM_VALUE, schema = @Schema(type = "string",
                             description = "Server-sent events: queued, delta, done or error."))})
-    @ApiResponse(responseCode = "400", description = "Malformed id (invalid-session-id), body (invalid-request) or "
-            + "Idempotency-Key (invalid-idempotency-key), blank message (blank-message), message too long "
-            + "(message-too-long).",
+    @ApiResponse(responseCode = "400", description = "Malformed id (invalid-session-id), body or a message that is "
+            + "not a JSON string (invalid-request) or Idempotency-Key (invalid-idempotency-key), blank message: "
+            + "empty or only white space and invisible characters (blank-message), message too long "
+            + "(message-too-long), text the store cannot keep: NUL, an unpaired surrogate or a body that is not UTF-8 "
+            + "(invalid-text). Nothing is sent to Gemini.",
             content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
     @ApiResponse(responseCode = "404", description = "No such session (session-not-found).",
             content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
@@ -121,7 +124,8 @@ class SessionController {
             + "message (idempotency-key-reused); nothing was done.",
             content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
     @ApiResponse(responseCode = "502", description = "Gemini refused the request for good, e.g. the conversation "
-            + "is too long or the key is invalid (upstream-rejected); the detail says what, never the key.",
+            + "is too long or the key is invalid (upstream-rejected); the detail says what, never the key. Or Gemini's "
+            + "reply is longer than the store keeps, 1,000,000 characters (reply-too-long; nothing was stored).",
             content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
     @ApiResponse(responseCode = "503", description = "Gemini unavailable or its circuit open (upstream-unavailable), "
             + "its quota used up or the wait too long (quota-exhausted, with reason wait_too_long, queue_full, "
