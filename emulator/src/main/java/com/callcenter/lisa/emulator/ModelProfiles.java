@@ -11,6 +11,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The per-model rules table, model-profiles.json on the class path, read once. A model id is
@@ -27,6 +28,8 @@ final class ModelProfiles {
   private final ObjectNode defaults;
   private final Map<String, ObjectNode> families;
   private final Map<String, ObjectNode> models;
+  /** Profiles already merged, per model id: the lookup runs on every request. */
+  private final Map<String, ModelProfile> resolved = new ConcurrentHashMap<>();
 
   private ModelProfiles(JsonNode root) {
     this.defaults = (ObjectNode) root.path("default");
@@ -56,6 +59,13 @@ final class ModelProfiles {
 
   ModelProfile forModel(String model) {
     String id = model.startsWith("models/") ? model.substring("models/".length()) : model;
+    if (resolved.size() > 10_000) { // a client inventing model names must not grow this forever
+      resolved.clear();
+    }
+    return resolved.computeIfAbsent(id, this::merge);
+  }
+
+  private ModelProfile merge(String id) {
     ObjectNode merged = defaults.deepCopy();
     String family = family(id);
     String source = "default";
