@@ -11,10 +11,12 @@ import java.util.List;
  * The request pipeline. Order of checks, each able to end the request:
  *
  * <ol>
- *   <li>route (POST to one of the emulated paths) - 404
+ *   <li>route (POST to one of the emulated paths, GET for models.get) - 404
  *   <li>API key ({@code x-goog-api-key} header or {@code ?key=}) - 400 API_KEY_INVALID
- *   <li>model (when the config restricts models) - 404 NOT_FOUND
- *   <li>body validation - 400 INVALID_ARGUMENT
+ *   <li>model (when the config restricts models, or the model is retired) - 404 NOT_FOUND; a
+ *       models.get of a served model is answered here
+ *   <li>body validation, then the model profile's rules and (check mode) thought signatures - 400
+ *       INVALID_ARGUMENT
  *   <li>script: the next {@link ScriptedAnswer} answers a model call, bypassing quota and latency
  *   <li>quota (model calls only; countTokens is free) - 429 RESOURCE_EXHAUSTED
  *   <li>latency, then the reply

@@ -234,6 +234,31 @@ class ModelRulesTest {
   }
 
   @Test
+  void aStreamWithThoughtsStartsWithAThoughtChunkAndCountsThemOnEveryChunk() {
+    List<GenerateContentResponse> chunks = new java.util.ArrayList<>();
+    try (com.google.genai.ResponseStream<GenerateContentResponse> stream =
+        client.models.generateContentStream(
+            "gemini-3.8-flash",
+            HELLO,
+            thinking(
+                ThinkingConfig.builder()
+                    .thinkingLevel(ThinkingLevel.Known.MEDIUM)
+                    .includeThoughts(true)
+                    .build()))) {
+      stream.forEach(chunks::add);
+    }
+
+    Part first =
+        chunks.get(0).candidates().orElseThrow().get(0).content().orElseThrow().parts().orElseThrow().get(0);
+    assertThat(first.thought()).hasValue(true);
+    assertThat(chunks)
+        .allSatisfy(
+            c -> assertThat(c.usageMetadata().orElseThrow().thoughtsTokenCount()).hasValue(256));
+    assertThat(chunks.stream().skip(1).map(GenerateContentResponse::text).reduce("", String::concat))
+        .startsWith("Hallo, hier ist Lisa! Ich habe 1 Nachricht erhalten.");
+  }
+
+  @Test
   void unknownModelsOfAKnownFamilyGetItsRulesAndOthersNone() {
     assertThat(
             rejected(
