@@ -109,6 +109,29 @@ class ModelRulesTest {
   }
 
   @Test
+  void snakeCaseFieldsAreCheckedToo() throws Exception {
+    HttpResponse<String> budget =
+        Http.post(
+            emu,
+            "/v1beta/models/gemini-3.6-flash:generateContent",
+            "{\"contents\": [{\"parts\": [{\"text\": \"Hi\"}]}],"
+                + " \"generation_config\": {\"thinking_config\": {\"thinking_budget\": 128}}}");
+    HttpResponse<String> penalty =
+        Http.post(
+            emu,
+            "/v1beta/models/gemini-3.5-flash-lite:generateContent",
+            "{\"contents\": [{\"parts\": [{\"text\": \"Hi\"}]}],"
+                + " \"generation_config\": {\"presence_penalty\": 0.1}}");
+
+    assertThat(budget.statusCode()).isEqualTo(400);
+    assertThat(JSON.readTree(budget.body()).at("/error/message").asText())
+        .startsWith("Thinking budget is not supported");
+    assertThat(penalty.statusCode()).isEqualTo(400);
+    assertThat(JSON.readTree(penalty.body()).at("/error/message").asText())
+        .isEqualTo("Penalty is not enabled for models/gemini-3.5-flash-lite");
+  }
+
+  @Test
   void levelAndBudgetTogetherAreRefusedWithTheLiveText() {
     ClientException e =
         rejected(
