@@ -29,7 +29,15 @@ public final class EmulatorMain {
         --rpm/--tpm/--rpd  requests/minute, input tokens/minute, requests/day per model (default off)
         --latency-ms    wait before the first byte: fixed A, or uniform between A and B
         --chunk-gap-ms  pause between streamed chunks (default 0)
-        --stamp-chunks  start each streamed chunk's text with "[emu-t=<System.nanoTime()>] "\
+        --stamp-chunks  start each streamed chunk's text with "[emu-t=<System.nanoTime()>] "
+      Gemini 3 (model rules come from model-profiles.json):
+        --retired M[:new-users]  M answers Google's 404 (repeatable); :new-users for the
+                                 "no longer available to new users" form
+        --require-signatures     400 when a model functionCall part comes back without the
+                                 thoughtSignature the emulator gave it (Gemini 3 models)
+        --cache-min-tokens N     smallest prompt prefix reported as cached, all models
+                                 (default: each model's profile, 4096 for Gemini 3)
+        --cache-window-s N       how long a prompt prefix stays cached (default 300)\
       """;
 
   private EmulatorMain() {}
@@ -63,7 +71,7 @@ public final class EmulatorMain {
       return;
     }
     Runtime.getRuntime().addShutdownHook(new Thread(emulator::close, "emulator-shutdown"));
-    System.out.println(startLine(emulator));
+    System.out.println(startLine(emulator) + modelRulesLine(config.modelRules()));
     // the JDK server's dispatcher thread is not a daemon: the process serves until it is stopped
   }
 
@@ -77,6 +85,10 @@ public final class EmulatorMain {
       String option = args[i];
       if (option.equals("--stamp-chunks")) { // a flag: takes no value
         config = config.withStampChunks(true);
+        continue;
+      }
+      if (option.equals("--require-signatures")) { // a flag: takes no value
+        config = config.withModelRules(config.modelRules().withRequireSignatures(true));
         continue;
       }
       String value;
@@ -111,6 +123,25 @@ public final class EmulatorMain {
         case "--latency-ms" -> config = config.withLatency(latency(value));
         case "--chunk-gap-ms" ->
             config = config.withChunkGap(Duration.ofMillis(number(option, value)));
+        case "--retired" -> {
+          var retired = Retirement.parse(value);
+          config =
+              config.withModelRules(
+                  config.modelRules().withRetired(retired.getKey(), retired.getValue()));
+        }
+        case "--cache-min-tokens" ->
+            config =
+                config.withModelRules(
+                    config.modelRules().withCacheMinTokens(integer(option, value)));
+        case "--cache-window-s" -> {
+          long seconds = number(option, value);
+          if (seconds == 0) {
+            throw new IllegalArgumentException(option + " must be positive");
+          }
+          config =
+              config.withModelRules(
+                  config.modelRules().withCacheWindow(Duration.ofSeconds(seconds)));
+        }
         default -> throw new IllegalArgumentException("unknown option " + option);
       }
     }
@@ -134,6 +165,28 @@ public final class EmulatorMain {
             c.latency(),
             c.chunkGap().toMillis(),
             c.stampChunks() ? " stamp-chunks" : "");
+  }
+
+  /** The Gemini 3 settings that differ from the defaults, for the end of the start line. */
+  static String modelRulesLine(ModelRules rules) {
+    StringBuilder line = new StringBuilder();
+    rules.retired().entrySet().stream()
+        .sorted(java.util.Map.Entry.comparingByKey())
+        .forEach(
+            e ->
+                line.append(" retired=")
+                    .append(e.getKey())
+                    .append(e.getValue() == Retirement.NEW_USERS ? ":new-users" : ""));
+    if (rules.requireSignatures()) {
+      line.append(" require-signatures");
+    }
+    if (rules.cacheMinTokens() > 0) {
+      line.append(" cache-min-tokens=").append(rules.cacheMinTokens());
+    }
+    if (!rules.cacheWindow().equals(ModelRules.DEFAULT_CACHE_WINDOW)) {
+      line.append(" cache-window=").append(rules.cacheWindow().toSeconds()).append(" s");
+    }
+    return line.toString();
   }
 
   private static String limit(long value) {

@@ -56,6 +56,24 @@ final class ErrorBodies {
   }
 
   /**
+   * 404 for a model kept only for projects that used it before. The text is the one reported for
+   * gemini-2.0-flash in 2026 (public reports, not a recorded fixture), with this model's id.
+   */
+  static ApiError modelNoLongerAvailable(String model) {
+    String message =
+        "This model models/%s is no longer available to new users. Please update your code to use a newer model for the latest features and improvements."
+            .formatted(model);
+    return new ApiError(404, wrap(envelope(404, message, "NOT_FOUND")), Outcome.MODEL_NOT_FOUND);
+  }
+
+  /** The 404 of a retired model, in the form chosen for it. */
+  static ApiError retired(String model, Retirement how, String apiVersion, String method) {
+    return how == Retirement.NEW_USERS
+        ? modelNoLongerAvailable(model)
+        : modelNotFound(model, apiVersion, method);
+  }
+
+  /**
    * 429 RESOURCE_EXHAUSTED as in errors/429-rpm-free-tier.json: one "Quota exceeded" line and one
    * QuotaFailure violation per exceeded quota, the exact wait in the message ("Please retry in
    * 6.5s.") and the wait rounded up to whole seconds in RetryInfo ("7s"), so a client that waits
