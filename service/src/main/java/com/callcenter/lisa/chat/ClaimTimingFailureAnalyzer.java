@@ -11,8 +11,10 @@ public class ClaimTimingFailureAnalyzer extends AbstractFailureAnalyzer<ClaimTim
         return new FailureAnalysis(
                 "The timing settings of turns, idempotency claims and shutdown do not fit together:\n  - "
                         + String.join("\n  - ", cause.broken()),
-                "Change the settings named above as each line says (in application.yml, or as environment "
-                        + "variables, e.g. SPRING_LIFECYCLE_TIMEOUTPERSHUTDOWNPHASE=200s).",
+                "Change the settings named above as each line says: in application.yml, on the command line "
+                        + "(--name=value) or as environment variables (spring.lifecycle.timeout-per-shutdown-phase "
+                        + "is SPRING_LIFECYCLE_TIMEOUTPERSHUTDOWNPHASE, lisa.chat.idempotency.lease is "
+                        + "LISA_CHAT_IDEMPOTENCY_LEASE).",
                 cause);
     }
 }

@@ -35,6 +35,8 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 class IdempotentRequests {
 
     private static final Logger log = LoggerFactory.getLogger(IdempotentRequests.class);
+    /** How often releases that failed are tried again (or every renewal interval, if that is shorter). */
+    private static final Duration RELEASE_RETRY = Duration.ofSeconds(1);
 
     /** One keyed request: the key is per session, and remembers which message it was sent with. */
     record Request(UUID sessionId, String key, String messageSha256) {
@@ -219,11 +221,14 @@ class IdempotentRequests {
                     + "lease runs out: {}", e.getMessage());
         }
         long every = properties.renewInterval().toMillis();
-        leaseKeeper.scheduleWithFixedDelay(this::keepLeases, every, every, TimeUnit.MILLISECONDS);
+        leaseKeeper.scheduleWithFixedDelay(this::renewLeases, every, every, TimeUnit.MILLISECONDS);
+        // Nothing to do (and no database access) unless a release failed; then its repeats wait for it.
+        long retryEvery = Math.min(every, RELEASE_RETRY.toMillis());
+        leaseKeeper.scheduleWithFixedDelay(this::retryReleases, retryEvery, retryEvery, TimeUnit.MILLISECONDS);
     }
 
-    /** Releases what could not be released before, then renews the leases of the turns still running. */
-    private void keepLeases() {
+    /** Releases what could not be released before: its repeats on other instances wait until then. */
+    private void retryReleases() {
         for (Map.Entry<Request, UUID> entry : unreleased.entrySet()) {
             Request request = entry.getKey();
             try {
@@ -235,6 +240,11 @@ class IdempotentRequests {
                 break;
             }
         }
+    }
+
+    /** Renews the leases of the turns this instance is running, so that no other instance takes them over. */
+    private void renewLeases() {
+        retryReleases(); // first: an unreleased claim is renewed like a running one until it is released
         try {
             Instant now = clock.instant();
             store.renew(instanceId, now.minus(renewedFor), now.plus(properties.lease()));
