@@ -1,11 +1,13 @@
 package com.callcenter.lisa.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.callcenter.lisa.support.ServiceProcess;
 import com.callcenter.lisa.support.TestDatabases;
 import com.callcenter.lisa.support.TestUpstream;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -18,6 +20,11 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
  */
 @ExtendWith(OutputCaptureExtension.class)
 class ClaimTimingRulesTest {
+
+    @BeforeEach
+    void defaultPassOnly() {
+        assumeThat(TestDatabases.postgres()).as("database-independent: runs in the default pass only").isFalse();
+    }
 
     @Test
     void aShutdownShorterThanTheLongestTurnStopsTheStart(CapturedOutput output) {

@@ -1,6 +1,7 @@
 package com.callcenter.lisa.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
 
 import com.callcenter.lisa.support.ServiceProcess;
 import com.callcenter.lisa.support.TestDatabases;
@@ -11,6 +12,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,6 +21,11 @@ import org.junit.jupiter.api.Test;
  * each time a connection opens. {@link KillUnderLoadTest} shows what that is for.
  */
 class DurableH2CommitsTest {
+
+    @BeforeEach
+    void defaultPassOnly() {
+        assumeThat(TestDatabases.postgres()).as("H2 only: runs in the default pass").isFalse();
+    }
 
     @Test
     void everyConnectionCommitsDurablyWhateverTheUrlSays() throws SQLException {
