@@ -1,11 +1,10 @@
 package com.callcenter.lisa.chat;
 
 import com.callcenter.lisa.session.SessionProperties;
+import com.callcenter.lisa.session.TurnConflictException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import jakarta.annotation.PostConstruct;
-import jakarta.annotation.PreDestroy;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,6 +16,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
@@ -160,7 +161,9 @@ class IdempotentRequests {
     void done(Request request, int turnNumber, int totalTokens, long queueWaitMs, int attempts) {
         UUID claimId = held.get(request);
         if (claimId == null) {
-            throw new IllegalStateException("No claim of this instance for the request being stored");
+            // Our claim was taken over (its lease ran out while the store was unreachable) and settled by
+            // the turn that took it: that turn is the answer, ours must not be stored beside it.
+            throw new TurnConflictException(request.sessionId(), turnNumber);
         }
         store.done(request.sessionId(), request.key(), claimId, turnNumber, totalTokens, queueWaitMs, attempts);
         if (TransactionSynchronizationManager.isSynchronizationActive()) {
