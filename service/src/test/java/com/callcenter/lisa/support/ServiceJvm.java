@@ -28,12 +28,16 @@ public final class ServiceJvm implements AutoCloseable {
     private final Path log;
     private final int port;
     private final Api api;
+    /** Kills the process if the test JVM ends without closing this (an aborted run leaves no service behind). */
+    private final Thread killOnExit;
 
     private ServiceJvm(Process process, Path log, int port) {
         this.process = process;
         this.log = log;
         this.port = port;
         this.api = new Api(port);
+        this.killOnExit = new Thread(process::destroyForcibly);
+        Runtime.getRuntime().addShutdownHook(killOnExit);
     }
 
     /**
@@ -160,6 +164,11 @@ public final class ServiceJvm implements AutoCloseable {
         if (process.isAlive()) {
             process.destroyForcibly();
             waitForExit();
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(killOnExit);
+        } catch (IllegalStateException exiting) {
+            // the JVM is already shutting down; the hook runs anyway
         }
     }
 }
