@@ -26,6 +26,7 @@ import tools.jackson.databind.JsonNode;
 @TestPropertySource(properties = {
         "lisa.quota.budget.requests-per-minute=1",
         "lisa.quota.max-wait=600s",
+        "spring.lifecycle.timeout-per-shutdown-phase=12m", // at least the longest turn (checked at start-up)
         "lisa.web.stream.keep-alive=100ms",
         "lisa.web.stream.position-check=50ms"
 })
