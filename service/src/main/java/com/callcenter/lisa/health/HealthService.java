@@ -1,10 +1,10 @@
 package com.callcenter.lisa.health;
 
 import com.callcenter.lisa.gemini.GeminiClient;
+import com.callcenter.lisa.gemini.GeminiGateway;
 import com.callcenter.lisa.gemini.UpstreamState;
 import com.callcenter.lisa.health.HealthReport.Status;
 import com.callcenter.lisa.quota.ModelQuotaState;
-import com.callcenter.lisa.quota.QuotaScheduler;
 import java.util.List;
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -20,18 +20,18 @@ public class HealthService {
     private final JdbcTemplate jdbc;
     private final UpstreamState upstream;
     private final GeminiClient gemini;
-    private final QuotaScheduler scheduler;
+    private final GeminiGateway gateway;
 
-    HealthService(JdbcTemplate jdbc, UpstreamState upstream, GeminiClient gemini, QuotaScheduler scheduler) {
+    HealthService(JdbcTemplate jdbc, UpstreamState upstream, GeminiClient gemini, GeminiGateway gateway) {
         this.jdbc = jdbc;
         this.upstream = upstream;
         this.gemini = gemini;
-        this.scheduler = scheduler;
+        this.gateway = gateway;
     }
 
     public HealthReport report() {
         HealthReport.Database database = database();
-        List<ModelQuotaState> quota = scheduler.state();
+        List<ModelQuotaState> quota = gateway.state();
         boolean modelBlocked = quota.stream()
                 .anyMatch(model -> !"CLOSED".equals(model.circuit()) || model.exhaustedUntil() != null);
         Status upstreamStatus = upstream.failingNow() || modelBlocked ? Status.DEGRADED : Status.UP;

@@ -1,0 +1,16 @@
+package com.callcenter.lisa.quota;
+
+/**
+ * Told when a reservation's place in its model's queue changes, by whoever moved the queue (the
+ * lane's dispatcher, or a request leaving). Called outside the queue's lock; it must return at once
+ * (record the place and wake whoever shows it, never write to a network).
+ */
+@FunctionalInterface
+public interface PlaceListener {
+
+    PlaceListener NONE = position -> {
+    };
+
+    /** @param position 1 = next to be let out */
+    void moved(int position);
+}
