@@ -271,8 +271,9 @@ final class ModelLane implements AutoCloseable {
             } catch (InterruptedException e) {
                 // Closing: the application is shutting down.
                 return;
-            } catch (RuntimeException e) {
-                // Whatever went wrong, the queue must keep moving: the next round starts afresh.
+            } catch (RuntimeException | Error e) {
+                // Whatever went wrong, the queue must keep moving: a dead dispatcher would leave every
+                // request of the model waiting until a restart. The next round starts afresh.
                 log.error("Quota dispatcher of {} failed; it carries on", model, e);
                 pauseAfterFailure();
             }

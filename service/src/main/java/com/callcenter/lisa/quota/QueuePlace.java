@@ -1,7 +1,6 @@
 package com.callcenter.lisa.quota;
 
 import java.time.Duration;
-import java.util.OptionalInt;
 import java.util.function.BiConsumer;
 
 /**
@@ -40,15 +39,6 @@ public final class QueuePlace implements PlaceListener {
      */
     public void watch(BiConsumer<Integer, Duration> watcher) {
         this.watcher = watcher;
-    }
-
-    /** 1 = next to be sent; empty once the request has been sent to Gemini (or has left the queue). */
-    public synchronized OptionalInt position() {
-        if (dispatched || leftBecause != null || reservation == null) {
-            return dispatched || leftBecause != null ? OptionalInt.empty() : OptionalInt.of(arrivalPosition);
-        }
-        int position = reservation.position();
-        return position > 0 ? OptionalInt.of(position) : OptionalInt.empty();
     }
 
     /**

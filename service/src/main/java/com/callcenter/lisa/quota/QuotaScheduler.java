@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Gemini quota of the service: one queue of reservations per model of the pool (the primary
@@ -20,6 +22,8 @@ import java.util.concurrent.TimeoutException;
  * <p>Models are named by their index in the pool, {@link #models()}.
  */
 public class QuotaScheduler implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(QuotaScheduler.class);
 
     /**
      * A request let in on arrival: it may wait until {@code deadline} for its turn, in all, and was
@@ -99,10 +103,21 @@ public class QuotaScheduler implements AutoCloseable {
         } catch (InterruptedException e) {
             if (!reservation.cancel(new QuotaRejectedException(QuotaRejectedException.Reason.WAITED_TOO_LONG,
                     Duration.ZERO, "The waiting request was interrupted."))) {
-                // Granted just as the wait was interrupted: nobody will use the slot.
-                reservation.lane.release(reservation.granted());
+                giveBack(reservation);
             }
             throw e;
+        }
+    }
+
+    /** Granted just as its wait was interrupted: nobody will use the slot. */
+    private static void giveBack(Reservation reservation) {
+        try {
+            reservation.lane.release(reservation.granted());
+        } catch (RuntimeException e) {
+            // Refused after all (nothing to give back), or the ledger failed: the slot then only
+            // counts until it leaves the window. The interruption is what the caller must hear of.
+            log.debug("A slot of {} granted to an interrupted request was not given back: {}",
+                    reservation.model(), e.toString());
         }
     }
 
