@@ -150,7 +150,11 @@ final class ModelLane implements AutoCloseable {
                 queue.addLast(reservation);
             }
             moved = renumber(front ? 0 : queue.size() - 1);
-            changed();
+            if (front || queue.size() == 1) {
+                // A new head: the dispatcher decides again. One more at the back changes nothing of
+                // its decision, so it is not woken to ask the ledger the same question again.
+                changed();
+            }
         } finally {
             lock.unlock();
         }
@@ -191,6 +195,12 @@ final class ModelLane implements AutoCloseable {
     /** Gemini answered: its count of input tokens replaces the estimate. */
     void correct(long slot, int actualInputTokens) {
         ledger.correct(model, slot, actualInputTokens);
+        lock.lock();
+        try {
+            changed(); // fewer tokens than estimated may let the head go now
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** A granted slot that was not used: it no longer counts. */
