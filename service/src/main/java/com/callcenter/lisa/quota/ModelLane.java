@@ -142,6 +142,7 @@ final class ModelLane implements AutoCloseable {
             return reservation;
         }
         List<Reservation> moved;
+        Instant paused;
         lock.lock();
         try {
             if (front) {
@@ -149,6 +150,8 @@ final class ModelLane implements AutoCloseable {
             } else {
                 queue.addLast(reservation);
             }
+            paused = pausedUntil;
+            inForce = budget(now);
             moved = renumber(front ? 0 : queue.size() - 1);
             if (front || queue.size() == 1) {
                 // A new head: the dispatcher decides again. One more at the back changes nothing of
@@ -157,6 +160,16 @@ final class ModelLane implements AutoCloseable {
             }
         } finally {
             lock.unlock();
+        }
+        // It has to wait: one estimate for its place, outside the lock, from which every later
+        // place's wait is scaled.
+        int at = reservation.position;
+        if (at > 0) {
+            try {
+                reservation.estimated(at, estimate(at, inputTokens, now, paused, inForce));
+            } catch (RuntimeException e) {
+                log.debug("No estimate for a request queued for {}: {}", model, e.toString());
+            }
         }
         tell(moved);
         return reservation;

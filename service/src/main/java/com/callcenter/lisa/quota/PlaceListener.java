@@ -8,9 +8,13 @@ package com.callcenter.lisa.quota;
 @FunctionalInterface
 public interface PlaceListener {
 
-    PlaceListener NONE = position -> {
+    PlaceListener NONE = (position, estimatedWait) -> {
     };
 
-    /** @param position 1 = next to be let out */
-    void moved(int position);
+    /**
+     * @param position      1 = next to be let out
+     * @param estimatedWait the wait from now at that place, or null when the queue has no estimate of
+     *                      its own yet (the listener then scales the one it was given on arrival)
+     */
+    void moved(int position, java.time.Duration estimatedWait);
 }

@@ -41,15 +41,12 @@ public final class QueuePlace implements PlaceListener {
         this.watcher = watcher;
     }
 
-    /**
-     * The estimate for a new place, scaled from the arrival estimate: the queue moves by one request
-     * per slot, so a place half as far back waits about half as long. Costs nothing, whatever the
-     * length of the queue, unlike asking the ledger again for each waiting request on each move.
-     */
+    /** The queue moved the request to {@code position}; without an estimate of the queue's, the arrival one is scaled. */
     @Override
-    public void moved(int position) {
-        Duration wait = arrivalPosition <= 0 ? arrivalEstimate
-                : arrivalEstimate.multipliedBy(Math.min(position, arrivalPosition)).dividedBy(arrivalPosition);
+    public void moved(int position, Duration estimatedWait) {
+        Duration wait = estimatedWait != null ? estimatedWait
+                : arrivalEstimate.multipliedBy(Math.min(position, Math.max(1, arrivalPosition)))
+                        .dividedBy(Math.max(1, arrivalPosition));
         watcher.accept(position, wait);
     }
 

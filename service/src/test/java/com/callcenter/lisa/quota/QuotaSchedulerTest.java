@@ -93,9 +93,13 @@ class QuotaSchedulerTest {
         takeSlot(scheduler, PlaceListener.NONE);
         List<Integer> first = new CopyOnWriteArrayList<>();
         List<Integer> third = new CopyOnWriteArrayList<>();
-        Reservation a = scheduler.reserve(0, 5, false, first::add);
+        List<Duration> waits = new CopyOnWriteArrayList<>();
+        Reservation a = scheduler.reserve(0, 5, false, (position, wait) -> first.add(position));
         Reservation b = scheduler.reserve(0, 5, false, PlaceListener.NONE);
-        Reservation c = scheduler.reserve(0, 5, false, third::add);
+        Reservation c = scheduler.reserve(0, 5, false, (position, wait) -> {
+            third.add(position);
+            waits.add(wait);
+        });
         assertThat(List.of(a.position(), b.position(), c.position())).containsExactly(1, 2, 3);
 
         b.cancel(QueuePlace.clientGone()); // the one in the middle leaves: only those behind it move
@@ -107,6 +111,8 @@ class QuotaSchedulerTest {
 
         assertThat(first).containsExactly(1);
         assertThat(third).containsExactly(3, 2, 1);
+        // Estimated once when queued (a slot a minute, the first in 60 s), then scaled as it moves up.
+        assertThat(waits.getLast()).isPositive().isLessThan(waits.getFirst());
         assertThat(c.cancel(QueuePlace.clientGone())).isTrue();
     }
 
@@ -132,7 +138,7 @@ class QuotaSchedulerTest {
         takeSlot(scheduler, PlaceListener.NONE);
         Reservation first = scheduler.reserve(0, 5, false, PlaceListener.NONE);
         AtomicReference<Integer> told = new AtomicReference<>();
-        Reservation second = scheduler.reserve(0, 5, false, position -> {
+        Reservation second = scheduler.reserve(0, 5, false, (position, wait) -> {
             told.set(position);
             if (position == 1) {
                 throw new IllegalStateException("a listener that breaks");
