@@ -27,8 +27,7 @@ import tools.jackson.databind.JsonNode;
         "lisa.quota.budget.requests-per-minute=1",
         "lisa.quota.max-wait=600s",
         "spring.lifecycle.timeout-per-shutdown-phase=12m", // at least the longest turn (checked at start-up)
-        "lisa.web.stream.keep-alive=100ms",
-        "lisa.web.stream.position-check=50ms"
+        "lisa.web.stream.keep-alive=100ms"
 })
 @Import(MovableTime.class)
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_EACH_TEST_METHOD) // each starts with an empty window
@@ -113,6 +112,9 @@ class QueuedStreamTest extends ServiceTest {
         String id = api.newSession();
         assertThat(api.chat(api.newSession(), "Ich nehme den Slot").status()).isEqualTo(200);
 
+        double clientsGone = rejections("client_gone");
+        double sessionsEnded = rejections("session_ended");
+
         try (ExecutorService client = Executors.newVirtualThreadPerTaskExecutor()) {
             Future<com.callcenter.lisa.support.Api.Response> waiting = client.submit(() -> api.chat(id, "Hallo?"));
             awaitQueueLength(1);
@@ -121,6 +123,9 @@ class QueuedStreamTest extends ServiceTest {
 
             ProblemAssertions.assertProblem(waiting.get(), 409, "session-closed");
         }
+        // Counted as what it was: the call ended, not a client that went away.
+        assertThat(rejections("session_ended")).isEqualTo(sessionsEnded + 1);
+        assertThat(rejections("client_gone")).isEqualTo(clientsGone);
         clock.advance(Duration.ofSeconds(62));
         Thread.sleep(2_500);
         assertThat(upstream.requests()).hasSize(1);
