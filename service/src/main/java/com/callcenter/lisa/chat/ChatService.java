@@ -15,6 +15,7 @@ import com.callcenter.lisa.session.Conversation;
 import com.callcenter.lisa.session.Session;
 import com.callcenter.lisa.session.SessionClosedException;
 import com.callcenter.lisa.session.SessionEnded;
+import com.callcenter.lisa.session.SessionHandedOff;
 import com.callcenter.lisa.session.SessionService;
 import com.callcenter.lisa.session.Turn;
 import java.time.Clock;
@@ -160,6 +161,17 @@ public class ChatService {
         }
     }
 
+    /**
+     * A human agent took the call over: messages of the session still waiting for quota leave the queue
+     * unsent (their clients get 409 session-handed-off), as when the call ends.
+     */
+    @EventListener
+    void sessionHandedOff(SessionHandedOff handedOff) {
+        for (QueuePlace place : waiting.of(handedOff.sessionId())) {
+            place.leave(QueuePlace.handedOff());
+        }
+    }
+
     private TurnResult take(Accepted accepted, TurnObserver observer) throws InterruptedException {
         QueuePlace place = accepted.admission().place();
         place.watch(observer::queued);
@@ -169,6 +181,7 @@ public class ChatService {
         } catch (QuotaRejectedException e) {
             releaseKey(accepted);
             if (e.reason() == QuotaRejectedException.Reason.SESSION_ENDED
+                    || e.reason() == QuotaRejectedException.Reason.HANDED_OFF
                     || e.reason() == QuotaRejectedException.Reason.CLIENT_GONE) {
                 Session session = sessions.get(accepted.sessionId());
                 if (!session.isActive()) {
@@ -202,7 +215,8 @@ public class ChatService {
             long sessionWaitMs = (System.nanoTime() - arrived) / 1_000_000;
             Conversation conversation = sessions.activeConversation(sessionId);
             String systemPrompt = personas.resolve(conversation.session().persona()).systemPrompt();
-            Prompt prompt = prompts.build(systemPrompt, conversation.turns(), accepted.message());
+            Prompt prompt = prompts.build(systemPrompt, conversation.turns(), conversation.handoffMessages(),
+                    accepted.message());
             Function<String, GeminiReply> call = observer.wantsPieces()
                     ? model -> {
                         observer.answering();

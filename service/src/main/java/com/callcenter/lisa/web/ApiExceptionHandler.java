@@ -8,6 +8,7 @@ import com.callcenter.lisa.gemini.GeminiFailure;
 import com.callcenter.lisa.persona.UnknownPersonaException;
 import com.callcenter.lisa.session.SessionClosedException;
 import com.callcenter.lisa.session.SessionNotFoundException;
+import com.callcenter.lisa.session.SessionNotHandedOffException;
 import com.callcenter.lisa.session.TurnConflictException;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
@@ -49,7 +50,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
             InvalidMessageException.class, UnknownPersonaException.class, InvalidIdempotencyKeyException.class,
             IdempotencyKeyReusedException.class, GeminiFailure.class, TurnRefusedException.class,
             DataAccessException.class, CannotCreateTransactionException.class, TransactionSystemException.class,
-            ReplyTooLongException.class, CompletionException.class})
+            ReplyTooLongException.class, CompletionException.class, SessionNotHandedOffException.class})
     ResponseEntity<ProblemDetail> failed(Exception e, HttpServletRequest request) {
         return respond(Problems.of(e, request.getRequestURI()));
     }
