@@ -29,7 +29,7 @@ public record SessionView(
                 + "they were stored.")
         List<MessageView> messages,
         @Schema(description = "The handoff to a human agent while the session is handed off (or was when it ended "
-                + "or expired); null otherwise.", nullable = true)
+                + "or expired); absent otherwise.")
         HandoffView handoff) {
 
     static SessionView of(Session session, List<Turn> turns) {
