@@ -115,8 +115,9 @@ class SessionController {
             content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
     @ApiResponse(responseCode = "404", description = "No such session (session-not-found).",
             content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
-    @ApiResponse(responseCode = "409", description = "The session is ended or expired (session-closed), or another "
-            + "instance stored a turn first (turn-conflict).",
+    @ApiResponse(responseCode = "409", description = "The session is ended or expired (session-closed), a human agent "
+            + "has the call (session-handed-off, until POST .../resume), or another instance stored a turn first "
+            + "(turn-conflict).",
             content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
     @ApiResponse(responseCode = "413", description = "Body too large (payload-too-large).",
             content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))

@@ -222,6 +222,25 @@ class HandoffApiTest extends ServiceTest {
         assertProblem(resume(id), 409, "session-closed");
     }
 
+    @Test
+    void theApiDescriptionDocumentsTheHandoff() {
+        JsonNode doc = api.get("/v3/api-docs").json();
+
+        JsonNode paths = doc.get("paths");
+        for (String path : List.of("/handoff", "/messages", "/resume")) {
+            JsonNode responses = paths.get("/api/v1/sessions/{id}" + path).get("post").get("responses");
+            assertThat(responses.get("409").get("content").has("application/problem+json")).as(path).isTrue();
+        }
+        assertThat(paths.get("/api/v1/sessions/{id}/chat").get("post").get("responses").get("409").get("description")
+                .asString()).contains("session-handed-off");
+        JsonNode schemas = doc.get("components").get("schemas");
+        assertThat(schemas.get("SessionView").get("properties").propertyNames()).contains("handoff");
+        assertThat(schemas.get("SessionView").get("properties").get("status").get("enum").toString())
+                .contains("handed_off");
+        assertThat(doc.get("info").get("description").asString())
+                .contains("urn:lisa:problem:session-handed-off", "urn:lisa:problem:session-not-handed-off");
+    }
+
     private Api.Response handOff(String id, String reason) {
         return api.post("/api/v1/sessions/" + id + "/handoff", Api.json(Map.of("reason", reason)));
     }
