@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -44,7 +45,8 @@ class HandoffQueueTest extends ServiceTest {
         double handedOff = rejections("handed_off");
         double ended = rejections("session_ended");
 
-        try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
+        ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor();
+        try {
             Future<Api.Response> waiting = clients.submit(() -> api.chat(json, "Hallo?"));
             Future<EventStream.Result> stream = clients.submit(() -> EventStream.chat(port, streaming, "Hallo?"));
             awaitQueueLength(2);
@@ -52,13 +54,16 @@ class HandoffQueueTest extends ServiceTest {
             assertThat(handOff(json).status()).isEqualTo(200);
             assertThat(handOff(streaming).status()).isEqualTo(200);
 
-            Api.Response refused = waiting.get();
+            // Answered at once, not when the next minute's slot would have sent it.
+            Api.Response refused = waiting.get(10, TimeUnit.SECONDS);
             assertProblem(refused, 409, "session-handed-off");
-            EventStream.Result events = stream.get();
+            EventStream.Result events = stream.get(10, TimeUnit.SECONDS);
             assertThat(events.status()).isEqualTo(200);
             assertThat(events.named("queued")).isNotEmpty();
             assertThat(events.last().name()).isEqualTo("error");
             assertThat(events.last().json().get("type").asString()).isEqualTo("urn:lisa:problem:session-handed-off");
+        } finally {
+            clients.shutdownNow(); // a client still waiting (a failed assertion) must not hold the test for its max-wait
         }
         // Counted as what it was: a human took over, not a call that ended.
         assertThat(rejections("handed_off")).isEqualTo(handedOff + 2);
