@@ -2,7 +2,9 @@ package com.callcenter.lisa.session;
 
 import com.callcenter.lisa.persona.PersonaCatalog;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -186,7 +188,7 @@ public class SessionService {
      * @throws SessionClosedException       if it was ended or has expired
      */
     public HandoffMessage addHandoffMessage(UUID id, HandoffMessage.Author author, String content,
-                                            java.time.Duration repeatWindow) {
+                                            Duration repeatWindow) {
         get(id); // unknown sessions, a store known to be down, and expiry first
         return store.addHandoffMessage(id, author, content, now(), repeatWindow).orElseThrow(() -> {
             Session session = store.find(id).orElseThrow(() -> new SessionNotFoundException(id));
@@ -197,7 +199,7 @@ public class SessionService {
 
     /** Times as the store keeps them (microseconds), so an answer says what a later read of it says. */
     private Instant now() {
-        return clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+        return clock.instant().truncatedTo(ChronoUnit.MICROS);
     }
 
     /** Expires idle sessions and purges those closed longer than the retention. */

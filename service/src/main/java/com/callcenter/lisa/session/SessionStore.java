@@ -2,6 +2,7 @@ package com.callcenter.lisa.session;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -180,7 +181,7 @@ class SessionStore {
      * @return the message, or empty if the session is not handed off (any more)
      */
     Optional<HandoffMessage> addHandoffMessage(UUID id, HandoffMessage.Author author, String content, Instant at,
-                                               java.time.Duration repeatWindow) {
+                                               Duration repeatWindow) {
         return transaction.execute(status -> {
             // Locks the session's row until commit: one message at a time per session, numbers cannot collide.
             int updated = jdbc.sql("update session set last_activity = ? where id = ? and status = 'HANDED_OFF'")
