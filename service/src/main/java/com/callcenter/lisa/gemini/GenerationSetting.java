@@ -8,7 +8,7 @@ import java.util.function.Function;
  * One of the generation settings an operator can set under {@code lisa.gemini.generation.*}, named as
  * in the configuration and in the model table ({@code gemini/models.yml}).
  */
-enum GenerationSetting {
+public enum GenerationSetting {
     TEMPERATURE("temperature", GeminiProperties.Generation::temperature),
     TOP_P("top-p", GeminiProperties.Generation::topP),
     TOP_K("top-k", GeminiProperties.Generation::topK),
