@@ -60,9 +60,4 @@ public record ModelRules(
     boolean known() {
         return family != null;
     }
-
-    /** "gemini-3.8-flash (Gemini 3)" or just the name when no family is known. */
-    String described() {
-        return family == null ? model : model + " (" + family + ")";
-    }
 }
