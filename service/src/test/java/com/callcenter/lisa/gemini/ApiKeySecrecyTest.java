@@ -48,7 +48,7 @@ class ApiKeySecrecyTest extends ServiceTest {
     @Test
     void settingsNeverPrintTheKey() {
         GeminiProperties properties = new GeminiProperties(TestUpstream.API_KEY, "http://x", "v1beta", "m",
-                java.time.Duration.ofSeconds(30), 8, new GeminiProperties.Generation(null, 10, null, null), null, false);
+                java.time.Duration.ofSeconds(30), 8, new GeminiProperties.Generation(null, 10, null, null, null, null, null, null), null, false);
         assertThat(properties.toString()).doesNotContain(TestUpstream.API_KEY).contains("[redacted]");
         assertThat(new GeminiEndpoint("http://x", TestUpstream.API_KEY, false, null).toString())
                 .doesNotContain(TestUpstream.API_KEY);
