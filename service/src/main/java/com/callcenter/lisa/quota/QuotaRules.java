@@ -49,8 +49,14 @@ final class QuotaRules {
     private final Duration window;
 
     QuotaRules(Duration window) {
-        if (window.compareTo(WINDOW) < 0) {
-            throw new IllegalArgumentException("The window cannot be shorter than Gemini's minute: " + window);
+        this(window, WINDOW);
+    }
+
+    /** @param geminiMinute the upstream's own window, {@link #WINDOW} at Google (see {@link GeminiMinuteProperties}) */
+    QuotaRules(Duration window, Duration geminiMinute) {
+        if (window.compareTo(geminiMinute) < 0) {
+            throw new IllegalArgumentException("The window cannot be shorter than Gemini's minute ("
+                    + geminiMinute.toSeconds() + " s): " + window);
         }
         this.window = window;
     }

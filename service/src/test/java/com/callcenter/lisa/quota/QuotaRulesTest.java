@@ -43,4 +43,16 @@ class QuotaRulesTest {
                     .isEqualTo(rules.estimateWait(budget, log, today, position, inputTokens, now).isZero());
         }
     }
+
+    @Test
+    void theWindowIsNeverShorterThanGeminisMinute() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new QuotaRules(Duration.ofSeconds(59)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("shorter than Gemini's minute (60 s)");
+        // Against an emulator with a 5-second minute (load tests), a 6-second window is allowed, 4 s is not.
+        assertThat(new QuotaRules(Duration.ofSeconds(6), Duration.ofSeconds(5)).window()).hasSeconds(6);
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> new QuotaRules(Duration.ofSeconds(4), Duration.ofSeconds(5)))
+                .hasMessageContaining("shorter than Gemini's minute (5 s)");
+    }
 }
