@@ -16,6 +16,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -25,6 +26,7 @@ import tools.jackson.databind.JsonNode;
  * message is lost, and every client is told an honest time to come back. Two and a half short minutes
  * ({@link ShortMinute}): the same run in seconds.
  */
+@Tag("load") // ./dev test-load: the same on the real 60-second minute
 class QuotaAdaptationTest {
 
     private static final ShortMinute MINUTE = ShortMinute.LOAD_TESTS;

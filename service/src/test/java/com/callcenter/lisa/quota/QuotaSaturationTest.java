@@ -9,6 +9,7 @@ import com.callcenter.lisa.support.ShortMinute;
 import com.callcenter.lisa.support.TestDatabases;
 import java.time.Duration;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Test;
  * never answers 429, and every session gets its fair share. The minutes are short ones
  * ({@link ShortMinute}): the same run in seconds.
  */
+@Tag("load") // ./dev test-load: the same on the real 60-second minute
 class QuotaSaturationTest {
 
     private static final ShortMinute MINUTE = ShortMinute.LOAD_TESTS;

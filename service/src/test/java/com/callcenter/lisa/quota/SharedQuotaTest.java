@@ -9,6 +9,7 @@ import com.callcenter.lisa.support.ShortMinute;
 import com.callcenter.lisa.support.TestPostgres;
 import java.time.Duration;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.Test;
  * project's whole quota, together they still never exceed it, because they count in one ledger. On
  * short minutes ({@link ShortMinute}): the same run in seconds.
  */
+@Tag("load") // ./dev test-load: the same on the real 60-second minute
 class SharedQuotaTest {
 
     private static final ShortMinute MINUTE = ShortMinute.LOAD_TESTS;

@@ -4,6 +4,7 @@ import com.callcenter.lisa.emulator.EmulatorConfig;
 import com.callcenter.lisa.emulator.Quota;
 import java.time.Duration;
 import java.util.List;
+import org.springframework.boot.convert.DurationStyle;
 
 /**
  * A short "minute" for load tests against a saturated quota: the emulator counts its per-minute
@@ -18,11 +19,22 @@ import java.util.List;
  */
 public record ShortMinute(Duration minute) {
 
+    public ShortMinute {
+        if (minute.compareTo(Duration.ofSeconds(60)) > 0 || minute.compareTo(Duration.ofSeconds(2)) < 0) {
+            throw new IllegalArgumentException("a test minute between 2 s and Gemini's 60 s, not " + minute);
+        }
+    }
+
     /** Production's margin between Gemini's minute and the service's window ({@code lisa.quota.window} 61 s). */
     public static final Duration MARGIN = Duration.ofSeconds(1);
 
-    /** Long enough that a burst of requests on a busy 2-core machine is small beside it. */
-    public static final ShortMinute LOAD_TESTS = new ShortMinute(Duration.ofSeconds(6));
+    /**
+     * The minute of the load tests: 6 s, long enough that a burst of requests on a busy 2-core machine
+     * is small beside it; {@code -Dlisa.test.minute=60s} ({@code ./dev test-load}) runs them on
+     * Gemini's real minute.
+     */
+    public static final ShortMinute LOAD_TESTS =
+            new ShortMinute(DurationStyle.detectAndParse(System.getProperty("lisa.test.minute", "6s")));
 
     /** {@code n} minutes of this kind (e.g. 1.5). */
     public Duration minutes(double n) {
