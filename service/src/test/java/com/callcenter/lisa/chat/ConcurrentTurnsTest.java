@@ -120,8 +120,10 @@ class ConcurrentTurnsTest {
                     sent.countDown();
                     return api.chat(id, message);
                 }));
-                // Staggered well below the 100 ms a turn takes: all overlap, arrival order is known.
-                Thread.sleep(20);
+                // Staggered below the 100 ms a turn takes, so each arrives while earlier ones still run,
+                // and far enough apart that a busy 2-core machine does not swap two arrivals (20 ms did).
+                // Nothing the service exposes says a message has arrived, so there is nothing to await.
+                Thread.sleep(50);
             }
             for (Future<Api.Response> response : responses) {
                 assertThat(response.get().status()).isEqualTo(200);
