@@ -23,7 +23,7 @@ import tools.jackson.databind.JsonNode;
 /**
  * Another client shares the Google project, so Gemini allows fewer requests than the service's
  * budget says. The service learns it from the 429s: they stop after a bounded number, no accepted
- * message is lost, and every client is told an honest time to come back. Two and a half short minutes
+ * message is lost, and every client is told an honest time to come back. Two and a half windows of short minutes
  * ({@link ShortMinute}): the same run in seconds.
  */
 @Tag("load") // ./dev test-load: the same on the real 60-second minute
@@ -33,9 +33,9 @@ class QuotaAdaptationTest {
     private static final int REAL_RPM = 20;
     private static final int CONFIGURED_RPM = 30;
     private static final int SESSIONS = 20;
-    private static final Duration RUN = MINUTE.minutes(2.5);
-    /** By then the limit is learned: no 429 in the last minute of the run. */
-    private static final Duration LEARNED = MINUTE.minutes(1.5);
+    private static final Duration RUN = MINUTE.windows(2.5);
+    /** By then the limit is learned: no 429 in the last window of the run. */
+    private static final Duration LEARNED = MINUTE.windows(1.5);
 
     @Test
     void learnsTheRealLimitAndStaysHonest() throws Exception {
@@ -52,7 +52,7 @@ class QuotaAdaptationTest {
             long throttled = upstream.counters().getOrDefault("quota_rpm", 0L);
 
             assertThat(throttled).as("upstream 429s in all").isPositive().isLessThanOrEqualTo(CONFIGURED_RPM - REAL_RPM + 2);
-            assertThat(throttled).as("no 429 in the last minute").isEqualTo(throttledWhenLearned.get());
+            assertThat(throttled).as("no 429 in the last window").isEqualTo(throttledWhenLearned.get());
 
             // Every answer is a reply or an honest refusal.
             assertThat(results).allSatisfy(r -> {
