@@ -1,6 +1,7 @@
 package com.callcenter.lisa.quota;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.callcenter.lisa.gemini.GeminiReply;
@@ -9,7 +10,6 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -101,11 +101,8 @@ class QuotaSchedulerTest {
         return waiting;
     }
 
-    private static void awaitQueueLength(QuotaScheduler scheduler, int length) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (scheduler.state().getFirst().queueLength() != length && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
-        assertThat(scheduler.state().getFirst().queueLength()).isEqualTo(length);
+    private static void awaitQueueLength(QuotaScheduler scheduler, int length) {
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(5))
+                .untilAsserted(() -> assertThat(scheduler.state().getFirst().queueLength()).isEqualTo(length));
     }
 }
