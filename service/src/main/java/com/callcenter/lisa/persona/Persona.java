@@ -94,17 +94,17 @@ public record Persona(String name, String prompt, List<Knowledge> knowledge, Map
             context = JsonNodeFactory.instance.objectNode();
         }
         if (!context.isObject()) {
-            throw new InvalidContextException("context", "\"context\" must be a JSON object with \"customer\" and/or "
-                    + "\"campaign\".");
+            throw new InvalidContextException("context", "context: must be a JSON object with \"customer\" and/or "
+                    + "\"campaign\". Nothing was created.");
         }
         for (String key : context.propertyNames()) {
             if (!CONTEXT_PARTS.contains(key)) {
-                throw new InvalidContextException("context." + key, "context." + key + " is not a part of a call "
-                        + "context; the parts are \"customer\" and \"campaign\".");
+                throw new InvalidContextException("context." + key, "context." + key + ": not a part of a call "
+                        + "context; the parts are \"customer\" and \"campaign\". Nothing was created.");
             }
             if (!this.context.containsKey(key)) {
-                throw new InvalidContextException("context." + key, "The persona '" + name + "' takes no " + key
-                        + " context (context." + key + ").");
+                throw new InvalidContextException("context." + key, "context." + key + ": the persona '" + name
+                        + "' takes no " + key + " context. Nothing was created.");
             }
         }
         checkText(context, "context", maxValueChars);
@@ -146,11 +146,11 @@ public record Persona(String name, String prompt, List<Knowledge> knowledge, Map
             String text = node.asString();
             int bad = IncomingText.firstUnstorable(text);
             if (bad >= 0) {
-                throw new InvalidContextException(field, field + " contains a character that cannot be stored "
+                throw new InvalidContextException(field, field + ": contains a character that cannot be stored "
                         + "(NUL or an unpaired UTF-16 surrogate) at position " + bad + ". Nothing was created.");
             }
             if (text.length() > maxValueChars) {
-                throw new InvalidContextException(field, field + " has " + text.length() + " characters; at most "
+                throw new InvalidContextException(field, field + ": " + text.length() + " characters; at most "
                         + maxValueChars + " are accepted in a call context (lisa.personas.max-context-value-chars). "
                         + "Nothing was created.");
             }
@@ -162,7 +162,7 @@ public record Persona(String name, String prompt, List<Knowledge> knowledge, Map
             for (Iterator<Map.Entry<String, JsonNode>> it = node.properties().iterator(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> entry = it.next();
                 if (IncomingText.firstUnstorable(entry.getKey()) >= 0 || entry.getKey().length() > 128) {
-                    throw new InvalidContextException(field, field + " has a key that is longer than 128 characters "
+                    throw new InvalidContextException(field, field + ": has a key that is longer than 128 characters "
                             + "or contains a character that cannot be stored. Nothing was created.");
                 }
                 checkText(entry.getValue(), field + "." + entry.getKey(), maxValueChars);
@@ -190,6 +190,7 @@ public record Persona(String name, String prompt, List<Knowledge> knowledge, Map
     /** The validator's message without its own {@code $.path: } prefix (the field is named by us). */
     private static String words(Error error) {
         String message = error.getMessage();
-        return message == null ? "does not fit the schema (" + error.getKeyword() + ")" : message;
+        return message == null ? "does not fit the schema (" + error.getKeyword() + ")"
+                : message.replaceFirst("^\\$[^:]*: ", "");
     }
 }

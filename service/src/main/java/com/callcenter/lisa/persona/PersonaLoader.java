@@ -359,7 +359,9 @@ final class PersonaLoader {
         if (!errors.isEmpty()) {
             Error error = errors.getFirst();
             throw new PersonaConfigException(yaml.file, lineOf(error.getInstanceLocation(), lines, line(node)),
-                    what + " is not a valid JSON Schema (draft 2020-12): " + error.getMessage());
+                    what + " is not a valid JSON Schema (draft 2020-12): at "
+                            + String.valueOf(error.getInstanceLocation()).replaceFirst("^\\$", what)
+                            + ": " + error.getMessage().replaceFirst("^\\$[^:]*: ", ""));
         }
         return tree;
     }

@@ -244,7 +244,8 @@ class PersonaFolderTest extends ServiceTest {
         assertThat(response.contentType()).startsWith("application/problem+json");
         assertThat(response.json().get("type").asString()).isEqualTo("urn:lisa:problem:invalid-context");
         assertThat(response.json().get("field").asString()).isEqualTo(field);
-        assertThat(response.json().get("detail").asString()).contains(field).doesNotContain("Exception");
+        assertThat(response.json().get("detail").asString()).startsWith(field + ": ").doesNotContain("Exception")
+                .doesNotContain("$");
     }
 
     private long sessionCount() {
