@@ -63,6 +63,7 @@ public class PersonaCatalog {
             log.warn("Persona '{}' comes from lisa.personas.prompts (a prompt file only); a folder under "
                     + "lisa.personas.directory can also give her knowledge, call context and tools", name);
         });
+        checkRoomForTheConversation(loaded, environment, directory);
         this.personas = Map.copyOf(loaded);
         this.maxContextValueChars = properties.maxContextValueChars();
         Persona fallback = personas.get(properties.defaultPersona());
@@ -102,6 +103,34 @@ public class PersonaCatalog {
     /** The system instruction of every turn of a session with that persona and context (always the same bytes). */
     public String systemInstruction(String personaName, CallContext context) {
         return resolve(personaName).systemInstruction(context);
+    }
+
+    /**
+     * Every turn sends the whole instruction (prompt and knowledge) within lisa.chat.max-input-tokens; the history
+     * gets what is left. An instruction that leaves no room for a longest message would make the model forget the
+     * whole conversation on every turn, silently: that stops the start; one that leaves less than half is a warning.
+     */
+    private static void checkRoomForTheConversation(Map<String, Persona> personas, Environment environment,
+                                                    Path directory) {
+        int maxInput = environment.getProperty("lisa.chat.max-input-tokens", Integer.class, 16000);
+        int longestMessage = (environment.getProperty("lisa.chat.max-message-chars", Integer.class, 4000) + 3) / 4;
+        personas.values().forEach(persona -> {
+            int instruction = com.callcenter.lisa.gemini.TokenEstimate.of(persona.systemInstruction(CallContext.NONE));
+            String file = directory != null && Files.isDirectory(directory.resolve(persona.name()))
+                    ? directory.resolve(persona.name()).resolve(PersonaLoader.DESCRIPTOR).toString()
+                    : "persona '" + persona.name() + "'";
+            if (instruction + longestMessage > maxInput) {
+                throw new PersonaConfigException(file, 0, "the prompt and knowledge are about " + instruction
+                        + " tokens; with a longest message (" + longestMessage + ") that is more than "
+                        + "lisa.chat.max-input-tokens (" + maxInput + ") and no turn of the conversation would fit; "
+                        + "raise LISA_CHAT_MAXINPUTTOKENS or shorten the knowledge");
+            }
+            if (instruction > maxInput / 2) {
+                log.warn("Persona '{}': prompt and knowledge are about {} tokens, more than half of "
+                        + "lisa.chat.max-input-tokens ({}); little room is left for the conversation's history",
+                        persona.name(), instruction, maxInput);
+            }
+        });
     }
 
     private static List<Path> folders(Path directory) {

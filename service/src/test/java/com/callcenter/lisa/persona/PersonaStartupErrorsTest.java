@@ -108,10 +108,47 @@ class PersonaStartupErrorsTest {
     }
 
     @Test
+    void knowledgeThatLeavesNoRoomForTheConversationStopsTheStart(@TempDir Path root, CapturedOutput output)
+            throws IOException {
+        Path folder = Files.createDirectories(root.resolve("p"));
+        withFacts(GOOD_YML, "x".repeat(7_000)).forEach((name, text) -> write(folder.resolve(name), text));
+        // 1,750 tokens of knowledge fit lisa.personas.max-knowledge-tokens (2,000) but not 3,000 input tokens with
+        // a longest message of 4,000 characters (1,000 tokens) beside them.
+        Throwable failure = catchThrowable(() -> start(root, "--lisa.personas.max-knowledge-tokens=2000",
+                "--lisa.chat.max-input-tokens=3000").close());
+        assertThat(failure).hasRootCauseInstanceOf(PersonaConfigException.class);
+        assertThat(output.getAll()).contains(folder.resolve("persona.yml") + ": the prompt and knowledge are about")
+                .contains("lisa.chat.max-input-tokens (3000)");
+    }
+
+    @Test
     void aMissingDirectoryStopsTheStart(@TempDir Path root, CapturedOutput output) {
         Throwable failure = catchThrowable(() -> start(root.resolve("nowhere")).close());
         assertThat(failure).hasRootCauseInstanceOf(PersonaConfigException.class);
         assertThat(output.getAll()).contains(root.resolve("nowhere") + ": lisa.personas.directory");
+    }
+
+    @Test
+    void aLisaFolderReplacesTheSampleAndOlderPromptFilesStillWork(@TempDir Path root) throws IOException {
+        Path lisa = Files.createDirectories(root.resolve("personas/lisa"));
+        Files.writeString(lisa.resolve("persona.yml"), "prompt: prompt.md\n");
+        Files.writeString(lisa.resolve("prompt.md"), "Ich bin die Lisa dieses Callcenters.\n");
+        Path old = Files.writeString(root.resolve("old.md"), "Ich bin eine alte Persona.\n");
+
+        try (var context = start(root.resolve("personas"), "--lisa.personas.prompts.old=file:" + old)) {
+            PersonaCatalog catalog = context.getBean(PersonaCatalog.class);
+            assertThat(catalog.systemInstruction("lisa", CallContext.NONE)).isEqualTo("Ich bin die Lisa dieses Callcenters.");
+            assertThat(catalog.resolve(null).name()).isEqualTo("lisa");
+            assertThat(catalog.systemInstruction("old", CallContext.NONE)).isEqualTo("Ich bin eine alte Persona.");
+        }
+    }
+
+    private static void write(Path file, String text) {
+        try {
+            Files.writeString(file, text);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static Map<String, String> files(String yml) {
