@@ -15,6 +15,9 @@ public record CallContext(String json) {
 
     public static final CallContext NONE = new CallContext("{}");
 
+    /** The longest canonical form kept (the column's size, migration V7). */
+    public static final int MAX_CHARS = 100_000;
+
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     public CallContext {

@@ -129,7 +129,12 @@ public record Persona(String name, String prompt, List<Knowledge> knowledge, Map
                 canonical.set(part, value);
             }
         }
-        return CallContext.of(canonical);
+        CallContext checked = CallContext.of(canonical);
+        if (checked.json().length() > CallContext.MAX_CHARS) {
+            throw new InvalidContextException("context", "context: " + checked.json().length() + " characters in its "
+                    + "stored form; at most " + CallContext.MAX_CHARS + " are kept. Nothing was created.");
+        }
+        return checked;
     }
 
     /** The value at a dotted path such as {@code customer.name}, or a missing node. */

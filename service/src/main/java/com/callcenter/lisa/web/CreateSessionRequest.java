@@ -18,7 +18,7 @@ record CreateSessionRequest(
                 example = "{\"campaign\": \"winter-2026\"}")
         @Size(max = 16, message = "at most 16 metadata entries are allowed")
         Map<@NotBlank @Size(max = 64) @StorableText String, @NotNull @Size(max = 512) @StorableText String> metadata,
-        @Schema(type = "object", description = "The call context: what the call center knows about this call, "
+        @Schema(type = "object", types = "object", description = "The call context: what the call center knows about this call, "
                 + "{\"customer\": {...}, \"campaign\": {...}}, each checked against the persona's JSON Schema "
                 + "(persona.yml, context:); a field that does not fit is 400 invalid-context naming it, and nothing is "
                 + "created. Stored with the session, shown in its view, and given to Lisa in her system instruction "

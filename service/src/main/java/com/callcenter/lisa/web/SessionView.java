@@ -21,7 +21,7 @@ record SessionView(
         @Schema(description = "When the session was created.") Instant createdAt,
         @Schema(description = "When the session was created or last completed a turn.") Instant lastActivity,
         @Schema(description = "The metadata given at creation.") Map<String, String> metadata,
-        @Schema(type = "object", description = "The call context given at creation ({customer, campaign}) as it was "
+        @Schema(type = "object", types = "object", description = "The call context given at creation ({customer, campaign}) as it was "
                 + "checked and stored (keys sorted); {} when none.") JsonNode context,
         @Schema(description = "The conversation, oldest first; a user message is always followed by Lisa's reply.")
         List<MessageView> messages) {

@@ -117,6 +117,10 @@ class PersonaFolderTest extends ServiceTest {
                 "customer", Map.of("name", "Erika"), "campaign", Map.of("note", "y".repeat(1001))))));
         assertInvalidContext(capped, "context.campaign.note");
         assertThat(capped.json().get("detail").asString()).contains("1001", "1000");
+        // Many short values, each escaped six-fold (<), are refused before the store could fail on them.
+        List<String> tags = java.util.Collections.nCopies(60, "<".repeat(900));
+        assertInvalidContext(api.post(SESSIONS, Api.json(Map.of("persona", "anna", "context", Map.of(
+                "customer", Map.of("name", "Erika", "tags", tags))))), "context");
         assertThat(sessionCount()).isEqualTo(before);
     }
 

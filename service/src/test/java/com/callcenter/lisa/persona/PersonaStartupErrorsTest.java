@@ -111,10 +111,10 @@ class PersonaStartupErrorsTest {
     void knowledgeThatLeavesNoRoomForTheConversationStopsTheStart(@TempDir Path root, CapturedOutput output)
             throws IOException {
         Path folder = Files.createDirectories(root.resolve("p"));
-        withFacts(GOOD_YML, "x".repeat(7_000)).forEach((name, text) -> write(folder.resolve(name), text));
-        // 1,750 tokens of knowledge fit lisa.personas.max-knowledge-tokens (2,000) but not 3,000 input tokens with
+        withFacts(GOOD_YML, "x".repeat(9_000)).forEach((name, text) -> write(folder.resolve(name), text));
+        // 2,250 tokens of knowledge fit lisa.personas.max-knowledge-tokens (3,000) but not 3,000 input tokens with
         // a longest message of 4,000 characters (1,000 tokens) beside them.
-        Throwable failure = catchThrowable(() -> start(root, "--lisa.personas.max-knowledge-tokens=2000",
+        Throwable failure = catchThrowable(() -> start(root, "--lisa.personas.max-knowledge-tokens=3000",
                 "--lisa.chat.max-input-tokens=3000").close());
         assertThat(failure).hasRootCauseInstanceOf(PersonaConfigException.class);
         assertThat(output.getAll()).contains(folder.resolve("persona.yml") + ": the prompt and knowledge are about")
