@@ -4,7 +4,13 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 
-/** One customer conversation, without its history (see {@link Turn}). */
+/**
+ * One customer conversation, without its history (see {@link Turn}).
+ *
+ * @param tenant the call center it belongs to, from the credential that created it
+ * @param owner  who created it (a token's subject, {@code api-key:<name>}), {@code null} when created without
+ *               authentication or before authentication existed
+ */
 public record Session(
         UUID id,
         SessionStatus status,
@@ -12,7 +18,9 @@ public record Session(
         Instant createdAt,
         Instant lastActivity,
         Map<String, String> metadata,
-        int turnCount) {
+        int turnCount,
+        String tenant,
+        String owner) {
 
     public Session {
         metadata = Map.copyOf(metadata);

@@ -48,7 +48,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
             InvalidMessageException.class, UnknownPersonaException.class, InvalidIdempotencyKeyException.class,
             IdempotencyKeyReusedException.class, GeminiFailure.class, QuotaRejectedException.class,
             DataAccessException.class, CannotCreateTransactionException.class, TransactionSystemException.class,
-            ReplyTooLongException.class})
+            ReplyTooLongException.class, InvalidQueryException.class})
     ResponseEntity<ProblemDetail> failed(Exception e, HttpServletRequest request) {
         return respond(Problems.of(e, request.getRequestURI()));
     }

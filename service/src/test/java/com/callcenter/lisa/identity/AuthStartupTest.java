@@ -1,0 +1,62 @@
+package com.callcenter.lisa.identity;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.callcenter.lisa.LisaApplication;
+import com.callcenter.lisa.support.Api;
+import com.callcenter.lisa.support.TestDatabases;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/** No authentication only when asked for (or in demo mode), and then said loudly. */
+@ExtendWith(OutputCaptureExtension.class)
+class AuthStartupTest {
+
+    @Test
+    void refusesToStartWithoutAnAuthModeAndSaysWhatToSet(CapturedOutput output) {
+        assertThatThrownBy(() -> start("--lisa.auth.mode=", "--lisa.gemini.api-key=test-key").close())
+                .hasRootCauseInstanceOf(MissingAuthModeException.class);
+        assertThat(output.getAll())
+                .contains("No authentication mode: LISA_AUTH_MODE is not set.")
+                .contains("Set LISA_AUTH_MODE to jwt");
+    }
+
+    @Test
+    void demoModeDefaultsToNoneAndHealthAndTheLogSaySo(CapturedOutput output) {
+        try (ConfigurableApplicationContext context = start("--lisa.auth.mode=", "--lisa.gemini.api-key=",
+                "--lisa.gemini.demo=true")) {
+            Api api = new Api(Integer.parseInt(context.getEnvironment().getProperty("local.server.port")));
+            assertThat(api.newSession()).isNotBlank();
+            assertThat(api.get("/api/v1/health").json().get("auth").asString()).isEqualTo("none");
+            assertThat(output.getAll()).contains("Authentication is OFF (LISA_AUTH_MODE=none)");
+        }
+    }
+
+    @Test
+    void noneRepeatsItsWarning(CapturedOutput output) {
+        try (ConfigurableApplicationContext ignored = start("--lisa.auth.mode=none", "--lisa.auth.none-warning=200ms",
+                "--lisa.gemini.api-key=test-key")) {
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() ->
+                    output.getAll().split("Authentication is OFF", -1).length > 3);
+        }
+    }
+
+    @Test
+    void anUnknownModeStopsTheStart() {
+        assertThatThrownBy(() -> start("--lisa.auth.mode=password", "--lisa.gemini.api-key=test-key").close())
+                .hasStackTraceContaining("is not one of jwt, api-key, jwt,api-key or none");
+    }
+
+    private static ConfigurableApplicationContext start(String... args) {
+        String[] all = new String[args.length + 2];
+        all[0] = "--server.port=0";
+        all[1] = "--spring.datasource.url=jdbc:h2:file:" + TestDatabases.freshH2File();
+        System.arraycopy(args, 0, all, 2, args.length);
+        return new SpringApplicationBuilder(LisaApplication.class).run(all);
+    }
+}
