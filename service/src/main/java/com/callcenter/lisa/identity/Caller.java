@@ -51,13 +51,4 @@ public record Caller(String tenant, String owner, Set<Role> roles, Kind kind, St
         return roles.contains(Role.AGENT) && tenant.equals(sessionTenant) && owner != null
                 && owner.equals(sessionOwner);
     }
-
-    /** For logs: the token's subject or the key's name, never a credential. */
-    public String describe() {
-        return switch (kind) {
-            case TOKEN -> "token sub=" + owner + " tenant=" + tenant;
-            case API_KEY -> "API key " + keyName + " tenant=" + tenant;
-            case NONE -> "unauthenticated (LISA_AUTH_MODE=none)";
-        };
-    }
 }

@@ -47,6 +47,36 @@ class AuthStartupTest {
     }
 
     @Test
+    void corsAnswersOnlyListedOriginsAndTheApiDescriptionCanRequireACredential() {
+        try (ConfigurableApplicationContext context = start("--lisa.auth.mode=api-key", "--lisa.gemini.api-key=test-key",
+                "--lisa.auth.cors-origins=https://app.example", "--lisa.auth.public-api-docs=false")) {
+            Api api = new Api(Integer.parseInt(context.getEnvironment().getProperty("local.server.port")));
+            Api.Response allowed = preflight(api, "https://app.example");
+            assertThat(allowed.status()).isEqualTo(200);
+            assertThat(allowed.header("Access-Control-Allow-Origin")).isEqualTo("https://app.example");
+            assertThat(allowed.header("Access-Control-Allow-Headers")).containsIgnoringCase("authorization");
+            Api.Response other = preflight(api, "https://evil.example");
+            assertThat(other.status()).isEqualTo(403);
+            assertThat(other.header("Access-Control-Allow-Origin")).isNull();
+
+            assertThat(api.get("/v3/api-docs").status()).isEqualTo(401);
+            assertThat(api.get("/api/v1/health").status()).isEqualTo(200);
+            // a token where only API keys are accepted is refused like any unknown credential
+            Api.Response token = api.send(java.net.http.HttpRequest.newBuilder(api.uri("/api/v1/sessions"))
+                    .header("Authorization", "Bearer eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln").GET());
+            assertThat(token.status()).isEqualTo(401);
+        }
+    }
+
+    private static Api.Response preflight(Api api, String origin) {
+        return api.send(java.net.http.HttpRequest.newBuilder(api.uri("/api/v1/sessions"))
+                .method("OPTIONS", java.net.http.HttpRequest.BodyPublishers.noBody())
+                .header("Origin", origin)
+                .header("Access-Control-Request-Method", "POST")
+                .header("Access-Control-Request-Headers", "authorization,content-type"));
+    }
+
+    @Test
     void anUnknownModeStopsTheStart() {
         assertThatThrownBy(() -> start("--lisa.auth.mode=password", "--lisa.gemini.api-key=test-key").close())
                 .hasStackTraceContaining("is not one of jwt, api-key, jwt,api-key or none");
