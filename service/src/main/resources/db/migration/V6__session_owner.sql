@@ -8,6 +8,8 @@ alter table session add column owner varchar(256);
 -- The listing (newest first, keyset pagination): an agent's own sessions, a supervisor's tenant.
 create index session_tenant_owner_created on session (tenant, owner, created_at, id);
 create index session_tenant_created on session (tenant, created_at, id);
+-- an admin's listing over every tenant
+create index session_created on session (created_at, id);
 
 -- API keys for server-side clients. Only the SHA-256 of a key is stored: the key is 256 random bits,
 -- so a hash cannot be reversed by guessing, and a lookup by hash is one indexed read per request.

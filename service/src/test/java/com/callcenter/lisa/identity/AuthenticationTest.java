@@ -190,6 +190,9 @@ class AuthenticationTest extends AuthenticatedServiceTest {
         assertThat(cliRow).isNotNull();
         assertThat(cliRow.get("lastUsedAt")).isNotNull();
         assertThat(cliRow.get("roles").get(0).asString()).isEqualTo("agent");
+        // last use is written at most once a minute, not on every request
+        assertThat(call("GET", "/api/v1/sessions/" + id, null, cliKey).status()).isEqualTo(200);
+        assertThat(lastUsed("telephony-1")).isEqualTo(cliRow.get("lastUsedAt").asString());
 
         String keyId = created.json().get("id").asString();
         assertThat(call("DELETE", "/api/v1/admin/api-keys/" + keyId, null, admin()).status()).isEqualTo(204);
@@ -251,6 +254,15 @@ class AuthenticationTest extends AuthenticatedServiceTest {
         assertThat(exit).as(err.toString(StandardCharsets.UTF_8)).isZero();
         assertThat(err.toString(StandardCharsets.UTF_8)).contains(name).doesNotContain(out.toString(StandardCharsets.UTF_8).trim());
         return out.toString(StandardCharsets.UTF_8).trim();
+    }
+
+    private String lastUsed(String name) {
+        for (JsonNode row : call("GET", "/api/v1/admin/api-keys", null, admin()).json()) {
+            if (row.get("name").asString().equals(name)) {
+                return row.get("lastUsedAt").asString();
+            }
+        }
+        throw new AssertionError("no key " + name);
     }
 
     private String revokedKey() {
