@@ -9,10 +9,12 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 import org.springframework.security.authentication.AuthenticationProvider;
+import org.springframework.security.authentication.AuthenticationServiceException;
 import org.springframework.security.authentication.ProviderManager;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationProvider;
 import org.springframework.security.web.AuthenticationEntryPoint;
@@ -88,7 +90,7 @@ class SecurityConfiguration {
             }
             JwtAuthenticationProvider tokens = new JwtAuthenticationProvider(jwtDecoder);
             tokens.setJwtAuthenticationConverter(new TokenCallers(properties));
-            providers.add(tokens);
+            providers.add(new IssuerCheckedTokens(tokens));
         }
         ProviderManager manager = new ProviderManager(providers);
         manager.setEraseCredentialsAfterAuthentication(true);
@@ -106,5 +108,23 @@ class SecurityConfiguration {
                             .anyRequest().hasAnyRole(ROLES);
                 });
         return http.build();
+    }
+
+    /** Token checks that fail because the issuer's keys cannot be fetched are 503, not 500 (see the exception). */
+    private record IssuerCheckedTokens(JwtAuthenticationProvider tokens) implements AuthenticationProvider {
+
+        @Override
+        public Authentication authenticate(Authentication authentication) {
+            try {
+                return tokens.authenticate(authentication);
+            } catch (AuthenticationServiceException e) {
+                throw new IssuerUnavailableException(e);
+            }
+        }
+
+        @Override
+        public boolean supports(Class<?> authentication) {
+            return tokens.supports(authentication);
+        }
     }
 }

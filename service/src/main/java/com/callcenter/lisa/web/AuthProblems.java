@@ -1,9 +1,12 @@
 package com.callcenter.lisa.web;
 
+import com.callcenter.lisa.identity.IssuerUnavailableException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.core.AuthenticationException;
@@ -22,6 +25,8 @@ class AuthProblems implements AuthenticationEntryPoint, AccessDeniedHandler {
 
     private static final Set<String> RFC_6750_CODES = Set.of("invalid_request", "invalid_token", "insufficient_scope");
 
+    private static final Logger log = LoggerFactory.getLogger(AuthProblems.class);
+
     private final ProblemWriter writer;
 
     AuthProblems(ProblemWriter writer) {
@@ -31,6 +36,14 @@ class AuthProblems implements AuthenticationEntryPoint, AccessDeniedHandler {
     @Override
     public void commence(HttpServletRequest request, HttpServletResponse response, AuthenticationException failure)
             throws IOException {
+        if (failure instanceof IssuerUnavailableException) {
+            log.warn("Token not checked: {}", failure.getCause() == null ? failure.getMessage() : failure.getCause().getMessage());
+            response.setHeader(HttpHeaders.RETRY_AFTER, "5");
+            writer.write(response, ProblemWriter.problem(ProblemType.SERVICE_UNAVAILABLE,
+                    "The credential could not be checked right now (the token issuer did not answer). Try again shortly.",
+                    request.getRequestURI()));
+            return;
+        }
         String code = null;
         if (failure instanceof OAuth2AuthenticationException oauth) {
             code = RFC_6750_CODES.contains(oauth.getError().getErrorCode()) ? oauth.getError().getErrorCode()

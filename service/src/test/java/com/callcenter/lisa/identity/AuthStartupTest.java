@@ -77,6 +77,24 @@ class AuthStartupTest {
     }
 
     @Test
+    void anIssuerThatDoesNotAnswerIs503NotAnError() throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        try (com.callcenter.lisa.support.TestIssuer issuer = new com.callcenter.lisa.support.TestIssuer();
+             ConfigurableApplicationContext context = start("--lisa.auth.mode=jwt", "--lisa.gemini.api-key=test-key",
+                     "--spring.security.oauth2.resourceserver.jwt.jwk-set-uri=http://127.0.0.1:" + closedPort + "/jwks")) {
+            Api api = new Api(Integer.parseInt(context.getEnvironment().getProperty("local.server.port")));
+            Api.Response answer = api.send(java.net.http.HttpRequest.newBuilder(api.uri("/api/v1/sessions"))
+                    .header("Authorization", "Bearer " + issuer.token("a", "t", "agent")).GET());
+            assertThat(answer.status()).isEqualTo(503);
+            assertThat(answer.header("Retry-After")).isEqualTo("5");
+            assertThat(answer.json().get("type").asString()).isEqualTo("urn:lisa:problem:service-unavailable");
+        }
+    }
+
+    @Test
     void anUnknownModeStopsTheStart() {
         assertThatThrownBy(() -> start("--lisa.auth.mode=password", "--lisa.gemini.api-key=test-key").close())
                 .hasStackTraceContaining("is not one of jwt, api-key, jwt,api-key or none");
