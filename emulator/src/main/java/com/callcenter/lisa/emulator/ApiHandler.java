@@ -11,10 +11,12 @@ import java.util.List;
  * The request pipeline. Order of checks, each able to end the request:
  *
  * <ol>
- *   <li>route (POST to one of the emulated paths) - 404
+ *   <li>route (POST to one of the emulated paths, GET for models.get) - 404
  *   <li>API key ({@code x-goog-api-key} header or {@code ?key=}) - 400 API_KEY_INVALID
- *   <li>model (when the config restricts models) - 404 NOT_FOUND
- *   <li>body validation - 400 INVALID_ARGUMENT
+ *   <li>model (when the config restricts models, or the model is retired) - 404 NOT_FOUND; a
+ *       models.get of a served model is answered here
+ *   <li>body validation, then the model profile's rules and (check mode) thought signatures - 400
+ *       INVALID_ARGUMENT
  *   <li>script: the next {@link ScriptedAnswer} answers a model call, bypassing quota and latency
  *   <li>quota (model calls only; countTokens is free) - 429 RESOURCE_EXHAUSTED
  *   <li>latency, then the reply
@@ -56,7 +58,7 @@ final class ApiHandler implements HttpHandler {
 
   private void answer(HttpExchange exchange, Route route, String body)
       throws ApiError, IOException {
-    if (route == null || !"POST".equals(exchange.getRequestMethod())) {
+    if (route == null || !route.httpMethod().equals(exchange.getRequestMethod())) {
       throw ErrorBodies.routeNotFound();
     }
     if (!config.apiKey().equals(apiKey(exchange))) {
@@ -66,6 +68,19 @@ final class ApiHandler implements HttpHandler {
       throw ErrorBodies.modelNotFound(
           route.model(), route.apiVersion(), route.kind().notFoundMethod());
     }
+    ModelRules rules = state.rules();
+    Retirement retirement = rules.retired().get(route.model());
+    if (retirement != null) {
+      throw ErrorBodies.retired(
+          route.model(), retirement, route.apiVersion(), route.kind().notFoundMethod());
+    }
+    ModelProfile profile = state.profiles.forModel(route.model());
+    if (route.kind() == Route.Kind.GET_MODEL) { // models.get: free, like countTokens
+      state.count(Outcome.OK);
+      Wire.pause(config.latency().next());
+      sendJson(exchange, ResponseBodies.model(profile));
+      return;
+    }
     ModelRequest request = ModelRequest.parse(body, route);
     if (!route.isModelCall()) {
       state.count(Outcome.OK);
@@ -73,10 +88,15 @@ final class ApiHandler implements HttpHandler {
       sendJson(exchange, ResponseBodies.countTokens(request.promptTokens()));
       return;
     }
+    RequestRules.Thinking thinking = RequestRules.check(request, profile);
+    if (rules.requireSignatures() && profile.thoughtSignatures()) {
+      Signatures.check(request, route.model());
+    }
+    Answer answer = new Answer(route, request, body, profile, thinking, rules);
     ScriptedAnswer scripted = state.nextScripted();
     if (scripted != null) {
       state.count(Outcome.SCRIPTED);
-      play(exchange, route, request, scripted);
+      play(exchange, answer, scripted);
       return;
     }
     QuotaTracker.Rejection rejection =
@@ -86,19 +106,35 @@ final class ApiHandler implements HttpHandler {
     }
     state.count(Outcome.OK);
     Wire.pause(config.latency().next());
-    sendReply(exchange, route, request, Reply.of(Reply.lisaText(request), request));
+    sendReply(exchange, answer, Reply.of(Reply.lisaText(request), request));
   }
+
+  /** A model call that passed the checks, with what its reply needs to know. */
+  private record Answer(
+      Route route,
+      ModelRequest request,
+      String body,
+      ModelProfile profile,
+      RequestRules.Thinking thinking,
+      ModelRules rules) {}
 
   private static String apiKey(HttpExchange exchange) {
     String header = exchange.getRequestHeaders().getFirst("x-goog-api-key");
     return header != null ? header : Query.param(exchange.getRequestURI().getRawQuery(), "key");
   }
 
-  private void play(HttpExchange exchange, Route route, ModelRequest request, ScriptedAnswer answer)
-      throws IOException {
+  private void play(HttpExchange exchange, Answer call, ScriptedAnswer answer) throws IOException {
     Wire.pause(answer.delay());
     switch (answer.mode()) {
-      case REPLY -> sendReply(exchange, route, request, Reply.of(answer.replyText(), request));
+      case REPLY -> sendReply(exchange, call, Reply.of(answer.replyText(), call.request()));
+      case FUNCTION_CALL ->
+          sendReply(
+              exchange,
+              call,
+              Reply.functionCall(
+                  answer.replyText(),
+                  (com.fasterxml.jackson.databind.node.ObjectNode)
+                      Json.MAPPER.readTree(answer.body())));
       case FIXED ->
           Wire.sendFixed(
               exchange, answer.httpStatus(), answer.contentType(), Framing.concat(answer.pieces()));
@@ -119,15 +155,15 @@ final class ApiHandler implements HttpHandler {
     }
   }
 
-  private void sendReply(HttpExchange exchange, Route route, ModelRequest request, Reply reply)
-      throws IOException {
+  private void sendReply(HttpExchange exchange, Answer call, Reply reply) throws IOException {
+    Route route = call.route();
     String responseId = state.nextResponseId();
-    int prompt = request.promptTokens();
+    ResponseBodies.Turn turn = turn(call, responseId);
     if (route.kind() == Route.Kind.GENERATE) {
-      sendJson(exchange, ResponseBodies.unary(reply, prompt, route.model(), responseId));
+      sendJson(exchange, ResponseBodies.unary(reply, turn));
       return;
     }
-    List<ObjectNode> chunks = ResponseBodies.stream(reply, prompt, route.model(), responseId);
+    List<ObjectNode> chunks = ResponseBodies.stream(reply, turn);
     if (route.sse()) {
       Wire.sendStreamed(
           exchange,
@@ -154,6 +190,49 @@ final class ApiHandler implements HttpHandler {
   }
 
   /**
+   * Usage and signing of one reply: cached tokens from the prompt cache (then this prompt is
+   * remembered), thought tokens and summary from the thinking settings, and a signer that records
+   * each signature it makes when the model signs its parts.
+   */
+  private ResponseBodies.Turn turn(Answer call, String responseId) {
+    String model = call.route().model();
+    int minimum =
+        call.rules().cacheMinTokens() > 0
+            ? call.rules().cacheMinTokens()
+            : call.profile().minCacheTokens();
+    int cached =
+        state.promptCache.cachedTokensThenRemember(
+            model, call.request(), minimum, call.rules().cacheWindow());
+    RequestRules.Thinking thinking = call.thinking();
+    String summary =
+        thinking.includeThoughts()
+            ? "**Lisa überlegt** (%s): %d Gedanken-Tokens zur letzten Nachricht."
+                .formatted(
+                    thinking.level() == null ? "budget" : thinking.level(),
+                    thinking.thoughtTokens())
+            : null;
+    ResponseBodies.Signer signer = null;
+    if (call.profile().thoughtSignatures()) {
+      signer =
+          (index, functionCall) -> {
+            String signature = Signatures.sign(model, call.body(), index, functionCall);
+            state.recordSignature(
+                new IssuedSignature(
+                    responseId, model, functionCall == null ? "text" : "functionCall", signature));
+            return signature;
+          };
+    }
+    return new ResponseBodies.Turn(
+        call.request().promptTokens(),
+        cached,
+        thinking.thoughtTokens(),
+        summary,
+        signer,
+        model,
+        responseId);
+  }
+
+  /**
    * The chunk, with "[emu-t=NANOS] " in front of its text when chunks are stamped. Called just
    * before the chunk is written, so the stamp is the moment it leaves the emulator.
    */
@@ -163,6 +242,9 @@ final class ApiHandler implements HttpHandler {
     }
     ObjectNode part =
         (ObjectNode) chunk.path("candidates").path(0).path("content").path("parts").path(0);
+    if (!part.has("text")) { // a function-call part has no text to stamp
+      return chunk;
+    }
     String text = part.path("text").asText();
     part.put("text", EmulatorConfig.STAMP_PREFIX + System.nanoTime() + "] " + text);
     return chunk;

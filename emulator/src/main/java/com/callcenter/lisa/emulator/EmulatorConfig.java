@@ -22,6 +22,8 @@ import java.util.stream.Collectors;
  *     <System.nanoTime()>] }, taken just before the chunk is written: on Linux nanoTime is
  *     CLOCK_MONOTONIC, the same clock in every process of the machine, so a benchmark client can
  *     tell how long the chunk took to reach it through a proxy
+ * @param modelRules the Gemini 3 behaviour at start: retired models, signature checking, implicit
+ *     cache minimum and window ({@link ModelRules#DEFAULTS} unless set)
  */
 public record EmulatorConfig(
     String host,
@@ -32,7 +34,8 @@ public record EmulatorConfig(
     Latency latency,
     Duration chunkGap,
     Clock clock,
-    boolean stampChunks) {
+    boolean stampChunks,
+    ModelRules modelRules) {
 
   public static final String DEFAULT_API_KEY = "emulator-key";
 
@@ -52,6 +55,21 @@ public record EmulatorConfig(
     this(host, port, apiKey, models, quota, latency, chunkGap, clock, false);
   }
 
+  /** The settings with the default model rules (the constructor from before model rules existed). */
+  public EmulatorConfig(
+      String host,
+      int port,
+      String apiKey,
+      Set<String> models,
+      Quota quota,
+      Latency latency,
+      Duration chunkGap,
+      Clock clock,
+      boolean stampChunks) {
+    this(
+        host, port, apiKey, models, quota, latency, chunkGap, clock, stampChunks, ModelRules.DEFAULTS);
+  }
+
   public EmulatorConfig {
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(apiKey, "apiKey");
@@ -59,6 +77,7 @@ public record EmulatorConfig(
     Objects.requireNonNull(latency, "latency");
     Objects.requireNonNull(chunkGap, "chunkGap");
     Objects.requireNonNull(clock, "clock");
+    Objects.requireNonNull(modelRules, "modelRules");
     // "models/gemini-x" and "gemini-x" name the same model; the path carries the short form
     models =
         models.stream()
@@ -87,47 +106,52 @@ public record EmulatorConfig(
 
   public EmulatorConfig withHost(String host) {
     return new EmulatorConfig(
-        host, port, apiKey, models, quota, latency, chunkGap, clock, stampChunks);
+        host, port, apiKey, models, quota, latency, chunkGap, clock, stampChunks, modelRules);
   }
 
   public EmulatorConfig withPort(int port) {
     return new EmulatorConfig(
-        host, port, apiKey, models, quota, latency, chunkGap, clock, stampChunks);
+        host, port, apiKey, models, quota, latency, chunkGap, clock, stampChunks, modelRules);
   }
 
   public EmulatorConfig withApiKey(String apiKey) {
     return new EmulatorConfig(
-        host, port, apiKey, models, quota, latency, chunkGap, clock, stampChunks);
+        host, port, apiKey, models, quota, latency, chunkGap, clock, stampChunks, modelRules);
   }
 
   public EmulatorConfig withModels(Set<String> models) {
     return new EmulatorConfig(
-        host, port, apiKey, models, quota, latency, chunkGap, clock, stampChunks);
+        host, port, apiKey, models, quota, latency, chunkGap, clock, stampChunks, modelRules);
   }
 
   public EmulatorConfig withQuota(Quota quota) {
     return new EmulatorConfig(
-        host, port, apiKey, models, quota, latency, chunkGap, clock, stampChunks);
+        host, port, apiKey, models, quota, latency, chunkGap, clock, stampChunks, modelRules);
   }
 
   public EmulatorConfig withLatency(Latency latency) {
     return new EmulatorConfig(
-        host, port, apiKey, models, quota, latency, chunkGap, clock, stampChunks);
+        host, port, apiKey, models, quota, latency, chunkGap, clock, stampChunks, modelRules);
   }
 
   public EmulatorConfig withChunkGap(Duration chunkGap) {
     return new EmulatorConfig(
-        host, port, apiKey, models, quota, latency, chunkGap, clock, stampChunks);
+        host, port, apiKey, models, quota, latency, chunkGap, clock, stampChunks, modelRules);
   }
 
   public EmulatorConfig withClock(Clock clock) {
     return new EmulatorConfig(
-        host, port, apiKey, models, quota, latency, chunkGap, clock, stampChunks);
+        host, port, apiKey, models, quota, latency, chunkGap, clock, stampChunks, modelRules);
   }
 
   public EmulatorConfig withStampChunks(boolean stampChunks) {
     return new EmulatorConfig(
-        host, port, apiKey, models, quota, latency, chunkGap, clock, stampChunks);
+        host, port, apiKey, models, quota, latency, chunkGap, clock, stampChunks, modelRules);
+  }
+
+  public EmulatorConfig withModelRules(ModelRules modelRules) {
+    return new EmulatorConfig(
+        host, port, apiKey, models, quota, latency, chunkGap, clock, stampChunks, modelRules);
   }
 
   /** Whether {@code model} (without the "models/" prefix) is served. */

@@ -7,7 +7,7 @@ import java.time.Duration;
 
 /**
  * Error answers shaped like the ones the Gemini API sends (see the fixtures under
- * firebase-vertexai-sdk-test-data/googleai/ and errors/ in shared/gemini-fixtures).
+ * firebase-vertexai-sdk-test-data/googleai/ and errors/ of the recorded fixtures, {@link Fixtures}).
  */
 final class ErrorBodies {
 
@@ -53,6 +53,24 @@ final class ErrorBodies {
         .put("@type", "type.googleapis.com/google.rpc.DebugInfo")
         .put("detail", message);
     return new ApiError(404, wrap(error), Outcome.MODEL_NOT_FOUND);
+  }
+
+  /**
+   * 404 for a model kept only for projects that used it before. The text is the one reported for
+   * gemini-2.0-flash in 2026 (public reports, not a recorded fixture), with this model's id.
+   */
+  static ApiError modelNoLongerAvailable(String model) {
+    String message =
+        "This model models/%s is no longer available to new users. Please update your code to use a newer model for the latest features and improvements."
+            .formatted(model);
+    return new ApiError(404, wrap(envelope(404, message, "NOT_FOUND")), Outcome.MODEL_NOT_FOUND);
+  }
+
+  /** The 404 of a retired model, in the form chosen for it. */
+  static ApiError retired(String model, Retirement how, String apiVersion, String method) {
+    return how == Retirement.NEW_USERS
+        ? modelNoLongerAvailable(model)
+        : modelNotFound(model, apiVersion, method);
   }
 
   /**

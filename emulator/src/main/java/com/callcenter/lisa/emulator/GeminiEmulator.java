@@ -13,7 +13,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A local stand-in for the Gemini Developer API (generateContent, streamGenerateContent with and
- * without {@code alt=sse}, countTokens under /v1beta and /v1), for tests and for running a backend
+ * without {@code alt=sse}, countTokens and models.get under /v1beta and /v1, with per-model rules
+ * from model-profiles.json), for tests and for running a backend
  * without a real key. See emulator/README.md for the wire behaviour.
  *
  * <pre>{@code
@@ -98,7 +99,69 @@ public final class GeminiEmulator implements AutoCloseable {
     return state.counters();
   }
 
-  /** Forgets requests, counters, queued scripts, quota usage and the response-id counter. */
+  /**
+   * From now on {@code model} answers Google's 404 NOT_FOUND "models/X is not found for API version
+   * ..." to generateContent, streamGenerateContent, countTokens and models.get.
+   */
+  public void retire(String model) {
+    retire(model, Retirement.NOT_FOUND);
+  }
+
+  /** From now on {@code model} answers the 404 of {@code how} (see {@link Retirement}). */
+  public void retire(String model, Retirement how) {
+    java.util.Objects.requireNonNull(how, "how");
+    state.updateRules(rules -> rules.withRetired(model, how));
+  }
+
+  /** {@code model} is back: it answers normally again. */
+  public void unretire(String model) {
+    String id = model.startsWith("models/") ? model.substring("models/".length()) : model;
+    state.updateRules(
+        rules -> {
+          Map<String, Retirement> left = new java.util.HashMap<>(rules.retired());
+          left.remove(id);
+          return new ModelRules(
+              left, rules.requireSignatures(), rules.cacheMinTokens(), rules.cacheWindow());
+        });
+  }
+
+  /** Models retired now, and how they answer. */
+  public Map<String, Retirement> retired() {
+    return state.rules().retired();
+  }
+
+  /**
+   * Whether a request to a Gemini 3 model is answered 400 when one of its model function-call parts
+   * lacks the thoughtSignature the emulator gave it (or any signature sent is not one of the
+   * emulator's for this model).
+   */
+  public void requireSignatures(boolean on) {
+    state.updateRules(rules -> rules.withRequireSignatures(on));
+  }
+
+  /**
+   * The smallest prompt prefix reported as cached, for every model; 0 goes back to each model's
+   * profile minimum (4,096 tokens for Gemini 3).
+   */
+  public void cacheMinTokens(int tokens) {
+    state.updateRules(rules -> rules.withCacheMinTokens(tokens));
+  }
+
+  /** The rules in force now (start-up values as changed since the last {@link #reset()}). */
+  public ModelRules modelRules() {
+    return state.rules();
+  }
+
+  /** Thought signatures put on reply parts since the last reset, oldest first (last 10,000). */
+  public List<IssuedSignature> issuedSignatures() {
+    return state.issuedSignatures();
+  }
+
+  /**
+   * Forgets requests, counters, queued scripts, quota usage, the response-id counter, remembered
+   * prompt prefixes and issued signatures, and goes back to the configured {@link ModelRules}
+   * (retired models, signature checking, cache minimum).
+   */
   public void reset() {
     state.reset();
   }

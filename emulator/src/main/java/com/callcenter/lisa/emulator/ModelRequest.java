@@ -16,8 +16,16 @@ import java.util.List;
  * @param promptTokens sum of {@link Tokens#of} over every text part of systemInstruction and
  *     contents
  * @param maxOutputTokens generationConfig.maxOutputTokens, 0 when unset
+ * @param root the request object (the inner GenerateContentRequest for a wrapped countTokens)
+ * @param contents the {@code contents} entries, in order
  */
-record ModelRequest(int contentsCount, String lastUserText, int promptTokens, int maxOutputTokens) {
+record ModelRequest(
+    int contentsCount,
+    String lastUserText,
+    int promptTokens,
+    int maxOutputTokens,
+    JsonNode root,
+    List<JsonNode> contents) {
 
   static ModelRequest parse(String body, Route route) throws ApiError {
     JsonNode root = readObject(body);
@@ -50,7 +58,23 @@ record ModelRequest(int contentsCount, String lastUserText, int promptTokens, in
         lastUserText = replyVisibleText(parts);
       }
     }
-    return new ModelRequest(contents.size(), lastUserText, promptTokens, maxOutputTokens(root));
+    return new ModelRequest(
+        contents.size(),
+        lastUserText,
+        promptTokens,
+        maxOutputTokens(root),
+        root,
+        List.copyOf(contents));
+  }
+
+  /** generationConfig, or a missing node. */
+  JsonNode generationConfig() {
+    return field(root, "generationConfig", "generation_config");
+  }
+
+  /** systemInstruction, or a missing node. */
+  JsonNode systemInstruction() {
+    return field(root, "systemInstruction", "system_instruction");
   }
 
   private static JsonNode readObject(String body) throws ApiError {
@@ -153,7 +177,7 @@ record ModelRequest(int contentsCount, String lastUserText, int promptTokens, in
     return text.toString();
   }
 
-  private static JsonNode field(JsonNode node, String camel, String snake) {
+  static JsonNode field(JsonNode node, String camel, String snake) {
     JsonNode value = node.path(camel);
     return value.isMissingNode() ? node.path(snake) : value;
   }

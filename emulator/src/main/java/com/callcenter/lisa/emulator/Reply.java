@@ -1,5 +1,6 @@
 package com.callcenter.lisa.emulator;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -7,7 +8,27 @@ import java.util.List;
  * The text the emulated model answers and why it stopped. The default text is deterministic and
  * reveals what the client sent, so a test can prove which history reached the model.
  */
-record Reply(String text, String finishReason) {
+record Reply(String text, String finishReason, ObjectNode functionCall) {
+
+  Reply(String text, String finishReason) {
+    this(text, finishReason, null);
+  }
+
+  /**
+   * A reply that is one {@code functionCall} part ({@code {name, args}}), finishReason STOP, as a
+   * model asks for a tool. Its text is "" (no candidate tokens but the call's own).
+   */
+  static Reply functionCall(String name, ObjectNode args) {
+    ObjectNode call = Json.object();
+    call.put("name", name);
+    call.set("args", args);
+    return new Reply("", STOP, call);
+  }
+
+  /** Tokens of the reply: its text, or the call's JSON for a function call. */
+  int tokens() {
+    return functionCall == null ? Tokens.of(text) : Tokens.of(Json.oneLine(functionCall));
+  }
 
   static final String STOP = "STOP";
   static final String MAX_TOKENS = "MAX_TOKENS";

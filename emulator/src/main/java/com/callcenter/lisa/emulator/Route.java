@@ -9,7 +9,9 @@ record Route(String apiVersion, String model, Kind kind, boolean sse) {
   enum Kind {
     GENERATE("generateContent"),
     STREAM("streamGenerateContent"),
-    COUNT_TOKENS("countTokens");
+    COUNT_TOKENS("countTokens"),
+    /** {@code GET /{version}/models/{model}}: models.get, the free look-up of a model. */
+    GET_MODEL("get");
 
     final String wireName;
 
@@ -22,6 +24,10 @@ record Route(String apiVersion, String model, Kind kind, boolean sse) {
      * to report the same, as both are the same RPC with a different response framing.
      */
     String notFoundMethod() {
+      // models.get: INVENTED by analogy (no recorded 404 of models.get); Google names the RPC "get"
+      if (this == GET_MODEL) {
+        return "get";
+      }
       return this == COUNT_TOKENS ? "countTokens" : "generateContent";
     }
 
@@ -39,8 +45,14 @@ record Route(String apiVersion, String model, Kind kind, boolean sse) {
       Pattern.compile(
           "^/(v1beta|v1)/models/([^/:]+):(generateContent|streamGenerateContent|countTokens)$");
 
+  private static final Pattern MODEL_PATH = Pattern.compile("^/(v1beta|v1)/models/([^/:]+)$");
+
   /** The route for a decoded path and raw query, or null when it is not an emulated route. */
   static Route parse(String path, String rawQuery) {
+    Matcher get = MODEL_PATH.matcher(path);
+    if (get.matches()) {
+      return new Route(get.group(1), get.group(2), Kind.GET_MODEL, false);
+    }
     Matcher m = PATH.matcher(path);
     if (!m.matches()) {
       return null;
@@ -51,6 +63,11 @@ record Route(String apiVersion, String model, Kind kind, boolean sse) {
   }
 
   boolean isModelCall() {
-    return kind != Kind.COUNT_TOKENS;
+    return kind == Kind.GENERATE || kind == Kind.STREAM;
+  }
+
+  /** The HTTP method of this route: GET for models.get, POST for the others. */
+  String httpMethod() {
+    return kind == Kind.GET_MODEL ? "GET" : "POST";
   }
 }

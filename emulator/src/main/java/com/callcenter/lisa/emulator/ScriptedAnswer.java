@@ -32,7 +32,12 @@ public final class ScriptedAnswer {
     /**
      * The emulator's own reply format (unary, SSE or JSON array, as the call asks) with given text.
      */
-    REPLY
+    REPLY,
+    /**
+     * The emulator's reply format with one {@code functionCall} part: name in replyText, the args
+     * JSON object as the single piece.
+     */
+    FUNCTION_CALL
   }
 
   private final Mode mode;
@@ -145,6 +150,33 @@ public final class ScriptedAnswer {
         "text");
   }
 
+  /**
+   * A successful answer whose only part is {@code functionCall {name, args}}, in whatever form the
+   * call asks for; a Gemini 3 model signs the part with a thoughtSignature, which a later request
+   * must send back with the call (see {@link GeminiEmulator#requireSignatures(boolean)}).
+   *
+   * @param argsJson the arguments as a JSON object, e.g. {@code {"city": "Berlin"}}
+   */
+  public static ScriptedAnswer functionCall(String name, String argsJson) {
+    Objects.requireNonNull(name, "name");
+    try {
+      if (!Json.MAPPER.readTree(argsJson).isObject()) {
+        throw new IllegalArgumentException("args must be a JSON object: " + argsJson);
+      }
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalArgumentException("args are not JSON: " + argsJson, e);
+    }
+    return new ScriptedAnswer(
+        Mode.FUNCTION_CALL,
+        200,
+        null,
+        List.of(utf8(argsJson)),
+        name,
+        Duration.ZERO,
+        1,
+        "functionCall " + name);
+  }
+
   /** The same answer, sent after waiting {@code beforeFirstByte}. */
   public ScriptedAnswer delayed(Duration beforeFirstByte) {
     if (beforeFirstByte.isNegative()) {
@@ -167,8 +199,8 @@ public final class ScriptedAnswer {
    * recorded SSE stream that breaks in the middle of an event.
    */
   public ScriptedAnswer dropAfterBytes(int n) {
-    if (mode == Mode.REPLY) {
-      throw new IllegalStateException("a text() answer has no fixed bytes to cut");
+    if (mode == Mode.REPLY || mode == Mode.FUNCTION_CALL) {
+      throw new IllegalStateException("a text() or functionCall() answer has no fixed bytes to cut");
     }
     byte[] all = Framing.concat(pieces);
     if (n < 0 || n > all.length) {

@@ -23,15 +23,23 @@ public record ChatProperties(
         @DefaultValue Idempotency idempotency) {
 
     /**
-     * @param ttl          how long a key is remembered; a repeat after that is a new message
-     * @param lease        how long a running request holds its key against repeats on other instances; only
-     *                     matters when the instance running it dies. Longer than the maximum wait plus
-     *                     Gemini's timeout times the retry attempts.
-     * @param pollInterval how often a repeat that waits for the running request looks for its outcome
+     * How long a claim lasts, checked at start-up by {@link ClaimTimingRules}.
+     *
+     * @param ttl           how long a key is remembered; a repeat after that is a new message
+     * @param lease         how long a running request holds its key without being renewed: a repeat on any
+     *                      instance waits for it meanwhile. Its instance renews it while the turn runs, so
+     *                      it only runs out when that instance died (or lost the database) - then a repeat
+     *                      takes over at most this long after the last renewal
+     * @param renewInterval how often an instance renews the leases of the requests it is running; at most a
+     *                      third of the lease, so that two missed renewals in a row (a database blip) do
+     *                      not free a request that is still running
+     * @param pollInterval  how often a repeat that waits for the running request looks for its outcome; at
+     *                      most the renewal interval
      */
     public record Idempotency(
             @DefaultValue("24h") Duration ttl,
-            @DefaultValue("3m") Duration lease,
+            @DefaultValue("15s") Duration lease,
+            @DefaultValue("5s") Duration renewInterval,
             @DefaultValue("100ms") Duration pollInterval) {
     }
 }

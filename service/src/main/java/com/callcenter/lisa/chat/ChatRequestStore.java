@@ -32,13 +32,25 @@ class ChatRequestStore {
         this.jdbc = jdbc;
     }
 
+    /**
+     * A claim of a key: the instance that holds it, and which of the key's claims it is.
+     *
+     * @param instanceId {@code lisa.instance-id} of the instance running the request
+     * @param claimId    this claim; a later claim of the same key (after this one's instance died) has another
+     */
+    record Holder(String instanceId, UUID claimId) {
+    }
+
     /** @return false if a row for the key exists already */
-    boolean insertRunning(UUID sessionId, String key, String messageSha256, Instant now, Instant leaseUntil) {
+    boolean insertRunning(UUID sessionId, String key, String messageSha256, Instant now, Instant leaseUntil,
+                          Holder holder) {
         try {
             jdbc.sql("""
-                    insert into chat_request (session_id, idempotency_key, message_sha256, state, created_at, lease_until)
-                    values (?, ?, ?, 'RUNNING', ?, ?)""")
-                    .params(sessionId, key, messageSha256, utc(now), utc(leaseUntil))
+                    insert into chat_request (session_id, idempotency_key, message_sha256, state, created_at, lease_until,
+                                              instance_id, claim_id)
+                    values (?, ?, ?, 'RUNNING', ?, ?, ?, ?)""")
+                    .params(sessionId, key, messageSha256, utc(now), utc(leaseUntil), holder.instanceId(),
+                            holder.claimId())
                     .update();
             return true;
         } catch (DuplicateKeyException exists) {
@@ -63,24 +75,26 @@ class ChatRequestStore {
      * @return whether this caller got it
      */
     boolean takeOver(UUID sessionId, String key, String messageSha256, Instant now, Instant leaseUntil,
-                     Instant forgottenBefore) {
+                     Instant forgottenBefore, Holder holder) {
         return jdbc.sql("""
                 update chat_request
                 set message_sha256 = ?, state = 'RUNNING', created_at = ?, lease_until = ?, turn_number = null,
-                    total_tokens = null, queue_wait_ms = null, attempts = null
+                    total_tokens = null, queue_wait_ms = null, attempts = null, instance_id = ?, claim_id = ?
                 where session_id = ? and idempotency_key = ?
                   and ((state = 'RUNNING' and lease_until < ?) or created_at < ?)""")
-                .params(messageSha256, utc(now), utc(leaseUntil), sessionId, key, utc(now), utc(forgottenBefore))
+                .params(messageSha256, utc(now), utc(leaseUntil), holder.instanceId(), holder.claimId(), sessionId, key,
+                        utc(now), utc(forgottenBefore))
                 .update() == 1;
     }
 
     /** Marks the request done; runs in the transaction that stores its turn. */
-    void done(UUID sessionId, String key, int turnNumber, int totalTokens, long queueWaitMs, int attempts) {
+    void done(UUID sessionId, String key, UUID claimId, int turnNumber, int totalTokens, long queueWaitMs,
+              int attempts) {
         int updated = jdbc.sql("""
                 update chat_request set state = 'DONE', turn_number = ?, total_tokens = ?, queue_wait_ms = ?,
                                         attempts = ?
-                where session_id = ? and idempotency_key = ? and state = 'RUNNING'""")
-                .params(turnNumber, totalTokens, queueWaitMs, attempts, sessionId, key)
+                where session_id = ? and idempotency_key = ? and state = 'RUNNING' and claim_id = ?""")
+                .params(turnNumber, totalTokens, queueWaitMs, attempts, sessionId, key, claimId)
                 .update();
         if (updated != 1) {
             // Another instance took the key over (our lease ran out): its turn, not ours, is the answer,
@@ -89,10 +103,40 @@ class ChatRequestStore {
         }
     }
 
-    /** Forgets a running request whose turn failed, so that a retry with its key runs anew. */
-    void release(UUID sessionId, String key) {
-        jdbc.sql("delete from chat_request where session_id = ? and idempotency_key = ? and state = 'RUNNING'")
-                .params(sessionId, key)
+    /**
+     * Forgets a running claim whose turn failed, so that a retry with its key runs anew. A later claim of
+     * the key (another instance's, after this one's lease ran out) is left alone.
+     */
+    void release(UUID sessionId, String key, UUID claimId) {
+        jdbc.sql("""
+                delete from chat_request
+                where session_id = ? and idempotency_key = ? and state = 'RUNNING' and claim_id = ?""")
+                .params(sessionId, key, claimId)
+                .update();
+    }
+
+    /**
+     * Extends the lease of the running claims of an instance that were made after {@code claimedAfter}.
+     *
+     * @return how many were renewed
+     */
+    int renew(String instanceId, Instant claimedAfter, Instant leaseUntil) {
+        return jdbc.sql("""
+                update chat_request set lease_until = ?
+                where instance_id = ? and state = 'RUNNING' and created_at > ?""")
+                .params(utc(leaseUntil), instanceId, utc(claimedAfter))
+                .update();
+    }
+
+    /**
+     * Forgets every running claim of an instance: called when it starts, the claims are its dead
+     * predecessor's, whose turns will never finish.
+     *
+     * @return how many there were
+     */
+    int releaseAllOf(String instanceId) {
+        return jdbc.sql("delete from chat_request where instance_id = ? and state = 'RUNNING'")
+                .param(instanceId)
                 .update();
     }
 

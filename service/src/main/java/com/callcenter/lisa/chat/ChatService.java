@@ -1,12 +1,13 @@
 package com.callcenter.lisa.chat;
 
+import com.callcenter.lisa.gemini.Dispatched;
 import com.callcenter.lisa.gemini.GeminiClient;
+import com.callcenter.lisa.gemini.GeminiGateway;
 import com.callcenter.lisa.gemini.GeminiReply;
 import com.callcenter.lisa.gemini.Prompt;
 import com.callcenter.lisa.gemini.TokenEstimate;
 import com.callcenter.lisa.gemini.TokenUsage;
 import com.callcenter.lisa.persona.PersonaCatalog;
-import com.callcenter.lisa.quota.Dispatched;
 import com.callcenter.lisa.quota.QueuePlace;
 import com.callcenter.lisa.quota.QuotaRejectedException;
 import com.callcenter.lisa.quota.QuotaScheduler;
@@ -20,9 +21,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Service;
@@ -45,7 +44,7 @@ public class ChatService {
     private final SessionService sessions;
     private final PersonaCatalog personas;
     private final GeminiClient gemini;
-    private final QuotaScheduler scheduler;
+    private final GeminiGateway gateway;
     private final ChatProperties properties;
     private final IdempotentRequests requests;
     private final TransactionTemplate transaction;
@@ -53,14 +52,14 @@ public class ChatService {
     private final PromptBuilder prompts;
     private final SessionTurnOrder turnOrder = new SessionTurnOrder();
     /** Messages waiting for quota, by session: ending the session takes them out of the queue. */
-    private final ConcurrentHashMap<UUID, Set<QueuePlace>> waiting = new ConcurrentHashMap<>();
+    private final WaitingMessages waiting = new WaitingMessages();
 
-    ChatService(SessionService sessions, PersonaCatalog personas, GeminiClient gemini, QuotaScheduler scheduler,
+    ChatService(SessionService sessions, PersonaCatalog personas, GeminiClient gemini, GeminiGateway gateway,
                 ChatProperties properties, IdempotentRequests requests, TransactionTemplate transaction, Clock clock) {
         this.sessions = sessions;
         this.personas = personas;
         this.gemini = gemini;
-        this.scheduler = scheduler;
+        this.gateway = gateway;
         this.properties = properties;
         this.requests = requests;
         this.transaction = transaction;
@@ -86,7 +85,7 @@ public class ChatService {
      * @throws com.callcenter.lisa.session.SessionNotFoundException if the session does not exist
      * @throws com.callcenter.lisa.session.SessionClosedException   if it was ended or has expired
      * @throws IdempotencyKeyReusedException                        if the key came with another message before
-     * @throws QuotaRejectedException                               if it cannot be served within the maximum wait
+     * @throws TurnRefusedException                                 if it cannot be served within the maximum wait
      */
     public PendingTurn accept(UUID sessionId, String message, String idempotencyKey) {
         validate(message);
@@ -136,7 +135,12 @@ public class ChatService {
             if (!session.isActive()) {
                 throw new SessionClosedException(session.id(), session.status());
             }
-            return scheduler.admit(turnOrder.ahead(session.id()), TokenEstimate.of(message));
+            return gateway.admit(turnOrder.ahead(session.id()), TokenEstimate.of(message));
+        } catch (QuotaRejectedException e) {
+            if (request != null) {
+                requests.release(request);
+            }
+            throw TurnRefusedException.of(e);
         } catch (RuntimeException e) {
             if (request != null) {
                 requests.release(request);
@@ -151,34 +155,32 @@ public class ChatService {
      */
     @EventListener
     void sessionEnded(SessionEnded ended) {
-        Set<QueuePlace> places = waiting.get(ended.sessionId());
-        if (places != null) {
-            places.forEach(QueuePlace::leave);
+        for (QueuePlace place : waiting.of(ended.sessionId())) {
+            place.leave(QueuePlace.sessionEnded());
         }
     }
 
     private TurnResult take(Accepted accepted, TurnObserver observer) throws InterruptedException {
         QueuePlace place = accepted.admission().place();
-        waiting.computeIfAbsent(accepted.sessionId(), id -> ConcurrentHashMap.newKeySet()).add(place);
+        place.watch(observer::queued);
+        waiting.add(accepted.sessionId(), place);
         try {
             return answerAndStore(accepted, observer);
         } catch (QuotaRejectedException e) {
             releaseKey(accepted);
-            if (e.reason() == QuotaRejectedException.Reason.CLIENT_GONE) {
+            if (e.reason() == QuotaRejectedException.Reason.SESSION_ENDED
+                    || e.reason() == QuotaRejectedException.Reason.CLIENT_GONE) {
                 Session session = sessions.get(accepted.sessionId());
                 if (!session.isActive()) {
                     throw new SessionClosedException(session.id(), session.status());
                 }
             }
-            throw e;
+            throw TurnRefusedException.of(e);
         } catch (RuntimeException | InterruptedException e) {
             releaseKey(accepted);
             throw e;
         } finally {
-            waiting.computeIfPresent(accepted.sessionId(), (id, places) -> {
-                places.remove(place);
-                return places.isEmpty() ? null : places;
-            });
+            waiting.remove(accepted.sessionId(), place);
         }
     }
 
@@ -210,7 +212,7 @@ public class ChatService {
                         observer.answering();
                         return gemini.generate(model, prompt);
                     };
-            Dispatched<GeminiReply> dispatch = scheduler.dispatch(admission, PromptBuilder.estimatedTokens(prompt), call);
+            Dispatched<GeminiReply> dispatch = gateway.dispatch(admission, PromptBuilder.estimatedTokens(prompt), call);
             GeminiReply reply = dispatch.result();
             String text = reply.isEmpty() ? properties.fallbackReply() : reply.text();
             if (text.length() > ReplyTooLongException.MAX_REPLY_CHARS) {

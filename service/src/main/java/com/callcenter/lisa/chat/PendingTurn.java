@@ -1,6 +1,5 @@
 package com.callcenter.lisa.chat;
 
-import com.callcenter.lisa.quota.QueuePlace;
 import java.util.Optional;
 
 /**
@@ -38,14 +37,15 @@ public final class PendingTurn {
     }
 
     /** The message's place in the quota queue while it waits; empty for a repeat of an earlier request. */
-    public Optional<QueuePlace> place() {
-        return work instanceof Work.Take take ? Optional.of(take.accepted().admission().place()) : Optional.empty();
+    public Optional<PlaceInLine> place() {
+        return work instanceof Work.Take take ? Optional.of(new PlaceInLine(take.accepted().admission().place()))
+                : Optional.empty();
     }
 
     /**
      * Takes the turn (or, for a repeat, waits for and returns the first request's outcome) and stores it.
      *
-     * @throws com.callcenter.lisa.quota.QuotaRejectedException if it could not be served within the wait
+     * @throws TurnRefusedException                            if it could not be served within the wait
      * @throws com.callcenter.lisa.gemini.GeminiFailure         if Gemini gave no reply
      */
     public TurnResult complete(TurnObserver observer) throws InterruptedException {

@@ -17,6 +17,13 @@ public interface TurnObserver {
     default void answering() {
     }
 
+    /**
+     * The message's place in the line for quota moved (1 = next), with the wait now estimated. Called
+     * on the thread that moved the line: it must return at once (note it, and show it from elsewhere).
+     */
+    default void queued(int position, java.time.Duration estimatedWait) {
+    }
+
     /** The next piece of Lisa's reply, as Gemini produced it (never thinking). */
     default void delta(String text) {
     }

@@ -2,11 +2,11 @@ package com.callcenter.lisa.health;
 
 import com.callcenter.lisa.gemini.GeminiClient;
 import com.callcenter.lisa.gemini.GeminiFailure;
+import com.callcenter.lisa.gemini.GeminiGateway;
 import com.callcenter.lisa.gemini.UpstreamState;
 import com.callcenter.lisa.identity.AuthMode;
 import com.callcenter.lisa.health.HealthReport.Status;
 import com.callcenter.lisa.quota.ModelQuotaState;
-import com.callcenter.lisa.quota.QuotaScheduler;
 import com.callcenter.lisa.session.StoreState;
 import java.time.Clock;
 import java.time.Duration;
@@ -44,19 +44,19 @@ public class HealthService {
     private final StoreState store;
     private final UpstreamState upstream;
     private final GeminiClient gemini;
-    private final QuotaScheduler scheduler;
+    private final GeminiGateway gateway;
     private final Clock clock;
     private final AuthMode auth;
     private final AtomicReference<CompletableFuture<QuotaFigures>> quotaRead = new AtomicReference<>();
     private volatile QuotaFigures lastQuota;
 
-    HealthService(StoreState store, UpstreamState upstream, GeminiClient gemini, QuotaScheduler scheduler,
+    HealthService(StoreState store, UpstreamState upstream, GeminiClient gemini, GeminiGateway gateway,
                   Clock clock, AuthMode auth) {
         this.store = store;
         this.auth = auth;
         this.upstream = upstream;
         this.gemini = gemini;
-        this.scheduler = scheduler;
+        this.gateway = gateway;
         this.clock = clock;
     }
 
@@ -102,7 +102,7 @@ public class HealthService {
             if (quotaRead.compareAndSet(read, fresh)) {
                 Thread.ofVirtual().name("health-quota-read").start(() -> {
                     try {
-                        QuotaFigures figures = new QuotaFigures(scheduler.state(), clock.instant());
+                        QuotaFigures figures = new QuotaFigures(gateway.state(), clock.instant());
                         lastQuota = figures;
                         fresh.complete(figures);
                     } catch (RuntimeException e) {

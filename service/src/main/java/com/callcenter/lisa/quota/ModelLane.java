@@ -4,8 +4,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
-import java.util.concurrent.CompletableFuture;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -13,38 +14,33 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The queue of one model and the one thread that lets requests out of it, each only when every
- * budget of the model allows it ({@link QuotaLedger}), the circuit is not open and Gemini has not
- * asked us to pause.
+ * The queue of reservations of one model and the one thread that lets them out, each only when every
+ * budget of the model allows it ({@link QuotaLedger}) and Gemini has not asked us to pause.
  *
  * <p>The queue is first come, first served. That is round robin over sessions, because a session
  * has at most one request here at a time: its next message waits for this one's turn to be stored
- * (the chat's per-session order) before it asks for quota. So one chatty session cannot take more
- * than one slot per round. Retries go to the front: they already waited their turn.
+ * (the chat's per-session order) before it reserves. So one chatty session cannot take more than one
+ * slot per round. Retries go to the front: they already waited their turn.
+ *
+ * <p>The lane's lock guards only the queue and the pause: the ledger (a database round trip on
+ * PostgreSQL) is always asked outside it, with the inputs of the decision taken under the lock and the
+ * outcome applied under it again. A request that left the queue while the ledger granted its slot
+ * gives the slot back.
  */
 final class ModelLane implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ModelLane.class);
     private static final Duration RECHECK = Duration.ofSeconds(1);
+    /** After an unexpected failure of the dispatcher, so that a failure that repeats cannot spin. */
+    private static final Duration AFTER_FAILURE = Duration.ofMillis(100);
 
-    /** A request waiting for its slot. Completed with the ledger id of its dispatch, or a rejection. */
-    static final class Ticket {
-        final int inputTokens;
-        final Instant enqueuedAt;
-        final CompletableFuture<Long> slot = new CompletableFuture<>();
-        /** 1 = next in line; 0 once out of the queue. Written under the lane's lock, read without it. */
-        volatile int position;
-
-        Ticket(int inputTokens, Instant enqueuedAt) {
-            this.inputTokens = inputTokens;
-            this.enqueuedAt = enqueuedAt;
-        }
+    /** What health shows of this model's queue and budget. */
+    record State(String model, ModelBudget configured, int effectiveRequestsPerMinute, QuotaLedger.Usage usage,
+                 int queueLength, Duration oldestWait, Instant pausedUntil, Instant exhaustedUntil) {
     }
 
-    /** What health shows of this model. */
-    record State(String model, ModelBudget configured, int effectiveRequestsPerMinute, QuotaLedger.Usage usage,
-                 int queueLength, Duration oldestWait, CircuitBreaker.State circuit, Instant pausedUntil,
-                 Instant exhaustedUntil) {
+    /** Where a request arriving now would stand, and its estimated wait. */
+    record Estimate(int position, Duration estimatedWait) {
     }
 
     private final String model;
@@ -52,24 +48,23 @@ final class ModelLane implements AutoCloseable {
     private final QuotaLedger ledger;
     private final Clock clock;
     private final int maxQueue;
-    private final CircuitBreaker breaker;
     private final AdaptiveLimit limit;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
-    private final Deque<Ticket> queue = new ArrayDeque<>();
+    private final Deque<Reservation> queue = new ArrayDeque<>();
     private final Thread dispatcher;
+    /** Counts changes of the queue and the pause, so that the dispatcher never sleeps through one. */
+    private long version;
     private Instant pausedUntil = Instant.MIN;
     private Instant exhaustedUntil = Instant.MIN;
     private volatile boolean running = true;
 
-    ModelLane(String model, ModelBudget budget, QuotaLedger ledger, Clock clock, int maxQueue,
-              CircuitBreaker breaker, AdaptiveLimit limit) {
+    ModelLane(String model, ModelBudget budget, QuotaLedger ledger, Clock clock, int maxQueue, AdaptiveLimit limit) {
         this.model = model;
         this.budget = budget;
         this.ledger = ledger;
         this.clock = clock;
         this.maxQueue = maxQueue;
-        this.breaker = breaker;
         this.limit = limit;
         this.dispatcher = Thread.ofVirtual().name("quota-" + model).start(this::dispatchLoop);
     }
@@ -79,129 +74,126 @@ final class ModelLane implements AutoCloseable {
     }
 
     /**
-     * Queues a request, or refuses it at once when it could not be served within {@code maxWait}.
+     * Whether a request arriving now behind {@code aheadInSession} requests of its own session could
+     * be served within {@code maxWait}: the one admission of a turn.
      *
-     * @param aheadInSession requests of the same session that arrived earlier and still wait
-     * @throws QuotaRejectedException with an honest Retry-After
-     */
-    Ticket admit(int inputTokens, int aheadInSession, Duration maxWait) {
-        lock.lock();
-        try {
-            Instant now = clock.instant();
-            check(inputTokens, aheadInSession, maxWait, now);
-            Ticket ticket = new Ticket(inputTokens, now);
-            if (queue.isEmpty() && grantNow(ticket, now)) {
-                return ticket;
-            }
-            queue.addLast(ticket);
-            ticket.position = queue.size();
-            changed.signalAll();
-            return ticket;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /**
-     * Whether a request arriving now behind {@code aheadInSession} requests of its own session
-     * could be served within {@code maxWait}.
-     *
-     * @return its place in line and estimated wait
      * @throws QuotaRejectedException if not, with an honest Retry-After
      */
-    QueuePlace check(int inputTokens, int aheadInSession, Duration maxWait) {
+    Estimate check(int inputTokens, int aheadInSession, Duration maxWait) {
+        Instant now = clock.instant();
+        int queued;
+        Instant paused;
+        ModelBudget inForce;
         lock.lock();
         try {
-            Duration wait = check(inputTokens, aheadInSession, maxWait, clock.instant());
-            return new QueuePlace(queue.size() + aheadInSession + 1, wait);
+            refuseIfExhausted(now);
+            queued = queue.size();
+            paused = pausedUntil;
+            inForce = budget(now);
         } finally {
             lock.unlock();
         }
-    }
-
-    private Duration check(int inputTokens, int aheadInSession, Duration maxWait, Instant now) {
-        refuseIfClosed(now);
-        if (budget.requestsPerDay() > 0 && ledger.usage(model, now).requestsToday() >= budget.requestsPerDay()) {
-            throw new QuotaRejectedException(QuotaRejectedException.Reason.DAILY_QUOTA_EXHAUSTED,
-                    Duration.between(now, QuotaRules.nextPacificMidnight(now)),
-                    "The daily budget of " + budget.requestsPerDay() + " requests to " + model
-                            + " is used up until midnight Pacific time.");
-        }
-        if (queue.size() >= maxQueue) {
+        if (queued >= maxQueue) {
+            refuseIfDailyBudgetUsed(now);
             throw new QuotaRejectedException(QuotaRejectedException.Reason.QUEUE_FULL,
-                    estimate(queue.size() - maxQueue + 1, inputTokens, now),
+                    estimate(queued - maxQueue + 1, inputTokens, now, paused, inForce),
                     maxQueue + " requests already wait for " + model + ".");
         }
-        Duration wait = estimate(queue.size() + aheadInSession + 1, inputTokens, now);
+        int position = queued + aheadInSession + 1;
+        Duration wait = estimate(position, inputTokens, now, paused, inForce);
         if (wait.compareTo(maxWait) > 0) {
+            refuseIfDailyBudgetUsed(now);
             // Coming back once the queue has moved on by the excess gets the request in.
             throw new QuotaRejectedException(QuotaRejectedException.Reason.WAIT_TOO_LONG, wait.minus(maxWait),
                     "The wait for " + model + " is about " + (wait.toMillis() + 999) / 1000 + " s, longer than the "
                             + maxWait.toSeconds() + " s a request may wait.");
         }
-        return wait;
+        return new Estimate(position, wait);
     }
 
     /**
-     * Nobody waits and the budgets allow it: the slot is taken on the caller's thread, sparing the
-     * hand-over to the dispatcher and back. The same checks and the same lock as the dispatcher's.
-     */
-    private boolean grantNow(Ticket ticket, Instant now) {
-        if (now.isBefore(pausedUntil) || !breaker.mayDispatch(now)) {
-            return false;
-        }
-        if (ledger.tryAcquire(model, budget(now), ticket.inputTokens, now) instanceof QuotaLedger.Decision.Granted granted) {
-            ticket.slot.complete(granted.id());
-            breaker.dispatched(now);
-            return true;
-        }
-        return false;
-    }
-
-    /** Puts a request that is being retried back at the front of the queue. */
-    Ticket requeue(int inputTokens) {
-        lock.lock();
-        try {
-            refuseIfClosed(clock.instant());
-            Ticket ticket = new Ticket(inputTokens, clock.instant());
-            queue.addFirst(ticket);
-            renumber();
-            changed.signalAll();
-            return ticket;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /**
-     * Takes a request out of the queue (it timed out, or its client went away).
+     * Queues a request admitted before, without estimating again. When nobody waits and the budgets
+     * allow it, the slot is taken on the caller's thread, sparing the hand-over to the dispatcher and
+     * back.
      *
-     * @return false if it had already been given its slot, which the caller must then use
+     * @param front a retry, which goes to the front of the queue
+     * @throws QuotaRejectedException if the model's daily quota is used up or the queue is full
      */
-    boolean cancel(Ticket ticket, RuntimeException why) {
+    Reservation reserve(int inputTokens, boolean front, PlaceListener listener) {
+        Instant now = clock.instant();
+        Reservation reservation = new Reservation(this, inputTokens, now, listener);
+        boolean tryNow;
+        ModelBudget inForce;
         lock.lock();
         try {
-            if (ticket.slot.completeExceptionally(why)) {
-                queue.remove(ticket);
-                ticket.position = 0;
-                renumber();
-                changed.signalAll();
-                return true;
+            refuseIfExhausted(now);
+            tryNow = queue.isEmpty() && !now.isBefore(pausedUntil);
+            inForce = budget(now);
+            if (!tryNow && !front && queue.size() >= maxQueue) {
+                throw new QuotaRejectedException(QuotaRejectedException.Reason.QUEUE_FULL, RECHECK,
+                        maxQueue + " requests already wait for " + model + ".");
             }
-            return false;
         } finally {
             lock.unlock();
         }
+        if (tryNow && ledger.tryAcquire(model, inForce, inputTokens, now)
+                instanceof QuotaLedger.Decision.Granted granted) {
+            reservation.slot.complete(granted.id());
+            return reservation;
+        }
+        List<Reservation> moved;
+        Instant paused;
+        lock.lock();
+        try {
+            if (front) {
+                queue.addFirst(reservation);
+            } else {
+                queue.addLast(reservation);
+            }
+            paused = pausedUntil;
+            inForce = budget(now);
+            moved = renumber(front ? 0 : queue.size() - 1);
+            if (front || queue.size() == 1) {
+                // A new head: the dispatcher decides again. One more at the back changes nothing of
+                // its decision, so it is not woken to ask the ledger the same question again.
+                changed();
+            }
+        } finally {
+            lock.unlock();
+        }
+        // It has to wait: one estimate for its place, outside the lock, from which every later
+        // place's wait is scaled.
+        int at = reservation.position;
+        if (at > 0) {
+            try {
+                reservation.estimated(at, estimate(at, inputTokens, now, paused, inForce));
+            } catch (RuntimeException e) {
+                log.debug("No estimate for a request queued for {}: {}", model, e.toString());
+            }
+        }
+        tell(moved);
+        return reservation;
     }
 
-    /** How long the {@code position}-th request in line would wait from now. */
-    Duration estimate(int position, int inputTokens) {
+    /**
+     * Takes a request out of the queue.
+     *
+     * @return false if it had already been given its slot, which the caller must then use or release
+     */
+    boolean cancel(Reservation reservation, RuntimeException why) {
+        List<Reservation> moved;
         lock.lock();
         try {
-            return estimate(position, inputTokens, clock.instant());
+            if (!reservation.slot.completeExceptionally(why)) {
+                return false;
+            }
+            moved = leave(reservation);
+            changed();
         } finally {
             lock.unlock();
         }
+        tell(moved);
+        return true;
     }
 
     int queueLength() {
@@ -213,82 +205,80 @@ final class ModelLane implements AutoCloseable {
         }
     }
 
-    void succeeded(long dispatchId, int actualInputTokens) {
-        ledger.correct(model, dispatchId, actualInputTokens);
-        upstreamAnswered();
-    }
-
-    /** Gemini answered, if only with a refusal: it is up. */
-    void upstreamAnswered() {
+    /** Gemini answered: its count of input tokens replaces the estimate. */
+    void correct(long slot, int actualInputTokens) {
+        ledger.correct(model, slot, actualInputTokens);
         lock.lock();
         try {
-            breaker.upstreamAnswered();
-            changed.signalAll();
+            changed(); // fewer tokens than estimated may let the head go now
         } finally {
             lock.unlock();
         }
     }
 
-    void failedTransiently() {
+    /** A granted slot that was not used: it no longer counts. */
+    void release(long slot) {
+        ledger.release(model, slot);
         lock.lock();
         try {
-            Instant now = clock.instant();
-            breaker.failed(now);
-            if (breaker.state(now) == CircuitBreaker.State.OPEN) {
-                log.warn("Circuit for {} open for {} after repeated failures", model, breaker.remainingOpen(now));
-            }
-            changed.signalAll();
+            changed();
         } finally {
             lock.unlock();
         }
     }
 
     /** A per-minute 429: our budget was too high. Pause, and lower the budget to what Gemini accepted. */
-    void throttled(long dispatchId, Duration retryDelay) {
+    void throttled(long slot, Duration retryDelay) {
+        Instant now = clock.instant();
+        ledger.release(model, slot);
+        int inWindow = ledger.usage(model, now).requestsLastMinute();
+        int lowered;
         lock.lock();
         try {
-            Instant now = clock.instant();
-            ledger.release(model, dispatchId);
-            breaker.upstreamAnswered();
             Instant until = now.plus(retryDelay);
             if (until.isAfter(pausedUntil)) {
                 pausedUntil = until;
             }
-            int inWindow = ledger.usage(model, now).requestsLastMinute();
             limit.throttled(inWindow, now);
-            log.warn("Gemini throttled {}: pausing {} and lowering to {} requests/min",
-                    model, retryDelay, limit.requestsPerMinute(now));
-            changed.signalAll();
+            lowered = limit.requestsPerMinute(now);
+            changed();
         } finally {
             lock.unlock();
         }
+        log.warn("Gemini throttled {}: pausing {} and lowering to {} requests/min", model, retryDelay, lowered);
     }
 
     /** A per-day 429: nothing more until the daily reset. */
     void exhaustedUntil(Instant reset) {
         lock.lock();
         try {
-            breaker.upstreamAnswered();
             exhaustedUntil = reset;
-            log.warn("Daily quota of {} is used up until {}", model, reset);
-            changed.signalAll();
+            changed();
         } finally {
             lock.unlock();
         }
+        log.warn("Daily quota of {} is used up until {}", model, reset);
     }
 
     State state() {
+        Instant now = clock.instant();
+        int effective;
+        int length;
+        Duration oldestWait;
+        Instant paused;
+        Instant exhausted;
         lock.lock();
         try {
-            Instant now = clock.instant();
-            Ticket oldest = queue.peekFirst();
-            return new State(model, budget, limit.requestsPerMinute(now), ledger.usage(model, now), queue.size(),
-                    oldest == null ? Duration.ZERO : Duration.between(oldest.enqueuedAt, now),
-                    breaker.state(now), pausedUntil.isAfter(now) ? pausedUntil : null,
-                    exhaustedUntil.isAfter(now) ? exhaustedUntil : null);
+            Reservation oldest = queue.peekFirst();
+            effective = limit.requestsPerMinute(now);
+            length = queue.size();
+            oldestWait = oldest == null ? Duration.ZERO : Duration.between(oldest.enqueuedAt, now);
+            paused = pausedUntil.isAfter(now) ? pausedUntil : null;
+            exhausted = exhaustedUntil.isAfter(now) ? exhaustedUntil : null;
         } finally {
             lock.unlock();
         }
+        return new State(model, budget, effective, ledger.usage(model, now), length, oldestWait, paused, exhausted);
     }
 
     @Override
@@ -298,53 +288,99 @@ final class ModelLane implements AutoCloseable {
     }
 
     private void dispatchLoop() {
+        while (running) {
+            try {
+                dispatchNext();
+            } catch (InterruptedException e) {
+                // Closing: the application is shutting down.
+                return;
+            } catch (RuntimeException | Error e) {
+                // Whatever went wrong, the queue must keep moving: a dead dispatcher would leave every
+                // request of the model waiting until a restart. The next round starts afresh.
+                log.error("Quota dispatcher of {} failed; it carries on", model, e);
+                pauseAfterFailure();
+            }
+        }
+    }
+
+    /** One round: look at the head under the lock, ask the ledger outside it, apply the answer under it. */
+    private void dispatchNext() throws InterruptedException {
+        Reservation head;
+        ModelBudget inForce;
+        Instant now;
+        long seen;
         lock.lock();
         try {
-            while (running) {
-                Ticket head = queue.peekFirst();
-                if (head == null) {
-                    changed.await();
-                    continue;
-                }
-                Instant now = clock.instant();
-                if (now.isBefore(exhaustedUntil) || breaker.state(now) == CircuitBreaker.State.OPEN) {
-                    refuseAll(now);
-                    continue;
-                }
-                if (!breaker.mayDispatch(now)) {
-                    changed.await();
-                    continue;
-                }
-                if (now.isBefore(pausedUntil)) {
-                    awaitFor(Duration.between(now, pausedUntil));
-                    continue;
-                }
-                QuotaLedger.Decision decision;
+            head = queue.peekFirst();
+            if (head == null) {
+                changed.await();
+                return;
+            }
+            now = clock.instant();
+            if (now.isBefore(exhaustedUntil)) {
+                refuseAll(now);
+                return;
+            }
+            if (now.isBefore(pausedUntil)) {
+                awaitFor(Duration.between(now, pausedUntil));
+                return;
+            }
+            inForce = budget(now);
+            seen = version;
+        } finally {
+            lock.unlock();
+        }
+        QuotaLedger.Decision decision;
+        try {
+            decision = ledger.tryAcquire(model, inForce, head.inputTokens, now);
+        } catch (RuntimeException e) {
+            // The ledger's store failed: nothing can be sent safely. The head learns why.
+            log.error("Quota ledger for {} failed", model, e);
+            cancel(head, e);
+            return;
+        }
+        switch (decision) {
+            case QuotaLedger.Decision.Granted granted -> grant(head, granted.id());
+            case QuotaLedger.Decision.Wait wait -> {
+                lock.lock();
                 try {
-                    decision = ledger.tryAcquire(model, budget(now), head.inputTokens, now);
-                } catch (RuntimeException e) {
-                    // The ledger's store failed: nothing can be sent safely. The head learns why.
-                    log.error("Quota ledger for {} failed", model, e);
-                    queue.pollFirst();
-                    head.slot.completeExceptionally(e);
-                    head.position = 0;
-                    renumber();
-                    continue;
-                }
-                switch (decision) {
-                    case QuotaLedger.Decision.Granted granted -> {
-                        queue.pollFirst();
-                        head.position = 0;
-                        renumber();
-                        head.slot.complete(granted.id());
-                        breaker.dispatched(now);
+                    if (version == seen) {
+                        awaitFor(wait.after());
                     }
-                    case QuotaLedger.Decision.Wait wait -> awaitFor(wait.after());
+                } finally {
+                    lock.unlock();
                 }
             }
+        }
+    }
+
+    private void grant(Reservation head, long slot) {
+        List<Reservation> moved = List.of();
+        boolean given;
+        lock.lock();
+        try {
+            given = head.slot.complete(slot);
+            if (given) {
+                moved = leave(head);
+                changed();
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (!given) {
+            // It left the queue while the ledger decided: the slot goes back, for the next in line.
+            ledger.release(model, slot);
+        }
+        tell(moved);
+    }
+
+    private void pauseAfterFailure() {
+        lock.lock();
+        try {
+            changed.await(AFTER_FAILURE.toNanos(), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
-            // Closing: the application is shutting down.
             Thread.currentThread().interrupt();
+            running = false;
         } finally {
             lock.unlock();
         }
@@ -359,43 +395,98 @@ final class ModelLane implements AutoCloseable {
         changed.await(Math.max(1, Math.min(RECHECK.toNanos(), duration.toNanos())), TimeUnit.NANOSECONDS);
     }
 
-    private void refuseAll(Instant now) {
-        Ticket ticket;
-        while ((ticket = queue.pollFirst()) != null) {
-            ticket.position = 0;
-            ticket.slot.completeExceptionally(closedRefusal(now));
-        }
+    /** Under the lock. */
+    private void changed() {
+        version++;
+        changed.signalAll();
     }
 
-    /** Tells every waiting ticket its place after the queue changed. Queues are short (max-queue). */
-    private void renumber() {
+    /** Under the lock: removes a reservation and renumbers those behind it. */
+    private List<Reservation> leave(Reservation reservation) {
+        int index = 0;
+        if (queue.peekFirst() == reservation) {
+            queue.pollFirst();
+        } else {
+            for (Reservation r : queue) {
+                if (r == reservation) {
+                    break;
+                }
+                index++;
+            }
+            queue.remove(reservation);
+        }
+        reservation.position = 0;
+        return renumber(index);
+    }
+
+    /**
+     * Under the lock: gives every reservation from index {@code from} on its place. One pass over the
+     * queue (bounded by max-queue) per change, and only a number each: nobody re-estimates here.
+     *
+     * @return the reservations whose place changed, to be told outside the lock
+     */
+    private List<Reservation> renumber(int from) {
+        List<Reservation> moved = new ArrayList<>(Math.max(0, queue.size() - from));
         int position = 0;
-        for (Ticket ticket : queue) {
-            ticket.position = ++position;
+        for (Reservation reservation : queue) {
+            if (++position > from) {
+                reservation.position = position;
+                moved.add(reservation);
+            }
+        }
+        return moved;
+    }
+
+    private void tell(List<Reservation> moved) {
+        for (Reservation reservation : moved) {
+            try {
+                reservation.tell();
+            } catch (RuntimeException e) {
+                log.warn("A waiting request could not be told its place in the queue of {}", model, e);
+            }
         }
     }
 
-    private void refuseIfClosed(Instant now) {
-        if (now.isBefore(exhaustedUntil) || breaker.state(now) == CircuitBreaker.State.OPEN) {
-            throw closedRefusal(now);
+    /** Under the lock. */
+    private void refuseAll(Instant now) {
+        Reservation reservation;
+        while ((reservation = queue.pollFirst()) != null) {
+            reservation.position = 0;
+            reservation.slot.completeExceptionally(exhausted(now));
         }
+        changed();
     }
 
-    private QuotaRejectedException closedRefusal(Instant now) {
+    /** Under the lock. */
+    private void refuseIfExhausted(Instant now) {
         if (now.isBefore(exhaustedUntil)) {
-            return new QuotaRejectedException(QuotaRejectedException.Reason.DAILY_QUOTA_EXHAUSTED,
-                    Duration.between(now, exhaustedUntil),
-                    "The daily Gemini quota of " + model + " is used up until midnight Pacific time.");
+            throw exhausted(now);
         }
-        return new QuotaRejectedException(QuotaRejectedException.Reason.CIRCUIT_OPEN, breaker.remainingOpen(now),
-                "Gemini (" + model + ") failed repeatedly; requests are paused for a cool-down.");
     }
 
-    private Duration estimate(int position, int inputTokens, Instant now) {
-        Duration paused = now.isBefore(pausedUntil) ? Duration.between(now, pausedUntil) : Duration.ZERO;
-        return paused.plus(ledger.estimateWait(model, budget(now), position, inputTokens, now.plus(paused)));
+    private QuotaRejectedException exhausted(Instant now) {
+        return new QuotaRejectedException(QuotaRejectedException.Reason.DAILY_QUOTA_EXHAUSTED,
+                Duration.between(now, exhaustedUntil),
+                "The daily Gemini quota of " + model + " is used up until midnight Pacific time.");
     }
 
+    /** Outside the lock: asks the ledger. */
+    private void refuseIfDailyBudgetUsed(Instant now) {
+        if (budget.requestsPerDay() > 0 && ledger.usage(model, now).requestsToday() >= budget.requestsPerDay()) {
+            throw new QuotaRejectedException(QuotaRejectedException.Reason.DAILY_QUOTA_EXHAUSTED,
+                    Duration.between(now, QuotaRules.nextPacificMidnight(now)),
+                    "The daily budget of " + budget.requestsPerDay() + " requests to " + model
+                            + " is used up until midnight Pacific time.");
+        }
+    }
+
+    /** Outside the lock: asks the ledger. */
+    private Duration estimate(int position, int inputTokens, Instant now, Instant paused, ModelBudget inForce) {
+        Duration pause = now.isBefore(paused) ? Duration.between(now, paused) : Duration.ZERO;
+        return pause.plus(ledger.estimateWait(model, inForce, position, inputTokens, now.plus(pause)));
+    }
+
+    /** Under the lock (the adaptive limit is guarded by it). */
     private ModelBudget budget(Instant now) {
         return new ModelBudget(limit.requestsPerMinute(now), budget.inputTokensPerMinute(), budget.requestsPerDay());
     }

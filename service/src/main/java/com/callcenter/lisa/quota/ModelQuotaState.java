@@ -22,6 +22,12 @@ public record ModelQuotaState(String model, Left left, ModelBudget configured, i
     public record Left(Integer requestsThisMinute, Long inputTokensThisMinute, Integer requestsToday) {
     }
 
+    /** The same, with the circuit of the model's calls as the attempt loop sees it. */
+    public ModelQuotaState withCircuit(String state) {
+        return new ModelQuotaState(model, left, configured, effectiveRequestsPerMinute, queueLength, oldestWaitMs,
+                state, pausedUntil, exhaustedUntil);
+    }
+
     static ModelQuotaState of(ModelLane.State s) {
         ModelBudget b = s.configured();
         QuotaLedger.Usage u = s.usage();
@@ -31,6 +37,6 @@ public record ModelQuotaState(String model, Left left, ModelBudget configured, i
                 b.inputTokensPerMinute() == 0 ? null : Math.max(0, b.inputTokensPerMinute() - u.inputTokensLastMinute()),
                 b.requestsPerDay() == 0 ? null : Math.max(0, b.requestsPerDay() - u.requestsToday()));
         return new ModelQuotaState(s.model(), left, b, s.effectiveRequestsPerMinute(), s.queueLength(),
-                s.oldestWait().toMillis(), s.circuit().name(), s.pausedUntil(), s.exhaustedUntil());
+                s.oldestWait().toMillis(), "CLOSED", s.pausedUntil(), s.exhaustedUntil());
     }
 }

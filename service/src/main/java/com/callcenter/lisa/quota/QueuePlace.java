@@ -1,20 +1,21 @@
 package com.callcenter.lisa.quota;
 
 import java.time.Duration;
-import java.util.OptionalInt;
+import java.util.function.BiConsumer;
 
 /**
- * Where one chat request stands in its model's queue, for a client that is shown its wait, and its
- * way out of the queue when that client goes away. Positions are read without taking the queue's
- * lock (the queue renumbers its tickets as it moves), so watching a place costs the queue nothing.
+ * Where one chat request stands, from its admission to its call, across the reservations it makes
+ * (a retry, a fallback model): its place is pushed here by the queue as the queue moves, and it is the
+ * request's way out of the queue when its client goes away or its session ends.
  */
-public final class QueuePlace {
+public final class QueuePlace implements PlaceListener {
 
     private final int arrivalPosition;
     private final Duration arrivalEstimate;
-    private ModelLane lane;
-    private ModelLane.Ticket ticket;
-    private boolean left;
+    private volatile BiConsumer<Integer, Duration> watcher = (position, wait) -> {
+    };
+    private Reservation reservation;
+    private QuotaRejectedException leftBecause;
     private boolean dispatched;
 
     QueuePlace(int arrivalPosition, Duration arrivalEstimate) {
@@ -27,81 +28,86 @@ public final class QueuePlace {
         return arrivalEstimate;
     }
 
+    /** The place estimated on arrival, counting the session's own earlier requests. */
+    public int arrivalPosition() {
+        return arrivalPosition;
+    }
+
     /**
-     * 1 = next to be sent; empty once the request has been sent to Gemini (or has left the queue).
-     * Before the request has a ticket (it waits for its session's earlier turns) it is the position
-     * estimated on arrival.
+     * Whom to tell each new place and its estimated wait. Told on the thread that moved the queue:
+     * it must return at once.
      */
-    public synchronized OptionalInt position() {
-        if (dispatched || left) {
-            return OptionalInt.empty();
-        }
-        if (ticket == null) {
-            return OptionalInt.of(arrivalPosition);
-        }
-        int position = ticket.position;
-        return position > 0 ? OptionalInt.of(position) : OptionalInt.empty();
+    public void watch(BiConsumer<Integer, Duration> watcher) {
+        this.watcher = watcher;
     }
 
-    /** The honest wait from now for the request at {@code position} of this place's model. */
-    public Duration estimatedWait(int position) {
-        ModelLane current;
-        int tokens;
-        synchronized (this) {
-            if (lane == null) {
-                return arrivalEstimate;
-            }
-            current = lane;
-            tokens = ticket.inputTokens;
-        }
-        // Outside this object's lock: the estimate may read the shared ledger.
-        return current.estimate(position, tokens);
+    /** The queue moved the request to {@code position}; without an estimate of the queue's, the arrival one is scaled. */
+    @Override
+    public void moved(int position, Duration estimatedWait) {
+        Duration wait = estimatedWait != null ? estimatedWait
+                : arrivalEstimate.multipliedBy(Math.min(position, Math.max(1, arrivalPosition)))
+                        .dividedBy(Math.max(1, arrivalPosition));
+        watcher.accept(position, wait);
     }
 
     /**
-     * The client went away: take the request out of the queue so that it spends no quota.
+     * The request must not be sent any more (its client went away, or its session ended): take it out
+     * of the queue so that it spends no quota.
      *
      * @return false if it is too late, because the request was already sent to Gemini (the turn then
      *         completes and is stored, so the client finds the reply when it comes back)
      */
-    public boolean leave() {
-        ModelLane current;
-        ModelLane.Ticket waiting;
+    public boolean leave(QuotaRejectedException why) {
+        Reservation waiting;
         synchronized (this) {
             if (dispatched) {
                 return false;
             }
-            left = true;
-            current = lane;
-            waiting = ticket;
+            if (leftBecause == null) {
+                leftBecause = why;
+            }
+            waiting = reservation;
         }
-        return waiting == null || current.cancel(waiting, clientGone());
+        return waiting == null || waiting.cancel(why);
     }
 
-    synchronized boolean hasLeft() {
-        return left;
+    /** Why the request left before it had a reservation, or null. */
+    public synchronized QuotaRejectedException leftBecause() {
+        return leftBecause;
     }
 
-    /** @throws QuotaRejectedException (client gone) if the client left before the ticket was attached and it still waits */
-    void attach(ModelLane newLane, ModelLane.Ticket newTicket) {
-        boolean cancel;
+    /**
+     * The request now holds {@code next}.
+     *
+     * @throws QuotaRejectedException (the reason it left) if it left meanwhile and {@code next} could
+     *                                still be cancelled
+     */
+    public void attach(Reservation next) {
+        QuotaRejectedException left;
         synchronized (this) {
-            lane = newLane;
-            ticket = newTicket;
-            cancel = left && !dispatched;
+            reservation = next;
+            left = dispatched ? null : leftBecause;
         }
-        // A ticket granted on the spot cannot be cancelled: its slot is taken, so the request goes.
-        if (cancel && newLane.cancel(newTicket, clientGone())) {
-            throw clientGone();
+        // A reservation granted on the spot cannot be cancelled: its slot is taken, so the request goes.
+        if (left != null && next.cancel(left)) {
+            throw left;
         }
     }
 
-    synchronized void dispatched() {
+    /** The request is being sent to Gemini: from now on it completes regardless. */
+    public synchronized void dispatched() {
         dispatched = true;
     }
 
-    static QuotaRejectedException clientGone() {
+    /** The client went away while the request waited. */
+    public static QuotaRejectedException clientGone() {
         return new QuotaRejectedException(QuotaRejectedException.Reason.CLIENT_GONE, Duration.ZERO,
                 "The client went away while the request waited; nothing was sent to Gemini.");
+    }
+
+    /** The session was ended while the request waited. */
+    public static QuotaRejectedException sessionEnded() {
+        return new QuotaRejectedException(QuotaRejectedException.Reason.SESSION_ENDED, Duration.ZERO,
+                "The session was ended while the request waited; nothing was sent to Gemini.");
     }
 }

@@ -1,6 +1,5 @@
 package com.callcenter.lisa.quota;
 
-import com.callcenter.lisa.gemini.GeminiProperties;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -11,6 +10,7 @@ import java.util.List;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -30,8 +30,8 @@ class QuotaConfiguration {
     private static final Duration PURGE_INTERVAL = Duration.ofMinutes(10);
 
     @Bean
-    QuotaLedger quotaLedger(QuotaProperties properties, DataSource dataSource, JdbcClient jdbc,
-                            TransactionTemplate transaction) {
+    QuotaLedger quotaLedger(QuotaProperties properties, GeminiMinuteProperties gemini, DataSource dataSource,
+                            JdbcClient jdbc, TransactionTemplate transaction) {
         boolean database = switch (properties.ledger()) {
             case "memory" -> false;
             case "database" -> true;
@@ -41,19 +41,19 @@ class QuotaConfiguration {
         };
         log.info("Gemini quota counted {}", database
                 ? "in the database: instances sharing it share the budget" : "in this process only");
-        QuotaRules rules = new QuotaRules(properties.window());
+        QuotaRules rules = new QuotaRules(properties.window(), gemini.geminiMinute());
         return database ? new DatabaseQuotaLedger(jdbc, transaction, rules) : new InMemoryQuotaLedger(rules);
     }
 
     @Bean(destroyMethod = "close")
-    QuotaScheduler quotaScheduler(QuotaProperties properties, GeminiProperties gemini, QuotaLedger ledger,
-                                  Clock clock, MeterRegistry metrics) {
+    QuotaScheduler quotaScheduler(QuotaProperties properties, @Value("${lisa.gemini.model:gemini-2.5-flash-lite}") String primaryModel,
+                                  QuotaLedger ledger, Clock clock, MeterRegistry metrics) {
         List<ModelLane> lanes = new ArrayList<>();
-        lanes.add(lane(gemini.model(), properties.budget(), properties, ledger, clock));
+        lanes.add(lane(primaryModel, properties.budget(), properties, ledger, clock));
         for (QuotaProperties.FallbackModel fallback : properties.fallbackModels()) {
             lanes.add(lane(fallback.name(), fallback.budget(), properties, ledger, clock));
         }
-        return new QuotaScheduler(lanes, properties, clock, metrics);
+        return new QuotaScheduler(lanes, properties.maxWait(), clock, metrics);
     }
 
     /** The database ledger keeps a row per request and per second; rows older than an hour are deleted now and then. */
@@ -79,7 +79,6 @@ class QuotaConfiguration {
         log.info("Gemini quota for {}: {} requests/min, {} input tokens/min, {} requests/day (0 = unlimited)",
                 model, budget.requestsPerMinute(), budget.inputTokensPerMinute(), budget.requestsPerDay());
         return new ModelLane(model, budget.toModelBudget(), ledger, clock, properties.maxQueue(),
-                new CircuitBreaker(properties.breaker().failureThreshold(), properties.breaker().coolDown()),
                 new AdaptiveLimit(budget.requestsPerMinute(), RECOVERY));
     }
 

@@ -65,11 +65,17 @@ public record QuotaProperties(
     }
 
     /**
+     * The circuit breaker of each model's calls (resilience4j's, in {@code gemini.ModelCircuit}).
+     *
      * @param failureThreshold consecutive transient failures of a model that open its circuit
      * @param coolDown         how long an open circuit refuses requests before one probe is let through
+     * @param halfOpenTimeout  longest a probe may stay unanswered; then the circuit opens again for a
+     *                         cool-down and a new probe follows, so a lost probe cannot block the model.
+     *                         Longer than one Gemini call ({@code lisa.gemini.timeout})
      */
     public record Breaker(
             @DefaultValue("5") int failureThreshold,
-            @DefaultValue("30s") Duration coolDown) {
+            @DefaultValue("30s") Duration coolDown,
+            @DefaultValue("60s") Duration halfOpenTimeout) {
     }
 }

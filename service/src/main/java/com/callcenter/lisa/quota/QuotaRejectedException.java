@@ -21,7 +21,9 @@ public class QuotaRejectedException extends RuntimeException {
         /** Every model's daily quota is used up until midnight Pacific time. */
         DAILY_QUOTA_EXHAUSTED,
         /** The client went away while the request waited (a streaming client whose connection broke). */
-        CLIENT_GONE
+        CLIENT_GONE,
+        /** The session was ended while the request waited (its messages leave the queue unsent). */
+        SESSION_ENDED
     }
 
     private final Reason reason;

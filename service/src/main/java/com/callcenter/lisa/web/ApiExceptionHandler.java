@@ -3,14 +3,15 @@ package com.callcenter.lisa.web;
 import com.callcenter.lisa.chat.IdempotencyKeyReusedException;
 import com.callcenter.lisa.chat.InvalidMessageException;
 import com.callcenter.lisa.chat.ReplyTooLongException;
+import com.callcenter.lisa.chat.TurnRefusedException;
 import com.callcenter.lisa.gemini.GeminiFailure;
 import com.callcenter.lisa.persona.UnknownPersonaException;
-import com.callcenter.lisa.quota.QuotaRejectedException;
 import com.callcenter.lisa.session.SessionClosedException;
 import com.callcenter.lisa.session.SessionNotFoundException;
 import com.callcenter.lisa.session.TurnConflictException;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
+import java.util.concurrent.CompletionException;
 import java.util.stream.Collectors;
 import org.springframework.beans.TypeMismatchException;
 import org.springframework.dao.DataAccessException;
@@ -46,9 +47,10 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     /** Failures of the service's own making; {@link Problems} maps them, as for streamed turns. */
     @ExceptionHandler({SessionNotFoundException.class, SessionClosedException.class, TurnConflictException.class,
             InvalidMessageException.class, UnknownPersonaException.class, InvalidIdempotencyKeyException.class,
-            IdempotencyKeyReusedException.class, GeminiFailure.class, QuotaRejectedException.class,
+            IdempotencyKeyReusedException.class, GeminiFailure.class, TurnRefusedException.class,
             DataAccessException.class, CannotCreateTransactionException.class, TransactionSystemException.class,
-            ReplyTooLongException.class, InvalidQueryException.class})
+            ReplyTooLongException.class, CompletionException.class,
+            InvalidQueryException.class})
     ResponseEntity<ProblemDetail> failed(Exception e, HttpServletRequest request) {
         return respond(Problems.of(e, request.getRequestURI()));
     }

@@ -1,14 +1,13 @@
 package com.callcenter.lisa.web;
 
+import com.callcenter.lisa.chat.PlaceInLine;
 import com.callcenter.lisa.chat.TurnObserver;
-import com.callcenter.lisa.quota.QueuePlace;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -17,10 +16,11 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * One streamed turn as server-sent events: {@code queued} while it waits for quota, {@code delta} for
- * each piece of the reply, then {@code done} or {@code error}. A watcher thread sends {@code queued}
- * when the place in the queue moves and a comment when the stream has been idle for the keep-alive
- * interval; a write that fails means the client went away, and a request still waiting then leaves
- * the queue without spending quota. Once Gemini is being asked, the turn completes regardless.
+ * each piece of the reply, then {@code done} or {@code error}. The queue pushes each new place to
+ * {@link #queued} (on its own thread, which must never wait for this client's writes); a watcher thread writes it
+ * as a {@code queued} event, and a comment when the stream has been idle for the keep-alive interval.
+ * A write that fails means the client went away, and a request still waiting then leaves the queue
+ * without spending quota. Once Gemini is being asked, the turn completes regardless.
  */
 final class ChatStream implements TurnObserver, AutoCloseable {
 
@@ -35,17 +35,22 @@ final class ChatStream implements TurnObserver, AutoCloseable {
     private final OutputStream out;
     private final JsonMapper json;
     private final WebProperties.Stream settings;
-    private final QueuePlace place;
+    private final PlaceInLine place;
+    /** Guards the state below; held only for moments, never across a write to the client. */
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition finished = lock.newCondition();
+    /** Orders the writes to the client; may be held while a slow client takes its time. */
+    private final ReentrantLock writing = new ReentrantLock();
     private final Thread watcher;
     private boolean answering;
     private boolean gone;
     private boolean closed;
     private long lastWrite = System.nanoTime();
     private int lastPosition = Integer.MAX_VALUE;
+    /** A place pushed by the queue and not yet written; null when none is pending. */
+    private Queued pending;
 
-    private ChatStream(OutputStream out, JsonMapper json, WebProperties.Stream settings, QueuePlace place) {
+    private ChatStream(OutputStream out, JsonMapper json, WebProperties.Stream settings, PlaceInLine place) {
         this.out = out;
         this.json = json;
         this.settings = settings;
@@ -55,7 +60,7 @@ final class ChatStream implements TurnObserver, AutoCloseable {
 
     /** Commits a 200 event stream; tells a client that has to wait its place at once. */
     static ChatStream open(HttpServletResponse response, JsonMapper json, WebProperties.Stream settings,
-                           Optional<QueuePlace> place) {
+                           Optional<PlaceInLine> place) {
         response.setStatus(HttpServletResponse.SC_OK);
         response.setContentType(MediaType.TEXT_EVENT_STREAM_VALUE);
         response.setCharacterEncoding(StandardCharsets.UTF_8.name());
@@ -69,7 +74,7 @@ final class ChatStream implements TurnObserver, AutoCloseable {
         }
         ChatStream stream = new ChatStream(out, json, settings, place.orElse(null));
         place.filter(p -> p.arrivalEstimate().isPositive())
-                .ifPresent(p -> p.position().ifPresent(position -> stream.queued(position, p.arrivalEstimate())));
+                .ifPresent(p -> stream.sendQueued(new Queued(p.arrivalPosition(), p.arrivalEstimate().toMillis())));
         stream.flushHeaders(response);
         stream.watcher.start();
         return stream;
@@ -85,6 +90,25 @@ final class ChatStream implements TurnObserver, AutoCloseable {
         lock.lock();
         try {
             answering = true;
+            pending = null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The queue moved this message up: noted for the watcher to write. Positions only go down on the
+     * client's screen: a retry of an earlier request going back to the front of the queue does not
+     * push this one back visibly.
+     */
+    @Override
+    public void queued(int position, Duration estimatedWait) {
+        lock.lock();
+        try {
+            if (!answering && position < lastPosition && (pending == null || position < pending.position())) {
+                pending = new Queued(position, estimatedWait.toMillis());
+                finished.signalAll();
+            }
         } finally {
             lock.unlock();
         }
@@ -129,9 +153,26 @@ final class ChatStream implements TurnObserver, AutoCloseable {
         }
     }
 
-    private void queued(int position, Duration estimatedWait) {
-        lastPosition = position;
-        send("queued", new Queued(position, estimatedWait.toMillis()));
+    /**
+     * Writes a place unless Lisa's answer has begun. The check and the write happen under the write
+     * lock, which every delta needs too: no place is written after a delta.
+     */
+    private void sendQueued(Queued queued) {
+        writing.lock();
+        try {
+            lock.lock();
+            try {
+                if (answering || queued.position() >= lastPosition) {
+                    return;
+                }
+                lastPosition = queued.position();
+            } finally {
+                lock.unlock();
+            }
+            send("queued", queued);
+        } finally {
+            writing.unlock();
+        }
     }
 
     private void send(String event, Object data) {
@@ -141,21 +182,49 @@ final class ChatStream implements TurnObserver, AutoCloseable {
     }
 
     private void write(byte[] frame) {
-        boolean leave;
-        lock.lock();
+        boolean failed = false;
+        writing.lock();
         try {
-            if (gone) {
+            if (clientGone()) {
                 return;
             }
             try {
                 out.write(frame);
                 out.flush();
+            } catch (IOException e) {
+                failed = true;
+            }
+        } finally {
+            writing.unlock();
+        }
+        wrote(failed);
+    }
+
+    private void flushHeaders(HttpServletResponse response) {
+        boolean failed = false;
+        writing.lock();
+        try {
+            response.flushBuffer();
+        } catch (IOException e) {
+            failed = true;
+        } finally {
+            writing.unlock();
+        }
+        wrote(failed);
+    }
+
+    /** After a write: a failed one means the client went away, and a message still waiting leaves the line. */
+    private void wrote(boolean failed) {
+        boolean leave;
+        lock.lock();
+        try {
+            if (!failed) {
                 lastWrite = System.nanoTime();
                 return;
-            } catch (IOException e) {
-                gone = true;
-                leave = !answering && place != null;
             }
+            leave = !gone && !answering && place != null;
+            gone = true;
+            finished.signalAll();
         } finally {
             lock.unlock();
         }
@@ -164,67 +233,37 @@ final class ChatStream implements TurnObserver, AutoCloseable {
         }
     }
 
-    private void flushHeaders(HttpServletResponse response) {
-        lock.lock();
-        try {
-            response.flushBuffer();
-        } catch (IOException e) {
-            gone = true;
-        } finally {
-            lock.unlock();
-        }
-        if (clientGone() && place != null) {
-            place.leave();
-        }
-    }
-
-    /** Sends queue moves and keep-alives until the turn is over. */
+    /** Writes the places the queue pushed, and keep-alives, until the turn is over. */
     private void watch() {
         long keepAlive = settings.keepAlive().toNanos();
         while (true) {
-            boolean waiting;
+            Queued next;
+            boolean idle;
             lock.lock();
             try {
                 if (closed || gone) {
                     return;
                 }
-                waiting = place != null && !answering;
-                long idle = System.nanoTime() - lastWrite;
-                long sleep = waiting ? Math.min(settings.positionCheck().toNanos(), keepAlive - idle) : keepAlive - idle;
-                if (sleep > 0) {
+                long sleep = keepAlive - (System.nanoTime() - lastWrite);
+                if (pending == null && sleep > 0) {
                     finished.await(sleep, TimeUnit.NANOSECONDS);
-                    if (closed) {
+                    if (closed || gone) {
                         return;
                     }
                 }
+                next = pending;
+                pending = null;
+                idle = System.nanoTime() - lastWrite >= keepAlive;
             } catch (InterruptedException e) {
                 return;
             } finally {
                 lock.unlock();
             }
-            if (waiting) {
-                // Empty once the request was sent to Gemini. Positions only go down on the client's
-                // screen: a retry of an earlier request going back to the front of the queue does not
-                // push this one back visibly.
-                OptionalInt position = place.position();
-                if (position.isPresent() && position.getAsInt() < lastPosition) {
-                    queued(position.getAsInt(), place.estimatedWait(position.getAsInt()));
-                }
+            if (next != null) {
+                sendQueued(next);
+            } else if (idle) {
+                write(KEEP_ALIVE);
             }
-            keepAliveIfIdle(keepAlive);
-        }
-    }
-
-    private void keepAliveIfIdle(long keepAlive) {
-        boolean idle;
-        lock.lock();
-        try {
-            idle = System.nanoTime() - lastWrite >= keepAlive;
-        } finally {
-            lock.unlock();
-        }
-        if (idle) {
-            write(KEEP_ALIVE);
         }
     }
 }

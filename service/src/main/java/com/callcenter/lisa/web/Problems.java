@@ -3,15 +3,15 @@ package com.callcenter.lisa.web;
 import com.callcenter.lisa.chat.IdempotencyKeyReusedException;
 import com.callcenter.lisa.chat.InvalidMessageException;
 import com.callcenter.lisa.chat.ReplyTooLongException;
+import com.callcenter.lisa.chat.TurnRefusedException;
 import com.callcenter.lisa.gemini.GeminiFailure;
 import com.callcenter.lisa.persona.UnknownPersonaException;
-import com.callcenter.lisa.quota.QuotaRejectedException;
 import com.callcenter.lisa.session.SessionClosedException;
 import com.callcenter.lisa.session.SessionNotFoundException;
 import com.callcenter.lisa.session.StoreUnavailableException;
 import com.callcenter.lisa.session.TurnConflictException;
 import java.time.Duration;
-import java.util.Locale;
+import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
@@ -70,14 +70,15 @@ final class Problems {
                         path, tooLong.replyChars(), ReplyTooLongException.MAX_REPLY_CHARS);
                 yield simple(ProblemType.REPLY_TOO_LONG, e.getMessage(), path);
             }
-            case QuotaRejectedException rejected -> {
-                ProblemType type = rejected.reason() == QuotaRejectedException.Reason.CIRCUIT_OPEN
-                        ? ProblemType.UPSTREAM_UNAVAILABLE : ProblemType.QUOTA_EXHAUSTED;
+            case TurnRefusedException refused -> {
+                ProblemType type = refused.upstreamDown() ? ProblemType.UPSTREAM_UNAVAILABLE : ProblemType.QUOTA_EXHAUSTED;
                 ProblemDetail problem = ProblemWriter.problem(type,
                         e.getMessage() + " Nothing was sent to Gemini and nothing was stored.", path);
-                problem.setProperty("reason", rejected.reason().name().toLowerCase(Locale.ROOT));
-                yield problem(problem, rejected.retryAfter());
+                problem.setProperty("reason", refused.reason());
+                yield problem(problem, refused.retryAfter());
             }
+            // A failure handed over through a future is that failure, not an unexpected one.
+            case CompletionException wrapped when wrapped.getCause() != null -> of(wrapped.getCause(), path);
             case StoreUnavailableException down -> problem(ProblemWriter.problem(ProblemType.STORAGE_UNAVAILABLE,
                     e.getMessage(), path), down.retryAfter());
             // Failing to open or commit a transaction is the store failing too (a dead database), not a bug.

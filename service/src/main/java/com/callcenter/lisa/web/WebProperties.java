@@ -16,9 +16,7 @@ public record WebProperties(@DefaultValue("64KB") DataSize maxRequestSize, @Defa
      * @param keepAlive     an idle stream gets a comment line this often, so that proxies do not cut a long
      *                      queue wait, and so that a client that went away is noticed (a write fails) and
      *                      its request leaves the queue
-     * @param positionCheck how often a waiting stream looks at its place in the queue to send a
-     *                      {@code queued} event when it moved
      */
-    public record Stream(@DefaultValue("10s") Duration keepAlive, @DefaultValue("200ms") Duration positionCheck) {
+    public record Stream(@DefaultValue("10s") Duration keepAlive) {
     }
 }

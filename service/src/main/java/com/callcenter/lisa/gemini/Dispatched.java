@@ -1,7 +1,7 @@
-package com.callcenter.lisa.quota;
+package com.callcenter.lisa.gemini;
 
 /**
- * The outcome of a call made through the scheduler.
+ * The outcome of a call made through the gateway.
  *
  * @param model       the model that answered
  * @param queueWaitMs time spent waiting for quota, retries' waits included

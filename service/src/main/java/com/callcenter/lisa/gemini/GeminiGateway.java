@@ -1,0 +1,321 @@
+package com.callcenter.lisa.gemini;
+
+import com.callcenter.lisa.quota.QueuePlace;
+import com.callcenter.lisa.quota.QuotaProperties;
+import com.callcenter.lisa.quota.QuotaRejectedException;
+import com.callcenter.lisa.quota.QuotaScheduler;
+import com.callcenter.lisa.quota.Reservation;
+import com.callcenter.lisa.quota.ModelQuotaState;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * The attempt loop of every Gemini call of the service: reserve a slot of the model's quota, ask the
+ * model's circuit breaker, call, classify what came back, back off and retry what is transient, and
+ * fall back to the next model of the pool. The quota ({@link QuotaScheduler}) decides when a slot is
+ * free; this decides what to do with it and with Gemini's answer.
+ */
+@Component
+public class GeminiGateway {
+
+    private static final Logger log = LoggerFactory.getLogger(GeminiGateway.class);
+    /** Longest wait for a probe's outcome before the queue is tried again. */
+    private static final Duration PROBE_RECHECK = Duration.ofSeconds(1);
+
+    private final QuotaScheduler quota;
+    private final QuotaProperties properties;
+    private final Clock clock;
+    private final MeterRegistry metrics;
+    private final Timer waitTimer;
+    private final List<String> models;
+    private final List<ModelCircuit> circuits = new ArrayList<>();
+
+    GeminiGateway(QuotaScheduler quota, QuotaProperties properties, Clock clock, MeterRegistry metrics) {
+        this.quota = quota;
+        this.properties = properties;
+        this.clock = clock;
+        this.metrics = metrics;
+        this.models = quota.models();
+        for (String model : models) {
+            circuits.add(new ModelCircuit(model, properties.breaker(), clock));
+        }
+        this.waitTimer = Timer.builder("lisa.quota.wait")
+                .description("Time a chat request waited for Gemini quota, retries included")
+                .publishPercentileHistogram()
+                .register(metrics);
+    }
+
+    /**
+     * The one admission of a turn, on arrival: the first model of the pool whose circuit is not open
+     * and that can serve it within the maximum wait.
+     *
+     * @param aheadInSession earlier requests of the same session still waiting or running
+     * @throws QuotaRejectedException at once, with an honest Retry-After, when no model can
+     */
+    public QuotaScheduler.Admission admit(int aheadInSession, int inputTokens) {
+        Instant now = clock.instant();
+        QuotaRejectedException best = null;
+        for (int model = 0; model < models.size(); model++) {
+            if (circuits.get(model).refusing()) {
+                best = earlier(best, circuitOpen(model));
+                continue;
+            }
+            try {
+                return quota.admit(model, aheadInSession, inputTokens, now);
+            } catch (QuotaRejectedException e) {
+                best = earlier(best, e);
+            }
+        }
+        throw quota.rejected(best);
+    }
+
+    /**
+     * Waits for a slot of the admitted model (or, when it cannot serve any more, of the next ones
+     * that can within the admission's deadline), calls Gemini through {@code call} (given the model's
+     * name), and retries what is transient, unless part of the reply had already been streamed.
+     *
+     * @param inputTokens the call's estimated input tokens, counted until Gemini reports its own count
+     * @throws GeminiFailure          when Gemini refused for good, or kept failing within the wait
+     * @throws QuotaRejectedException when no slot could be had in time, or the request left the queue
+     */
+    public Dispatched<GeminiReply> dispatch(QuotaScheduler.Admission admission, int inputTokens,
+                                           Function<String, GeminiReply> call) throws InterruptedException {
+        long waitedNanos = 0;
+        int attempts = 0;
+        int model = admission.model();
+        boolean admitted = true;
+        boolean retry = false;
+        QuotaRejectedException refusal = null;
+        QueuePlace place = admission.place();
+        while (true) {
+            ModelCircuit circuit = circuits.get(model);
+            long waitStart = System.nanoTime();
+            Reservation reservation;
+            long slot;
+            try {
+                QuotaRejectedException left = place.leftBecause();
+                if (left != null) {
+                    throw left;
+                }
+                if (circuit.refusing()) {
+                    throw circuitOpen(model);
+                }
+                if (!admitted) {
+                    // A fallback model: only if it can serve within what is left of the wait.
+                    quota.admit(model, 0, inputTokens, admission.arrivedAt());
+                    admitted = true;
+                }
+                reservation = quota.reserve(model, inputTokens, retry, place);
+                place.attach(reservation);
+                slot = quota.await(reservation, admission.deadline());
+            } catch (QuotaRejectedException e) {
+                waitedNanos += System.nanoTime() - waitStart;
+                if (e.reason() == QuotaRejectedException.Reason.CLIENT_GONE
+                        || e.reason() == QuotaRejectedException.Reason.SESSION_ENDED) {
+                    recordWait(waitedNanos);
+                    throw quota.rejected(e);
+                }
+                refusal = earlier(refusal, e);
+                retry = false;
+                if (++model < models.size()) {
+                    admitted = false;
+                    continue;
+                }
+                recordWait(waitedNanos);
+                throw quota.rejected(refusal);
+            }
+            waitedNanos += System.nanoTime() - waitStart;
+            retry = false;
+            if (!circuit.tryPermit()) {
+                // The slot is not used: it goes back, so that the budget does not shrink for nothing.
+                quota.release(reservation, slot);
+                if (circuit.refusing()) {
+                    refusal = earlier(refusal, circuitOpen(model));
+                    if (++model < models.size()) {
+                        admitted = false;
+                        continue;
+                    }
+                    recordWait(waitedNanos);
+                    throw quota.rejected(refusal);
+                }
+                // Half open, its one probe in flight: wait for the probe's outcome, then go again, first in line.
+                long probeWait = System.nanoTime();
+                circuit.awaitChange(min(remaining(admission), PROBE_RECHECK));
+                waitedNanos += System.nanoTime() - probeWait;
+                retry = true;
+                continue;
+            }
+            place.dispatched();
+            attempts++;
+            String name = models.get(model);
+            long callStart = System.nanoTime();
+            GeminiReply reply;
+            try {
+                reply = call.apply(name);
+            } catch (GeminiFailure failure) {
+                long took = System.nanoTime() - callStart;
+                outcome(name, failure.kind().name().toLowerCase(Locale.ROOT));
+                switch (failure.kind()) {
+                    case REJECTED -> {
+                        circuit.answered(took);
+                        recordWait(waitedNanos);
+                        throw failure;
+                    }
+                    case QUOTA_MINUTE -> {
+                        circuit.answered(took);
+                        Duration delay = failure.retryAfter().orElse(Duration.ofMinutes(1));
+                        metrics.counter("lisa.gemini.throttled", "model", name, "quota", "minute").increment();
+                        quota.throttled(reservation, slot, delay);
+                        if (failure.isMidReply() || !fitsBeforeDeadline(admission, delay)) {
+                            recordWait(waitedNanos);
+                            throw failure;
+                        }
+                        retried(name, "throttled");
+                        retry = true;
+                    }
+                    case QUOTA_DAY -> {
+                        circuit.answered(took);
+                        metrics.counter("lisa.gemini.throttled", "model", name, "quota", "day").increment();
+                        quota.exhaustedUntil(model,
+                                clock.instant().plus(failure.retryAfter().orElse(Duration.ofHours(1))));
+                        if (failure.isMidReply() || ++model >= models.size()) {
+                            recordWait(waitedNanos);
+                            throw failure;
+                        }
+                        admitted = false;
+                    }
+                    case UNAVAILABLE, TIMEOUT -> {
+                        circuit.failed(took, failure);
+                        Duration backoff = backoff(attempts);
+                        if (failure.isMidReply() || attempts >= properties.retry().maxAttempts()
+                                || !fitsBeforeDeadline(admission, backoff)) {
+                            recordWait(waitedNanos);
+                            throw failure;
+                        }
+                        retried(name, failure.kind().name().toLowerCase(Locale.ROOT));
+                        long sleepStart = System.nanoTime();
+                        Thread.sleep(backoff);
+                        waitedNanos += System.nanoTime() - sleepStart;
+                        if (circuit.refusing()) {
+                            refusal = earlier(refusal, circuitOpen(model));
+                            if (++model >= models.size()) {
+                                recordWait(waitedNanos);
+                                throw failure;
+                            }
+                            admitted = false;
+                        } else {
+                            retry = true;
+                        }
+                    }
+                }
+                continue;
+            } catch (RuntimeException | Error e) {
+                // Not Gemini's answer (the caller's observer failed, or the thread was stopped): the
+                // circuit learns nothing from it, and its permission goes back.
+                circuit.notSent();
+                throw e;
+            }
+            circuit.answered(System.nanoTime() - callStart);
+            counted(reservation, slot, reply, inputTokens);
+            outcome(name, "ok");
+            tokens(name, reply);
+            recordWait(waitedNanos);
+            return new Dispatched<>(reply, reply.model(), TimeUnit.NANOSECONDS.toMillis(waitedNanos), attempts);
+        }
+    }
+
+    /** What health shows per model, in pool order: the quota, and the circuit of its calls. */
+    public List<ModelQuotaState> state() {
+        List<ModelQuotaState> quotas = quota.state();
+        List<ModelQuotaState> states = new ArrayList<>(quotas.size());
+        for (int model = 0; model < quotas.size(); model++) {
+            states.add(quotas.get(model).withCircuit(circuits.get(model).state()));
+        }
+        return states;
+    }
+
+    /** The circuit of the model at {@code model}: for tests that take a permission and lose it. */
+    ModelCircuit circuit(int model) {
+        return circuits.get(model);
+    }
+
+    /**
+     * The ledger learns what the call really cost: Gemini's count of input tokens, or, when the reply
+     * carried no usageMetadata (Gemini leaves zero counters out, and a prompt is never zero tokens),
+     * the estimate the slot was taken with. A ledger failure here costs the correction only: the reply
+     * exists and the turn goes on.
+     */
+    private void counted(Reservation reservation, long slot, GeminiReply reply, int estimatedTokens) {
+        int reported = reply.usage().promptTokens();
+        try {
+            quota.correct(reservation, slot, reported > 0 ? reported : estimatedTokens);
+        } catch (RuntimeException e) {
+            log.warn("The quota ledger of {} could not record the input tokens of a reply; it keeps the estimate: {}",
+                    reservation.model(), e.toString());
+        }
+    }
+
+    private QuotaRejectedException circuitOpen(int model) {
+        Duration remaining = circuits.get(model).remainingOpen();
+        return new QuotaRejectedException(QuotaRejectedException.Reason.CIRCUIT_OPEN,
+                remaining.isPositive() ? remaining : Duration.ofSeconds(1),
+                "Gemini (" + models.get(model) + ") failed repeatedly; requests are paused for a cool-down.");
+    }
+
+    private Duration remaining(QuotaScheduler.Admission admission) {
+        Duration left = Duration.between(clock.instant(), admission.deadline());
+        return left.isNegative() ? Duration.ZERO : left;
+    }
+
+    private boolean fitsBeforeDeadline(QuotaScheduler.Admission admission, Duration delay) {
+        return clock.instant().plus(delay).isBefore(admission.deadline());
+    }
+
+    /** Exponential backoff with full jitter: uniform in [0, min(max, base × 2^(attempt−1))]. */
+    private Duration backoff(int attempt) {
+        long ceiling = Math.min(properties.retry().maxDelay().toMillis(),
+                properties.retry().baseDelay().toMillis() << Math.min(20, attempt - 1));
+        return Duration.ofMillis(ThreadLocalRandom.current().nextLong(ceiling + 1));
+    }
+
+    private void retried(String model, String reason) {
+        metrics.counter("lisa.quota.retries", "model", model, "reason", reason).increment();
+    }
+
+    private void outcome(String model, String outcome) {
+        metrics.counter("lisa.gemini.calls", "model", model, "outcome", outcome).increment();
+    }
+
+    private void tokens(String model, GeminiReply reply) {
+        metrics.counter("lisa.gemini.tokens", "model", model, "kind", "input").increment(reply.usage().promptTokens());
+        metrics.counter("lisa.gemini.tokens", "model", model, "kind", "output")
+                .increment(Math.max(0, reply.usage().totalTokens() - reply.usage().promptTokens()));
+    }
+
+    private void recordWait(long nanos) {
+        waitTimer.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    private static QuotaRejectedException earlier(QuotaRejectedException a, QuotaRejectedException b) {
+        if (a == null) {
+            return b;
+        }
+        return b.retryAfter().compareTo(a.retryAfter()) < 0 ? b : a;
+    }
+}
