@@ -18,6 +18,7 @@ import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Value;
@@ -30,6 +31,7 @@ import tools.jackson.databind.JsonNode;
  * Real signed tokens from a JWKS served over HTTP, real API keys made by the CLI and the admin API: what is
  * accepted, and that every bad credential is 401 with nothing created or changed.
  */
+@Tag("database")
 @ExtendWith(OutputCaptureExtension.class)
 @TestPropertySource(properties = {"logging.level.org.springframework.security=DEBUG",
         "logging.level.com.callcenter.lisa=DEBUG"})

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -20,6 +21,7 @@ import tools.jackson.databind.JsonNode;
  * of another tenant, a supervisor of each tenant and an admin. Those who may not see a session get 404 exactly
  * like an id that does not exist; nothing they send changes it.
  */
+@Tag("database")
 class OwnershipMatrixTest extends AuthenticatedServiceTest {
 
     private Map<String, String> callers;
