@@ -13,9 +13,11 @@ import java.util.List;
  * @param quota   per model, in the order they are tried: budget left, queue, oldest wait, circuit
  * @param quotaAt when the quota figures were read: a moment ago, or earlier when the ledger did not answer
  *                within health's time bound (the figures are then the last ones read)
+ * @param auth    how callers are identified: {@code jwt}, {@code api-key}, {@code jwt,api-key} or {@code none}
+ *                (no authentication: anyone reaching the port may do everything)
  */
 public record HealthReport(Status status, Database database, Upstream upstream, List<ModelQuotaState> quota,
-                           Instant quotaAt) {
+                           Instant quotaAt, String auth) {
 
     public enum Status { UP, DEGRADED, DOWN }
 

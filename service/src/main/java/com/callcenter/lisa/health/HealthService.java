@@ -4,6 +4,7 @@ import com.callcenter.lisa.gemini.GeminiClient;
 import com.callcenter.lisa.gemini.GeminiFailure;
 import com.callcenter.lisa.gemini.GeminiGateway;
 import com.callcenter.lisa.gemini.UpstreamState;
+import com.callcenter.lisa.identity.AuthMode;
 import com.callcenter.lisa.health.HealthReport.Status;
 import com.callcenter.lisa.quota.ModelQuotaState;
 import com.callcenter.lisa.session.StoreState;
@@ -45,12 +46,14 @@ public class HealthService {
     private final GeminiClient gemini;
     private final GeminiGateway gateway;
     private final Clock clock;
+    private final AuthMode auth;
     private final AtomicReference<CompletableFuture<QuotaFigures>> quotaRead = new AtomicReference<>();
     private volatile QuotaFigures lastQuota;
 
     HealthService(StoreState store, UpstreamState upstream, GeminiClient gemini, GeminiGateway gateway,
-                  Clock clock) {
+                  Clock clock, AuthMode auth) {
         this.store = store;
+        this.auth = auth;
         this.upstream = upstream;
         this.gemini = gemini;
         this.gateway = gateway;
@@ -74,7 +77,8 @@ public class HealthService {
                                 inWords(e.kind(), e.upstreamStatus())))
                         .orElse(null));
         Status overall = database.status() == Status.DOWN ? Status.DOWN : upstreamStatus;
-        return new HealthReport(overall, database, upstreamView, models, quota == null ? null : quota.readAt());
+        return new HealthReport(overall, database, upstreamView, models, quota == null ? null : quota.readAt(),
+                auth.wireName());
     }
 
     private HealthReport.Database database() {

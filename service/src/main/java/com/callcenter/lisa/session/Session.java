@@ -5,7 +5,13 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 
-/** One customer conversation, without its history (see {@link Turn}), with the call context it was opened with. */
+/**
+ * One customer conversation, without its history (see {@link Turn}), with the call context it was opened with.
+ *
+ * @param tenant the call center it belongs to, from the credential that created it
+ * @param owner  who created it (a token's subject, {@code api-key:<name>}), {@code null} when created without
+ *               authentication or before authentication existed
+ */
 public record Session(
         UUID id,
         SessionStatus status,
@@ -14,7 +20,9 @@ public record Session(
         Instant lastActivity,
         Map<String, String> metadata,
         int turnCount,
-        CallContext context) {
+        CallContext context,
+        String tenant,
+        String owner) {
 
     public Session {
         metadata = Map.copyOf(metadata);

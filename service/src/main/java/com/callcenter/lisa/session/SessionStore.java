@@ -39,18 +39,20 @@ class SessionStore {
 
     void insert(Session session) {
         jdbc.sql("""
-                insert into session (id, persona, status, metadata, created_at, last_activity, turn_count, context)
-                values (?, ?, ?, ?, ?, ?, ?, ?)""")
+                insert into session (id, persona, status, metadata, created_at, last_activity, turn_count, context,
+                                     tenant, owner)
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
                 .params(session.id(), session.persona(), session.status().name(),
                         json.writeValueAsString(session.metadata()), utc(session.createdAt()),
                         utc(session.lastActivity()), session.turnCount(),
-                        session.context().isEmpty() ? null : session.context().json())
+                        session.context().isEmpty() ? null : session.context().json(), session.tenant(),
+                        session.owner())
                 .update();
     }
 
     Optional<Session> find(UUID id) {
         return jdbc.sql("""
-                select id, persona, status, metadata, created_at, last_activity, turn_count, context
+                select id, persona, status, metadata, created_at, last_activity, turn_count, context, tenant, owner
                 from session where id = ?""")
                 .param(id)
                 .query(this::session)
@@ -129,6 +131,40 @@ class SessionStore {
                 .update();
     }
 
+    /**
+     * One page of sessions, newest first: those created before the cursor (keyset pagination on
+     * created_at, id: a page costs the same however deep it is, and sessions created meanwhile do not shift it).
+     * A {@code null} filter does not filter.
+     */
+    List<Session> list(String tenant, String owner, SessionStatus status, SessionPage.Cursor after, int limit) {
+        StringBuilder sql = new StringBuilder("""
+                select id, persona, status, metadata, created_at, last_activity, turn_count, tenant, owner,
+                       null as context
+                from session where 1 = 1""");
+        List<Object> params = new java.util.ArrayList<>();
+        if (tenant != null) {
+            sql.append(" and tenant = ?");
+            params.add(tenant);
+        }
+        if (owner != null) {
+            sql.append(" and owner = ?");
+            params.add(owner);
+        }
+        if (status != null) {
+            sql.append(" and status = ?");
+            params.add(status.name());
+        }
+        if (after != null) {
+            sql.append(" and (created_at < ? or (created_at = ? and id < ?))");
+            params.add(utc(after.createdAt()));
+            params.add(utc(after.createdAt()));
+            params.add(after.id());
+        }
+        sql.append(" order by created_at desc, id desc limit ?");
+        params.add(limit);
+        return jdbc.sql(sql.toString()).params(params).query(this::session).list();
+    }
+
     private Session session(ResultSet rs, int row) throws SQLException {
         return new Session(
                 rs.getObject("id", UUID.class),
@@ -138,7 +174,9 @@ class SessionStore {
                 instant(rs, "last_activity"),
                 json.readValue(rs.getString("metadata"), METADATA),
                 rs.getInt("turn_count"),
-                new CallContext(rs.getString("context")));
+                new CallContext(rs.getString("context")),
+                rs.getString("tenant"),
+                rs.getString("owner"));
     }
 
     private static Turn turn(ResultSet rs, int row) throws SQLException {

@@ -51,7 +51,8 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
             InvalidIdempotencyKeyException.class,
             IdempotencyKeyReusedException.class, GeminiFailure.class, TurnRefusedException.class,
             DataAccessException.class, CannotCreateTransactionException.class, TransactionSystemException.class,
-            ReplyTooLongException.class, CompletionException.class})
+            ReplyTooLongException.class, CompletionException.class,
+            InvalidQueryException.class})
     ResponseEntity<ProblemDetail> failed(Exception e, HttpServletRequest request) {
         return respond(Problems.of(e, request.getRequestURI()));
     }

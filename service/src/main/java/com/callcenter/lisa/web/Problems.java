@@ -59,6 +59,7 @@ final class Problems {
                 case TOO_LONG -> ProblemType.MESSAGE_TOO_LONG;
                 case INVALID_TEXT -> ProblemType.INVALID_TEXT;
             }, e.getMessage(), path);
+            case InvalidQueryException ignored -> simple(ProblemType.INVALID_REQUEST, e.getMessage(), path);
             case UnknownPersonaException ignored -> simple(ProblemType.UNKNOWN_PERSONA, e.getMessage(), path);
             case InvalidContextException invalid -> {
                 ProblemDetail problem = ProblemWriter.problem(ProblemType.INVALID_CONTEXT, e.getMessage(), path);

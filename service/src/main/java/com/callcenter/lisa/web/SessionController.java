@@ -3,7 +3,9 @@ package com.callcenter.lisa.web;
 import com.callcenter.lisa.chat.ChatService;
 import com.callcenter.lisa.chat.PendingTurn;
 import com.callcenter.lisa.session.Session;
+import com.callcenter.lisa.session.SessionPage;
 import com.callcenter.lisa.session.SessionService;
+import com.callcenter.lisa.session.SessionStatus;
 import io.swagger.v3.oas.annotations.Hidden;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -29,6 +31,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.json.JsonMapper;
@@ -70,6 +73,8 @@ class SessionController {
             + "request if it is still running; the same key with another message is 422. A failed request "
             + "stores nothing, so its repeat runs anew.";
 
+    private static final int MAX_PAGE = 100;
+
     private final SessionService sessions;
     private final ChatService chat;
     private final JsonMapper json;
@@ -102,6 +107,45 @@ class SessionController {
                 : sessions.create(request.persona(), request.metadata(), request.context());
         return ResponseEntity.created(URI.create("/api/v1/sessions/" + session.id()))
                 .body(SessionView.of(session, List.of()));
+    }
+
+    @GetMapping
+    @Operation(summary = "List sessions", description = "Newest first, without messages. An agent sees the sessions "
+            + "it created, a supervisor those of its tenant, an admin all (tenant= narrows to one). Keyset "
+            + "pagination: pass a page's `next` as `after` for the following page. The status is as of the last "
+            + "sweep (lisa.session.sweep-interval): an idle session may still show active for that long.")
+    @ApiResponse(responseCode = "200", description = "One page.")
+    @ApiResponse(responseCode = "400", description = "Unknown status, limit not 1-100 or a cursor this service did "
+            + "not make (invalid-request).",
+            content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
+    SessionSummary.Page list(
+            @Parameter(description = "active, ended or expired") @RequestParam(required = false) String status,
+            @Parameter(description = "Only this owner's sessions") @RequestParam(required = false) String owner,
+            @Parameter(description = "Only this tenant's sessions (admin)") @RequestParam(required = false) String tenant,
+            @Parameter(description = "1-100, default 20") @RequestParam(required = false, defaultValue = "20") String limit,
+            @Parameter(description = "The `next` of the previous page") @RequestParam(required = false) String after) {
+        int size;
+        try {
+            size = Integer.parseInt(limit);
+        } catch (NumberFormatException e) {
+            size = -1;
+        }
+        if (size < 1 || size > MAX_PAGE) {
+            throw new InvalidQueryException("limit must be a whole number from 1 to " + MAX_PAGE + ".");
+        }
+        SessionStatus wanted = null;
+        if (status != null) {
+            wanted = java.util.Arrays.stream(SessionStatus.values()).filter(s -> s.wireName().equals(status))
+                    .findFirst().orElseThrow(() -> new InvalidQueryException("status must be active, ended or expired."));
+        }
+        SessionPage.Cursor cursor;
+        try {
+            cursor = after == null ? null : SessionPage.Cursor.decode(after);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidQueryException("after must be the next cursor of a previous page.");
+        }
+        SessionPage page = sessions.list(wanted, owner, tenant, cursor, size);
+        return new SessionSummary.Page(page.sessions().stream().map(SessionSummary::of).toList(), page.next());
     }
 
     @PostMapping(path = "/{id}/chat", consumes = MediaType.APPLICATION_JSON_VALUE)

@@ -4,6 +4,7 @@ import com.callcenter.lisa.emulator.GeminiEmulator;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -20,7 +21,14 @@ public abstract class ServiceTest {
     @LocalServerPort
     protected int port;
 
+    /** Actuator's port (a separate one, as in production). */
+    @LocalManagementPort
+    protected int managementPort;
+
     protected Api api;
+
+    /** The management port: /actuator/... */
+    protected Api management;
 
     @DynamicPropertySource
     static void upstreamAndDatabase(DynamicPropertyRegistry registry) {
@@ -33,6 +41,7 @@ public abstract class ServiceTest {
     void connect() {
         upstream.reset();
         api = new Api(port);
+        management = new Api(managementPort);
     }
 
     protected static Path fixture(String relative) {

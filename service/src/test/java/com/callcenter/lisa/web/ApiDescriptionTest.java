@@ -44,7 +44,7 @@ class ApiDescriptionTest extends ServiceTest {
     @Test
     void metricsAreExposedForPrometheus() {
         api.chat(api.newSession(), "Hallo");
-        String metrics = api.get("/actuator/prometheus").body();
+        String metrics = management.get("/actuator/prometheus").body();
         assertThat(metrics).contains("http_server_requests_seconds");
     }
 }
