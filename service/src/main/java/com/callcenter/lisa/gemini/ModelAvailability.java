@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.scheduling.TaskScheduler;
@@ -70,6 +71,7 @@ public class ModelAvailability {
     private final Map<String, Gone> gone = new ConcurrentHashMap<>();
     private final Map<String, Instant> checked = new ConcurrentHashMap<>();
 
+    @Autowired
     ModelAvailability(Client sdk, ModelCheckProperties properties, QuotaScheduler quota, GeminiEndpoint endpoint,
                       TaskScheduler scheduler, Clock clock) {
         // models.get: the free look-up, never a generation request
