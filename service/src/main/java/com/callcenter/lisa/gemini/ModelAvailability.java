@@ -131,8 +131,9 @@ public class ModelAvailability {
         Gone before = gone.putIfAbsent(model,
                 new Gone(reason, now, checked.get(model), now.plus(properties.recheckInterval())));
         if (before == null) {
-            log.error("Gemini no longer serves the model {}: {}. Requests go to the next fallback model; it is looked "
-                    + "up again every {}. {}", model, reason, properties.recheckInterval(), whatToSet(model));
+            log.error("Gemini no longer serves the model {}. {} Requests go to the next model of the pool, if any; "
+                    + "it is looked up again every {}. {}", model, sentence(reason), properties.recheckInterval(),
+                    whatToSet(model));
         }
     }
 
@@ -172,8 +173,8 @@ public class ModelAvailability {
                 gone.put(model, new Gone(before == null ? reason : before.reason(),
                         before == null ? now : before.since(), now, now.plus(properties.recheckInterval())));
                 if (before == null) {
-                    log.error("Gemini does not serve the configured model {}: {}. It is not used until a look-up "
-                            + "finds it (every {}). {}", model, reason, properties.recheckInterval(),
+                    log.error("Gemini does not serve the configured model {}. {} It is not used until a look-up "
+                            + "finds it (every {}). {}", model, sentence(reason), properties.recheckInterval(),
                             whatToSet(model));
                 } else {
                     log.info("Gemini still does not serve the model {}; next look-up in {}", model,
@@ -220,8 +221,8 @@ public class ModelAvailability {
         for (String model : models) {
             Gone g = gone.get(model);
             if (g != null) {
-                message.append(' ').append(model).append(": ").append(g.reason())
-                        .append(g.reason().endsWith(".") ? " " : ". ").append(whatToSet(model));
+                message.append(' ').append(model).append(": ").append(sentence(g.reason())).append(' ')
+                        .append(whatToSet(model));
                 next = next == null || g.nextCheckAt().isBefore(next) ? g.nextCheckAt() : next;
             }
         }
@@ -240,6 +241,10 @@ public class ModelAvailability {
                     + (model.equals(SUGGESTED) ? "." : ", e.g. " + SUGGESTED + ".");
         }
         return "Change or remove lisa.quota.fallback-models[" + (index - 1) + "].name (now " + model + ").";
+    }
+
+    private static String sentence(String text) {
+        return text.endsWith(".") ? text : text + ".";
     }
 
     private static String humane(Duration d) {
