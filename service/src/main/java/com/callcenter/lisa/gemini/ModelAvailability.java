@@ -152,6 +152,16 @@ public class ModelAvailability {
     }
 
     /**
+     * Looks up every unavailable model now, without waiting for its re-check: for tests that share one
+     * service, so that a model one test made Gemini refuse does not stay refused for the next.
+     */
+    public void recheckNow() {
+        for (String model : List.copyOf(gone.keySet())) {
+            check(model);
+        }
+    }
+
+    /**
      * Asks Gemini whether it knows {@code model}. Found: available (again). 404: unavailable. Anything
      * else (network, 5xx, a bad key) says nothing about the model: its state stays as it was.
      */

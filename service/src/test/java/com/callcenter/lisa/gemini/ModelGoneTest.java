@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.callcenter.lisa.emulator.EmulatorConfig;
+import com.callcenter.lisa.emulator.Fixtures;
 import com.callcenter.lisa.emulator.GeminiEmulator;
 import com.callcenter.lisa.emulator.RecordedRequest;
 import com.callcenter.lisa.emulator.Retirement;
+import com.callcenter.lisa.emulator.ScriptedAnswer;
 import com.callcenter.lisa.support.Api;
 import com.callcenter.lisa.support.MovableTime;
 import com.callcenter.lisa.support.MutableClock;
@@ -132,6 +134,21 @@ class ModelGoneTest {
         assertThat(third.status()).as(third.body()).isEqualTo(200);
         assertThat(third.json().get("model").asString()).isEqualTo(PRIMARY);
         assertThat(api.get("/api/v1/health").json().get("status").asString()).isEqualTo("UP");
+    }
+
+    @Test
+    void googlesRecordedUnknownModelAnswerMovesTheTurnToTheFallbackModel() {
+        upstream.script(ScriptedAnswer.fixture(
+                Fixtures.path("firebase-vertexai-sdk-test-data/googleai/unary-failure-unknown-model.json")));
+        String id = api.newSession();
+
+        Api.Response reply = api.chat(id, "Guten Tag");
+
+        assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+        assertThat(reply.json().get("model").asString()).isEqualTo(FALLBACK);
+        assertThat(generationsTo(PRIMARY)).isEqualTo(1);
+        assertThat(availability().get(0).get("status").asString()).isEqualTo("UNAVAILABLE");
+        assertThat(availability().get(0).get("reason").asString()).contains("404", "not found");
     }
 
     @Test
