@@ -8,8 +8,6 @@ import com.google.genai.types.GenerateContentConfig;
 import com.google.genai.types.GenerateContentResponse;
 import com.google.genai.types.GenerateContentResponseUsageMetadata;
 import com.google.genai.types.Part;
-import com.google.genai.types.SafetySetting;
-import com.google.genai.types.ThinkingConfig;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,15 +39,16 @@ public class GeminiClient {
     private final GeminiEndpoint endpoint;
     private final UpstreamState state;
     private final GeminiErrors errors;
-    private final GenerateContentConfig baseConfig;
+    private final GenerationPlan plan;
 
-    GeminiClient(Client sdk, GeminiProperties properties, GeminiEndpoint endpoint, UpstreamState state, Clock clock) {
+    GeminiClient(Client sdk, GeminiProperties properties, GeminiEndpoint endpoint, UpstreamState state, Clock clock,
+                 GenerationPlan plan) {
         this.sdk = sdk;
         this.properties = properties;
         this.endpoint = endpoint;
         this.state = state;
         this.errors = new GeminiErrors(clock, endpoint.apiKey());
-        this.baseConfig = generationConfig(properties);
+        this.plan = plan;
     }
 
     /** The primary model, as reported to clients ({@code demo:} in demo mode). */
@@ -74,7 +73,7 @@ public class GeminiClient {
     public GeminiReply generate(String model, Prompt prompt) {
         try {
             GenerateContentResponse response = sdk.models.generateContent(model, contents(model, prompt),
-                    config(prompt));
+                    config(model, prompt));
             state.succeeded();
             return reply(model, response, visibleText(response), parts(response));
         } catch (RuntimeException e) {
@@ -96,7 +95,7 @@ public class GeminiClient {
         List<Part> received = new ArrayList<>();
         boolean handedOn = false;
         try (ResponseStream<GenerateContentResponse> stream =
-                     sdk.models.generateContentStream(model, contents(model, prompt), config(prompt))) {
+                     sdk.models.generateContentStream(model, contents(model, prompt), config(model, prompt))) {
             GenerateContentResponse last = null;
             Optional<GenerateContentResponseUsageMetadata> usage = Optional.empty();
             for (GenerateContentResponse chunk : stream) {
@@ -126,8 +125,9 @@ public class GeminiClient {
         }
     }
 
-    private GenerateContentConfig config(Prompt prompt) {
-        return baseConfig.toBuilder()
+    /** The settings {@code model} takes (checked at start-up), with this turn's system instruction. */
+    private GenerateContentConfig config(String model, Prompt prompt) {
+        return plan.configFor(model).toBuilder()
                 .systemInstruction(Content.fromParts(Part.fromText(prompt.systemInstruction())))
                 .build();
     }
@@ -182,32 +182,5 @@ public class GeminiClient {
         return prompt.messages().stream()
                 .map(message -> ModelParts.content(message, called))
                 .toList();
-    }
-
-    private static GenerateContentConfig generationConfig(GeminiProperties properties) {
-        GeminiProperties.Generation generation = properties.generation();
-        GenerateContentConfig.Builder config = GenerateContentConfig.builder();
-        if (generation.temperature() != null) {
-            config.temperature(generation.temperature().floatValue());
-        }
-        if (generation.maxOutputTokens() != null) {
-            config.maxOutputTokens(generation.maxOutputTokens());
-        }
-        if (generation.thinkingLevel() != null || generation.thinkingBudget() != null) {
-            ThinkingConfig.Builder thinking = ThinkingConfig.builder();
-            if (generation.thinkingLevel() != null) {
-                thinking.thinkingLevel(generation.thinkingLevel());
-            }
-            if (generation.thinkingBudget() != null) {
-                thinking.thinkingBudget(generation.thinkingBudget());
-            }
-            config.thinkingConfig(thinking.build());
-        }
-        if (!properties.safety().isEmpty()) {
-            config.safetySettings(properties.safety().entrySet().stream()
-                    .map(e -> SafetySetting.builder().category(e.getKey()).threshold(e.getValue()).build())
-                    .toList());
-        }
-        return config.build();
     }
 }

@@ -30,8 +30,8 @@ class QuotaConfiguration {
     private static final Duration PURGE_INTERVAL = Duration.ofMinutes(10);
 
     @Bean
-    QuotaLedger quotaLedger(QuotaProperties properties, DataSource dataSource, JdbcClient jdbc,
-                            TransactionTemplate transaction) {
+    QuotaLedger quotaLedger(QuotaProperties properties, GeminiMinuteProperties gemini, DataSource dataSource,
+                            JdbcClient jdbc, TransactionTemplate transaction) {
         boolean database = switch (properties.ledger()) {
             case "memory" -> false;
             case "database" -> true;
@@ -41,7 +41,7 @@ class QuotaConfiguration {
         };
         log.info("Gemini quota counted {}", database
                 ? "in the database: instances sharing it share the budget" : "in this process only");
-        QuotaRules rules = new QuotaRules(properties.window());
+        QuotaRules rules = new QuotaRules(properties.window(), gemini.geminiMinute());
         return database ? new DatabaseQuotaLedger(jdbc, transaction, rules) : new InMemoryQuotaLedger(rules);
     }
 

@@ -14,7 +14,7 @@ record ChatReply(
                 + "(values unknown today are passed through), or PROMPT_BLOCKED (PROMPT_BLOCKED_<reason> when Google gave one) when Gemini blocked "
                 + "the prompt and returned no candidate.", example = "STOP") String finishReason,
         @Schema(description = "The model that answered; prefixed with demo: when the built-in emulator answered.",
-                example = "gemini-2.5-flash-lite") String model,
+                example = "gemini-3.5-flash-lite") String model,
         Usage usage,
         @Schema(description = "When the reply was stored.") Instant createdAt,
         @Schema(description = "Milliseconds the message waited before Gemini was asked: for the session's earlier "

@@ -13,8 +13,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Each recorded Gemini answer from ../shared/gemini-fixtures replayed by the emulator as the upstream
- * answer, the unary ones to the JSON chat, the streamed ones to the streaming chat: what the client
+ * Each recorded Gemini answer (emulator/src/test/resources/gemini-fixtures) replayed by the emulator as
+ * the upstream answer, the unary ones to the JSON chat, the streamed ones to the streaming chat: what the client
  * gets, and what the history keeps. The 429 fixtures change the quota state and are in
  * {@link com.callcenter.lisa.quota.ThrottlingFixturesTest}.
  */

@@ -1,7 +1,6 @@
 package com.callcenter.lisa.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
 import com.callcenter.lisa.emulator.EmulatorConfig;
@@ -10,7 +9,6 @@ import com.callcenter.lisa.emulator.ScriptedAnswer;
 import com.callcenter.lisa.support.Api;
 import com.callcenter.lisa.support.CuttableLink;
 import com.callcenter.lisa.support.ServiceProcess;
-import com.callcenter.lisa.support.TestDatabases;
 import com.callcenter.lisa.support.TestPostgres;
 import com.callcenter.lisa.support.TestUpstream;
 import java.net.http.HttpRequest;
@@ -37,7 +35,6 @@ class ReleaseAfterStoreOutageTest {
 
     @Test
     void aKeyWhoseTurnFailedDuringAnOutageIsFreeSoonAfterTheDatabaseIsBack() throws Exception {
-        assumeThat(TestDatabases.postgres()).as("runs in the postgres pass").isTrue();
         String database = TestPostgres.freshDatabase();
         try (GeminiEmulator upstream = GeminiEmulator.start(EmulatorConfig.defaults().withApiKey(TestUpstream.API_KEY));
              CuttableLink link = CuttableLink.to(database);

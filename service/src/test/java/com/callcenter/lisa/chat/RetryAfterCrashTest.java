@@ -8,7 +8,6 @@ import com.callcenter.lisa.emulator.GeminiEmulator;
 import com.callcenter.lisa.emulator.ScriptedAnswer;
 import com.callcenter.lisa.support.Api;
 import com.callcenter.lisa.support.ServiceJvm;
-import com.callcenter.lisa.support.TestDatabases;
 import com.callcenter.lisa.support.TestPostgres;
 import com.callcenter.lisa.support.TestUpstream;
 import java.io.UncheckedIOException;
@@ -164,6 +163,7 @@ class RetryAfterCrashTest {
     }
 
     private static String freshDatabase() {
-        return TestDatabases.postgres() ? TestPostgres.freshDatabase() : "jdbc:h2:file:" + TestDatabases.freshH2File();
+        // Several instances share one store only on PostgreSQL; H2's start-up release is the same SQL.
+        return TestPostgres.freshDatabase();
     }
 }

@@ -30,6 +30,7 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -41,6 +42,7 @@ import tools.jackson.databind.JsonNode;
  * operator's URL asks for lazy commits ({@code WRITE_DELAY=2000}): the service must make them durable
  * whatever the URL says.
  */
+@Tag("database")
 class KillUnderLoadTest {
 
     private static final int SESSIONS = 8;
