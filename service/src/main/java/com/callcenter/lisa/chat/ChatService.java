@@ -201,7 +201,9 @@ public class ChatService {
             }
             long sessionWaitMs = (System.nanoTime() - arrived) / 1_000_000;
             Conversation conversation = sessions.activeConversation(sessionId);
-            String systemPrompt = personas.resolve(conversation.session().persona()).systemPrompt();
+            // Rendered from the persona (read once at start-up) and the stored context: the same bytes every turn.
+            String systemPrompt = personas.systemInstruction(conversation.session().persona(),
+                    conversation.session().context());
             Prompt prompt = prompts.build(systemPrompt, conversation.turns(), accepted.message());
             Function<String, GeminiReply> call = observer.wantsPieces()
                     ? model -> {

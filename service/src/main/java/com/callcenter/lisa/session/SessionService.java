@@ -1,5 +1,7 @@
 package com.callcenter.lisa.session;
 
+import com.callcenter.lisa.persona.CallContext;
+import com.callcenter.lisa.persona.Persona;
 import com.callcenter.lisa.persona.PersonaCatalog;
 import java.time.Clock;
 import java.time.Instant;
@@ -9,6 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The lifecycle of conversations: create, read, end, expire, purge, and appending turns.
@@ -42,15 +45,18 @@ public class SessionService {
      * Opens a new conversation.
      *
      * @param persona the persona's name, or {@code null} for the default persona
+     * @param context the call context ({@code {"customer": {...}, "campaign": {...}}}), or {@code null}
      * @throws com.callcenter.lisa.persona.UnknownPersonaException if no such persona is configured
+     * @throws com.callcenter.lisa.persona.InvalidContextException if the context does not fit the persona's schemas
      * @throws StoreUnavailableException                           if the store is known to be down
      */
-    public Session create(String persona, Map<String, String> metadata) {
+    public Session create(String persona, Map<String, String> metadata, JsonNode context) {
         storeState.requireUp();
-        String personaName = personas.resolve(persona).name();
+        Persona resolved = personas.resolve(persona);
+        CallContext callContext = personas.checkContext(resolved, context);
         Instant now = clock.instant();
-        Session session = new Session(UUID.randomUUID(), SessionStatus.ACTIVE, personaName, now, now,
-                metadata == null ? Map.of() : metadata, 0);
+        Session session = new Session(UUID.randomUUID(), SessionStatus.ACTIVE, resolved.name(), now, now,
+                metadata == null ? Map.of() : metadata, 0, callContext);
         store.insert(session);
         return session;
     }

@@ -1,5 +1,6 @@
 package com.callcenter.lisa.session;
 
+import com.callcenter.lisa.persona.CallContext;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -38,17 +39,18 @@ class SessionStore {
 
     void insert(Session session) {
         jdbc.sql("""
-                insert into session (id, persona, status, metadata, created_at, last_activity, turn_count)
-                values (?, ?, ?, ?, ?, ?, ?)""")
+                insert into session (id, persona, status, metadata, created_at, last_activity, turn_count, context)
+                values (?, ?, ?, ?, ?, ?, ?, ?)""")
                 .params(session.id(), session.persona(), session.status().name(),
                         json.writeValueAsString(session.metadata()), utc(session.createdAt()),
-                        utc(session.lastActivity()), session.turnCount())
+                        utc(session.lastActivity()), session.turnCount(),
+                        session.context().isEmpty() ? null : session.context().json())
                 .update();
     }
 
     Optional<Session> find(UUID id) {
         return jdbc.sql("""
-                select id, persona, status, metadata, created_at, last_activity, turn_count
+                select id, persona, status, metadata, created_at, last_activity, turn_count, context
                 from session where id = ?""")
                 .param(id)
                 .query(this::session)
@@ -135,7 +137,8 @@ class SessionStore {
                 instant(rs, "created_at"),
                 instant(rs, "last_activity"),
                 json.readValue(rs.getString("metadata"), METADATA),
-                rs.getInt("turn_count"));
+                rs.getInt("turn_count"),
+                new CallContext(rs.getString("context")));
     }
 
     private static Turn turn(ResultSet rs, int row) throws SQLException {

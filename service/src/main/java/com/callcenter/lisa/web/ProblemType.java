@@ -15,6 +15,7 @@ public enum ProblemType {
     MESSAGE_TOO_LONG(HttpStatus.BAD_REQUEST, "The message is too long"),
     INVALID_TEXT(HttpStatus.BAD_REQUEST, "The text contains characters that cannot be stored"),
     UNKNOWN_PERSONA(HttpStatus.BAD_REQUEST, "No such persona"),
+    INVALID_CONTEXT(HttpStatus.BAD_REQUEST, "The call context does not fit the persona"),
     PAYLOAD_TOO_LARGE(HttpStatus.CONTENT_TOO_LARGE, "The request body is too large"),
     SESSION_NOT_FOUND(HttpStatus.NOT_FOUND, "No such session"),
     NOT_FOUND(HttpStatus.NOT_FOUND, "No such resource"),

@@ -83,19 +83,23 @@ class SessionController {
     }
 
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
-    @Operation(summary = "Start a session", description = "Creates an isolated conversation with a random UUID.")
+    @Operation(summary = "Start a session", description = "Creates an isolated conversation with a random UUID, "
+            + "optionally for a persona and with the call's context (customer, campaign), which Lisa then knows "
+            + "on every turn.")
     @ApiResponse(responseCode = "201", description = "Created; Location names the session.",
             headers = @Header(name = "Location", description = "/api/v1/sessions/{id}"))
     @ApiResponse(responseCode = "400", description = "Malformed body, a value of the wrong JSON type, bad metadata "
             + "(urn:lisa:problem:invalid-request), text the store cannot keep: NUL, an unpaired surrogate or a body "
-            + "that is not UTF-8 (urn:lisa:problem:invalid-text), or unknown persona (urn:lisa:problem:unknown-persona).",
+            + "that is not UTF-8 (urn:lisa:problem:invalid-text), unknown persona (urn:lisa:problem:unknown-persona), "
+            + "or a call context that does not fit the persona's schemas (urn:lisa:problem:invalid-context; the "
+            + "problem's field names it, e.g. context.customer.name). Nothing is created.",
             content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
     @ApiResponse(responseCode = "413", description = "Body over lisa.web.max-request-size (urn:lisa:problem:payload-too-large).",
             content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
     ResponseEntity<SessionView> create(@Valid @RequestBody(required = false) CreateSessionRequest request) {
         Session session = request == null
-                ? sessions.create(null, null)
-                : sessions.create(request.persona(), request.metadata());
+                ? sessions.create(null, null, null)
+                : sessions.create(request.persona(), request.metadata(), request.context());
         return ResponseEntity.created(URI.create("/api/v1/sessions/" + session.id()))
                 .body(SessionView.of(session, List.of()));
     }
@@ -165,7 +169,7 @@ class SessionController {
     }
 
     @GetMapping("/{id}")
-    @Operation(summary = "Read a session", description = "Status, metadata and the whole history, also for ended "
+    @Operation(summary = "Read a session", description = "Status, metadata, call context and the whole history, also for ended "
             + "and expired sessions until their retention purges them.")
     @ApiResponse(responseCode = "200", description = "The session.")
     @ApiResponse(responseCode = "400", description = "Malformed id (invalid-session-id).",

@@ -11,7 +11,8 @@ import tools.jackson.databind.JsonNode;
 
 /** The input budget and the fallback line are configuration, applied end to end. */
 @TestPropertySource(properties = {
-        "lisa.chat.max-input-tokens=1200",
+        // Lisa's instruction (prompt + sample catalogue) is ~1,000 tokens; this leaves ~1,000 for history and message.
+        "lisa.chat.max-input-tokens=2100",
         "lisa.chat.fallback-reply=Einen Moment bitte, das muss ich nachsehen.",
         "lisa.gemini.generation.temperature=0.4",
         "lisa.gemini.generation.max-output-tokens=300",
