@@ -10,6 +10,7 @@ import com.callcenter.lisa.emulator.RecordedRequest;
 import com.callcenter.lisa.emulator.Retirement;
 import com.callcenter.lisa.emulator.ScriptedAnswer;
 import com.callcenter.lisa.support.Api;
+import com.callcenter.lisa.support.EventStream;
 import com.callcenter.lisa.support.MovableTime;
 import com.callcenter.lisa.support.MutableClock;
 import com.callcenter.lisa.support.TestDatabases;
@@ -134,6 +135,22 @@ class ModelGoneTest {
         assertThat(third.status()).as(third.body()).isEqualTo(200);
         assertThat(third.json().get("model").asString()).isEqualTo(PRIMARY);
         assertThat(api.get("/api/v1/health").json().get("status").asString()).isEqualTo("UP");
+    }
+
+    @Test
+    void aStreamedTurnMovesToTheFallbackModelToo() {
+        upstream.retire(PRIMARY);
+        String id = api.newSession();
+
+        EventStream.Result stream = EventStream.chat(port, id, "Guten Tag");
+
+        assertThat(stream.status()).as(stream.body()).isEqualTo(200);
+        assertThat(stream.named("error")).isEmpty();
+        assertThat(stream.only("done").json().get("model").asString()).isEqualTo(FALLBACK);
+        assertThat(stream.deltaText()).isNotEmpty();
+        assertThat(upstream.requests()).extracting(RecordedRequest::model, RecordedRequest::kind)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(PRIMARY, "streamGenerateContent"),
+                        org.assertj.core.groups.Tuple.tuple(FALLBACK, "streamGenerateContent"));
     }
 
     @Test
