@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -70,6 +71,8 @@ public class ModelAvailability {
     private final List<String> models;
     private final Map<String, Gone> gone = new ConcurrentHashMap<>();
     private final Map<String, Instant> checked = new ConcurrentHashMap<>();
+    /** Models whose re-check is running now. */
+    private final Set<String> checking = ConcurrentHashMap.newKeySet();
 
     @Autowired
     ModelAvailability(Client sdk, ModelCheckProperties properties, QuotaScheduler quota, GeminiEndpoint endpoint,
@@ -137,16 +140,25 @@ public class ModelAvailability {
         }
     }
 
-    /** Looks up the unavailable models whose re-check is due: the free models.get call, never a generation. */
+    /**
+     * Looks up the unavailable models whose re-check is due: the free models.get call, never a generation.
+     * Each on a thread of its own, so that a slow Google (up to the call timeout) holds neither the shared
+     * scheduler nor another model's look-up; a model is looked up by one thread at a time.
+     */
     void recheckDue() {
         Instant now = clock.instant();
         for (Map.Entry<String, Gone> entry : gone.entrySet()) {
-            if (!entry.getValue().nextCheckAt().isAfter(now)) {
-                try {
-                    check(entry.getKey());
-                } catch (RuntimeException e) {
-                    log.warn("Re-check of the Gemini model {} failed: {}", entry.getKey(), e.toString());
-                }
+            String model = entry.getKey();
+            if (!entry.getValue().nextCheckAt().isAfter(now) && checking.add(model)) {
+                Thread.ofVirtual().name("model-recheck-" + model).start(() -> {
+                    try {
+                        check(model);
+                    } catch (RuntimeException e) {
+                        log.warn("Re-check of the Gemini model {} failed: {}", model, e.toString());
+                    } finally {
+                        checking.remove(model);
+                    }
+                });
             }
         }
     }
