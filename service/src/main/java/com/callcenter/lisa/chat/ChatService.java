@@ -222,7 +222,9 @@ public class ChatService {
             }
             Turn turn = new Turn(conversation.session().turnCount() + 1, accepted.message(), accepted.receivedAt(), text,
                     now(), reply.finishReason(), reply.model(), reply.usage().promptTokens(),
-                    reply.usage().replyTokens());
+                    reply.usage().replyTokens(),
+                    // The fallback line is ours, not Gemini's: such a turn goes back as text.
+                    reply.isEmpty() ? null : reply.modelParts());
             long queueWaitMs = sessionWaitMs + dispatch.queueWaitMs();
             transaction.executeWithoutResult(status -> {
                 sessions.appendTurn(sessionId, turn);

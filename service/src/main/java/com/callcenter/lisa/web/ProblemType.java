@@ -31,6 +31,7 @@ public enum ProblemType {
     UPSTREAM_REJECTED(HttpStatus.BAD_GATEWAY, "Gemini rejected the request"),
     REPLY_TOO_LONG(HttpStatus.BAD_GATEWAY, "Gemini's reply is too long to store"),
     UPSTREAM_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "Gemini is unavailable"),
+    MODEL_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "No configured Gemini model is available"),
     QUOTA_EXHAUSTED(HttpStatus.SERVICE_UNAVAILABLE, "The Gemini quota is used up"),
     STORAGE_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "The conversation store is unavailable"),
     SERVICE_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "The service is not taking requests right now"),

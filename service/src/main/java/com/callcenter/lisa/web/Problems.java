@@ -113,6 +113,7 @@ final class Problems {
             case QUOTA_MINUTE, QUOTA_DAY -> ProblemType.QUOTA_EXHAUSTED;
             case UNAVAILABLE -> ProblemType.UPSTREAM_UNAVAILABLE;
             case TIMEOUT -> ProblemType.UPSTREAM_TIMEOUT;
+            case MODEL_UNAVAILABLE -> ProblemType.MODEL_UNAVAILABLE;
         };
         ProblemDetail problem = ProblemWriter.problem(type, e.getMessage(), path);
         if (e.upstreamStatus() > 0) {

@@ -1,8 +1,11 @@
 package com.callcenter.lisa.support;
 
 import com.callcenter.lisa.emulator.GeminiEmulator;
+import com.callcenter.lisa.gemini.ModelAvailability;
 import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -30,6 +33,9 @@ public abstract class ServiceTest {
     /** The management port: /actuator/... */
     protected Api management;
 
+    @Autowired
+    private ModelAvailability models;
+
     @DynamicPropertySource
     static void upstreamAndDatabase(DynamicPropertyRegistry registry) {
         registry.add("lisa.gemini.base-url", upstream::baseUrl);
@@ -42,6 +48,16 @@ public abstract class ServiceTest {
         upstream.reset();
         api = new Api(port);
         management = new Api(managementPort);
+    }
+
+    /**
+     * A test that made Gemini answer 404 for the model (a scripted unknown-model answer, a retired model)
+     * leaves it marked unavailable in the shared service: found again here, for the next test.
+     */
+    @AfterEach
+    void modelsFoundAgain() {
+        upstream.reset();
+        models.recheckNow();
     }
 
     protected static Path fixture(String relative) {
