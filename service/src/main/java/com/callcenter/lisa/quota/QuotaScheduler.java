@@ -89,6 +89,7 @@ public class QuotaScheduler implements AutoCloseable {
      *                                and a slot granted meanwhile was given back
      */
     public long await(Reservation reservation, Instant deadline) throws InterruptedException {
+        refuseAtOnceIfTooLate(reservation, deadline);
         try {
             return reservation.await(remaining(deadline));
         } catch (TimeoutException e) {
@@ -107,6 +108,31 @@ public class QuotaScheduler implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /**
+     * The admission promised a slot within the wait, but requests admitted in the same instant took the
+     * slots it was counting on (admission and reservation are not one step: the turn first waits for its
+     * session's earlier turns). When the one estimate made on queueing already says the slot comes after
+     * the deadline, the client hears so now, with an honest Retry-After, instead of after waiting in vain.
+     */
+    private void refuseAtOnceIfTooLate(Reservation reservation, Instant deadline) {
+        Duration estimated = reservation.estimatedWait();
+        if (estimated == null) {
+            return;
+        }
+        Instant due = reservation.enqueuedAt.plus(estimated);
+        if (!due.isAfter(deadline)) {
+            return;
+        }
+        QuotaRejectedException tooLate = new QuotaRejectedException(QuotaRejectedException.Reason.WAIT_TOO_LONG,
+                Duration.between(deadline, due), "The wait for " + reservation.model() + " grew to about "
+                        + (estimated.toMillis() + 999) / 1000 + " s while the request was being let in, longer than it"
+                        + " may wait (" + maxWait.toSeconds() + " s).");
+        if (reservation.cancel(tooLate)) {
+            throw tooLate;
+        }
+        // Granted meanwhile after all: the caller uses the slot.
     }
 
     /** Granted just as its wait was interrupted: nobody will use the slot. */

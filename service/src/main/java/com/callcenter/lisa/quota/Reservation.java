@@ -80,6 +80,12 @@ public final class Reservation {
         return lane.cancel(this, why);
     }
 
+    /** The wait the ledger estimated when the request had to queue; {@code null} if granted at once or not estimated. */
+    Duration estimatedWait() {
+        Estimate at = queuedAt;
+        return at == null ? null : at.estimatedWait();
+    }
+
     /** The ledger's estimate for the place it was queued at: the one estimate of a waiting request. */
     void estimated(int atPosition, Duration wait) {
         queuedAt = new Estimate(atPosition, wait);
