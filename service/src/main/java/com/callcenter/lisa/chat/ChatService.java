@@ -220,7 +220,8 @@ public class ChatService {
             }
             Turn turn = new Turn(conversation.session().turnCount() + 1, accepted.message(), accepted.receivedAt(), text,
                     now(), reply.finishReason(), reply.model(), reply.usage().promptTokens(),
-                    reply.usage().replyTokens());
+                    reply.usage().replyTokens(), reply.usage().cachedTokens(), reply.usage().thoughtTokens(),
+                    dispatch.costUsd());
             long queueWaitMs = sessionWaitMs + dispatch.queueWaitMs();
             transaction.executeWithoutResult(status -> {
                 sessions.appendTurn(sessionId, turn);
@@ -230,7 +231,7 @@ public class ChatService {
                 }
             });
             return new TurnResult(sessionId, text, reply.finishReason(), reply.model(), reply.usage(),
-                    turn.repliedAt(), queueWaitMs, dispatch.attempts());
+                    turn.repliedAt(), queueWaitMs, dispatch.attempts(), dispatch.costUsd());
         }
     }
 
@@ -244,8 +245,8 @@ public class ChatService {
         Turn turn = sessions.turn(sessionId, row.turnNumber()).orElseThrow(
                 () -> new IllegalStateException("Turn " + row.turnNumber() + " of " + sessionId + " is gone"));
         return new TurnResult(sessionId, turn.reply(), turn.finishReason(), turn.model(),
-                new TokenUsage(turn.promptTokens(), turn.replyTokens(), row.totalTokens()), turn.repliedAt(),
-                row.queueWaitMs(), row.attempts());
+                new TokenUsage(turn.promptTokens(), turn.replyTokens(), row.totalTokens(), turn.cachedTokens(),
+                        turn.thoughtTokens()), turn.repliedAt(), row.queueWaitMs(), row.attempts(), turn.costUsd());
     }
 
     /** Times as the store keeps them (microseconds), so a reply says what a later read of it says. */

@@ -2,6 +2,7 @@ package com.callcenter.lisa.health;
 
 import com.callcenter.lisa.gemini.GeminiFailure;
 import com.callcenter.lisa.quota.ModelQuotaState;
+import com.callcenter.lisa.quota.SpendState;
 import java.time.Instant;
 import java.util.List;
 
@@ -11,11 +12,13 @@ import java.util.List;
  * @param status  UP: all well; DEGRADED: serving, but the last Gemini call failed, a circuit is open or a
  *                model's daily quota is used up; DOWN: cannot serve (the database is unreachable)
  * @param quota   per model, in the order they are tried: budget left, queue, oldest wait, circuit
+ * @param spend   the Google project's spend budget over the rolling 10 minutes ({@code GEMINI_SPEND_PER_10MIN}):
+ *                budget, used and left in USD; null when no spend budget is set
  * @param quotaAt when the quota figures were read: a moment ago, or earlier when the ledger did not answer
  *                within health's time bound (the figures are then the last ones read)
  */
 public record HealthReport(Status status, Database database, Upstream upstream, List<ModelQuotaState> quota,
-                           Instant quotaAt) {
+                           SpendState spend, Instant quotaAt) {
 
     public enum Status { UP, DEGRADED, DOWN }
 

@@ -58,6 +58,7 @@ class SessionStore {
     List<Turn> turns(UUID sessionId) {
         return jdbc.sql("""
                 select turn_number, user_message, received_at, reply, replied_at, finish_reason, model,
+                       cached_tokens, thought_tokens, cost_usd,
                        prompt_tokens, reply_tokens
                 from turn where session_id = ? order by turn_number""")
                 .param(sessionId)
@@ -68,6 +69,7 @@ class SessionStore {
     Optional<Turn> turn(UUID sessionId, int number) {
         return jdbc.sql("""
                 select turn_number, user_message, received_at, reply, replied_at, finish_reason, model,
+                       cached_tokens, thought_tokens, cost_usd,
                        prompt_tokens, reply_tokens
                 from turn where session_id = ? and turn_number = ?""")
                 .params(sessionId, number)
@@ -96,11 +98,12 @@ class SessionStore {
             }
             jdbc.sql("""
                     insert into turn (session_id, turn_number, user_message, received_at, reply, replied_at,
-                                      finish_reason, model, prompt_tokens, reply_tokens)
-                    values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                                      finish_reason, model, prompt_tokens, reply_tokens, cached_tokens,
+                                      thought_tokens, cost_usd)
+                    values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
                     .params(sessionId, turn.number(), turn.userMessage(), utc(turn.receivedAt()), turn.reply(),
                             utc(turn.repliedAt()), turn.finishReason(), turn.model(), turn.promptTokens(),
-                            turn.replyTokens())
+                            turn.replyTokens(), turn.cachedTokens(), turn.thoughtTokens(), turn.costUsd())
                     .update();
         });
     }
@@ -148,7 +151,10 @@ class SessionStore {
                 rs.getString("finish_reason"),
                 rs.getString("model"),
                 rs.getInt("prompt_tokens"),
-                rs.getInt("reply_tokens"));
+                rs.getInt("reply_tokens"),
+                rs.getInt("cached_tokens"),
+                rs.getInt("thought_tokens"),
+                rs.getBigDecimal("cost_usd"));
     }
 
     private static OffsetDateTime utc(Instant instant) {
