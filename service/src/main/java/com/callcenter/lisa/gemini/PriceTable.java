@@ -120,7 +120,7 @@ public final class PriceTable {
 
     /** The price of {@code model} in force today (UTC), if the table has one. */
     public Optional<Price> price(String model) {
-        return price(model, LocalDate.now(clock.withZone(ZoneOffset.UTC)));
+        return price(model, LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC));
     }
 
     Optional<Price> price(String model, LocalDate day) {
