@@ -2,7 +2,6 @@ package com.callcenter.lisa.quota;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.callcenter.lisa.support.TestDatabases;
 import com.callcenter.lisa.support.TestPostgres;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
