@@ -16,11 +16,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -54,10 +56,10 @@ public class GeminiGateway {
     private static final int LARGEST_REPLY = 65_536;
 
     GeminiGateway(QuotaScheduler quota, QuotaProperties properties, Clock clock, MeterRegistry metrics) {
-        this(quota, properties, clock, metrics, new PriceTable(java.util.Map.of(), clock), null);
+        this(quota, properties, clock, metrics, new PriceTable(Map.of(), clock), null);
     }
 
-    @org.springframework.beans.factory.annotation.Autowired
+    @Autowired
     GeminiGateway(QuotaScheduler quota, QuotaProperties properties, Clock clock, MeterRegistry metrics,
                   PriceTable prices, GeminiProperties gemini) {
         this.prices = prices;

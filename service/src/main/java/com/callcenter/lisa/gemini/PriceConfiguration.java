@@ -1,5 +1,6 @@
 package com.callcenter.lisa.gemini;
 
+import com.callcenter.lisa.quota.QuotaProperties;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -7,7 +8,6 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
-import com.callcenter.lisa.quota.QuotaProperties;
 
 /** The price table, and at start-up a warning for every model of the pool it has no price for. */
 @Configuration(proxyBeanMethods = false)
