@@ -117,9 +117,13 @@ final class ModelLane implements AutoCloseable {
         if (wait.compareTo(maxWait) > 0) {
             refuseIfDailyBudgetUsed(now);
             // Coming back once the queue has moved on by the excess gets the request in.
+            // Which budget holds it back, in words: the project's spend is a different thing to fix than a model's rate.
+            boolean spendBound = spend.limited()
+                    && spend.estimateWait(position, spendMicros, now).compareTo(maxWait) > 0;
             throw new QuotaRejectedException(QuotaRejectedException.Reason.WAIT_TOO_LONG, wait.minus(maxWait),
                     "The wait for " + model + " is about " + (wait.toMillis() + 999) / 1000 + " s, longer than the "
-                            + maxWait.toSeconds() + " s a request may wait.");
+                            + maxWait.toSeconds() + " s a request may wait"
+                            + (spendBound ? ": the Gemini spend budget of the last 10 minutes is used up." : "."));
         }
         return new Estimate(position, wait);
     }

@@ -44,6 +44,7 @@ class SharedSpendBudgetTest {
         assertThatThrownBy(() -> scheduler.admit(1, 0, 100, 700, clock.instant()))
                 .isInstanceOfSatisfying(QuotaRejectedException.class, e -> {
                     assertThat(e.reason()).isEqualTo(QuotaRejectedException.Reason.WAIT_TOO_LONG);
+                    assertThat(e.getMessage()).contains("spend budget");
                     // Served once the primary's charge has left the 10 minutes; 30 s of that may be waited.
                     assertThat(e.retryAfter()).isEqualTo(Duration.ofMinutes(10).minusSeconds(30));
                 });

@@ -122,6 +122,7 @@ class SpendBudgetTest extends ServiceTest {
         }
         Api.Response refused = api.chat(id, "Noch eine Frage zum Tarif");
         assertProblem(refused, 503, "quota-exhausted");
+        assertThat(refused.json().get("detail").asString()).contains("spend budget");
         long retryAfter = Long.parseLong(refused.header("Retry-After"));
         assertThat(retryAfter).isBetween(2L, WINDOW.toSeconds());
         int sent = upstream.requests().size();
