@@ -224,7 +224,8 @@ public class ChatService {
                     now(), reply.finishReason(), reply.model(), reply.usage().promptTokens(),
                     reply.usage().replyTokens(),
                     // The fallback line is ours, not Gemini's: such a turn goes back as text.
-                    reply.isEmpty() ? null : reply.modelParts());
+                    reply.isEmpty() ? null : reply.modelParts(),
+                    reply.usage().cachedTokens(), reply.usage().thoughtTokens(), dispatch.costUsd());
             long queueWaitMs = sessionWaitMs + dispatch.queueWaitMs();
             transaction.executeWithoutResult(status -> {
                 sessions.appendTurn(sessionId, turn);
@@ -234,7 +235,7 @@ public class ChatService {
                 }
             });
             return new TurnResult(sessionId, text, reply.finishReason(), reply.model(), reply.usage(),
-                    turn.repliedAt(), queueWaitMs, dispatch.attempts());
+                    turn.repliedAt(), queueWaitMs, dispatch.attempts(), dispatch.costUsd());
         }
     }
 
@@ -248,8 +249,8 @@ public class ChatService {
         Turn turn = sessions.turn(sessionId, row.turnNumber()).orElseThrow(
                 () -> new IllegalStateException("Turn " + row.turnNumber() + " of " + sessionId + " is gone"));
         return new TurnResult(sessionId, turn.reply(), turn.finishReason(), turn.model(),
-                new TokenUsage(turn.promptTokens(), turn.replyTokens(), row.totalTokens()), turn.repliedAt(),
-                row.queueWaitMs(), row.attempts());
+                new TokenUsage(turn.promptTokens(), turn.replyTokens(), row.totalTokens(), turn.cachedTokens(),
+                        turn.thoughtTokens()), turn.repliedAt(), row.queueWaitMs(), row.attempts(), turn.costUsd());
     }
 
     /** Times as the store keeps them (microseconds), so a reply says what a later read of it says. */
