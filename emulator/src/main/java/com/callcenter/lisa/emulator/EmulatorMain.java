@@ -9,8 +9,8 @@ import java.util.stream.Collectors;
 
 /**
  * Standalone entry point: {@code java -jar emulator/target/gemini-emulator.jar --port 8089 [--rpm
- * N] [--tpm N] [--rpd N] [--latency-ms A[-B]] [--chunk-gap-ms N] [--stamp-chunks] [--models a,b]
- * [--host H] [--api-key K]}. Prints one line with the URL and the settings, then serves until the process is
+ * N] [--tpm N] [--rpd N] [--quota-window-ms N] [--latency-ms A[-B]] [--chunk-gap-ms N]
+ * [--stamp-chunks] [--models a,b] [--host H] [--api-key K]}. Prints one line with the URL and the settings, then serves until the process is
  * stopped.
  */
 public final class EmulatorMain {
@@ -20,13 +20,14 @@ public final class EmulatorMain {
   static final String USAGE =
       """
       usage: java -jar gemini-emulator.jar [--port N] [--host H] [--api-key K] [--models a,b]
-                                           [--rpm N] [--tpm N] [--rpd N]
+                                           [--rpm N] [--tpm N] [--rpd N] [--quota-window-ms N]
                                            [--latency-ms A[-B]] [--chunk-gap-ms N] [--stamp-chunks]
         --port          TCP port, 0 = any free port (default 8089)
         --host          address to bind (default 127.0.0.1)
         --api-key       the accepted API key (default emulator-key)
         --models        comma-separated model names to serve (default: any name)
         --rpm/--tpm/--rpd  requests/minute, input tokens/minute, requests/day per model (default off)
+        --quota-window-ms  the "minute" of --rpm/--tpm: a rolling window of N ms (default 60000)
         --latency-ms    wait before the first byte: fixed A, or uniform between A and B
         --chunk-gap-ms  pause between streamed chunks (default 0)
         --stamp-chunks  start each streamed chunk's text with "[emu-t=<System.nanoTime()>] "
@@ -81,6 +82,7 @@ public final class EmulatorMain {
   static EmulatorConfig parse(String... args) {
     EmulatorConfig config = EmulatorConfig.defaults().withPort(DEFAULT_PORT);
     Quota quota = Quota.NONE;
+    Duration quotaWindow = Quota.GEMINI_MINUTE;
     for (int i = 0; i < args.length; i++) {
       String option = args[i];
       if (option.equals("--stamp-chunks")) { // a flag: takes no value
@@ -120,6 +122,13 @@ public final class EmulatorMain {
                     quota.requestsPerMinute(),
                     quota.inputTokensPerMinute(),
                     integer(option, value));
+        case "--quota-window-ms" -> {
+          long window = number(option, value);
+          if (window == 0) {
+            throw new IllegalArgumentException(option + " must be positive");
+          }
+          quotaWindow = Duration.ofMillis(window);
+        }
         case "--latency-ms" -> config = config.withLatency(latency(value));
         case "--chunk-gap-ms" ->
             config = config.withChunkGap(Duration.ofMillis(number(option, value)));
@@ -145,7 +154,7 @@ public final class EmulatorMain {
         default -> throw new IllegalArgumentException("unknown option " + option);
       }
     }
-    return config.withQuota(quota);
+    return config.withQuota(quota.withWindow(quotaWindow));
   }
 
   /** One line: where it listens and with which settings. */
@@ -154,7 +163,7 @@ public final class EmulatorMain {
     String key = c.apiKey().equals(EmulatorConfig.DEFAULT_API_KEY) ? c.apiKey() : "<as given>";
     String models =
         c.models().isEmpty() ? "any" : String.join(",", c.models().stream().sorted().toList());
-    return "Gemini emulator listening on %s (/v1beta and /v1) api-key=%s models=%s rpm=%s tpm=%s rpd=%s latency=%s chunk-gap=%d ms%s"
+    return "Gemini emulator listening on %s (/v1beta and /v1) api-key=%s models=%s rpm=%s tpm=%s rpd=%s%s latency=%s chunk-gap=%d ms%s"
         .formatted(
             emulator.baseUrl(),
             key,
@@ -162,6 +171,9 @@ public final class EmulatorMain {
             limit(c.quota().requestsPerMinute()),
             limit(c.quota().inputTokensPerMinute()),
             limit(c.quota().requestsPerDay()),
+            c.quota().window().equals(Quota.GEMINI_MINUTE)
+                ? ""
+                : " quota-window=" + c.quota().window().toMillis() + " ms",
             c.latency(),
             c.chunkGap().toMillis(),
             c.stampChunks() ? " stamp-chunks" : "");

@@ -7,7 +7,7 @@ import java.time.Duration;
 
 /**
  * Error answers shaped like the ones the Gemini API sends (see the fixtures under
- * firebase-vertexai-sdk-test-data/googleai/ and errors/ in shared/gemini-fixtures).
+ * firebase-vertexai-sdk-test-data/googleai/ and errors/ of the recorded fixtures, {@link Fixtures}).
  */
 final class ErrorBodies {
 

@@ -11,7 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Turns fixture files from shared/gemini-fixtures into {@link ScriptedAnswer}s. */
+/** Turns fixture files from the recorded fixtures (see {@link Fixtures}) into {@link ScriptedAnswer}s. */
 final class FixtureReader {
 
   private FixtureReader() {}

@@ -4,16 +4,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Finds the shared Gemini fixtures (shared/gemini-fixtures, a sibling of the repository folder both
- * in a developer's checkout and in CI). Looked up in this order: system property {@code
+ * Finds the recorded Gemini fixtures, kept in the repository under {@code
+ * emulator/src/test/resources/gemini-fixtures} (with their PROVENANCE.md and licences) so that a
+ * fresh clone tests with nothing beside it. Looked up in this order: system property {@code
  * gemini.fixtures}, environment variable {@code GEMINI_FIXTURES}, else the first {@code
- * shared/gemini-fixtures} folder found in the working directory or any of its ancestors.
+ * emulator/src/test/resources/gemini-fixtures} folder found in the working directory or any of its
+ * ancestors (the repository root, seen from either module's folder, where Maven runs the tests).
+ * Main code never reads fixtures: only tests, of the emulator and of the service, do.
  */
 public final class Fixtures {
 
   static final String PROPERTY = "gemini.fixtures";
   static final String ENV = "GEMINI_FIXTURES";
-  private static final Path RELATIVE = Path.of("shared", "gemini-fixtures");
+  private static final Path RELATIVE =
+      Path.of("emulator", "src", "test", "resources", "gemini-fixtures");
 
   private Fixtures() {}
 
@@ -47,7 +51,7 @@ public final class Fixtures {
       }
     }
     throw new IllegalStateException(
-        "no shared/gemini-fixtures folder in "
+        "no " + RELATIVE + " folder in "
             + start
             + " or its ancestors; set -D"
             + PROPERTY

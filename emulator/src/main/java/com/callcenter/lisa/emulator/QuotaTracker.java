@@ -13,14 +13,14 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Per-model request and input-token accounting. Per-minute limits use a rolling 60-second window (a
- * request at t counts until t + 60 s, exclusive); the daily count resets at midnight
+ * Per-model request and input-token accounting. Per-minute limits use a rolling window, Gemini's 60
+ * seconds unless {@link Quota#window()} says otherwise (a request at t counts until t + window,
+ * exclusive); the daily count resets at midnight
  * America/Los_Angeles, like the real free tier. Only admitted requests are recorded, so a request
  * rejected with 429 does not use up quota.
  */
 final class QuotaTracker {
 
-  static final Duration WINDOW = Duration.ofSeconds(60);
   static final ZoneId PACIFIC = ZoneId.of("America/Los_Angeles");
 
   /** One quota that a request would exceed, and how long until it would not. */
@@ -39,11 +39,13 @@ final class QuotaTracker {
   }
 
   private final Quota quota;
+  private final Duration window;
   private final Clock clock;
   private final Map<String, ModelUsage> usage = new ConcurrentHashMap<>();
 
   QuotaTracker(Quota quota, Clock clock) {
     this.quota = quota;
+    this.window = quota.window();
     this.clock = clock;
   }
 
@@ -65,7 +67,7 @@ final class QuotaTracker {
 
   /** Usage of one model; synchronized because requests for a model run on many threads. */
   private final class ModelUsage {
-    private final ArrayDeque<Spend> window = new ArrayDeque<>();
+    private final ArrayDeque<Spend> spends = new ArrayDeque<>();
     private long windowTokens;
     private LocalDate day;
     private int dayRequests;
@@ -78,7 +80,7 @@ final class QuotaTracker {
         dayRequests = 0;
       }
       List<Violation> violations = new ArrayList<>(3);
-      if (quota.requestsPerMinute() > 0 && window.size() >= quota.requestsPerMinute()) {
+      if (quota.requestsPerMinute() > 0 && spends.size() >= quota.requestsPerMinute()) {
         violations.add(new Violation(QuotaKind.RPM, quota.requestsPerMinute(), rpmWait(now)));
       }
       if (quota.inputTokensPerMinute() > 0
@@ -94,23 +96,23 @@ final class QuotaTracker {
       if (!violations.isEmpty()) {
         return new Rejection(List.copyOf(violations));
       }
-      window.addLast(new Spend(now, tokens));
+      spends.addLast(new Spend(now, tokens));
       windowTokens += tokens;
       dayRequests++;
       return null;
     }
 
     private void evictOlderThanWindow(Instant now) {
-      while (!window.isEmpty() && !window.peekFirst().at().plus(WINDOW).isAfter(now)) {
-        windowTokens -= window.removeFirst().tokens();
+      while (!spends.isEmpty() && !spends.peekFirst().at().plus(window).isAfter(now)) {
+        windowTokens -= spends.removeFirst().tokens();
       }
     }
 
     /** Until enough of the oldest requests leave the window to make room for one more. */
     private Duration rpmWait(Instant now) {
-      int mustLeave = window.size() - quota.requestsPerMinute() + 1;
-      Spend freeing = window.stream().skip(mustLeave - 1L).findFirst().orElseThrow();
-      return Duration.between(now, freeing.at().plus(WINDOW));
+      int mustLeave = spends.size() - quota.requestsPerMinute() + 1;
+      Spend freeing = spends.stream().skip(mustLeave - 1L).findFirst().orElseThrow();
+      return Duration.between(now, freeing.at().plus(window));
     }
 
     /**
@@ -120,13 +122,13 @@ final class QuotaTracker {
     private Duration tpmWait(long tokens, Instant now) {
       long limit = quota.inputTokensPerMinute();
       if (tokens > limit) {
-        return WINDOW;
+        return window;
       }
       long remaining = windowTokens;
-      for (Spend spend : window) {
+      for (Spend spend : spends) {
         remaining -= spend.tokens();
         if (remaining + tokens <= limit) {
-          return Duration.between(now, spend.at().plus(WINDOW));
+          return Duration.between(now, spend.at().plus(window));
         }
       }
       throw new IllegalStateException("window accounting out of sync"); // empty window always fits

@@ -43,6 +43,8 @@ class EmulatorMainTest {
             "250000",
             "--rpd",
             "20",
+            "--quota-window-ms",
+            "6000",
             "--latency-ms",
             "50-200",
             "--chunk-gap-ms",
@@ -54,7 +56,8 @@ class EmulatorMainTest {
             "--api-key=geheim");
 
     assertThat(config.port()).isEqualTo(9000);
-    assertThat(config.quota()).isEqualTo(new Quota(10, 250_000, 20));
+    assertThat(config.quota())
+        .isEqualTo(new Quota(10, 250_000, 20).withWindow(Duration.ofSeconds(6)));
     assertThat(config.latency())
         .isEqualTo(Latency.between(Duration.ofMillis(50), Duration.ofMillis(200)));
     assertThat(config.chunkGap()).isEqualTo(Duration.ofMillis(30));
@@ -77,6 +80,8 @@ class EmulatorMainTest {
         .hasMessageContaining("A or A-B");
     assertThatThrownBy(() -> EmulatorMain.parse("--port", "70000"))
         .hasMessageContaining("port out of range");
+    assertThatThrownBy(() -> EmulatorMain.parse("--quota-window-ms", "0"))
+        .hasMessageContaining("--quota-window-ms must be positive");
     assertThatThrownBy(() -> EmulatorMain.parse("--verbose", "1"))
         .hasMessageContaining("unknown option --verbose");
   }
@@ -91,10 +96,13 @@ class EmulatorMainTest {
 
       assertThat(line)
           .startsWith("Gemini emulator listening on " + emu.baseUrl() + " ")
-          .contains("rpm=5 tpm=off rpd=off")
-          .contains("latency=10-20 ms")
+          .contains("rpm=5 tpm=off rpd=off latency=10-20 ms")
           .contains("api-key=<as given>")
           .doesNotContain("geheim");
+    }
+    try (GeminiEmulator emu =
+        GeminiEmulator.start(EmulatorMain.parse("--port", "0", "--quota-window-ms", "5000"))) {
+      assertThat(EmulatorMain.startLine(emu)).contains("rpd=off quota-window=5000 ms latency=");
     }
   }
 

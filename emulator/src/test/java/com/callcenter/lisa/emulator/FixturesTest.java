@@ -9,21 +9,41 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Locating shared/gemini-fixtures. */
+/** Locating the recorded fixtures kept in the repository. */
 class FixturesTest {
 
+  private final String configured = System.getProperty(Fixtures.PROPERTY);
+
   @AfterEach
-  void clearProperty() {
-    System.clearProperty(Fixtures.PROPERTY);
+  void restoreProperty() {
+    if (configured == null) {
+      System.clearProperty(Fixtures.PROPERTY);
+    } else {
+      System.setProperty(Fixtures.PROPERTY, configured);
+    }
   }
 
   @Test
-  void foundAsSiblingOfTheRepositoryFromTheModuleDirectory() {
+  void foundInTheRepositoryFromTheModuleDirectory() {
+    System.clearProperty(Fixtures.PROPERTY);
     Path root = Fixtures.root();
 
-    assertThat(root).endsWith(Path.of("shared", "gemini-fixtures"));
+    assertThat(root)
+        .endsWith(Path.of("emulator", "src", "test", "resources", "gemini-fixtures"))
+        .startsWith(Path.of("").toAbsolutePath().getParent());
     assertThat(root.resolve("PROVENANCE.md")).exists();
     assertThat(Fixtures.path("errors/503-overloaded.json")).isRegularFile();
+  }
+
+  @Test
+  void theirLicencesComeWithThem() {
+    assertThat(Fixtures.path("licenses/Apache-2.0.txt")).content().contains("Version 2.0");
+    assertThat(Fixtures.path("licenses/MIT-pydantic-ai.txt"))
+        .content()
+        .contains("Pydantic Services Inc.");
+    assertThat(Fixtures.path("PROVENANCE.md"))
+        .content()
+        .contains("licenses/Apache-2.0.txt", "licenses/MIT-pydantic-ai.txt");
   }
 
   @Test

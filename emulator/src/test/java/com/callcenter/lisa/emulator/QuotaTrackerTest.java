@@ -27,6 +27,28 @@ class QuotaTrackerTest {
   }
 
   @Test
+  void aShorterWindowIsTheMinuteOfEveryPerMinuteLimit() {
+    Duration window = Duration.ofSeconds(5);
+    QuotaTracker tracker = new QuotaTracker(new Quota(2, 30, 0).withWindow(window), clock);
+    assertThat(tracker.tryAcquire("m", 10)).isNull(); // t0
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(tracker.tryAcquire("m", 10)).isNull(); // t0+1
+
+    QuotaTracker.Rejection full = tracker.tryAcquire("m", 20);
+    assertThat(full.violations())
+        .extracting(QuotaTracker.Violation::kind)
+        .containsExactlyInAnyOrder(QuotaKind.RPM, QuotaKind.TPM);
+    assertThat(full.retryAfter()).isEqualTo(Duration.ofSeconds(4)); // the t0 request leaves at t0+5
+
+    clock.advance(Duration.ofSeconds(4).minusNanos(1));
+    assertThat(tracker.tryAcquire("m", 1)).isNotNull();
+    clock.advance(Duration.ofNanos(1));
+    assertThat(tracker.tryAcquire("m", 20)).isNull();
+    assertThat(tracker.tryAcquire("m", 0).retryAfter()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(tracker.tryAcquire("m", 31).retryAfter()).isEqualTo(window); // never fits
+  }
+
+  @Test
   void tokenWaitIsUntilEnoughOldTokensHaveLeft() {
     QuotaTracker tracker = new QuotaTracker(new Quota(0, 30, 0), clock);
     for (int i = 0; i < 3; i++) {

@@ -214,7 +214,9 @@ public class ChatService {
             }
             long sessionWaitMs = (System.nanoTime() - arrived) / 1_000_000;
             Conversation conversation = sessions.activeConversation(sessionId);
-            String systemPrompt = personas.resolve(conversation.session().persona()).systemPrompt();
+            // Rendered from the persona (read once at start-up) and the stored context: the same bytes every turn.
+            String systemPrompt = personas.systemInstruction(conversation.session().persona(),
+                    conversation.session().context());
             Prompt prompt = prompts.build(systemPrompt, conversation.turns(), conversation.handoffMessages(),
                     accepted.message());
             Function<String, GeminiReply> call = observer.wantsPieces()
@@ -234,7 +236,10 @@ public class ChatService {
             }
             Turn turn = new Turn(conversation.session().turnCount() + 1, accepted.message(), accepted.receivedAt(), text,
                     now(), reply.finishReason(), reply.model(), reply.usage().promptTokens(),
-                    reply.usage().replyTokens());
+                    reply.usage().replyTokens(),
+                    // The fallback line is ours, not Gemini's: such a turn goes back as text.
+                    reply.isEmpty() ? null : reply.modelParts(),
+                    reply.usage().cachedTokens(), reply.usage().thoughtTokens(), dispatch.costUsd());
             long queueWaitMs = sessionWaitMs + dispatch.queueWaitMs();
             transaction.executeWithoutResult(status -> {
                 sessions.appendTurn(sessionId, turn);
@@ -244,7 +249,7 @@ public class ChatService {
                 }
             });
             return new TurnResult(sessionId, text, reply.finishReason(), reply.model(), reply.usage(),
-                    turn.repliedAt(), queueWaitMs, dispatch.attempts());
+                    turn.repliedAt(), queueWaitMs, dispatch.attempts(), dispatch.costUsd());
         }
     }
 
@@ -258,8 +263,8 @@ public class ChatService {
         Turn turn = sessions.turn(sessionId, row.turnNumber()).orElseThrow(
                 () -> new IllegalStateException("Turn " + row.turnNumber() + " of " + sessionId + " is gone"));
         return new TurnResult(sessionId, turn.reply(), turn.finishReason(), turn.model(),
-                new TokenUsage(turn.promptTokens(), turn.replyTokens(), row.totalTokens()), turn.repliedAt(),
-                row.queueWaitMs(), row.attempts());
+                new TokenUsage(turn.promptTokens(), turn.replyTokens(), row.totalTokens(), turn.cachedTokens(),
+                        turn.thoughtTokens()), turn.repliedAt(), row.queueWaitMs(), row.attempts(), turn.costUsd());
     }
 
     /** Times as the store keeps them (microseconds), so a reply says what a later read of it says. */

@@ -13,8 +13,11 @@ import java.time.Duration;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
 /** The one shared SDK client, and in demo mode the emulator it talks to. */
 @Configuration(proxyBeanMethods = false)
@@ -36,6 +39,42 @@ class GeminiConfiguration {
         log.info("Gemini: model {} at {} (API {}), timeout {}", properties.model(), properties.baseUrl(),
                 properties.apiVersion(), properties.timeout());
         return new GeminiEndpoint(properties.baseUrl(), properties.apiKey(), false, null);
+    }
+
+    @Bean
+    ModelTable modelTable() {
+        return ModelTable.load();
+    }
+
+    /**
+     * The generation settings checked against the primary and every fallback model: a setting one of
+     * them rejects stops the start here (see {@link GenerationSettingsFailureAnalyzer}).
+     */
+    @Bean
+    GenerationPlan generationPlan(GeminiProperties properties, ModelTable table, Environment environment) {
+        GenerationPlan plan = GenerationPlan.check(properties, fallbackModelNames(environment), table);
+        plan.warnings().forEach(log::warn);
+        plan.rules().values().forEach(rules -> log.info("Gemini model {}: thinking by {}, {}",
+                rules.model(), rules.thinking(), rules.listed() ? "rules from the model table"
+                        : rules.known() ? "rules of its family " + rules.family() : "no rules known"));
+        return plan;
+    }
+
+    /**
+     * The fallback models' names, read from the quota settings by name: the quota package depends on
+     * this one (it calls Gemini), so this one binds only the names rather than the quota's records.
+     */
+    private static List<String> fallbackModelNames(Environment environment) {
+        return Binder.get(environment)
+                .bind("lisa.quota.fallback-models", Bindable.listOf(FallbackModelName.class))
+                .orElse(List.of()).stream()
+                .map(FallbackModelName::name)
+                .filter(name -> name != null && !name.isBlank())
+                .toList();
+    }
+
+    /** Only the name of an entry of {@code lisa.quota.fallback-models}; its budget is the quota's business. */
+    record FallbackModelName(String name) {
     }
 
     @Bean(destroyMethod = "close")

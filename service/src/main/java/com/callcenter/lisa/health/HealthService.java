@@ -3,9 +3,12 @@ package com.callcenter.lisa.health;
 import com.callcenter.lisa.gemini.GeminiClient;
 import com.callcenter.lisa.gemini.GeminiFailure;
 import com.callcenter.lisa.gemini.GeminiGateway;
+import com.callcenter.lisa.gemini.ModelAvailability;
 import com.callcenter.lisa.gemini.UpstreamState;
+import com.callcenter.lisa.identity.AuthMode;
 import com.callcenter.lisa.health.HealthReport.Status;
 import com.callcenter.lisa.quota.ModelQuotaState;
+import com.callcenter.lisa.quota.SpendState;
 import com.callcenter.lisa.session.StoreState;
 import java.time.Clock;
 import java.time.Duration;
@@ -37,20 +40,24 @@ public class HealthService {
     /** Well within the one second a health answer may take, well beyond a healthy ledger read. */
     static final Duration QUOTA_READ_BOUND = Duration.ofMillis(300);
 
-    private record QuotaFigures(List<ModelQuotaState> models, Instant readAt) {
+    private record QuotaFigures(List<ModelQuotaState> models, SpendState spend, Instant readAt) {
     }
 
     private final StoreState store;
     private final UpstreamState upstream;
     private final GeminiClient gemini;
     private final GeminiGateway gateway;
+    private final ModelAvailability availability;
     private final Clock clock;
+    private final AuthMode auth;
     private final AtomicReference<CompletableFuture<QuotaFigures>> quotaRead = new AtomicReference<>();
     private volatile QuotaFigures lastQuota;
 
     HealthService(StoreState store, UpstreamState upstream, GeminiClient gemini, GeminiGateway gateway,
-                  Clock clock) {
+                  ModelAvailability availability, Clock clock, AuthMode auth) {
+        this.availability = availability;
         this.store = store;
+        this.auth = auth;
         this.upstream = upstream;
         this.gemini = gemini;
         this.gateway = gateway;
@@ -63,7 +70,10 @@ public class HealthService {
         List<ModelQuotaState> models = quota == null ? List.of() : quota.models();
         boolean modelBlocked = models.stream()
                 .anyMatch(model -> !"CLOSED".equals(model.circuit()) || model.exhaustedUntil() != null);
-        Status upstreamStatus = upstream.failingNow() || modelBlocked ? Status.DEGRADED : Status.UP;
+        // Read from memory: which models Gemini said are gone (404) and when they are looked up again.
+        List<ModelAvailability.View> availabilityView = availability.state();
+        boolean modelGone = availabilityView.stream().anyMatch(model -> "UNAVAILABLE".equals(model.status()));
+        Status upstreamStatus = upstream.failingNow() || modelBlocked || modelGone ? Status.DEGRADED : Status.UP;
         HealthReport.Upstream upstreamView = new HealthReport.Upstream(
                 upstreamStatus,
                 gemini.demo() ? "demo" : "google",
@@ -74,7 +84,8 @@ public class HealthService {
                                 inWords(e.kind(), e.upstreamStatus())))
                         .orElse(null));
         Status overall = database.status() == Status.DOWN ? Status.DOWN : upstreamStatus;
-        return new HealthReport(overall, database, upstreamView, models, quota == null ? null : quota.readAt());
+        return new HealthReport(overall, database, upstreamView, models, quota == null ? null : quota.spend(),
+                quota == null ? null : quota.readAt(), auth.wireName(), availabilityView);
     }
 
     private HealthReport.Database database() {
@@ -98,7 +109,8 @@ public class HealthService {
             if (quotaRead.compareAndSet(read, fresh)) {
                 Thread.ofVirtual().name("health-quota-read").start(() -> {
                     try {
-                        QuotaFigures figures = new QuotaFigures(gateway.state(), clock.instant());
+                        QuotaFigures figures = new QuotaFigures(gateway.state(), gateway.spend(),
+                                clock.instant());
                         lastQuota = figures;
                         fresh.complete(figures);
                     } catch (RuntimeException e) {
@@ -132,6 +144,7 @@ public class HealthService {
                     ? "Gemini answered that it is unavailable" + status + "."
                     : "Gemini could not be reached.";
             case TIMEOUT -> "Gemini did not answer in time" + status + ".";
+            case MODEL_UNAVAILABLE -> "Gemini does not serve the model" + status + "; see availability.";
         };
     }
 }

@@ -6,11 +6,13 @@ import com.callcenter.lisa.session.HandoffMessage;
 import com.callcenter.lisa.session.Session;
 import com.callcenter.lisa.session.Turn;
 import io.swagger.v3.oas.annotations.media.Schema;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import tools.jackson.databind.JsonNode;
 
 @Schema(description = "A session with its whole history.")
 public record SessionView(
@@ -24,10 +26,14 @@ public record SessionView(
         @Schema(description = "When the session was created or last completed a turn, was handed off or resumed, "
                 + "or stored a message of the human agent's conversation.") Instant lastActivity,
         @Schema(description = "The metadata given at creation.") Map<String, String> metadata,
+        @Schema(type = "object", types = "object", description = "The call context given at creation ({customer, campaign}) as it was "
+                + "checked and stored (keys sorted); {} when none.") JsonNode context,
         @Schema(description = "The conversation, oldest first: a user message to Lisa is followed by Lisa's reply; "
                 + "while a human agent had the call, the agent's words (agent) and the customer's (user) in the order "
                 + "they were stored.")
         List<MessageView> messages,
+        @Schema(description = "What the session's turns used and cost so far, summed over its stored turns.")
+        UsageTotals usage,
         @Schema(description = "The handoff to a human agent while the session is handed off (or was when it ended "
                 + "or expired); absent otherwise.")
         HandoffView handoff) {
@@ -55,8 +61,43 @@ public record SessionView(
         Session session = conversation.session();
         Handoff handoff = conversation.handoff();
         return new SessionView(session.id(), session.status().wireName(), session.persona(), session.createdAt(),
-                session.lastActivity(), session.metadata(), messages,
+                session.lastActivity(), session.metadata(), session.context().tree(), messages,
+                UsageTotals.of(turns),
                 handoff == null ? null : new HandoffView(handoff.reason(), handoff.at(), handoff.by().wireName()));
+    }
+
+    @Schema(description = "Tokens and cost of a session's turns, summed.")
+    public record UsageTotals(
+            @Schema(description = "Input tokens, cached ones included.") long promptTokens,
+            @Schema(description = "Input tokens served from Gemini's implicit cache.") long cachedTokens,
+            @Schema(description = "Reply tokens.") long replyTokens,
+            @Schema(description = "Thinking tokens (billed as output).") long thoughtTokens,
+            @Schema(description = "USD by the price table, summed over the turns whose cost is known.",
+                    example = "0.004125000000") BigDecimal costUsd,
+            @Schema(description = "Turns whose cost is unknown (a model without a price, or stored before costs "
+                    + "were recorded) and so not in costUsd; 0 = costUsd is the whole session's.")
+            int turnsWithoutCost) {
+
+        static UsageTotals of(List<Turn> turns) {
+            long prompt = 0;
+            long cached = 0;
+            long reply = 0;
+            long thought = 0;
+            BigDecimal cost = BigDecimal.ZERO.setScale(12);
+            int unknown = 0;
+            for (Turn turn : turns) {
+                prompt += turn.promptTokens();
+                cached += turn.cachedTokens();
+                reply += turn.replyTokens();
+                thought += turn.thoughtTokens();
+                if (turn.costUsd() == null) {
+                    unknown++;
+                } else {
+                    cost = cost.add(turn.costUsd());
+                }
+            }
+            return new UsageTotals(prompt, cached, reply, thought, cost, unknown);
+        }
     }
 
     @Schema(description = "One message of the conversation.")

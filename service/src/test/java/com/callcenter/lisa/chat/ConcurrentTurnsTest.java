@@ -20,6 +20,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -32,6 +33,7 @@ import tools.jackson.databind.JsonNode;
  * messages to one session are taken one after the other in arrival order. The emulator answers
  * after 100 ms, so turns really overlap.
  */
+@Tag("database")
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class ConcurrentTurnsTest {
 
@@ -118,8 +120,10 @@ class ConcurrentTurnsTest {
                     sent.countDown();
                     return api.chat(id, message);
                 }));
-                // Staggered well below the 100 ms a turn takes: all overlap, arrival order is known.
-                Thread.sleep(20);
+                // Staggered below the 100 ms a turn takes, so each arrives while earlier ones still run,
+                // and far enough apart that a busy 2-core machine does not swap two arrivals (20 ms did).
+                // Nothing the service exposes says a message has arrived, so there is nothing to await.
+                Thread.sleep(50);
             }
             for (Future<Api.Response> response : responses) {
                 assertThat(response.get().status()).isEqualTo(200);

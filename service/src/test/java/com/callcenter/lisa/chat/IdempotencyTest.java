@@ -16,10 +16,12 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 /** A message sent again with its Idempotency-Key is answered once: one Gemini call, one turn. */
+@Tag("database")
 class IdempotencyTest extends ServiceTest {
 
     @Test

@@ -36,11 +36,11 @@ class StartupModesTest {
 
             JsonNode reply = api.chat(id, "Hallo Demo").json();
 
-            assertThat(reply.get("model").asString()).isEqualTo("demo:gemini-2.5-flash-lite");
+            assertThat(reply.get("model").asString()).isEqualTo("demo:gemini-3.5-flash-lite");
             assertThat(EmulatorReply.lastMessage(reply.get("reply").asString())).isEqualTo("Hallo Demo");
             JsonNode health = api.get("/api/v1/health").json();
             assertThat(health.get("upstream").get("mode").asString()).isEqualTo("demo");
-            assertThat(health.get("upstream").get("model").asString()).isEqualTo("demo:gemini-2.5-flash-lite");
+            assertThat(health.get("upstream").get("model").asString()).isEqualTo("demo:gemini-3.5-flash-lite");
             assertThat(output.getAll()).contains("DEMO MODE");
         }
     }

@@ -91,7 +91,7 @@ class HandoffQueueTest extends ServiceTest {
     }
 
     private double rejections(String reason) {
-        return api.get("/actuator/prometheus").body().lines()
+        return management.get("/actuator/prometheus").body().lines()
                 .filter(line -> line.startsWith("lisa_quota_rejections_total{") && line.contains("reason=\"" + reason + "\""))
                 .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
                 .sum();

@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.callcenter.lisa.support.Api;
 import com.callcenter.lisa.support.ServiceTest;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.springframework.test.context.TestPropertySource;
 
 /** The service's own daily budget is never exceeded: the request over it is refused before Gemini sees it. */
+@Tag("database") // on PostgreSQL: the database quota ledger's locked path, over HTTP
 @TestPropertySource(properties = "lisa.quota.budget.requests-per-day=2")
 class DailyBudgetTest extends ServiceTest {
 

@@ -24,7 +24,7 @@ class ModelFallbackTest extends ServiceTest {
         JsonNode first = api.chat(id, "eins").json();
         Api.Response second = api.chat(id, "zwei");
 
-        assertThat(first.get("model").asString()).isEqualTo("gemini-2.5-flash-lite");
+        assertThat(first.get("model").asString()).isEqualTo("gemini-3.5-flash-lite");
         assertThat(second.status()).as(second.body()).isEqualTo(200);
         assertThat(second.json().get("model").asString()).isEqualTo("gemini-backup-model");
         assertThat(upstream.requests().get(1).model()).isEqualTo("gemini-backup-model");
@@ -33,7 +33,7 @@ class ModelFallbackTest extends ServiceTest {
 
         JsonNode quota = api.get("/api/v1/health").json().get("quota");
         assertThat(quota).hasSize(2);
-        assertThat(quota.get(0).get("model").asString()).isEqualTo("gemini-2.5-flash-lite");
+        assertThat(quota.get(0).get("model").asString()).isEqualTo("gemini-3.5-flash-lite");
         assertThat(quota.get(0).get("left").get("requestsThisMinute").asInt()).isZero();
         assertThat(quota.get(1).get("model").asString()).isEqualTo("gemini-backup-model");
     }

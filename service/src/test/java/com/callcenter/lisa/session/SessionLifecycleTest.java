@@ -7,12 +7,14 @@ import com.callcenter.lisa.support.MovableTime;
 import com.callcenter.lisa.support.MutableClock;
 import com.callcenter.lisa.support.ServiceTest;
 import java.time.Duration;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.annotation.Import;
 import tools.jackson.databind.JsonNode;
 
 /** Idle sessions expire, closed ones are purged after the retention; time is moved, not waited for. */
+@Tag("database")
 @Import(MovableTime.class)
 class SessionLifecycleTest extends ServiceTest {
 

@@ -6,11 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.callcenter.lisa.support.ServiceTest;
 import java.time.Instant;
 import java.util.UUID;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /** A turn is one row, stored whole or not at all, and never over another turn. */
+@Tag("database")
 class TurnStorageTest extends ServiceTest {
 
     @Autowired

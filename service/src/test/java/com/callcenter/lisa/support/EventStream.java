@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import tools.jackson.databind.JsonNode;
@@ -71,6 +72,15 @@ public final class EventStream {
 
     /** Sends a chat message asking for {@code text/event-stream} and reads the stream to its end. */
     public static Result chat(int port, String sessionId, String message, Map<String, String> headers) {
+        return chat(port, sessionId, message, headers, event -> { });
+    }
+
+    /**
+     * Like {@link #chat(int, String, String, Map)}, and hands each event to {@code seen} as soon as it is
+     * read, so that a test can wait for what a client has been told so far while the stream goes on.
+     */
+    public static Result chat(int port, String sessionId, String message, Map<String, String> headers,
+                              Consumer<Event> seen) {
         HttpRequest.Builder request = HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + port + "/api/v1/sessions/" + sessionId + "/chat"))
                 .timeout(Duration.ofSeconds(150))
@@ -87,7 +97,10 @@ public final class EventStream {
                     return new Result(response.statusCode(), contentType, retryAfter, List.of(),
                             new String(body.readAllBytes(), StandardCharsets.UTF_8));
                 }
-                return new Result(200, contentType, retryAfter, read(body, event -> false), "");
+                return new Result(200, contentType, retryAfter, read(body, event -> {
+                    seen.accept(event);
+                    return false;
+                }), "");
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -34,7 +34,7 @@ class ChatApiTest extends ServiceTest {
         assertThat(EmulatorReply.lastMessage(reply.get("reply").asString())).isEqualTo("Was kostet der Tarif?");
         assertThat(EmulatorReply.contentsCount(reply.get("reply").asString())).isEqualTo(1);
         assertThat(reply.get("finishReason").asString()).isEqualTo("STOP");
-        assertThat(reply.get("model").asString()).isEqualTo("gemini-2.5-flash-lite");
+        assertThat(reply.get("model").asString()).isEqualTo("gemini-3.5-flash-lite");
         JsonNode usage = reply.get("usage");
         assertThat(usage.get("promptTokens").asInt()).isPositive();
         assertThat(usage.get("replyTokens").asInt()).isPositive();
@@ -56,7 +56,7 @@ class ChatApiTest extends ServiceTest {
         assertThat(EmulatorReply.lastMessage(third.get("reply").asString())).isEqualTo("Dritte Frage");
         RecordedRequest last = upstream.requests().getLast();
         JsonNode sent = JSON.readTree(last.body());
-        assertThat(last.path()).startsWith("/v1beta/models/gemini-2.5-flash-lite:generateContent");
+        assertThat(last.path()).startsWith("/v1beta/models/gemini-3.5-flash-lite:generateContent");
         assertThat(sent.get("systemInstruction").toString()).contains("Lisa");
         JsonNode contents = sent.get("contents");
         assertThat(contents).hasSize(5);
@@ -167,9 +167,10 @@ class ChatApiTest extends ServiceTest {
         assertProblem(leaked, 502, "upstream-rejected");
         assertThat(leaked.json().get("detail").asString()).contains("403").containsIgnoringCase("leaked");
 
+        // a 404 for the model means the model is gone: 503 model-unavailable, naming what to set
         Api.Response unknownModel = api.chat(id, "Hallo");
-        assertProblem(unknownModel, 502, "upstream-rejected");
-        assertThat(unknownModel.json().get("detail").asString()).contains("404");
+        assertProblem(unknownModel, 503, "model-unavailable");
+        assertThat(unknownModel.json().get("detail").asString()).contains("404").contains("GEMINI_MODEL");
         assertUnchanged(id);
     }
 

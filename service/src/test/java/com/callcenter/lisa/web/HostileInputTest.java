@@ -19,6 +19,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -30,6 +31,7 @@ import tools.jackson.databind.json.JsonMapper;
  * would refuse to send them): every one gets a problem object with a stable type, nothing about the
  * server or its exceptions, and none of them reaches Gemini or changes the session.
  */
+@Tag("database")
 class HostileInputTest extends ServiceTest {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();

@@ -6,16 +6,20 @@ import com.callcenter.lisa.support.EventStream;
 import com.callcenter.lisa.support.MovableTime;
 import com.callcenter.lisa.support.MutableClock;
 import com.callcenter.lisa.support.ServiceTest;
+import static org.awaitility.Awaitility.await;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.annotation.Import;
-import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.TestPropertySource;
 import tools.jackson.databind.JsonNode;
 
@@ -30,12 +34,19 @@ import tools.jackson.databind.JsonNode;
         "lisa.web.stream.keep-alive=100ms"
 })
 @Import(MovableTime.class)
-@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_EACH_TEST_METHOD) // each starts with an empty window
 class QueuedStreamTest extends ServiceTest {
 
+    /** Longer than the queue's re-check of its budget (1 s): what was not sent by then never is. */
+    private static final Duration RECHECKED = Duration.ofMillis(1_500);
 
     @Autowired
     MutableClock clock;
+
+    /** Each test starts with an empty window: the one before may have used the minute's request. */
+    @BeforeEach
+    void aMinutePasses() {
+        clock.advance(Duration.ofSeconds(62));
+    }
 
     @Test
     void waitingClientsAreToldTheirPlaceAndItOnlyMovesUp() throws Exception {
@@ -45,16 +56,30 @@ class QueuedStreamTest extends ServiceTest {
             ids.add(api.newSession());
         }
         List<EventStream.Result> streams = new ArrayList<>();
+        List<List<EventStream.Event>> seen = new ArrayList<>();
         try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<EventStream.Result>> running = new ArrayList<>();
-            for (String id : ids) {
-                running.add(clients.submit(() -> EventStream.chat(port, id, "Was kostet das?")));
-                Thread.sleep(100); // distinct arrival order
+            for (int i = 0; i < sessions; i++) {
+                String id = ids.get(i);
+                List<EventStream.Event> events = new CopyOnWriteArrayList<>();
+                seen.add(events);
+                running.add(clients.submit(() -> EventStream.chat(port, id, "Was kostet das?", Map.of(), events::add)));
+                // Distinct arrival order: the first is sent at once, each later one is queued before the next comes.
+                if (i == 0) {
+                    awaitUpstreamRequests(1);
+                } else {
+                    awaitQueueLength(i);
+                }
             }
             // A minute passes for the service each time the one before has been let out of the queue.
             for (int sent = 1; sent < sessions; sent++) {
                 awaitUpstreamRequests(sent);
-                Thread.sleep(300); // the watchers see the place they have now
+                // The watchers have told each waiting client the place it has now.
+                for (int i = sent; i < sessions; i++) {
+                    int place = i - sent + 1;
+                    List<EventStream.Event> events = seen.get(i);
+                    await().atMost(Duration.ofSeconds(10)).until(() -> lastPlace(events) == place);
+                }
                 clock.advance(Duration.ofSeconds(62));
             }
             for (Future<EventStream.Result> stream : running) {
@@ -76,7 +101,8 @@ class QueuedStreamTest extends ServiceTest {
                 previous = position;
             }
             if (!queued.isEmpty()) {
-                assertThat(queued.getFirst().json().get("estimatedWaitMs").asLong()).isPositive();
+                assertThat(queued.getFirst().json().get("estimatedWaitMs").asLong()).as(stream.events().toString())
+                        .isPositive();
                 // Everything about the queue is said before Lisa starts to answer.
                 assertThat(stream.events().indexOf(queued.getLast()))
                         .isLessThan(stream.events().indexOf(stream.named("delta").getFirst()));
@@ -98,10 +124,10 @@ class QueuedStreamTest extends ServiceTest {
                 event -> event.name().equals("queued"));
 
         assertThat(seen.getLast().json().get("estimatedWaitMs").asLong()).isPositive();
-        Thread.sleep(500);
+        await().atMost(Duration.ofSeconds(10)).until(() -> rejections("client_gone") == before + 1);
         clock.advance(Duration.ofSeconds(62));
-        Thread.sleep(2_500); // the queue re-checks its budget every second: the request would have been sent
-        assertThat(upstream.requests()).hasSize(1);
+        // The queue re-checks its budget every second: had the message stayed, it would be sent now.
+        await().during(RECHECKED).atMost(RECHECKED.plusSeconds(5)).until(() -> upstream.requests().size() == 1);
         assertThat(rejections("client_gone")).isEqualTo(before + 1);
         assertThat(api.get("/api/v1/sessions/" + id).json().get("messages")).isEmpty();
         assertThat(api.get("/api/v1/health").json().toString()).contains("\"queueLength\":0");
@@ -127,33 +153,28 @@ class QueuedStreamTest extends ServiceTest {
         assertThat(rejections("session_ended")).isEqualTo(sessionsEnded + 1);
         assertThat(rejections("client_gone")).isEqualTo(clientsGone);
         clock.advance(Duration.ofSeconds(62));
-        Thread.sleep(2_500);
-        assertThat(upstream.requests()).hasSize(1);
+        await().during(RECHECKED).atMost(RECHECKED.plusSeconds(5)).until(() -> upstream.requests().size() == 1);
         assertThat(api.get("/api/v1/sessions/" + id).json().get("messages")).isEmpty();
     }
 
-    private void awaitQueueLength(int length) throws InterruptedException {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (!api.get("/api/v1/health").json().toString().contains("\"queueLength\":" + length)) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("The queue never had " + length + " waiting");
-            }
-            Thread.sleep(20);
-        }
+    private void awaitQueueLength(int length) {
+        await().atMost(Duration.ofSeconds(10)).alias("the queue has " + length + " waiting")
+                .until(() -> api.get("/api/v1/health").json().toString().contains("\"queueLength\":" + length));
     }
 
-    private static void awaitUpstreamRequests(int count) throws InterruptedException {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (upstream.requests().size() < count) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("Gemini got " + upstream.requests().size() + " requests, not " + count);
-            }
-            Thread.sleep(20);
-        }
+    private static void awaitUpstreamRequests(int count) {
+        await().atMost(Duration.ofSeconds(10)).alias("Gemini got " + count + " requests")
+                .until(() -> upstream.requests().size() >= count);
+    }
+
+    /** The place the last {@code queued} event told the client, 0 before any. */
+    private static int lastPlace(List<EventStream.Event> events) {
+        return events.stream().filter(e -> e.name().equals("queued")).reduce((a, b) -> b)
+                .map(e -> e.json().get("position").asInt()).orElse(0);
     }
 
     private double rejections(String reason) {
-        String metrics = api.get("/actuator/prometheus").body();
+        String metrics = management.get("/actuator/prometheus").body();
         return metrics.lines()
                 .filter(line -> line.startsWith("lisa_quota_rejections_total{") && line.contains("reason=\"" + reason + "\""))
                 .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))

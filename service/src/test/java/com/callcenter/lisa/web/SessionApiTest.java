@@ -9,10 +9,12 @@ import java.net.http.HttpRequest;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 /** The REST contract of sessions: shapes, status codes and problem types. */
+@Tag("database")
 class SessionApiTest extends ServiceTest {
 
     @Test

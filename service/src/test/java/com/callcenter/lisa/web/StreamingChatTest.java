@@ -1,6 +1,7 @@
 package com.callcenter.lisa.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.callcenter.lisa.emulator.EmulatorConfig;
 import com.callcenter.lisa.emulator.GeminiEmulator;
@@ -218,17 +219,9 @@ class StreamingChatTest {
         assertThat(upstream.requests()).allSatisfy(r -> assertThat(r.path()).contains(":generateContent"));
     }
 
-    private JsonNode awaitMessages(String id, int count) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        JsonNode messages = null;
-        while (System.nanoTime() < deadline) {
-            messages = api.get("/api/v1/sessions/" + id).json().get("messages");
-            if (messages.size() >= count) {
-                return messages;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("Expected " + count + " messages, have " + messages);
+    private JsonNode awaitMessages(String id, int count) {
+        return await().atMost(Duration.ofSeconds(10)).alias(count + " messages stored")
+                .until(() -> api.get("/api/v1/sessions/" + id).json().get("messages"), m -> m.size() >= count);
     }
 
     private static GeminiEmulator start() {
