@@ -11,6 +11,7 @@ import com.callcenter.lisa.persona.PersonaCatalog;
 import com.callcenter.lisa.quota.QueuePlace;
 import com.callcenter.lisa.quota.QuotaRejectedException;
 import com.callcenter.lisa.quota.QuotaScheduler;
+import com.callcenter.lisa.quota.Share;
 import com.callcenter.lisa.session.Conversation;
 import com.callcenter.lisa.session.Session;
 import com.callcenter.lisa.session.SessionClosedException;
@@ -135,7 +136,7 @@ public class ChatService {
             if (!session.isActive()) {
                 throw new SessionClosedException(session.id(), session.status());
             }
-            return gateway.admit(turnOrder.ahead(session.id()), TokenEstimate.of(message));
+            return gateway.admit(shareOf(session), turnOrder.ahead(session.id()), TokenEstimate.of(message));
         } catch (QuotaRejectedException e) {
             if (request != null) {
                 requests.release(request);
@@ -147,6 +148,15 @@ public class ChatService {
             }
             throw e;
         }
+    }
+
+    /**
+     * Whose message it is, for the round robin of the Gemini quota over clients. Every session is of
+     * the default tenant and has no owner until sessions record who created them (authentication,
+     * issue 12): the queue is then first come, first served over sessions, as before.
+     */
+    private static Share shareOf(Session session) {
+        return Share.NONE;
     }
 
     /**

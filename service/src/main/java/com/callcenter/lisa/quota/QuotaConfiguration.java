@@ -47,11 +47,11 @@ class QuotaConfiguration {
 
     @Bean(destroyMethod = "close")
     QuotaScheduler quotaScheduler(QuotaProperties properties, @Value("${lisa.gemini.model:gemini-2.5-flash-lite}") String primaryModel,
-                                  QuotaLedger ledger, Clock clock, MeterRegistry metrics) {
+                                  QuotaLedger ledger, Clock clock, MeterRegistry metrics, TenantProperties tenants) {
         List<ModelLane> lanes = new ArrayList<>();
-        lanes.add(lane(primaryModel, properties.budget(), properties, ledger, clock));
+        lanes.add(lane(primaryModel, properties.budget(), properties, ledger, clock, tenants));
         for (QuotaProperties.FallbackModel fallback : properties.fallbackModels()) {
-            lanes.add(lane(fallback.name(), fallback.budget(), properties, ledger, clock));
+            lanes.add(lane(fallback.name(), fallback.budget(), properties, ledger, clock, tenants));
         }
         return new QuotaScheduler(lanes, properties.maxWait(), clock, metrics);
     }
@@ -75,11 +75,11 @@ class QuotaConfiguration {
     }
 
     private static ModelLane lane(String model, QuotaProperties.Budget budget, QuotaProperties properties,
-                                  QuotaLedger ledger, Clock clock) {
+                                  QuotaLedger ledger, Clock clock, TenantProperties tenants) {
         log.info("Gemini quota for {}: {} requests/min, {} input tokens/min, {} requests/day (0 = unlimited)",
                 model, budget.requestsPerMinute(), budget.inputTokensPerMinute(), budget.requestsPerDay());
         return new ModelLane(model, budget.toModelBudget(), ledger, clock, properties.maxQueue(),
-                new AdaptiveLimit(budget.requestsPerMinute(), RECOVERY));
+                new AdaptiveLimit(budget.requestsPerMinute(), RECOVERY), tenants::weight);
     }
 
     private static boolean isPostgres(DataSource dataSource) {

@@ -28,9 +28,10 @@ public class QuotaScheduler implements AutoCloseable {
     /**
      * A request let in on arrival: it may wait until {@code deadline} for its turn, in all, and was
      * estimated to be served by the model at index {@code model}. {@code place} shows where it stands
-     * while it waits and lets it leave the queue.
+     * while it waits and lets it leave the queue. {@code share} is whose request it is, for the round
+     * robin over clients of every queue it joins.
      */
-    public record Admission(Instant arrivedAt, Instant deadline, int model, QueuePlace place) {
+    public record Admission(Instant arrivedAt, Instant deadline, int model, QueuePlace place, Share share) {
     }
 
     private final List<ModelLane> lanes;
@@ -62,20 +63,23 @@ public class QuotaScheduler implements AutoCloseable {
      * be served within what is left of the maximum wait.
      *
      * @param aheadInSession earlier requests of the same session still waiting or running
+     * @param share          whose request it is: its place is where the round robin over clients puts it
      * @throws QuotaRejectedException at once, with an honest Retry-After, when it cannot
      */
-    public Admission admit(int model, int aheadInSession, int inputTokens, Instant arrivedAt) {
+    public Admission admit(int model, int aheadInSession, int inputTokens, Instant arrivedAt, Share share) {
         Instant deadline = arrivedAt.plus(maxWait);
-        ModelLane.Estimate estimate = lanes.get(model).check(inputTokens, aheadInSession, remaining(deadline));
-        return new Admission(arrivedAt, deadline, model, new QueuePlace(estimate.position(), estimate.estimatedWait()));
+        ModelLane.Estimate estimate = lanes.get(model).check(inputTokens, aheadInSession, remaining(deadline), share);
+        return new Admission(arrivedAt, deadline, model, new QueuePlace(estimate.position(), estimate.estimatedWait()),
+                share);
     }
 
     /**
-     * Queues an admitted request for a slot of the model at {@code model} (a retry goes to the front),
-     * without estimating again, and tells {@code place} where it stands as the queue moves.
+     * Queues an admitted request of {@code share} for a slot of the model at {@code model} (a retry
+     * goes to the front), without estimating again, and tells {@code place} where it stands as the
+     * queue moves.
      */
-    public Reservation reserve(int model, int inputTokens, boolean retry, PlaceListener place) {
-        return lanes.get(model).reserve(inputTokens, retry, place);
+    public Reservation reserve(int model, int inputTokens, boolean retry, PlaceListener place, Share share) {
+        return lanes.get(model).reserve(inputTokens, retry, place, share);
     }
 
     /**
