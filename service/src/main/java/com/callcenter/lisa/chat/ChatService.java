@@ -7,6 +7,8 @@ import com.callcenter.lisa.gemini.GeminiReply;
 import com.callcenter.lisa.gemini.Prompt;
 import com.callcenter.lisa.gemini.TokenEstimate;
 import com.callcenter.lisa.gemini.TokenUsage;
+import com.callcenter.lisa.limits.LimitedClient;
+import com.callcenter.lisa.limits.OwnerLimiter;
 import com.callcenter.lisa.persona.PersonaCatalog;
 import com.callcenter.lisa.quota.QueuePlace;
 import com.callcenter.lisa.quota.QuotaRejectedException;
@@ -48,6 +50,7 @@ public class ChatService {
     private final GeminiGateway gateway;
     private final ChatProperties properties;
     private final IdempotentRequests requests;
+    private final OwnerLimiter limiter;
     private final TransactionTemplate transaction;
     private final Clock clock;
     private final PromptBuilder prompts;
@@ -56,13 +59,15 @@ public class ChatService {
     private final WaitingMessages waiting = new WaitingMessages();
 
     ChatService(SessionService sessions, PersonaCatalog personas, GeminiClient gemini, GeminiGateway gateway,
-                ChatProperties properties, IdempotentRequests requests, TransactionTemplate transaction, Clock clock) {
+                ChatProperties properties, IdempotentRequests requests, OwnerLimiter limiter,
+                TransactionTemplate transaction, Clock clock) {
         this.sessions = sessions;
         this.personas = personas;
         this.gemini = gemini;
         this.gateway = gateway;
         this.properties = properties;
         this.requests = requests;
+        this.limiter = limiter;
         this.transaction = transaction;
         this.clock = clock;
         this.prompts = new PromptBuilder(properties.maxInputTokens());
@@ -87,6 +92,7 @@ public class ChatService {
      * @throws com.callcenter.lisa.session.SessionClosedException   if it was ended or has expired
      * @throws IdempotencyKeyReusedException                        if the key came with another message before
      * @throws TurnRefusedException                                 if it cannot be served within the maximum wait
+     * @throws com.callcenter.lisa.limits.ClientRateLimitedException if the owner is over its messages per minute
      */
     public PendingTurn accept(UUID sessionId, String message, String idempotencyKey) {
         validate(message);
@@ -136,6 +142,8 @@ public class ChatService {
             if (!session.isActive()) {
                 throw new SessionClosedException(session.id(), session.status());
             }
+            // The owner's messages per minute, before any quota is spent (429, not the quota's 503).
+            limiter.admitMessage(limitedClient());
             return gateway.admit(shareOf(session), turnOrder.ahead(session.id()), TokenEstimate.of(message));
         } catch (QuotaRejectedException e) {
             if (request != null) {
@@ -148,6 +156,14 @@ public class ChatService {
             }
             throw e;
         }
+    }
+
+    /**
+     * Whose limits the message counts against: nobody's until requests carry a caller (authentication,
+     * issue 12; with {@code LISA_AUTH_MODE=none} there are no per-owner limits either).
+     */
+    private static LimitedClient limitedClient() {
+        return LimitedClient.UNLIMITED;
     }
 
     /**

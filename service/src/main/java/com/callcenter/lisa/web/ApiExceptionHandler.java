@@ -4,6 +4,7 @@ import com.callcenter.lisa.chat.IdempotencyKeyReusedException;
 import com.callcenter.lisa.chat.InvalidMessageException;
 import com.callcenter.lisa.chat.ReplyTooLongException;
 import com.callcenter.lisa.chat.TurnRefusedException;
+import com.callcenter.lisa.limits.ClientRateLimitedException;
 import com.callcenter.lisa.gemini.GeminiFailure;
 import com.callcenter.lisa.persona.UnknownPersonaException;
 import com.callcenter.lisa.session.SessionClosedException;
@@ -49,7 +50,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
             InvalidMessageException.class, UnknownPersonaException.class, InvalidIdempotencyKeyException.class,
             IdempotencyKeyReusedException.class, GeminiFailure.class, TurnRefusedException.class,
             DataAccessException.class, CannotCreateTransactionException.class, TransactionSystemException.class,
-            ReplyTooLongException.class, CompletionException.class})
+            ReplyTooLongException.class, CompletionException.class, ClientRateLimitedException.class})
     ResponseEntity<ProblemDetail> failed(Exception e, HttpServletRequest request) {
         return respond(Problems.of(e, request.getRequestURI()));
     }
