@@ -15,7 +15,7 @@ public class ClientRateLimitedException extends RuntimeException {
     private final Limit limit;
     private final Duration retryAfter;
 
-    ClientRateLimitedException(Limit limit, Duration retryAfter, String message) {
+    public ClientRateLimitedException(Limit limit, Duration retryAfter, String message) {
         super(message);
         this.limit = limit;
         this.retryAfter = retryAfter;
