@@ -1,5 +1,6 @@
 package com.callcenter.lisa;
 
+import com.callcenter.lisa.identity.ApiKeyCommand;
 import java.time.Clock;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -12,7 +13,7 @@ import org.springframework.scheduling.annotation.EnableScheduling;
  *
  * <p>Packages follow the flow of one chat turn: {@code web} (HTTP API) → {@code chat} (one turn) →
  * {@code gemini} (the upstream) → {@code session} (the stored conversation). {@code persona} holds
- * Lisa's system prompts and {@code health} the health view.
+ * Lisa's system prompts, {@code health} the health view and {@code identity} who is calling.
  */
 @SpringBootApplication
 @ConfigurationPropertiesScan
@@ -26,6 +27,9 @@ public class LisaApplication {
     }
 
     public static void main(String[] args) {
+        if (ApiKeyCommand.matches(args)) { // a command-line task, not the service
+            System.exit(ApiKeyCommand.run(args, System.out, System.err));
+        }
         SpringApplication.run(LisaApplication.class, args);
     }
 }

@@ -69,7 +69,7 @@ public final class OverheadBench {
             throw new IllegalArgumentException("--budgets is on or off, not " + budgets);
         }
         Path root = Path.of(options.getOrDefault("root", ".")).toAbsolutePath().normalize();
-        String systemPrompt = Files.readString(root.resolve("service/src/main/resources/personas/lisa.md"));
+        String systemPrompt = LisaInstruction.read(root);
 
         List<Config> configs = new ArrayList<>();
         String postgresVersion = null;

@@ -76,6 +76,9 @@ final class Processes implements AutoCloseable {
                 "--spring.datasource.url=" + database,
                 "--lisa.gemini.base-url=" + upstream,
                 "--lisa.gemini.api-key=emulator-key",
+                // the benches measure the service without authentication, Actuator on the same port as before
+                "--lisa.auth.mode=none",
+                "--management.server.port=" + port,
                 "--logging.level.root=WARN",
                 // keeps Spring Boot's "Started LisaApplication in X seconds" line, reported by the start-up bench
                 "--logging.level.com.callcenter.lisa.LisaApplication=INFO"));

@@ -41,7 +41,7 @@ public final class StreamingBench {
         int warmup = Integer.parseInt(options.getOrDefault("warmup", "20"));
         int gap = Integer.parseInt(options.getOrDefault("chunk-gap-ms", "100"));
         Path root = Path.of(options.getOrDefault("root", ".")).toAbsolutePath().normalize();
-        String systemPrompt = Files.readString(root.resolve("service/src/main/resources/personas/lisa.md"));
+        String systemPrompt = LisaInstruction.read(root);
         Path data = Files.createTempDirectory("lisa-bench-");
         Map<Target, Figures> figures = new EnumMap<>(Target.class);
         String serviceProblem = null;

@@ -227,7 +227,9 @@ public class ChatService {
             }
             long sessionWaitMs = (System.nanoTime() - arrived) / 1_000_000;
             Conversation conversation = sessions.activeConversation(sessionId);
-            String systemPrompt = personas.resolve(conversation.session().persona()).systemPrompt();
+            // Rendered from the persona (read once at start-up) and the stored context: the same bytes every turn.
+            String systemPrompt = personas.systemInstruction(conversation.session().persona(),
+                    conversation.session().context());
             Prompt prompt = prompts.build(systemPrompt, conversation.turns(), accepted.message());
             Function<String, GeminiReply> call = observer.wantsPieces()
                     ? model -> {
@@ -246,7 +248,9 @@ public class ChatService {
             }
             Turn turn = new Turn(conversation.session().turnCount() + 1, accepted.message(), accepted.receivedAt(), text,
                     now(), reply.finishReason(), reply.model(), reply.usage().promptTokens(),
-                    reply.usage().replyTokens());
+                    reply.usage().replyTokens(),
+                    // The fallback line is ours, not Gemini's: such a turn goes back as text.
+                    reply.isEmpty() ? null : reply.modelParts());
             long queueWaitMs = sessionWaitMs + dispatch.queueWaitMs();
             transaction.executeWithoutResult(status -> {
                 sessions.appendTurn(sessionId, turn);

@@ -33,7 +33,8 @@ final class PromptBuilder {
         List<Prompt.Message> messages = new ArrayList<>(2 * (history.size() - first) + 1);
         for (Turn turn : history.subList(first, history.size())) {
             messages.add(new Prompt.Message(Prompt.Role.USER, turn.userMessage()));
-            messages.add(new Prompt.Message(Prompt.Role.MODEL, turn.reply()));
+            // Gemini's own parts (with their thought signatures) when the turn has them, else the text.
+            messages.add(new Prompt.Message(Prompt.Role.MODEL, turn.reply(), turn.modelParts(), turn.model()));
         }
         messages.add(new Prompt.Message(Prompt.Role.USER, message));
         return new Prompt(systemPrompt, messages);

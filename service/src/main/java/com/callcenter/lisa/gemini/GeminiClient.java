@@ -9,6 +9,7 @@ import com.google.genai.types.GenerateContentResponse;
 import com.google.genai.types.GenerateContentResponseUsageMetadata;
 import com.google.genai.types.Part;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -71,9 +72,10 @@ public class GeminiClient {
      */
     public GeminiReply generate(String model, Prompt prompt) {
         try {
-            GenerateContentResponse response = sdk.models.generateContent(model, contents(prompt), config(model, prompt));
+            GenerateContentResponse response = sdk.models.generateContent(model, contents(model, prompt),
+                    config(model, prompt));
             state.succeeded();
-            return reply(model, response, visibleText(response));
+            return reply(model, response, visibleText(response), parts(response));
         } catch (RuntimeException e) {
             throw failed(model, e);
         }
@@ -89,9 +91,11 @@ public class GeminiClient {
      */
     public GeminiReply stream(String model, Prompt prompt, Consumer<String> onText) {
         StringBuilder text = new StringBuilder();
+        // Every chunk's parts, for the turn's model content: a Gemini 3 stream signs its last (empty) part.
+        List<Part> received = new ArrayList<>();
         boolean handedOn = false;
         try (ResponseStream<GenerateContentResponse> stream =
-                     sdk.models.generateContentStream(model, contents(prompt), config(model, prompt))) {
+                     sdk.models.generateContentStream(model, contents(model, prompt), config(model, prompt))) {
             GenerateContentResponse last = null;
             Optional<GenerateContentResponseUsageMetadata> usage = Optional.empty();
             for (GenerateContentResponse chunk : stream) {
@@ -99,6 +103,7 @@ public class GeminiClient {
                 if (chunk.usageMetadata().isPresent()) {
                     usage = chunk.usageMetadata();
                 }
+                received.addAll(parts(chunk));
                 String piece = visibleText(chunk);
                 if (!piece.isEmpty()) {
                     text.append(piece);
@@ -113,7 +118,7 @@ public class GeminiClient {
             state.succeeded();
             GenerateContentResponse whole = last.usageMetadata().isPresent() || usage.isEmpty() ? last
                     : last.toBuilder().usageMetadata(usage.get()).build();
-            return reply(model, whole, text.toString());
+            return reply(model, whole, text.toString(), received);
         } catch (RuntimeException e) {
             GeminiFailure failure = failed(model, e);
             throw handedOn ? failure.midReply() : failure;
@@ -134,15 +139,23 @@ public class GeminiClient {
         return failure;
     }
 
-    private GeminiReply reply(String model, GenerateContentResponse response, String visibleText) {
+    private GeminiReply reply(String model, GenerateContentResponse response, String visibleText,
+                              List<Part> parts) {
         Optional<Candidate> candidate = response.candidates().flatMap(list -> list.stream().findFirst());
         String finishReason = candidate.flatMap(Candidate::finishReason).map(Object::toString)
                 .or(() -> response.promptFeedback()
                         .map(feedback -> feedback.blockReason().map(reason -> "PROMPT_BLOCKED_" + reason)
                                 .orElse("PROMPT_BLOCKED")))
                 .orElse("FINISH_REASON_UNSPECIFIED");
-        String text = BLOCKED.contains(finishReason) ? "" : visibleText;
-        return new GeminiReply(text, finishReason, reported(model), usage(response.usageMetadata()));
+        boolean blocked = BLOCKED.contains(finishReason);
+        String text = blocked ? "" : visibleText;
+        return new GeminiReply(text, finishReason, reported(model), usage(response.usageMetadata()),
+                blocked ? null : ModelParts.stored(parts));
+    }
+
+    private static List<Part> parts(GenerateContentResponse response) {
+        return response.candidates().flatMap(list -> list.stream().findFirst())
+                .flatMap(Candidate::content).flatMap(Content::parts).orElse(List.of());
     }
 
     private static String visibleText(GenerateContentResponse response) {
@@ -163,12 +176,11 @@ public class GeminiClient {
                 .orElse(new TokenUsage(0, 0, 0));
     }
 
-    private static List<Content> contents(Prompt prompt) {
+    /** The conversation for {@code model}: Lisa's replies as Gemini sent them, signatures only to their model. */
+    private List<Content> contents(String model, Prompt prompt) {
+        String called = reported(model);
         return prompt.messages().stream()
-                .map(message -> Content.builder()
-                        .role(message.role() == Prompt.Role.USER ? "user" : "model")
-                        .parts(Part.fromText(message.text()))
-                        .build())
+                .map(message -> ModelParts.content(message, called))
                 .toList();
     }
 }

@@ -81,6 +81,11 @@ final class GeminiErrors {
                     : Duration.ofMillis((long) Math.ceil(Double.parseDouble(delay) * 1000));
             return new GeminiFailure(GeminiFailure.Kind.QUOTA_MINUTE, code, said, retryAfter, e);
         }
+        if (code == 404 && "NOT_FOUND".equals(e.status())) {
+            // Only generate and stream calls come here: a 404 on them is about the model in the path
+            // (shut down, unknown, or "no longer available to new users"), never a retryable state.
+            return new GeminiFailure(GeminiFailure.Kind.MODEL_UNAVAILABLE, code, said, null, e);
+        }
         if (code == 408 || code == 504) {
             return new GeminiFailure(GeminiFailure.Kind.TIMEOUT, code, said, UNAVAILABLE_RETRY, e);
         }

@@ -20,7 +20,12 @@ public class GeminiFailure extends RuntimeException {
         /** Gemini is overloaded, failed internally or could not be reached. */
         UNAVAILABLE,
         /** Gemini did not answer in time. */
-        TIMEOUT
+        TIMEOUT,
+        /**
+         * Gemini answered 404 NOT_FOUND for the model (shut down, or "no longer available to new users"):
+         * the model is gone until a {@code models.get} finds it again, so no retry, the next model of the pool.
+         */
+        MODEL_UNAVAILABLE
     }
 
     private final Kind kind;

@@ -42,9 +42,12 @@ public class GeminiGateway {
     private final Timer waitTimer;
     private final List<String> models;
     private final List<ModelCircuit> circuits = new ArrayList<>();
+    private final ModelAvailability availability;
 
-    GeminiGateway(QuotaScheduler quota, QuotaProperties properties, Clock clock, MeterRegistry metrics) {
+    GeminiGateway(QuotaScheduler quota, QuotaProperties properties, Clock clock, MeterRegistry metrics,
+                  ModelAvailability availability) {
         this.quota = quota;
+        this.availability = availability;
         this.properties = properties;
         this.clock = clock;
         this.metrics = metrics;
@@ -65,11 +68,16 @@ public class GeminiGateway {
      * @param share          whose request it is (tenant, owner), for the round robin over clients
      * @param aheadInSession earlier requests of the same session still waiting or running
      * @throws QuotaRejectedException at once, with an honest Retry-After, when no model can
+     * @throws GeminiFailure          ({@link GeminiFailure.Kind#MODEL_UNAVAILABLE}) when Gemini serves none of
+     *                                the models of the pool
      */
     public QuotaScheduler.Admission admit(Share share, int aheadInSession, int inputTokens) {
         Instant now = clock.instant();
         QuotaRejectedException best = null;
         for (int model = 0; model < models.size(); model++) {
+            if (!availability.isAvailable(models.get(model))) {
+                continue;
+            }
             if (circuits.get(model).refusing()) {
                 best = earlier(best, circuitOpen(model));
                 continue;
@@ -79,6 +87,9 @@ public class GeminiGateway {
             } catch (QuotaRejectedException e) {
                 best = earlier(best, e);
             }
+        }
+        if (best == null) {
+            throw availability.noneAvailable();
         }
         throw quota.rejected(best);
     }
@@ -102,6 +113,18 @@ public class GeminiGateway {
         QuotaRejectedException refusal = null;
         QueuePlace place = admission.place();
         while (true) {
+            if (!availability.isAvailable(models.get(model))) {
+                // Gone (404 NOT_FOUND) since admission, or for an earlier turn: the next model, no wait.
+                if (++model < models.size()) {
+                    admitted = false;
+                    continue;
+                }
+                recordWait(waitedNanos);
+                if (refusal != null) {
+                    throw quota.rejected(refusal);
+                }
+                throw availability.noneAvailable();
+            }
             ModelCircuit circuit = circuits.get(model);
             long waitStart = System.nanoTime();
             Reservation reservation;
@@ -186,6 +209,25 @@ public class GeminiGateway {
                         }
                         retried(name, "throttled");
                         retry = true;
+                    }
+                    case MODEL_UNAVAILABLE -> {
+                        // Gemini answered: the model is gone, not the service. A 404 uses no quota, so the
+                        // slot goes back; no retry, the next model of the pool takes the same turn at once.
+                        circuit.answered(took);
+                        quota.release(reservation, slot);
+                        availability.markUnavailable(name, failure.getMessage());
+                        if (failure.isMidReply()) {
+                            recordWait(waitedNanos);
+                            throw failure;
+                        }
+                        if (++model >= models.size()) {
+                            recordWait(waitedNanos);
+                            if (refusal != null) {
+                                throw quota.rejected(refusal);
+                            }
+                            throw availability.noneAvailable();
+                        }
+                        admitted = false;
                     }
                     case QUOTA_DAY -> {
                         circuit.answered(took);

@@ -17,6 +17,16 @@ public record Prompt(String systemInstruction, List<Message> messages) {
 
     public enum Role { USER, MODEL }
 
-    public record Message(Role role, String text) {
+    /**
+     * @param text       what was said
+     * @param modelParts for a reply of Lisa's: the model content as Gemini sent it (JSON, with its thought
+     *                   signatures), sent back instead of the text; null to send the text
+     * @param answeredBy the model that made those parts: their signatures go back only to that model
+     */
+    public record Message(Role role, String text, String modelParts, String answeredBy) {
+
+        public Message(Role role, String text) {
+            this(role, text, null, null);
+        }
     }
 }

@@ -1,6 +1,7 @@
 package com.callcenter.lisa.health;
 
 import com.callcenter.lisa.gemini.GeminiFailure;
+import com.callcenter.lisa.gemini.ModelAvailability;
 import com.callcenter.lisa.quota.ModelQuotaState;
 import java.time.Instant;
 import java.util.List;
@@ -8,14 +9,19 @@ import java.util.List;
 /**
  * What the service can do right now, without calling Gemini.
  *
- * @param status  UP: all well; DEGRADED: serving, but the last Gemini call failed, a circuit is open or a
- *                model's daily quota is used up; DOWN: cannot serve (the database is unreachable)
+ * @param status  UP: all well; DEGRADED: serving, but the last Gemini call failed, a circuit is open, a
+ *                model's daily quota is used up or a model is unavailable; DOWN: cannot serve (the database is unreachable)
  * @param quota   per model, in the order they are tried: budget left, queue, oldest wait, circuit
  * @param quotaAt when the quota figures were read: a moment ago, or earlier when the ledger did not answer
  *                within health's time bound (the figures are then the last ones read)
+ * @param auth    how callers are identified: {@code jwt}, {@code api-key}, {@code jwt,api-key} or {@code none}
+ *                (no authentication: anyone reaching the port may do everything)
+ * @param availability per model, in the order they are tried: AVAILABLE, or UNAVAILABLE (Gemini answered 404
+ *                     NOT_FOUND: shut down or "no longer available to new users") with Gemini's words, the
+ *                     setting to change, and when it is looked up again (models.get, free)
  */
 public record HealthReport(Status status, Database database, Upstream upstream, List<ModelQuotaState> quota,
-                           Instant quotaAt) {
+                           Instant quotaAt, String auth, List<ModelAvailability.View> availability) {
 
     public enum Status { UP, DEGRADED, DOWN }
 

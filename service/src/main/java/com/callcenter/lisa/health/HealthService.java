@@ -3,7 +3,9 @@ package com.callcenter.lisa.health;
 import com.callcenter.lisa.gemini.GeminiClient;
 import com.callcenter.lisa.gemini.GeminiFailure;
 import com.callcenter.lisa.gemini.GeminiGateway;
+import com.callcenter.lisa.gemini.ModelAvailability;
 import com.callcenter.lisa.gemini.UpstreamState;
+import com.callcenter.lisa.identity.AuthMode;
 import com.callcenter.lisa.health.HealthReport.Status;
 import com.callcenter.lisa.quota.ModelQuotaState;
 import com.callcenter.lisa.session.StoreState;
@@ -44,13 +46,17 @@ public class HealthService {
     private final UpstreamState upstream;
     private final GeminiClient gemini;
     private final GeminiGateway gateway;
+    private final ModelAvailability availability;
     private final Clock clock;
+    private final AuthMode auth;
     private final AtomicReference<CompletableFuture<QuotaFigures>> quotaRead = new AtomicReference<>();
     private volatile QuotaFigures lastQuota;
 
     HealthService(StoreState store, UpstreamState upstream, GeminiClient gemini, GeminiGateway gateway,
-                  Clock clock) {
+                  ModelAvailability availability, Clock clock, AuthMode auth) {
+        this.availability = availability;
         this.store = store;
+        this.auth = auth;
         this.upstream = upstream;
         this.gemini = gemini;
         this.gateway = gateway;
@@ -63,7 +69,10 @@ public class HealthService {
         List<ModelQuotaState> models = quota == null ? List.of() : quota.models();
         boolean modelBlocked = models.stream()
                 .anyMatch(model -> !"CLOSED".equals(model.circuit()) || model.exhaustedUntil() != null);
-        Status upstreamStatus = upstream.failingNow() || modelBlocked ? Status.DEGRADED : Status.UP;
+        // Read from memory: which models Gemini said are gone (404) and when they are looked up again.
+        List<ModelAvailability.View> availabilityView = availability.state();
+        boolean modelGone = availabilityView.stream().anyMatch(model -> "UNAVAILABLE".equals(model.status()));
+        Status upstreamStatus = upstream.failingNow() || modelBlocked || modelGone ? Status.DEGRADED : Status.UP;
         HealthReport.Upstream upstreamView = new HealthReport.Upstream(
                 upstreamStatus,
                 gemini.demo() ? "demo" : "google",
@@ -74,7 +83,8 @@ public class HealthService {
                                 inWords(e.kind(), e.upstreamStatus())))
                         .orElse(null));
         Status overall = database.status() == Status.DOWN ? Status.DOWN : upstreamStatus;
-        return new HealthReport(overall, database, upstreamView, models, quota == null ? null : quota.readAt());
+        return new HealthReport(overall, database, upstreamView, models, quota == null ? null : quota.readAt(),
+                auth.wireName(), availabilityView);
     }
 
     private HealthReport.Database database() {
@@ -132,6 +142,7 @@ public class HealthService {
                     ? "Gemini answered that it is unavailable" + status + "."
                     : "Gemini could not be reached.";
             case TIMEOUT -> "Gemini did not answer in time" + status + ".";
+            case MODEL_UNAVAILABLE -> "Gemini does not serve the model" + status + "; see availability.";
         };
     }
 }

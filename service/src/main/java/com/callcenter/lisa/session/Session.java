@@ -1,10 +1,17 @@
 package com.callcenter.lisa.session;
 
+import com.callcenter.lisa.persona.CallContext;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 
-/** One customer conversation, without its history (see {@link Turn}). */
+/**
+ * One customer conversation, without its history (see {@link Turn}), with the call context it was opened with.
+ *
+ * @param tenant the call center it belongs to, from the credential that created it
+ * @param owner  who created it (a token's subject, {@code api-key:<name>}), {@code null} when created without
+ *               authentication or before authentication existed
+ */
 public record Session(
         UUID id,
         SessionStatus status,
@@ -12,10 +19,14 @@ public record Session(
         Instant createdAt,
         Instant lastActivity,
         Map<String, String> metadata,
-        int turnCount) {
+        int turnCount,
+        CallContext context,
+        String tenant,
+        String owner) {
 
     public Session {
         metadata = Map.copyOf(metadata);
+        context = context == null ? CallContext.NONE : context;
     }
 
     public boolean isActive() {

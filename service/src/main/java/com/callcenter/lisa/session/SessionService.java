@@ -1,20 +1,31 @@
 package com.callcenter.lisa.session;
 
+import com.callcenter.lisa.persona.CallContext;
+import com.callcenter.lisa.persona.Persona;
+import com.callcenter.lisa.identity.Caller;
+import com.callcenter.lisa.identity.Callers;
 import com.callcenter.lisa.persona.PersonaCatalog;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The lifecycle of conversations: create, read, end, expire, purge, and appending turns.
  *
  * <p>Expiry is applied when a session is read as well as by the periodic sweep, so a session idle
  * past its timeout is reported {@code expired} at once, not only after the next sweep.
+ *
+ * <p>Ownership is checked here, below the web layer, so that every path to a session (read, end, chat as JSON
+ * or stream, an idempotent repeat) goes through {@link #get}: a session the caller may not see is
+ * {@link SessionNotFoundException}, the same answer as an id that does not exist, so its existence is not
+ * revealed. The caller is the request's ({@link Callers}); the service's own background work has none.
  */
 @Service
 public class SessionService {
@@ -42,15 +53,19 @@ public class SessionService {
      * Opens a new conversation.
      *
      * @param persona the persona's name, or {@code null} for the default persona
+     * @param context the call context ({@code {"customer": {...}, "campaign": {...}}}), or {@code null}
      * @throws com.callcenter.lisa.persona.UnknownPersonaException if no such persona is configured
+     * @throws com.callcenter.lisa.persona.InvalidContextException if the context does not fit the persona's schemas
      * @throws StoreUnavailableException                           if the store is known to be down
      */
-    public Session create(String persona, Map<String, String> metadata) {
+    public Session create(String persona, Map<String, String> metadata, JsonNode context) {
         storeState.requireUp();
-        String personaName = personas.resolve(persona).name();
+        Persona resolved = personas.resolve(persona);
+        CallContext callContext = personas.checkContext(resolved, context);
         Instant now = clock.instant();
-        Session session = new Session(UUID.randomUUID(), SessionStatus.ACTIVE, personaName, now, now,
-                metadata == null ? Map.of() : metadata, 0);
+        Caller caller = Callers.currentOrNone();
+        Session session = new Session(UUID.randomUUID(), SessionStatus.ACTIVE, resolved.name(), now, now,
+                metadata == null ? Map.of() : metadata, 0, callContext, caller.tenant(), caller.owner());
         store.insert(session);
         return session;
     }
@@ -64,8 +79,45 @@ public class SessionService {
      */
     public Session get(UUID id) {
         storeState.requireUp();
-        Session session = store.find(id).orElseThrow(() -> new SessionNotFoundException(id));
+        Session session = store.find(id)
+                .filter(found -> Callers.current().map(caller -> caller.maySee(found.tenant(), found.owner())).orElse(true))
+                .orElseThrow(() -> new SessionNotFoundException(id));
         return expireIfIdle(session);
+    }
+
+    /**
+     * The sessions the caller may see, newest first: an agent its own, a supervisor its tenant's, an admin all
+     * (or one tenant's). The filters narrow that scope, never widen it.
+     *
+     * @param owner  only this owner's sessions, or {@code null}
+     * @param tenant only this tenant's sessions (an admin's filter; for others it can only narrow), or {@code null}
+     * @param after  the cursor of the previous page, or {@code null} for the first
+     * @param limit  1 to 100
+     */
+    public SessionPage list(SessionStatus status, String owner, String tenant, SessionPage.Cursor after, int limit) {
+        storeState.requireUp();
+        Caller caller = Callers.currentOrNone();
+        String scopeTenant = tenant;
+        String scopeOwner = owner;
+        if (!caller.isAdmin()) {
+            if (tenant != null && !tenant.equals(caller.tenant())) {
+                return new SessionPage(List.of(), null);
+            }
+            scopeTenant = caller.tenant();
+            if (!caller.isSupervisorOf(caller.tenant())) {
+                if (caller.owner() == null || (owner != null && !owner.equals(caller.owner()))) {
+                    return new SessionPage(List.of(), null);
+                }
+                scopeOwner = caller.owner();
+            }
+        }
+        List<Session> found = store.list(scopeTenant, scopeOwner, status, after, limit + 1);
+        if (found.size() <= limit) {
+            return new SessionPage(found, null);
+        }
+        List<Session> page = found.subList(0, limit);
+        Session last = page.getLast();
+        return new SessionPage(page, new SessionPage.Cursor(last.createdAt(), last.id()).encode());
     }
 
     /** @throws SessionNotFoundException if there is no such session */

@@ -1,5 +1,6 @@
 package com.callcenter.lisa.session;
 
+import com.callcenter.lisa.persona.CallContext;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -38,17 +39,20 @@ class SessionStore {
 
     void insert(Session session) {
         jdbc.sql("""
-                insert into session (id, persona, status, metadata, created_at, last_activity, turn_count)
-                values (?, ?, ?, ?, ?, ?, ?)""")
+                insert into session (id, persona, status, metadata, created_at, last_activity, turn_count, context,
+                                     tenant, owner)
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
                 .params(session.id(), session.persona(), session.status().name(),
                         json.writeValueAsString(session.metadata()), utc(session.createdAt()),
-                        utc(session.lastActivity()), session.turnCount())
+                        utc(session.lastActivity()), session.turnCount(),
+                        session.context().isEmpty() ? null : session.context().json(), session.tenant(),
+                        session.owner())
                 .update();
     }
 
     Optional<Session> find(UUID id) {
         return jdbc.sql("""
-                select id, persona, status, metadata, created_at, last_activity, turn_count
+                select id, persona, status, metadata, created_at, last_activity, turn_count, context, tenant, owner
                 from session where id = ?""")
                 .param(id)
                 .query(this::session)
@@ -58,7 +62,7 @@ class SessionStore {
     List<Turn> turns(UUID sessionId) {
         return jdbc.sql("""
                 select turn_number, user_message, received_at, reply, replied_at, finish_reason, model,
-                       prompt_tokens, reply_tokens
+                       prompt_tokens, reply_tokens, model_parts
                 from turn where session_id = ? order by turn_number""")
                 .param(sessionId)
                 .query(SessionStore::turn)
@@ -68,7 +72,7 @@ class SessionStore {
     Optional<Turn> turn(UUID sessionId, int number) {
         return jdbc.sql("""
                 select turn_number, user_message, received_at, reply, replied_at, finish_reason, model,
-                       prompt_tokens, reply_tokens
+                       prompt_tokens, reply_tokens, model_parts
                 from turn where session_id = ? and turn_number = ?""")
                 .params(sessionId, number)
                 .query(SessionStore::turn)
@@ -96,11 +100,11 @@ class SessionStore {
             }
             jdbc.sql("""
                     insert into turn (session_id, turn_number, user_message, received_at, reply, replied_at,
-                                      finish_reason, model, prompt_tokens, reply_tokens)
-                    values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                                      finish_reason, model, prompt_tokens, reply_tokens, model_parts)
+                    values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
                     .params(sessionId, turn.number(), turn.userMessage(), utc(turn.receivedAt()), turn.reply(),
                             utc(turn.repliedAt()), turn.finishReason(), turn.model(), turn.promptTokens(),
-                            turn.replyTokens())
+                            turn.replyTokens(), turn.modelParts())
                     .update();
         });
     }
@@ -127,6 +131,40 @@ class SessionStore {
                 .update();
     }
 
+    /**
+     * One page of sessions, newest first: those created before the cursor (keyset pagination on
+     * created_at, id: a page costs the same however deep it is, and sessions created meanwhile do not shift it).
+     * A {@code null} filter does not filter.
+     */
+    List<Session> list(String tenant, String owner, SessionStatus status, SessionPage.Cursor after, int limit) {
+        StringBuilder sql = new StringBuilder("""
+                select id, persona, status, metadata, created_at, last_activity, turn_count, tenant, owner,
+                       null as context
+                from session where 1 = 1""");
+        List<Object> params = new java.util.ArrayList<>();
+        if (tenant != null) {
+            sql.append(" and tenant = ?");
+            params.add(tenant);
+        }
+        if (owner != null) {
+            sql.append(" and owner = ?");
+            params.add(owner);
+        }
+        if (status != null) {
+            sql.append(" and status = ?");
+            params.add(status.name());
+        }
+        if (after != null) {
+            sql.append(" and (created_at < ? or (created_at = ? and id < ?))");
+            params.add(utc(after.createdAt()));
+            params.add(utc(after.createdAt()));
+            params.add(after.id());
+        }
+        sql.append(" order by created_at desc, id desc limit ?");
+        params.add(limit);
+        return jdbc.sql(sql.toString()).params(params).query(this::session).list();
+    }
+
     private Session session(ResultSet rs, int row) throws SQLException {
         return new Session(
                 rs.getObject("id", UUID.class),
@@ -135,7 +173,10 @@ class SessionStore {
                 instant(rs, "created_at"),
                 instant(rs, "last_activity"),
                 json.readValue(rs.getString("metadata"), METADATA),
-                rs.getInt("turn_count"));
+                rs.getInt("turn_count"),
+                new CallContext(rs.getString("context")),
+                rs.getString("tenant"),
+                rs.getString("owner"));
     }
 
     private static Turn turn(ResultSet rs, int row) throws SQLException {
@@ -148,7 +189,8 @@ class SessionStore {
                 rs.getString("finish_reason"),
                 rs.getString("model"),
                 rs.getInt("prompt_tokens"),
-                rs.getInt("reply_tokens"));
+                rs.getInt("reply_tokens"),
+                rs.getString("model_parts"));
     }
 
     private static OffsetDateTime utc(Instant instant) {

@@ -5,6 +5,11 @@ import java.time.Instant;
 /**
  * One exchange: the customer's message and Lisa's reply. Stored as one unit, and only once the
  * reply exists, so a history never holds half a turn.
+ *
+ * @param model      the model that answered (its thought signatures are valid for it only)
+ * @param modelParts the reply as Gemini sent it, for sending back unchanged: the model content as JSON with
+ *                   its thought signatures, without thought text; null for turns stored before it was kept
+ *                   and for replies replaced by the fallback line. Opaque here, never shown to the app
  */
 public record Turn(
         int number,
@@ -15,5 +20,19 @@ public record Turn(
         String finishReason,
         String model,
         int promptTokens,
-        int replyTokens) {
+        int replyTokens,
+        String modelParts) {
+
+    /** A turn with its reply as text only, as turns stored before model parts were kept. */
+    public Turn(int number, String userMessage, Instant receivedAt, String reply, Instant repliedAt,
+                String finishReason, String model, int promptTokens, int replyTokens) {
+        this(number, userMessage, receivedAt, reply, repliedAt, finishReason, model, promptTokens, replyTokens, null);
+    }
+
+    /** Keeps the (long) parts out of logs. */
+    @Override
+    public String toString() {
+        return "Turn[number=" + number + ", model=" + model + ", finishReason=" + finishReason + ", modelParts="
+                + (modelParts == null ? "none" : modelParts.length() + " chars") + "]";
+    }
 }

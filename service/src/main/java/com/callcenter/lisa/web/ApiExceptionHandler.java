@@ -6,6 +6,7 @@ import com.callcenter.lisa.chat.ReplyTooLongException;
 import com.callcenter.lisa.chat.TurnRefusedException;
 import com.callcenter.lisa.limits.ClientRateLimitedException;
 import com.callcenter.lisa.gemini.GeminiFailure;
+import com.callcenter.lisa.persona.InvalidContextException;
 import com.callcenter.lisa.persona.UnknownPersonaException;
 import com.callcenter.lisa.session.SessionClosedException;
 import com.callcenter.lisa.session.SessionNotFoundException;
@@ -47,10 +48,12 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
     /** Failures of the service's own making; {@link Problems} maps them, as for streamed turns. */
     @ExceptionHandler({SessionNotFoundException.class, SessionClosedException.class, TurnConflictException.class,
-            InvalidMessageException.class, UnknownPersonaException.class, InvalidIdempotencyKeyException.class,
+            InvalidMessageException.class, UnknownPersonaException.class, InvalidContextException.class,
+            InvalidIdempotencyKeyException.class,
             IdempotencyKeyReusedException.class, GeminiFailure.class, TurnRefusedException.class,
             DataAccessException.class, CannotCreateTransactionException.class, TransactionSystemException.class,
-            ReplyTooLongException.class, CompletionException.class, ClientRateLimitedException.class})
+            ReplyTooLongException.class, CompletionException.class,
+            InvalidQueryException.class, ClientRateLimitedException.class})
     ResponseEntity<ProblemDetail> failed(Exception e, HttpServletRequest request) {
         return respond(Problems.of(e, request.getRequestURI()));
     }

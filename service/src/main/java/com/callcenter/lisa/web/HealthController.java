@@ -26,7 +26,8 @@ class HealthController {
     @Operation(summary = "Can the service serve?", description = "Reports the database's state (checked in the "
             + "background every second) and what the last real Gemini calls showed. Never calls Gemini, so probing "
             + "it spends no quota. Answers within a second, also while the database does not answer.")
-    @ApiResponse(responseCode = "200", description = "UP, or DEGRADED when the last Gemini call failed.")
+    @ApiResponse(responseCode = "200", description = "UP, or DEGRADED when the last Gemini call failed or a "
+            + "configured model is unavailable (availability[]: Gemini's 404 message and the setting to change).")
     @ApiResponse(responseCode = "503",
             description = "DOWN: the database is unreachable; database.error says why in words.")
     ResponseEntity<HealthReport> health() {

@@ -6,6 +6,7 @@ import com.callcenter.lisa.chat.ReplyTooLongException;
 import com.callcenter.lisa.chat.TurnRefusedException;
 import com.callcenter.lisa.gemini.GeminiFailure;
 import com.callcenter.lisa.limits.ClientRateLimitedException;
+import com.callcenter.lisa.persona.InvalidContextException;
 import com.callcenter.lisa.persona.UnknownPersonaException;
 import com.callcenter.lisa.session.SessionClosedException;
 import com.callcenter.lisa.session.SessionNotFoundException;
@@ -59,7 +60,13 @@ final class Problems {
                 case TOO_LONG -> ProblemType.MESSAGE_TOO_LONG;
                 case INVALID_TEXT -> ProblemType.INVALID_TEXT;
             }, e.getMessage(), path);
+            case InvalidQueryException ignored -> simple(ProblemType.INVALID_REQUEST, e.getMessage(), path);
             case UnknownPersonaException ignored -> simple(ProblemType.UNKNOWN_PERSONA, e.getMessage(), path);
+            case InvalidContextException invalid -> {
+                ProblemDetail problem = ProblemWriter.problem(ProblemType.INVALID_CONTEXT, e.getMessage(), path);
+                problem.setProperty("field", invalid.field());
+                yield problem(problem, null);
+            }
             case InvalidIdempotencyKeyException ignored ->
                     simple(ProblemType.INVALID_IDEMPOTENCY_KEY, e.getMessage(), path);
             case IdempotencyKeyReusedException ignored ->
@@ -112,6 +119,7 @@ final class Problems {
             case QUOTA_MINUTE, QUOTA_DAY -> ProblemType.QUOTA_EXHAUSTED;
             case UNAVAILABLE -> ProblemType.UPSTREAM_UNAVAILABLE;
             case TIMEOUT -> ProblemType.UPSTREAM_TIMEOUT;
+            case MODEL_UNAVAILABLE -> ProblemType.MODEL_UNAVAILABLE;
         };
         ProblemDetail problem = ProblemWriter.problem(type, e.getMessage(), path);
         if (e.upstreamStatus() > 0) {

@@ -3,7 +3,9 @@ package com.callcenter.lisa.web;
 import com.callcenter.lisa.chat.ChatService;
 import com.callcenter.lisa.chat.PendingTurn;
 import com.callcenter.lisa.session.Session;
+import com.callcenter.lisa.session.SessionPage;
 import com.callcenter.lisa.session.SessionService;
+import com.callcenter.lisa.session.SessionStatus;
 import io.swagger.v3.oas.annotations.Hidden;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -29,6 +31,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.json.JsonMapper;
@@ -70,6 +73,8 @@ class SessionController {
             + "request if it is still running; the same key with another message is 422. A failed request "
             + "stores nothing, so its repeat runs anew.";
 
+    private static final int MAX_PAGE = 100;
+
     private final SessionService sessions;
     private final ChatService chat;
     private final JsonMapper json;
@@ -83,21 +88,64 @@ class SessionController {
     }
 
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
-    @Operation(summary = "Start a session", description = "Creates an isolated conversation with a random UUID.")
+    @Operation(summary = "Start a session", description = "Creates an isolated conversation with a random UUID, "
+            + "optionally for a persona and with the call's context (customer, campaign), which Lisa then knows "
+            + "on every turn.")
     @ApiResponse(responseCode = "201", description = "Created; Location names the session.",
             headers = @Header(name = "Location", description = "/api/v1/sessions/{id}"))
     @ApiResponse(responseCode = "400", description = "Malformed body, a value of the wrong JSON type, bad metadata "
             + "(urn:lisa:problem:invalid-request), text the store cannot keep: NUL, an unpaired surrogate or a body "
-            + "that is not UTF-8 (urn:lisa:problem:invalid-text), or unknown persona (urn:lisa:problem:unknown-persona).",
+            + "that is not UTF-8 (urn:lisa:problem:invalid-text), unknown persona (urn:lisa:problem:unknown-persona), "
+            + "or a call context that does not fit the persona's schemas (urn:lisa:problem:invalid-context; the "
+            + "problem's field names it, e.g. context.customer.name). Nothing is created.",
             content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
     @ApiResponse(responseCode = "413", description = "Body over lisa.web.max-request-size (urn:lisa:problem:payload-too-large).",
             content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
     ResponseEntity<SessionView> create(@Valid @RequestBody(required = false) CreateSessionRequest request) {
         Session session = request == null
-                ? sessions.create(null, null)
-                : sessions.create(request.persona(), request.metadata());
+                ? sessions.create(null, null, null)
+                : sessions.create(request.persona(), request.metadata(), request.context());
         return ResponseEntity.created(URI.create("/api/v1/sessions/" + session.id()))
                 .body(SessionView.of(session, List.of()));
+    }
+
+    @GetMapping
+    @Operation(summary = "List sessions", description = "Newest first, without messages. An agent sees the sessions "
+            + "it created, a supervisor those of its tenant, an admin all (tenant= narrows to one). Keyset "
+            + "pagination: pass a page's `next` as `after` for the following page. The status is as of the last "
+            + "sweep (lisa.session.sweep-interval): an idle session may still show active for that long.")
+    @ApiResponse(responseCode = "200", description = "One page.")
+    @ApiResponse(responseCode = "400", description = "Unknown status, limit not 1-100 or a cursor this service did "
+            + "not make (invalid-request).",
+            content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
+    SessionSummary.Page list(
+            @Parameter(description = "active, ended or expired") @RequestParam(required = false) String status,
+            @Parameter(description = "Only this owner's sessions") @RequestParam(required = false) String owner,
+            @Parameter(description = "Only this tenant's sessions (admin)") @RequestParam(required = false) String tenant,
+            @Parameter(description = "1-100, default 20") @RequestParam(required = false, defaultValue = "20") String limit,
+            @Parameter(description = "The `next` of the previous page") @RequestParam(required = false) String after) {
+        int size;
+        try {
+            size = Integer.parseInt(limit);
+        } catch (NumberFormatException e) {
+            size = -1;
+        }
+        if (size < 1 || size > MAX_PAGE) {
+            throw new InvalidQueryException("limit must be a whole number from 1 to " + MAX_PAGE + ".");
+        }
+        SessionStatus wanted = null;
+        if (status != null) {
+            wanted = java.util.Arrays.stream(SessionStatus.values()).filter(s -> s.wireName().equals(status))
+                    .findFirst().orElseThrow(() -> new InvalidQueryException("status must be active, ended or expired."));
+        }
+        SessionPage.Cursor cursor;
+        try {
+            cursor = after == null ? null : SessionPage.Cursor.decode(after);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidQueryException("after must be the next cursor of a previous page.");
+        }
+        SessionPage page = sessions.list(wanted, owner, tenant, cursor, size);
+        return new SessionSummary.Page(page.sessions().stream().map(SessionSummary::of).toList(), page.next());
     }
 
     @PostMapping(path = "/{id}/chat", consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -165,7 +213,7 @@ class SessionController {
     }
 
     @GetMapping("/{id}")
-    @Operation(summary = "Read a session", description = "Status, metadata and the whole history, also for ended "
+    @Operation(summary = "Read a session", description = "Status, metadata, call context and the whole history, also for ended "
             + "and expired sessions until their retention purges them.")
     @ApiResponse(responseCode = "200", description = "The session.")
     @ApiResponse(responseCode = "400", description = "Malformed id (invalid-session-id).",

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import tools.jackson.databind.JsonNode;
 
 @Schema(description = "A session with its whole history.")
 record SessionView(
@@ -20,6 +21,8 @@ record SessionView(
         @Schema(description = "When the session was created.") Instant createdAt,
         @Schema(description = "When the session was created or last completed a turn.") Instant lastActivity,
         @Schema(description = "The metadata given at creation.") Map<String, String> metadata,
+        @Schema(type = "object", types = "object", description = "The call context given at creation ({customer, campaign}) as it was "
+                + "checked and stored (keys sorted); {} when none.") JsonNode context,
         @Schema(description = "The conversation, oldest first; a user message is always followed by Lisa's reply.")
         List<MessageView> messages) {
 
@@ -30,7 +33,7 @@ record SessionView(
             messages.add(new MessageView("assistant", turn.reply(), turn.repliedAt()));
         }
         return new SessionView(session.id(), session.status().wireName(), session.persona(), session.createdAt(),
-                session.lastActivity(), session.metadata(), messages);
+                session.lastActivity(), session.metadata(), session.context().tree(), messages);
     }
 
     static SessionView of(Conversation conversation) {

@@ -87,7 +87,8 @@ class FixtureReplayTest extends ServiceTest {
     static Stream<Arguments> problems() {
         return Stream.of(
                 Arguments.of(FB + "googleai/unary-failure-api-key.json", 502, "upstream-rejected", null),
-                Arguments.of(FB + "googleai/unary-failure-unknown-model.json", 502, "upstream-rejected", null),
+                // a 404 for the model: the model is gone (no fallback configured here)
+                Arguments.of(FB + "googleai/unary-failure-unknown-model.json", 503, "model-unavailable", null),
                 Arguments.of(FB + "googleai/unary-failure-generativelanguage-api-not-enabled.json", 502, "upstream-rejected", null),
                 Arguments.of("vercel-ai/issue-8943-gemini-2.5-flash-error.json", 502, "upstream-rejected", null),
                 Arguments.of("errors/500-internal.json", 503, "upstream-unavailable", null),

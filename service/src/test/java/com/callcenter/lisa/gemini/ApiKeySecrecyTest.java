@@ -41,9 +41,9 @@ class ApiKeySecrecyTest extends ServiceTest {
         }
         responses.append(api.get("/api/v1/sessions/" + id).body());
         responses.append(api.get("/api/v1/health").body());
-        responses.append(api.get("/actuator/prometheus").body());
+        responses.append(management.get("/actuator/prometheus").body());
         responses.append(api.get("/v3/api-docs").body());
-        responses.append(api.get("/actuator/health").body());
+        responses.append(management.get("/actuator/health").body());
 
         assertThat(responses.toString()).doesNotContain(TestUpstream.API_KEY);
         assertThat(output.getAll()).doesNotContain(TestUpstream.API_KEY);

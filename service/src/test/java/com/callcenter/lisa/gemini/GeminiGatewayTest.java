@@ -35,7 +35,11 @@ class GeminiGatewayTest {
                 new QuotaProperties.Retry(1, Duration.ofMillis(10), Duration.ofMillis(10)),
                 new QuotaProperties.Breaker(1, COOL_DOWN, halfOpenTimeout));
         quota = TestQuota.of(rpm, properties.maxWait(), properties.maxQueue(), clock, new SimpleMeterRegistry());
-        return new GeminiGateway(quota.scheduler(), properties, clock, new SimpleMeterRegistry());
+        // Every model is found: the availability of models is ModelAvailabilityTest's subject.
+        ModelAvailability availability = new ModelAvailability(model -> { },
+                new ModelCheckProperties(Duration.ofMinutes(10), Duration.ofSeconds(5), Duration.ofSeconds(10)),
+                quota.scheduler().models(), "key", null, clock);
+        return new GeminiGateway(quota.scheduler(), properties, clock, new SimpleMeterRegistry(), availability);
     }
 
     @AfterEach

@@ -1,9 +1,13 @@
 package com.callcenter.lisa.support;
 
 import com.callcenter.lisa.emulator.GeminiEmulator;
+import com.callcenter.lisa.gemini.ModelAvailability;
 import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -20,7 +24,17 @@ public abstract class ServiceTest {
     @LocalServerPort
     protected int port;
 
+    /** Actuator's port (a separate one, as in production). */
+    @LocalManagementPort
+    protected int managementPort;
+
     protected Api api;
+
+    /** The management port: /actuator/... */
+    protected Api management;
+
+    @Autowired
+    private ModelAvailability models;
 
     @DynamicPropertySource
     static void upstreamAndDatabase(DynamicPropertyRegistry registry) {
@@ -33,6 +47,17 @@ public abstract class ServiceTest {
     void connect() {
         upstream.reset();
         api = new Api(port);
+        management = new Api(managementPort);
+    }
+
+    /**
+     * A test that made Gemini answer 404 for the model (a scripted unknown-model answer, a retired model)
+     * leaves it marked unavailable in the shared service: found again here, for the next test.
+     */
+    @AfterEach
+    void modelsFoundAgain() {
+        upstream.reset();
+        models.recheckNow();
     }
 
     protected static Path fixture(String relative) {

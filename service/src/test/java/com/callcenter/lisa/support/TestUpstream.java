@@ -23,6 +23,16 @@ public final class TestUpstream {
         return EMULATOR;
     }
 
+    /**
+     * The generation calls (generateContent, streamGenerateContent) {@code emulator} received: what a turn
+     * costs, without the free models.get look-ups every service makes of its models at start-up.
+     */
+    public static int modelCalls(GeminiEmulator emulator) {
+        return (int) emulator.requests().stream()
+                .filter(r -> "generateContent".equals(r.kind()) || "streamGenerateContent".equals(r.kind()))
+                .count();
+    }
+
     private static GeminiEmulator start() {
         try {
             GeminiEmulator emulator = GeminiEmulator.start(EmulatorConfig.defaults().withApiKey(API_KEY));

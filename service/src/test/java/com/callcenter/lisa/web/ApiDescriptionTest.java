@@ -32,7 +32,10 @@ class ApiDescriptionTest extends ServiceTest {
         assertThat(schemas.get("ChatReply").get("properties").propertyNames())
                 .contains("sessionId", "reply", "finishReason", "model", "usage", "createdAt");
         assertThat(schemas.get("SessionView").get("properties").propertyNames())
-                .contains("id", "status", "persona", "createdAt", "lastActivity", "metadata", "messages");
+                .contains("id", "status", "persona", "createdAt", "lastActivity", "metadata", "context", "messages");
+        assertThat(schemas.get("SessionView").get("properties").get("context").get("type").asString()).isEqualTo("object");
+        assertThat(schemas.get("CreateSessionRequest").get("properties").get("context").get("description").asString())
+                .contains("invalid-context");
         assertThat(schemas.get("Usage").get("properties").propertyNames())
                 .contains("promptTokens", "replyTokens", "totalTokens");
         assertThat(doc.get("info").get("description").asString()).contains("urn:lisa:problem:session-not-found");
@@ -41,7 +44,7 @@ class ApiDescriptionTest extends ServiceTest {
     @Test
     void metricsAreExposedForPrometheus() {
         api.chat(api.newSession(), "Hallo");
-        String metrics = api.get("/actuator/prometheus").body();
+        String metrics = management.get("/actuator/prometheus").body();
         assertThat(metrics).contains("http_server_requests_seconds");
     }
 }

@@ -167,9 +167,10 @@ class ChatApiTest extends ServiceTest {
         assertProblem(leaked, 502, "upstream-rejected");
         assertThat(leaked.json().get("detail").asString()).contains("403").containsIgnoringCase("leaked");
 
+        // a 404 for the model means the model is gone: 503 model-unavailable, naming what to set
         Api.Response unknownModel = api.chat(id, "Hallo");
-        assertProblem(unknownModel, 502, "upstream-rejected");
-        assertThat(unknownModel.json().get("detail").asString()).contains("404");
+        assertProblem(unknownModel, 503, "model-unavailable");
+        assertThat(unknownModel.json().get("detail").asString()).contains("404").contains("GEMINI_MODEL");
         assertUnchanged(id);
     }
 

@@ -174,7 +174,7 @@ class QueuedStreamTest extends ServiceTest {
     }
 
     private double rejections(String reason) {
-        String metrics = api.get("/actuator/prometheus").body();
+        String metrics = management.get("/actuator/prometheus").body();
         return metrics.lines()
                 .filter(line -> line.startsWith("lisa_quota_rejections_total{") && line.contains("reason=\"" + reason + "\""))
                 .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
