@@ -7,6 +7,7 @@ import com.callcenter.lisa.gemini.GeminiReply;
 import com.callcenter.lisa.gemini.Prompt;
 import com.callcenter.lisa.gemini.TokenEstimate;
 import com.callcenter.lisa.gemini.TokenUsage;
+import com.callcenter.lisa.identity.Callers;
 import com.callcenter.lisa.limits.LimitedClient;
 import com.callcenter.lisa.limits.OwnerLimiter;
 import com.callcenter.lisa.persona.PersonaCatalog;
@@ -159,20 +160,20 @@ public class ChatService {
     }
 
     /**
-     * Whose limits the message counts against: nobody's until requests carry a caller (authentication,
-     * issue 12; with {@code LISA_AUTH_MODE=none} there are no per-owner limits either).
+     * Whose limits the message counts against: the caller's, the one sending it (an admin or supervisor
+     * writing in someone else's session spends its own allowance); nobody's without authentication.
      */
-    private static LimitedClient limitedClient() {
-        return LimitedClient.UNLIMITED;
+    private LimitedClient limitedClient() {
+        return limiter.clientOf(Callers.currentOrNone());
     }
 
     /**
-     * Whose message it is, for the round robin of the Gemini quota over clients. Every session is of
-     * the default tenant and has no owner until sessions record who created them (authentication,
-     * issue 12): the queue is then first come, first served over sessions, as before.
+     * Whose message it is, for the round robin of the Gemini quota over clients: the session's tenant and
+     * owner as stored when it was created (never the request's). Sessions created without authentication
+     * are of tenant {@code default} with no owner: first come, first served among them, as before.
      */
     private static Share shareOf(Session session) {
-        return Share.NONE;
+        return new Share(session.tenant(), session.owner());
     }
 
     /**

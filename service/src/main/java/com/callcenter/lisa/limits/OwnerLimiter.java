@@ -1,5 +1,6 @@
 package com.callcenter.lisa.limits;
 
+import com.callcenter.lisa.identity.Caller;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -55,6 +56,20 @@ public class OwnerLimiter {
     /** The limits of an owner identified by a token. */
     public OwnerLimits tokenLimits() {
         return properties.token().limits();
+    }
+
+    /**
+     * Whose limits a request of {@code caller} counts against: a token's owner has {@link #tokenLimits()};
+     * an API key none (its own limits are not stored with the key yet: the default, none, applies to every
+     * key); without authentication nobody is limited.
+     */
+    public LimitedClient clientOf(Caller caller) {
+        return switch (caller.kind()) {
+            case TOKEN -> caller.owner() == null ? LimitedClient.UNLIMITED
+                    : new LimitedClient(caller.tenant(), caller.owner(), tokenLimits());
+            case API_KEY -> new LimitedClient(caller.tenant(), caller.owner(), OwnerLimits.NONE);
+            case NONE -> LimitedClient.UNLIMITED;
+        };
     }
 
     /**
