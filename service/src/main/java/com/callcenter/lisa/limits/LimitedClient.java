@@ -4,8 +4,8 @@ import java.util.Objects;
 
 /**
  * Whom a limit applies to: an owner within its tenant, with that owner's limits. Built where the
- * caller is known (a token's owner gets {@link LimitsProperties#token()}, an API key the limits it was
- * created with, no authentication {@link #UNLIMITED}).
+ * caller is known ({@link OwnerLimiter#clientOf}: a token's owner gets {@link LimitsProperties#token()},
+ * an API key none yet, no authentication {@link #UNLIMITED}).
  *
  * @param tenant the call center
  * @param owner  who owns the sessions (a token's subject, {@code api-key:<name>}); null only with
