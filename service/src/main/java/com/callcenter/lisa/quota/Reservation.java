@@ -16,6 +16,10 @@ public final class Reservation {
 
     final ModelLane lane;
     final int inputTokens;
+    /** The most the call can cost, micro-dollars, charged against the spend budget when the slot is granted. */
+    final long spendMicros;
+    /** The spend charged for the granted slot (null: none, or no spend budget), for its correction or release. */
+    volatile SpendLedger.Charge charge;
     final Instant enqueuedAt;
     final PlaceListener listener;
     /** Whose request it is: its place in the round robin over tenants and owners. */
@@ -33,8 +37,14 @@ public final class Reservation {
     }
 
     Reservation(ModelLane lane, int inputTokens, Instant enqueuedAt, PlaceListener listener, Share share) {
+        this(lane, inputTokens, 0, enqueuedAt, listener, share);
+    }
+
+    Reservation(ModelLane lane, int inputTokens, long spendMicros, Instant enqueuedAt, PlaceListener listener,
+                Share share) {
         this.lane = lane;
         this.inputTokens = inputTokens;
+        this.spendMicros = spendMicros;
         this.enqueuedAt = enqueuedAt;
         this.listener = listener;
         this.share = share;
@@ -81,6 +91,12 @@ public final class Reservation {
      */
     public boolean cancel(RuntimeException why) {
         return lane.cancel(this, why);
+    }
+
+    /** The wait the ledger estimated when the request had to queue; {@code null} if granted at once or not estimated. */
+    Duration estimatedWait() {
+        Estimate at = queuedAt;
+        return at == null ? null : at.estimatedWait();
     }
 
     /** The ledger's estimate for the place it was queued at: the one estimate of a waiting request. */
