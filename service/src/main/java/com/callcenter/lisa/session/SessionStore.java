@@ -137,6 +137,19 @@ class SessionStore {
     }
 
     /**
+     * The owner's sessions active and used since {@code activeSince}: what its active-sessions limit counts.
+     * A handed-off call is still going on (a human agent has it, it can be resumed), so it counts too.
+     */
+    int countActive(String tenant, String owner, Instant activeSince) {
+        return jdbc.sql("""
+                select count(*) from session
+                where tenant = ? and owner = ? and status in ('ACTIVE', 'HANDED_OFF') and last_activity >= ?""")
+                .params(tenant, owner, utc(activeSince))
+                .query(Integer.class)
+                .single();
+    }
+
+    /**
      * One page of sessions, newest first: those created before the cursor (keyset pagination on
      * created_at, id: a page costs the same however deep it is, and sessions created meanwhile do not shift it).
      * A {@code null} filter does not filter.
