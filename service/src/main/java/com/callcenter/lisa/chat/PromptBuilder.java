@@ -1,5 +1,6 @@
 package com.callcenter.lisa.chat;
 
+import com.callcenter.lisa.gemini.FunctionCalls;
 import com.callcenter.lisa.gemini.Prompt;
 import com.callcenter.lisa.gemini.TokenEstimate;
 import com.callcenter.lisa.session.Turn;
@@ -33,8 +34,9 @@ final class PromptBuilder {
         List<Prompt.Message> messages = new ArrayList<>(2 * (history.size() - first) + 1);
         for (Turn turn : history.subList(first, history.size())) {
             messages.add(new Prompt.Message(Prompt.Role.USER, turn.userMessage()));
-            // Gemini's own parts (with their thought signatures) when the turn has them, else the text.
-            messages.add(new Prompt.Message(Prompt.Role.MODEL, turn.reply(), turn.modelParts(), turn.model()));
+            // Gemini's own parts (with their thought signatures) when the turn has them, else the text; a turn that
+            // used tools goes back whole: its calls, their results, then the reply.
+            messages.addAll(FunctionCalls.replyMessages(turn.reply(), turn.modelParts(), turn.model()));
         }
         messages.add(new Prompt.Message(Prompt.Role.USER, message));
         return new Prompt(systemPrompt, messages);
@@ -44,7 +46,9 @@ final class PromptBuilder {
     static int estimatedTokens(Prompt prompt) {
         int tokens = TokenEstimate.of(prompt.systemInstruction());
         for (Prompt.Message message : prompt.messages()) {
-            tokens += TokenEstimate.of(message.text());
+            // a function response has no text: its JSON is what Gemini reads
+            tokens += TokenEstimate.of(message.text().isEmpty() && message.modelParts() != null
+                    ? message.modelParts() : message.text());
         }
         return tokens;
     }

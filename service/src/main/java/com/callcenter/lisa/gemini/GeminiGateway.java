@@ -103,11 +103,22 @@ public class GeminiGateway {
      */
     public Dispatched<GeminiReply> dispatch(QuotaScheduler.Admission admission, int inputTokens,
                                            Function<String, GeminiReply> call) throws InterruptedException {
+        return dispatch(admission, inputTokens, call, false);
+    }
+
+    /**
+     * As {@link #dispatch(QuotaScheduler.Admission, int, Function)}; a {@code followUp} is a further request of
+     * a turn that already waited its turn (the next round of its tool calls): it goes to the front of the
+     * queue, as a retry does, ahead of new messages, and keeps the turn's admission and deadline.
+     */
+    public Dispatched<GeminiReply> dispatch(QuotaScheduler.Admission admission, int inputTokens,
+                                           Function<String, GeminiReply> call, boolean followUp)
+            throws InterruptedException {
         long waitedNanos = 0;
         int attempts = 0;
         int model = admission.model();
         boolean admitted = true;
-        boolean retry = false;
+        boolean retry = followUp;
         QuotaRejectedException refusal = null;
         QueuePlace place = admission.place();
         while (true) {

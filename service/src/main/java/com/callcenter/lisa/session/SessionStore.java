@@ -62,7 +62,7 @@ class SessionStore {
     List<Turn> turns(UUID sessionId) {
         return jdbc.sql("""
                 select turn_number, user_message, received_at, reply, replied_at, finish_reason, model,
-                       prompt_tokens, reply_tokens, model_parts
+                       prompt_tokens, reply_tokens, model_parts, tool_calls
                 from turn where session_id = ? order by turn_number""")
                 .param(sessionId)
                 .query(SessionStore::turn)
@@ -72,7 +72,7 @@ class SessionStore {
     Optional<Turn> turn(UUID sessionId, int number) {
         return jdbc.sql("""
                 select turn_number, user_message, received_at, reply, replied_at, finish_reason, model,
-                       prompt_tokens, reply_tokens, model_parts
+                       prompt_tokens, reply_tokens, model_parts, tool_calls
                 from turn where session_id = ? and turn_number = ?""")
                 .params(sessionId, number)
                 .query(SessionStore::turn)
@@ -100,11 +100,11 @@ class SessionStore {
             }
             jdbc.sql("""
                     insert into turn (session_id, turn_number, user_message, received_at, reply, replied_at,
-                                      finish_reason, model, prompt_tokens, reply_tokens, model_parts)
-                    values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                                      finish_reason, model, prompt_tokens, reply_tokens, model_parts, tool_calls)
+                    values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
                     .params(sessionId, turn.number(), turn.userMessage(), utc(turn.receivedAt()), turn.reply(),
                             utc(turn.repliedAt()), turn.finishReason(), turn.model(), turn.promptTokens(),
-                            turn.replyTokens(), turn.modelParts())
+                            turn.replyTokens(), turn.modelParts(), turn.toolCalls())
                     .update();
         });
     }
@@ -190,7 +190,8 @@ class SessionStore {
                 rs.getString("model"),
                 rs.getInt("prompt_tokens"),
                 rs.getInt("reply_tokens"),
-                rs.getString("model_parts"));
+                rs.getString("model_parts"),
+                rs.getString("tool_calls"));
     }
 
     private static OffsetDateTime utc(Instant instant) {

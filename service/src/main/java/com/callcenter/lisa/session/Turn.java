@@ -9,7 +9,11 @@ import java.time.Instant;
  * @param model      the model that answered (its thought signatures are valid for it only)
  * @param modelParts the reply as Gemini sent it, for sending back unchanged: the model content as JSON with
  *                   its thought signatures, without thought text; null for turns stored before it was kept
- *                   and for replies replaced by the fallback line. Opaque here, never shown to the app
+ *                   and for replies replaced by the fallback line. Opaque here, never shown to the app. A turn
+ *                   that used tools keeps all its contents in order as a JSON array (calls, function responses,
+ *                   final reply), so later turns send the whole exchange back with its signatures
+ * @param toolCalls  the tools called in this turn, as a JSON array of {name, args, status, result, durationMs}
+ *                   in call order; null when none was called
  */
 public record Turn(
         int number,
@@ -21,7 +25,15 @@ public record Turn(
         String model,
         int promptTokens,
         int replyTokens,
-        String modelParts) {
+        String modelParts,
+        String toolCalls) {
+
+    /** A turn in which no tool was called. */
+    public Turn(int number, String userMessage, Instant receivedAt, String reply, Instant repliedAt,
+                String finishReason, String model, int promptTokens, int replyTokens, String modelParts) {
+        this(number, userMessage, receivedAt, reply, repliedAt, finishReason, model, promptTokens, replyTokens,
+                modelParts, null);
+    }
 
     /** A turn with its reply as text only, as turns stored before model parts were kept. */
     public Turn(int number, String userMessage, Instant receivedAt, String reply, Instant repliedAt,
@@ -33,6 +45,7 @@ public record Turn(
     @Override
     public String toString() {
         return "Turn[number=" + number + ", model=" + model + ", finishReason=" + finishReason + ", modelParts="
-                + (modelParts == null ? "none" : modelParts.length() + " chars") + "]";
+                + (modelParts == null ? "none" : modelParts.length() + " chars")
+                + (toolCalls == null ? "" : ", toolCalls=" + toolCalls.length() + " chars") + "]";
     }
 }

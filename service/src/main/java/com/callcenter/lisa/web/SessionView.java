@@ -9,7 +9,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 @Schema(description = "A session with its whole history.")
 record SessionView(
@@ -26,11 +28,14 @@ record SessionView(
         @Schema(description = "The conversation, oldest first; a user message is always followed by Lisa's reply.")
         List<MessageView> messages) {
 
+    private static final JsonMapper TOOL_CALLS = JsonMapper.builder().build();
+
     static SessionView of(Session session, List<Turn> turns) {
         List<MessageView> messages = new ArrayList<>(turns.size() * 2);
         for (Turn turn : turns) {
-            messages.add(new MessageView("user", turn.userMessage(), turn.receivedAt()));
-            messages.add(new MessageView("assistant", turn.reply(), turn.repliedAt()));
+            messages.add(new MessageView("user", turn.userMessage(), turn.receivedAt(), null));
+            messages.add(new MessageView("assistant", turn.reply(), turn.repliedAt(),
+                    turn.toolCalls() == null ? List.of() : List.copyOf(TOOL_CALLS.readTree(turn.toolCalls()).values())));
         }
         return new SessionView(session.id(), session.status().wireName(), session.persona(), session.createdAt(),
                 session.lastActivity(), session.metadata(), session.context().tree(), messages);
@@ -44,6 +49,10 @@ record SessionView(
     record MessageView(
             @Schema(allowableValues = {"user", "assistant"}) String role,
             @Schema(description = "The text; for the assistant, Lisa's reply without any model thinking.") String content,
-            @Schema(description = "When the message was received (user) or the reply stored (assistant).") Instant createdAt) {
+            @Schema(description = "When the message was received (user) or the reply stored (assistant).") Instant createdAt,
+            @JsonInclude(JsonInclude.Include.NON_NULL)
+            @Schema(description = "Assistant messages only: the tools Lisa called for this reply, in order, each "
+                    + "{name, args, status (ok, error, timeout, invalid_arguments, unknown_tool, unavailable), result "
+                    + "(what the model was told), durationMs}; [] when none.") List<JsonNode> toolCalls) {
     }
 }
