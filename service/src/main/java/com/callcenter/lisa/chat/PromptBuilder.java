@@ -24,7 +24,10 @@ final class PromptBuilder {
         int first = history.size();
         while (first > 0) {
             Turn turn = history.get(first - 1);
-            int cost = TokenEstimate.of(turn.userMessage()) + TokenEstimate.of(turn.reply());
+            // a turn that used tools sends all its contents (calls and results): they count, not only the reply
+            boolean withTools = turn.modelParts() != null && turn.modelParts().startsWith("[");
+            int cost = TokenEstimate.of(turn.userMessage())
+                    + TokenEstimate.of(withTools ? turn.modelParts() : turn.reply());
             if (cost > budget) {
                 break;
             }
