@@ -260,7 +260,7 @@ public class ChatService {
                         new Prompt.Message(Prompt.Role.USER, "", responses, null)),
                         rounds >= properties.maxToolRounds());
                 dispatch = gateway.dispatch(admission, PromptBuilder.estimatedTokens(prompt), call(prompt, observer),
-                        true);
+                        reply.model());
                 reply = dispatch.result();
                 geminiWaitMs += dispatch.queueWaitMs();
                 attempts += dispatch.attempts();
