@@ -110,7 +110,8 @@ class ToolCallingTest extends ServiceTest {
                 .isEqualTo("{\"lead\":42}");
         assertThat(JSON.readTree(requests.get(0).body()).get("tools").get(0).get("functionDeclarations"))
                 .extracting(declaration -> declaration.get("name").asString())
-                .containsExactly("book_callback", "record_lead", "check_stock", "slow_lookup", "request_human");
+                .containsExactly("book_callback", "record_lead", "check_stock", "slow_lookup", "gated_lookup",
+                        "request_human");
 
         // one stored turn with both calls, shown in the view without secrets
         assertThat(jdbc.sql("select count(*) from turn where session_id = ?").param(java.util.UUID.fromString(id))
@@ -242,7 +243,8 @@ class ToolCallingTest extends ServiceTest {
         return JSON.readTree(request.body()).get("contents");
     }
 
-    private static Path personaFolder() {
+    /** A folder with the persona {@code crm} and its tools, all calling {@link Crm}. */
+    static Path personaFolder() {
         try {
             Path root = Files.createTempDirectory("lisa-tools-");
             Path folder = Files.createDirectories(root.resolve("crm"));
@@ -267,6 +269,9 @@ class ToolCallingTest extends ServiceTest {
                       - name: slow_lookup
                         description: Looks something up, slowly.
                         http: { url: "${TOOLS_TEST_CRM}/slow", timeout: 300ms }
+                      - name: gated_lookup
+                        description: Looks something up when the test lets it.
+                        http: { url: "${TOOLS_TEST_CRM}/gated", timeout: 20s }
                     """);
             Files.writeString(folder.resolve("prompt.md"), "Du bist Lisa und buchst Rückrufe.\n");
             return root;
@@ -283,6 +288,8 @@ class ToolCallingTest extends ServiceTest {
 
         final List<Call> calls = new CopyOnWriteArrayList<>();
         final HttpServer server;
+        /** Holds calls of gated_lookup until the test opens it. */
+        volatile java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(0);
         final java.util.concurrent.atomic.AtomicInteger bookings = new java.util.concurrent.atomic.AtomicInteger();
 
         Crm() {
@@ -311,6 +318,14 @@ class ToolCallingTest extends ServiceTest {
                     answer(exchange, 200, "{\"booked\": true, \"ref\": \"CB-" + booking + "\"}");
                 }
                 case "/crm/leads" -> answer(exchange, 200, "{\"lead\": 42}");
+                case "/crm/gated" -> {
+                    try {
+                        gate.await(20, java.util.concurrent.TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    answer(exchange, 200, "{\"found\": true}");
+                }
                 case "/crm/slow" -> {
                     try {
                         Thread.sleep(1500); // the CRM being slow: longer than the tool's 300 ms timeout
