@@ -232,9 +232,9 @@ public class ChatService {
             GeminiReply reply = dispatch.result();
             long geminiWaitMs = dispatch.queueWaitMs();
             int attempts = dispatch.attempts();
-            int promptTokens = reply.usage().promptTokens();
-            int replyTokens = reply.usage().replyTokens();
-            int totalTokens = reply.usage().totalTokens();
+            // Every request of the turn counts: its usage and cost are the sums over its tool rounds.
+            TokenUsage usage = reply.usage();
+            java.math.BigDecimal costUsd = dispatch.costUsd();
             // The turn's contents while it uses tools: the model's calls (as received, signed) and their results.
             List<String> contents = new ArrayList<>();
             List<ToolCall> toolCalls = new ArrayList<>();
@@ -264,9 +264,9 @@ public class ChatService {
                 reply = dispatch.result();
                 geminiWaitMs += dispatch.queueWaitMs();
                 attempts += dispatch.attempts();
-                promptTokens += reply.usage().promptTokens();
-                replyTokens += reply.usage().replyTokens();
-                totalTokens += reply.usage().totalTokens();
+                usage = sum(usage, reply.usage());
+                // unknown (no price) as soon as one request's cost is
+                costUsd = costUsd == null || dispatch.costUsd() == null ? null : costUsd.add(dispatch.costUsd());
                 requested = FunctionCalls.requested(reply.modelParts());
             }
             // Calls still asked for (mode NONE not honoured) are never answered: the turn ends with the fallback line.
@@ -284,20 +284,27 @@ public class ChatService {
                 modelParts = FunctionCalls.sequence(contents);
             }
             Turn turn = new Turn(turnNumber, accepted.message(), accepted.receivedAt(), text,
-                    now(), reply.finishReason(), reply.model(), promptTokens, replyTokens, modelParts,
+                    now(), reply.finishReason(), reply.model(), usage.promptTokens(), usage.replyTokens(), modelParts,
+                    usage.cachedTokens(), usage.thoughtTokens(), costUsd,
                     toolCalls.isEmpty() ? null : json.writeValueAsString(toolCalls));
-            TokenUsage usage = new TokenUsage(promptTokens, replyTokens, totalTokens);
             long queueWaitMs = sessionWaitMs + geminiWaitMs;
             int allAttempts = attempts;
+            TokenUsage turnUsage = usage;
             transaction.executeWithoutResult(status -> {
                 sessions.appendTurn(sessionId, turn);
                 if (accepted.request() != null) {
-                    requests.done(accepted.request(), turn.number(), usage.totalTokens(), queueWaitMs, allAttempts);
+                    requests.done(accepted.request(), turn.number(), turnUsage.totalTokens(), queueWaitMs, allAttempts);
                 }
             });
             return new TurnResult(sessionId, text, reply.finishReason(), reply.model(), usage,
-                    turn.repliedAt(), queueWaitMs, allAttempts);
+                    turn.repliedAt(), queueWaitMs, allAttempts, costUsd);
         }
+    }
+
+    private static TokenUsage sum(TokenUsage a, TokenUsage b) {
+        return new TokenUsage(a.promptTokens() + b.promptTokens(), a.replyTokens() + b.replyTokens(),
+                a.totalTokens() + b.totalTokens(), a.cachedTokens() + b.cachedTokens(),
+                a.thoughtTokens() + b.thoughtTokens());
     }
 
     /** One Gemini request of the turn: streamed piece by piece to an observer that wants pieces. */
@@ -323,8 +330,8 @@ public class ChatService {
         Turn turn = sessions.turn(sessionId, row.turnNumber()).orElseThrow(
                 () -> new IllegalStateException("Turn " + row.turnNumber() + " of " + sessionId + " is gone"));
         return new TurnResult(sessionId, turn.reply(), turn.finishReason(), turn.model(),
-                new TokenUsage(turn.promptTokens(), turn.replyTokens(), row.totalTokens()), turn.repliedAt(),
-                row.queueWaitMs(), row.attempts());
+                new TokenUsage(turn.promptTokens(), turn.replyTokens(), row.totalTokens(), turn.cachedTokens(),
+                        turn.thoughtTokens()), turn.repliedAt(), row.queueWaitMs(), row.attempts(), turn.costUsd());
     }
 
     /** Times as the store keeps them (microseconds), so a reply says what a later read of it says. */
