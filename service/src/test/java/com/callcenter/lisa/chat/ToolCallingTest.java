@@ -77,6 +77,7 @@ class ToolCallingTest extends ServiceTest {
         assertThat(streamed.events().indexOf(streamed.named("tool").getLast()))
                 .isLessThan(streamed.events().indexOf(streamed.only("done")));
         assertThat(streamed.deltaText()).contains("Ergebnis von record_lead: {\"lead\": 42}");
+        assertThat(streamed.only("done").json().get("attempts").asInt()).isEqualTo(3); // summed over the rounds
 
         // the webhook: called once per call, with the key, the payload and the resolved secret header
         assertThat(crm.calls).hasSize(2);
