@@ -206,6 +206,26 @@ class ToolCallingTest extends ServiceTest {
     }
 
     @Test
+    void aTurnWhoseLaterRoundFailsStoresNothingAndItsRetryCallsTheWebhookWithTheSameKey() {
+        String id = session();
+        upstream.script(ScriptedAnswer.functionCall("record_lead", "{}").times(1));
+        upstream.script(ScriptedAnswer.status(400, """
+                {"error": {"code": 400, "message": "Request contains an invalid argument.", "status": "INVALID_ARGUMENT"}}
+                """));
+
+        Api.Response failed = chat(id, "record_lead bitte", "lead-key-1");
+        Api.Response retried = chat(id, "record_lead bitte", "lead-key-1");
+
+        assertThat(failed.status()).as(failed.body()).isEqualTo(502);
+        assertThat(retried.status()).as(retried.body()).isEqualTo(200);
+        // the webhook saw the same call twice, with the same key: it can act once
+        assertThat(crm.calls).extracting(Crm.Call::idempotencyKey).containsExactly(id + "/1/1", id + "/1/1");
+        JsonNode messages = api.get("/api/v1/sessions/" + id).json().get("messages");
+        assertThat(messages).hasSize(2);
+        assertThat(messages.get(1).get("toolCalls")).hasSize(1);
+    }
+
+    @Test
     void requestHumanIsRecordedAsUnavailableUntilAHandoffServiceExists() {
         String id = session();
 
@@ -224,6 +244,13 @@ class ToolCallingTest extends ServiceTest {
         Api.Response created = api.post("/api/v1/sessions", "{\"persona\": \"crm\"}");
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         return created.json().get("id").asString();
+    }
+
+    private Api.Response chat(String sessionId, String message, String key) {
+        return api.send(java.net.http.HttpRequest.newBuilder(api.uri("/api/v1/sessions/" + sessionId + "/chat"))
+                .header("Content-Type", "application/json")
+                .header("Idempotency-Key", key)
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(Api.json(java.util.Map.of("message", message)))));
     }
 
     private JsonNode toolCalls(String id) {
