@@ -5,7 +5,6 @@ import com.callcenter.lisa.gemini.GeminiClient;
 import com.callcenter.lisa.gemini.GeminiGateway;
 import com.callcenter.lisa.gemini.GeminiReply;
 import com.callcenter.lisa.gemini.Prompt;
-import com.callcenter.lisa.gemini.TokenEstimate;
 import com.callcenter.lisa.gemini.TokenUsage;
 import com.callcenter.lisa.gemini.FunctionCalls;
 import com.callcenter.lisa.gemini.ToolDeclaration;
@@ -153,7 +152,7 @@ public class ChatService {
             if (!session.isActive()) {
                 throw new SessionClosedException(session.id(), session.status());
             }
-            return gateway.admit(turnOrder.ahead(session.id()), TokenEstimate.of(message));
+            return gateway.admit(turnOrder.ahead(session.id()), admissionTokens(session, message));
         } catch (QuotaRejectedException e) {
             if (request != null) {
                 requests.release(request);
@@ -165,6 +164,19 @@ public class ChatService {
             }
             throw e;
         }
+    }
+
+    /**
+     * The input the turn's call will carry as far as it is known on arrival: the session's system
+     * instruction and the stored history as the prompt will hold them, and the message. Admission must
+     * estimate the same call the queue will later reserve for, or its promised wait (and Retry-After) is
+     * too short for a long instruction or history, and under a token or spend budget it would let in
+     * what the queue then cannot serve in time.
+     */
+    private int admissionTokens(Session session, String message) {
+        Conversation conversation = sessions.activeConversation(session.id());
+        String instruction = personas.systemInstruction(session.persona(), session.context());
+        return PromptBuilder.estimatedTokens(prompts.build(instruction, conversation.turns(), message));
     }
 
     /**

@@ -33,23 +33,33 @@ class CachedPrefixTest extends ServiceTest {
 
     @DynamicPropertySource
     static void longPersona(DynamicPropertyRegistry registry) {
-        registry.add("lisa.personas.prompts.lisa", () -> "file:" + longPersonaFile());
+        registry.add("lisa.personas.directory", () -> longPersonaFolder().toString());
     }
 
-    /** lisa.md with a price list appended: over 4,096 tokens by the four-characters rule. */
-    private static Path longPersonaFile() {
-        try (InputStream lisa = CachedPrefixTest.class.getResourceAsStream("/personas/lisa.md")) {
-            StringBuilder persona = new StringBuilder(new String(lisa.readAllBytes(), StandardCharsets.UTF_8));
-            persona.append("\n\n## Tarifliste (Stand November 2026)\n");
+    /**
+     * The built-in Lisa with a long price list as one more knowledge file: over 4,096 tokens (the
+     * model's minimum cacheable prefix) by the four-characters rule.
+     */
+    private static Path longPersonaFolder() {
+        try {
+            Path root = Files.createTempDirectory("lisa-long-persona");
+            Path lisa = Files.createDirectories(root.resolve("lisa"));
+            for (String file : new String[] {"prompt.md", "products.md", "faq.md", "persona.yml"}) {
+                try (InputStream in = CachedPrefixTest.class.getResourceAsStream("/personas/lisa/" + file)) {
+                    Files.write(lisa.resolve(file), in.readAllBytes());
+                }
+            }
+            String yml = Files.readString(lisa.resolve("persona.yml"))
+                    .replace("knowledge: [products.md, faq.md]", "knowledge: [products.md, faq.md, tariffs.md]");
+            Files.writeString(lisa.resolve("persona.yml"), yml);
+            StringBuilder tariffs = new StringBuilder("## Tarifliste (Stand November 2026)\n");
             for (int i = 1; i <= 180; i++) {
-                persona.append(String.format(Locale.ROOT,
+                tariffs.append(String.format(Locale.ROOT,
                         "- Tarif %03d \"Flex %d\": %d GB Daten, %d Freiminuten, %d,%02d Euro im Monat, Laufzeit %d Monate.%n",
                         i, i, 5 + i % 40, 100 + 10 * (i % 30), 9 + i % 50, (i * 7) % 100, i % 2 == 0 ? 24 : 1));
             }
-            Path file = Files.createTempFile("lisa-long-persona", ".md");
-            Files.writeString(file, persona);
-            file.toFile().deleteOnExit();
-            return file;
+            Files.writeString(lisa.resolve("tariffs.md"), tariffs);
+            return root;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -12,7 +12,7 @@ import tools.jackson.databind.JsonNode;
  * Once the history outgrows lisa.chat.max-input-tokens, the prompt builder leaves out a block of
  * oldest turns at once (down to half the budget), so the cached prefix is lost on a few turns only, not
  * on every turn from then on (which leaving out one oldest turn per turn would do). Measured against
- * the emulator's caching model with a minimum of 100 tokens (Lisa's short persona, ~250 tokens) and
+ * the emulator's caching model with a minimum of 100 tokens (Lisa's instruction with her catalogue) and
  * long messages, so that the history, not the persona, is most of the prompt.
  *
  * <p>Prints the share per turn; run it alone with
@@ -20,7 +20,7 @@ import tools.jackson.databind.JsonNode;
  */
 @TestPropertySource(properties = {
         "lisa.gemini.model=gemini-3.5-flash-lite",
-        "lisa.chat.max-input-tokens=1500"
+        "lisa.chat.max-input-tokens=3000" // Lisa's instruction with her catalogue is ~1,100 of them
 })
 class CachedPrefixWhileTrimmingTest extends ServiceTest {
 

@@ -143,7 +143,7 @@ class TurnCostTest extends ServiceTest {
 
     /** A counter's value from /actuator/prometheus; 0 if it does not exist yet. */
     private double metric(String name, String model, String kind) {
-        String body = api.get("/actuator/prometheus").body();
+        String body = management.get("/actuator/prometheus").body(); // Actuator is on the management port only
         for (String line : body.split("\n")) {
             if (line.startsWith(name + "{") && line.contains("model=\"" + model + "\"")
                     && (kind == null || line.contains("kind=\"" + kind + "\""))) {
