@@ -8,8 +8,7 @@ import tools.jackson.databind.JsonNode;
  * @param name       the function the model asked for
  * @param args       the arguments it gave (a JSON object)
  * @param status     {@code ok}, {@code error} (the endpoint failed or answered 4xx/5xx), {@code timeout},
- *                   {@code invalid_arguments}, {@code unknown_tool}, or {@code unavailable} (a built-in tool
- *                   that cannot act here)
+ *                   {@code invalid_arguments} or {@code unknown_tool}
  * @param result     what went back to the model: the endpoint's JSON answer, or {@code {"error": "..."}}
  * @param durationMs how long the call took (0 when no endpoint was called)
  */
@@ -20,5 +19,4 @@ public record ToolCall(String name, JsonNode args, String status, JsonNode resul
     public static final String TIMEOUT = "timeout";
     public static final String INVALID_ARGUMENTS = "invalid_arguments";
     public static final String UNKNOWN_TOOL = "unknown_tool";
-    public static final String UNAVAILABLE = "unavailable";
 }

@@ -2,8 +2,11 @@ package com.callcenter.lisa.chat;
 
 import com.callcenter.lisa.gemini.FunctionCalls;
 import com.callcenter.lisa.gemini.ToolDeclaration;
+import com.callcenter.lisa.handoff.HandoffNotice;
+import com.callcenter.lisa.handoff.HandoffService;
 import com.callcenter.lisa.persona.Persona;
 import com.callcenter.lisa.persona.PersonaTool;
+import com.callcenter.lisa.session.Handoff;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -51,13 +54,15 @@ class ToolRunner {
 
     private final Environment environment;
     private final JsonMapper json;
+    private final HandoffService handoff;
     private final HttpClient http = HttpClient.newBuilder()
             .followRedirects(HttpClient.Redirect.NEVER)
             .build();
 
-    ToolRunner(Environment environment, JsonMapper json) {
+    ToolRunner(Environment environment, JsonMapper json, HandoffService handoff) {
         this.environment = environment;
         this.json = json;
+        this.handoff = handoff;
     }
 
     /** What Gemini is told of the persona's tools: its own, then request_human unless it opted out. */
@@ -85,7 +90,7 @@ class ToolRunner {
         Optional<PersonaTool> declared = persona.tools().stream().filter(t -> t.name().equals(call.name())).findFirst();
         if (declared.isEmpty()) {
             if (persona.requestHuman() && REQUEST_HUMAN.equals(call.name())) {
-                return requestHuman(args);
+                return requestHuman(sessionId, args);
             }
             return new ToolCall(call.name(), args, ToolCall.UNKNOWN_TOOL,
                     error("There is no tool named \"" + call.name() + "\"; use only the declared tools."), 0);
@@ -100,18 +105,33 @@ class ToolRunner {
     }
 
     /**
-     * The seam for handing the call to a human agent: no handoff service exists in this build, so the call is
-     * recorded as {@code unavailable} and the model is told so (it then keeps helping, or says a colleague will
-     * call back). A handoff service plugs in here.
+     * Hands the call to a human agent ({@link HandoffService#handOff}, by {@code tool}): the session becomes
+     * {@code handed_off}; this turn still completes and is stored, and Lisa takes no more messages until it is
+     * resumed.
      */
-    private ToolCall requestHuman(JsonNode args) {
+    private ToolCall requestHuman(UUID sessionId, JsonNode args) {
         JsonNode reason = args.path("reason");
         if (!reason.isString() || reason.asString().isBlank()) {
             return new ToolCall(REQUEST_HUMAN, args, ToolCall.INVALID_ARGUMENTS,
                     error("request_human needs a \"reason\" (text)."), 0);
         }
-        return new ToolCall(REQUEST_HUMAN, args, ToolCall.UNAVAILABLE,
-                error("No human agent can take over this conversation right now; keep helping the customer."), 0);
+        long start = System.nanoTime();
+        try {
+            HandoffNotice notice = handoff.handOff(sessionId, reason.asString(), Handoff.By.TOOL);
+            ObjectNode result = JsonNodeFactory.instance.objectNode();
+            result.put("handedOff", true);
+            result.put("at", notice.at().toString());
+            result.put("note", "A human agent takes the call over now; tell the customer so, briefly.");
+            return new ToolCall(REQUEST_HUMAN, args, ToolCall.OK, result, millisSince(start));
+        } catch (InvalidMessageException e) {
+            return new ToolCall(REQUEST_HUMAN, args, ToolCall.INVALID_ARGUMENTS, error(e.getMessage()),
+                    millisSince(start));
+        } catch (RuntimeException e) {
+            log.warn("request_human of session {} could not hand off: {}", sessionId, e.getClass().getSimpleName());
+            return new ToolCall(REQUEST_HUMAN, args, ToolCall.ERROR,
+                    error("No human agent can take over this conversation right now; keep helping the customer."),
+                    millisSince(start));
+        }
     }
 
     private ToolCall callEndpoint(PersonaTool tool, UUID sessionId, int turn, int index, JsonNode args,

@@ -30,7 +30,7 @@ public interface TurnObserver {
 
     /**
      * A tool Lisa called in this turn has finished, with its status ({@code ok}, {@code error}, {@code timeout},
-     * {@code invalid_arguments}, {@code unknown_tool}, {@code unavailable}). Only name and status: never the
+     * {@code invalid_arguments}, {@code unknown_tool}). Only name and status: never the
      * tool's address, headers or result.
      */
     default void toolCalled(String name, String status) {

@@ -57,7 +57,7 @@ class SessionController {
                     for quota, and again whenever its place changes (1 = next; it can go back when another client takes its turn first);
                     - `delta` `{"text": "..."}`: each piece of Lisa's reply as Gemini produces it (thinking never);
                     - `tool` `{"name": "book_callback", "status": "ok"}`: a tool Lisa called has finished (status \
-                    ok, error, timeout, invalid_arguments, unknown_tool or unavailable; never its address or result);
+                    ok, error, timeout, invalid_arguments or unknown_tool; never its address or result);
                     - `done`: the object the JSON call returns; the turn is stored. Its `reply` is the \
                     concatenated deltas, except when Gemini stopped the reply for its content (finishReason \
                     SAFETY, RECITATION, ...): then it is the fallback line, which replaces what was streamed;
@@ -126,7 +126,7 @@ class SessionController {
             + "not make (invalid-request).",
             content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
     SessionSummary.Page list(
-            @Parameter(description = "active, ended or expired") @RequestParam(required = false) String status,
+            @Parameter(description = "active, handed_off, ended or expired") @RequestParam(required = false) String status,
             @Parameter(description = "Only this owner's sessions") @RequestParam(required = false) String owner,
             @Parameter(description = "Only this tenant's sessions (admin)") @RequestParam(required = false) String tenant,
             @Parameter(description = "1-100, default 20") @RequestParam(required = false, defaultValue = "20") String limit,
@@ -143,7 +143,8 @@ class SessionController {
         SessionStatus wanted = null;
         if (status != null) {
             wanted = java.util.Arrays.stream(SessionStatus.values()).filter(s -> s.wireName().equals(status))
-                    .findFirst().orElseThrow(() -> new InvalidQueryException("status must be active, ended or expired."));
+                    .findFirst()
+                    .orElseThrow(() -> new InvalidQueryException("status must be active, handed_off, ended or expired."));
         }
         SessionPage.Cursor cursor;
         try {
@@ -170,8 +171,9 @@ class SessionController {
             content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
     @ApiResponse(responseCode = "404", description = "No such session (session-not-found).",
             content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
-    @ApiResponse(responseCode = "409", description = "The session is ended or expired (session-closed), or another "
-            + "instance stored a turn first (turn-conflict).",
+    @ApiResponse(responseCode = "409", description = "The session is ended or expired (session-closed), a human agent "
+            + "has the call (session-handed-off, until POST .../resume), or another instance stored a turn first "
+            + "(turn-conflict).",
             content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
     @ApiResponse(responseCode = "413", description = "Body too large (payload-too-large).",
             content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))

@@ -226,17 +226,22 @@ class ToolCallingTest extends ServiceTest {
     }
 
     @Test
-    void requestHumanIsRecordedAsUnavailableUntilAHandoffServiceExists() {
+    void requestHumanHandsTheCallToAHumanAgentAndTheTurnIsStillStored() {
         String id = session();
 
         Api.Response reply = api.chat(id, "request_human args:{\"reason\": \"Der Kunde will den Chef\"}");
 
         assertThat(reply.status()).as(reply.body()).isEqualTo(200);
-        assertThat(toolCalls(id)).singleElement().satisfies(call -> {
+        JsonNode view = api.get("/api/v1/sessions/" + id).json();
+        assertThat(view.get("status").asString()).isEqualTo("handed_off");
+        assertThat(view.get("handoff").get("reason").asString()).isEqualTo("Der Kunde will den Chef");
+        assertThat(view.get("handoff").get("by").asString()).isEqualTo("tool");
+        assertThat(view.get("messages").get(1).get("toolCalls")).singleElement().satisfies(call -> {
             assertThat(call.get("name").asString()).isEqualTo("request_human");
-            assertThat(call.get("status").asString()).isEqualTo("unavailable");
-            assertThat(call.get("args").get("reason").asString()).isEqualTo("Der Kunde will den Chef");
+            assertThat(call.get("status").asString()).isEqualTo("ok");
+            assertThat(call.get("result").get("handedOff").asBoolean()).isTrue();
         });
+        assertThat(api.chat(id, "Hallo?").status()).isEqualTo(409);
         assertThat(crm.calls).isEmpty();
     }
 
