@@ -15,11 +15,12 @@ import java.util.List;
  *   <li>API key ({@code x-goog-api-key} header or {@code ?key=}) - 400 API_KEY_INVALID
  *   <li>model (when the config restricts models, or the model is retired) - 404 NOT_FOUND; a
  *       models.get of a served model is answered here
- *   <li>body validation, then the model profile's rules and (check mode) thought signatures - 400
- *       INVALID_ARGUMENT
+ *   <li>body validation, then the model profile's rules, (check mode) thought signatures and
+ *       function responses that do not answer their calls - 400 INVALID_ARGUMENT
  *   <li>script: the next {@link ScriptedAnswer} answers a model call, bypassing quota and latency
  *   <li>quota (model calls only; countTokens is free) - 429 RESOURCE_EXHAUSTED
- *   <li>latency, then the reply
+ *   <li>latency, then the reply: a function call or the words after function responses (see
+ *       {@link FunctionCalling}), else the default text
  * </ol>
  */
 final class ApiHandler implements HttpHandler {
@@ -92,6 +93,7 @@ final class ApiHandler implements HttpHandler {
     if (rules.requireSignatures() && profile.thoughtSignatures()) {
       Signatures.check(request, route.model());
     }
+    FunctionCalling.check(request);
     Answer answer = new Answer(route, request, body, profile, thinking, rules);
     ScriptedAnswer scripted = state.nextScripted();
     if (scripted != null) {
@@ -106,7 +108,9 @@ final class ApiHandler implements HttpHandler {
     }
     state.count(Outcome.OK);
     Wire.pause(config.latency().next());
-    sendReply(exchange, answer, Reply.of(Reply.lisaText(request), request));
+    Reply tools = FunctionCalling.answer(request);
+    sendReply(
+        exchange, answer, tools != null ? tools : Reply.of(Reply.lisaText(request), request));
   }
 
   /** A model call that passed the checks, with what its reply needs to know. */

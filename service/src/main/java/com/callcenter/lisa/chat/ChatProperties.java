@@ -13,6 +13,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param fallbackReply   what Lisa says when Gemini returns no text (safety block, output budget spent
  *                        on thinking, blocked prompt, unknown finish reason)
  * @param idempotency     how repeats of a request with the same Idempotency-Key are recognised
+ * @param maxToolRounds   rounds of tool calls one turn may make (each round: Gemini asks for tools, the
+ *                        service calls them, the results go back in a further Gemini request); after the
+ *                        last round Gemini is asked once more with function calling off, so it answers in words
  */
 @ConfigurationProperties("lisa.chat")
 public record ChatProperties(
@@ -20,7 +23,8 @@ public record ChatProperties(
         @DefaultValue("16000") int maxInputTokens,
         @DefaultValue("Entschuldigung, dazu kann ich gerade nichts sagen. Können Sie Ihre Frage bitte anders formulieren?")
         String fallbackReply,
-        @DefaultValue Idempotency idempotency) {
+        @DefaultValue Idempotency idempotency,
+        @DefaultValue("4") int maxToolRounds) {
 
     /**
      * How long a claim lasts, checked at start-up by {@link ClaimTimingRules}.

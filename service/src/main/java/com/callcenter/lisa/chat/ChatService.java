@@ -6,6 +6,9 @@ import com.callcenter.lisa.gemini.GeminiGateway;
 import com.callcenter.lisa.gemini.GeminiReply;
 import com.callcenter.lisa.gemini.Prompt;
 import com.callcenter.lisa.gemini.TokenUsage;
+import com.callcenter.lisa.gemini.FunctionCalls;
+import com.callcenter.lisa.gemini.ToolDeclaration;
+import com.callcenter.lisa.persona.Persona;
 import com.callcenter.lisa.identity.Callers;
 import com.callcenter.lisa.limits.LimitedClient;
 import com.callcenter.lisa.limits.OwnerLimiter;
@@ -25,17 +28,27 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import java.util.function.Function;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * One chat turn: admit it against the quota, wait for the session's earlier turns, ask Gemini (through
  * the quota scheduler) with the stored history, and store message and reply together. If anything
  * fails before the turn is stored, the history is as it was and the failure goes back to the client;
  * once stored, the reply is what the client receives.
+ *
+ * <p>When Gemini asks for tools (function calls), the turn calls them ({@link ToolRunner}) and asks Gemini again
+ * with their results, up to {@code lisa.chat.max-tool-rounds} rounds, each a further request through the quota
+ * scheduler ahead of new messages, all within the turn's one deadline; after the last round Gemini is asked once
+ * more with function calling off. Whatever the rounds, the turn is stored once: its calls, and all its contents
+ * for later requests. A failure in a later round fails the turn like any other (nothing stored); the tools
+ * already called were called with idempotency keys, so the client's retry of the turn does not act twice.
  */
 @Service
 public class ChatService {
@@ -55,13 +68,17 @@ public class ChatService {
     private final TransactionTemplate transaction;
     private final Clock clock;
     private final PromptBuilder prompts;
+    private final ToolRunner toolRunner;
+    private final JsonMapper json;
     private final SessionTurnOrder turnOrder = new SessionTurnOrder();
     /** Messages waiting for quota, by session: ending the session takes them out of the queue. */
     private final WaitingMessages waiting = new WaitingMessages();
 
     ChatService(SessionService sessions, PersonaCatalog personas, GeminiClient gemini, GeminiGateway gateway,
                 ChatProperties properties, IdempotentRequests requests, OwnerLimiter limiter,
-                TransactionTemplate transaction, Clock clock) {
+                TransactionTemplate transaction, Clock clock, ToolRunner toolRunner, JsonMapper json) {
+        this.toolRunner = toolRunner;
+        this.json = json;
         this.sessions = sessions;
         this.personas = personas;
         this.gemini = gemini;
@@ -257,40 +274,103 @@ public class ChatService {
             // Rendered from the persona (read once at start-up) and the stored context: the same bytes every turn.
             String systemPrompt = personas.systemInstruction(conversation.session().persona(),
                     conversation.session().context());
+            Persona persona = personas.resolve(conversation.session().persona());
+            List<ToolDeclaration> tools = toolRunner.declarations(persona);
+            int turnNumber = conversation.session().turnCount() + 1;
             Prompt prompt = prompts.build(systemPrompt, conversation.turns(), conversation.handoffMessages(),
-                    accepted.message());
-            Function<String, GeminiReply> call = observer.wantsPieces()
-                    ? model -> {
-                        observer.answering();
-                        return gemini.stream(model, prompt, observer::delta);
-                    }
-                    : model -> {
-                        observer.answering();
-                        return gemini.generate(model, prompt);
-                    };
-            Dispatched<GeminiReply> dispatch = gateway.dispatch(admission, PromptBuilder.estimatedTokens(prompt), call);
+                            accepted.message())
+                    .withTools(tools, tools.isEmpty() || properties.maxToolRounds() <= 0);
+            Dispatched<GeminiReply> dispatch = gateway.dispatch(admission, PromptBuilder.estimatedTokens(prompt),
+                    call(prompt, observer));
             GeminiReply reply = dispatch.result();
-            String text = reply.isEmpty() ? properties.fallbackReply() : reply.text();
+            long geminiWaitMs = dispatch.queueWaitMs();
+            int attempts = dispatch.attempts();
+            // Every request of the turn counts: its usage and cost are the sums over its tool rounds.
+            TokenUsage usage = reply.usage();
+            java.math.BigDecimal costUsd = dispatch.costUsd();
+            // The turn's contents while it uses tools: the model's calls (as received, signed) and their results.
+            List<String> contents = new ArrayList<>();
+            List<ToolCall> toolCalls = new ArrayList<>();
+            int rounds = 0;
+            List<FunctionCalls.Call> requested = FunctionCalls.requested(reply.modelParts());
+            while (!requested.isEmpty() && rounds < properties.maxToolRounds()) {
+                rounds++;
+                List<FunctionCalls.Answer> answers = new ArrayList<>(requested.size());
+                for (FunctionCalls.Call call : requested) {
+                    ToolCall done = toolRunner.run(persona, sessionId, turnNumber, toolCalls.size() + 1, call,
+                            remaining(admission));
+                    toolCalls.add(done);
+                    observer.toolCalled(done.name(), done.status());
+                    answers.add(new FunctionCalls.Answer(call.id(), call.name(), done.result()));
+                }
+                String responses = FunctionCalls.responses(answers);
+                contents.add(reply.modelParts());
+                contents.add(responses);
+                // After the last allowed round the model is asked once more with function calling off: it answers
+                // in words, so the turn ends with something Lisa says.
+                prompt = prompt.followedBy(List.of(
+                        new Prompt.Message(Prompt.Role.MODEL, reply.text(), reply.modelParts(), reply.model()),
+                        new Prompt.Message(Prompt.Role.USER, "", responses, null)),
+                        rounds >= properties.maxToolRounds());
+                dispatch = gateway.dispatch(admission, PromptBuilder.estimatedTokens(prompt), call(prompt, observer),
+                        reply.model());
+                reply = dispatch.result();
+                geminiWaitMs += dispatch.queueWaitMs();
+                attempts += dispatch.attempts();
+                usage = sum(usage, reply.usage());
+                // unknown (no price) as soon as one request's cost is
+                costUsd = costUsd == null || dispatch.costUsd() == null ? null : costUsd.add(dispatch.costUsd());
+                requested = FunctionCalls.requested(reply.modelParts());
+            }
+            // Calls still asked for (mode NONE not honoured) are never answered: the turn ends with the fallback line.
+            boolean spoken = !reply.isEmpty() && requested.isEmpty();
+            String text = spoken ? reply.text() : properties.fallbackReply();
             if (text.length() > ReplyTooLongException.MAX_REPLY_CHARS) {
                 throw new ReplyTooLongException(text.length());
             }
-            Turn turn = new Turn(conversation.session().turnCount() + 1, accepted.message(), accepted.receivedAt(), text,
-                    now(), reply.finishReason(), reply.model(), reply.usage().promptTokens(),
-                    reply.usage().replyTokens(),
-                    // The fallback line is ours, not Gemini's: such a turn goes back as text.
-                    reply.isEmpty() ? null : reply.modelParts(),
-                    reply.usage().cachedTokens(), reply.usage().thoughtTokens(), dispatch.costUsd());
-            long queueWaitMs = sessionWaitMs + dispatch.queueWaitMs();
+            String modelParts;
+            if (contents.isEmpty()) {
+                // The fallback line is ours, not Gemini's: such a turn goes back as text.
+                modelParts = spoken ? reply.modelParts() : null;
+            } else {
+                contents.add(spoken && reply.modelParts() != null ? reply.modelParts() : FunctionCalls.textContent(text));
+                modelParts = FunctionCalls.sequence(contents);
+            }
+            Turn turn = new Turn(turnNumber, accepted.message(), accepted.receivedAt(), text,
+                    now(), reply.finishReason(), reply.model(), usage.promptTokens(), usage.replyTokens(), modelParts,
+                    usage.cachedTokens(), usage.thoughtTokens(), costUsd,
+                    toolCalls.isEmpty() ? null : json.writeValueAsString(toolCalls));
+            long queueWaitMs = sessionWaitMs + geminiWaitMs;
+            int allAttempts = attempts;
+            TokenUsage turnUsage = usage;
             transaction.executeWithoutResult(status -> {
                 sessions.appendTurn(sessionId, turn);
                 if (accepted.request() != null) {
-                    requests.done(accepted.request(), turn.number(), reply.usage().totalTokens(), queueWaitMs,
-                            dispatch.attempts());
+                    requests.done(accepted.request(), turn.number(), turnUsage.totalTokens(), queueWaitMs, allAttempts);
                 }
             });
-            return new TurnResult(sessionId, text, reply.finishReason(), reply.model(), reply.usage(),
-                    turn.repliedAt(), queueWaitMs, dispatch.attempts(), dispatch.costUsd());
+            return new TurnResult(sessionId, text, reply.finishReason(), reply.model(), usage,
+                    turn.repliedAt(), queueWaitMs, allAttempts, costUsd);
         }
+    }
+
+    private static TokenUsage sum(TokenUsage a, TokenUsage b) {
+        return new TokenUsage(a.promptTokens() + b.promptTokens(), a.replyTokens() + b.replyTokens(),
+                a.totalTokens() + b.totalTokens(), a.cachedTokens() + b.cachedTokens(),
+                a.thoughtTokens() + b.thoughtTokens());
+    }
+
+    /** One Gemini request of the turn: streamed piece by piece to an observer that wants pieces. */
+    private Function<String, GeminiReply> call(Prompt prompt, TurnObserver observer) {
+        return observer.wantsPieces()
+                ? model -> {
+                    observer.answering();
+                    return gemini.stream(model, prompt, observer::delta);
+                }
+                : model -> {
+                    observer.answering();
+                    return gemini.generate(model, prompt);
+                };
     }
 
     /** A stored outcome, handed to the observer as one piece so that a streaming client sees it too. */

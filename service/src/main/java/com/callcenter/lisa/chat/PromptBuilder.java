@@ -1,5 +1,6 @@
 package com.callcenter.lisa.chat;
 
+import com.callcenter.lisa.gemini.FunctionCalls;
 import com.callcenter.lisa.gemini.Prompt;
 import com.callcenter.lisa.gemini.TokenEstimate;
 import com.callcenter.lisa.session.HandoffMessage;
@@ -65,7 +66,11 @@ final class PromptBuilder {
         String newText = withHandoff(said.subList(next, said.size()), message);
         int[] costs = new int[history.size()];
         for (int i = 0; i < costs.length; i++) {
-            costs[i] = TokenEstimate.of(userTexts.get(i)) + TokenEstimate.of(history.get(i).reply());
+            // a turn that used tools sends all its contents (calls and results): they count, not only the reply
+            String modelParts = history.get(i).modelParts();
+            boolean withTools = modelParts != null && modelParts.startsWith("[");
+            costs[i] = TokenEstimate.of(userTexts.get(i))
+                    + TokenEstimate.of(withTools ? modelParts : history.get(i).reply());
         }
 
         int room = maxInputTokens - TokenEstimate.of(systemPrompt);
@@ -85,8 +90,9 @@ final class PromptBuilder {
         for (int i = first; i < history.size(); i++) {
             Turn turn = history.get(i);
             messages.add(new Prompt.Message(Prompt.Role.USER, userTexts.get(i)));
-            // Gemini's own parts (with their thought signatures) when the turn has them, else the text.
-            messages.add(new Prompt.Message(Prompt.Role.MODEL, turn.reply(), turn.modelParts(), turn.model()));
+            // Gemini's own parts (with their thought signatures) when the turn has them, else the text; a turn that
+            // used tools goes back whole: its calls, their results, then the reply.
+            messages.addAll(FunctionCalls.replyMessages(turn.reply(), turn.modelParts(), turn.model()));
         }
         messages.add(new Prompt.Message(Prompt.Role.USER, newText));
         return new Prompt(systemPrompt, messages);
@@ -139,7 +145,9 @@ final class PromptBuilder {
     static int estimatedTokens(Prompt prompt) {
         int tokens = TokenEstimate.of(prompt.systemInstruction());
         for (Prompt.Message message : prompt.messages()) {
-            tokens += TokenEstimate.of(message.text());
+            // a function response has no text: its JSON is what Gemini reads
+            tokens += TokenEstimate.of(message.text().isEmpty() && message.modelParts() != null
+                    ? message.modelParts() : message.text());
         }
         return tokens;
     }

@@ -28,6 +28,14 @@ public interface TurnObserver {
     default void delta(String text) {
     }
 
+    /**
+     * A tool Lisa called in this turn has finished, with its status ({@code ok}, {@code error}, {@code timeout},
+     * {@code invalid_arguments}, {@code unknown_tool}). Only name and status: never the
+     * tool's address, headers or result.
+     */
+    default void toolCalled(String name, String status) {
+    }
+
     /** Whether Lisa's reply should be streamed from Gemini and handed to {@link #delta} piece by piece. */
     default boolean wantsPieces() {
         return false;

@@ -4,10 +4,15 @@ import com.google.genai.Client;
 import com.google.genai.ResponseStream;
 import com.google.genai.types.Candidate;
 import com.google.genai.types.Content;
+import com.google.genai.types.FunctionCallingConfig;
+import com.google.genai.types.FunctionCallingConfigMode;
+import com.google.genai.types.FunctionDeclaration;
 import com.google.genai.types.GenerateContentConfig;
 import com.google.genai.types.GenerateContentResponse;
 import com.google.genai.types.GenerateContentResponseUsageMetadata;
 import com.google.genai.types.Part;
+import com.google.genai.types.Tool;
+import com.google.genai.types.ToolConfig;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,6 +38,9 @@ public class GeminiClient {
      */
     private static final Set<String> BLOCKED = Set.of(
             "SAFETY", "RECITATION", "BLOCKLIST", "PROHIBITED_CONTENT", "SPII", "IMAGE_SAFETY");
+
+    private static final tools.jackson.databind.json.JsonMapper TOOL_JSON =
+            tools.jackson.databind.json.JsonMapper.builder().build();
 
     private final Client sdk;
     private final GeminiProperties properties;
@@ -127,8 +135,26 @@ public class GeminiClient {
 
     /** The settings {@code model} takes (checked at start-up), with this turn's system instruction. */
     private GenerateContentConfig config(String model, Prompt prompt) {
-        return plan.configFor(model).toBuilder()
-                .systemInstruction(Content.fromParts(Part.fromText(prompt.systemInstruction())))
+        GenerateContentConfig.Builder config = plan.configFor(model).toBuilder()
+                .systemInstruction(Content.fromParts(Part.fromText(prompt.systemInstruction())));
+        if (!prompt.tools().isEmpty()) {
+            config.tools(Tool.builder().functionDeclarations(prompt.tools().stream()
+                    .map(GeminiClient::declaration).toList()).build());
+            if (prompt.toolsOff()) {
+                // Declared still (the history holds calls of them), but the model must answer in words.
+                config.toolConfig(ToolConfig.builder().functionCallingConfig(
+                        FunctionCallingConfig.builder().mode(FunctionCallingConfigMode.Known.NONE)));
+            }
+        }
+        return config.build();
+    }
+
+    /** A persona's tool as Gemini reads it: the parameters as JSON Schema ({@code parametersJsonSchema}). */
+    private static FunctionDeclaration declaration(ToolDeclaration tool) {
+        return FunctionDeclaration.builder()
+                .name(tool.name())
+                .description(tool.description())
+                .parametersJsonSchema(TOOL_JSON.readValue(tool.parametersJson(), java.util.Map.class))
                 .build();
     }
 

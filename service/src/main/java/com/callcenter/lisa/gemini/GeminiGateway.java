@@ -128,11 +128,34 @@ public class GeminiGateway {
      */
     public Dispatched<GeminiReply> dispatch(QuotaScheduler.Admission admission, int inputTokens,
                                            Function<String, GeminiReply> call) throws InterruptedException {
+        return dispatch(admission, inputTokens, call, null);
+    }
+
+    /**
+     * As {@link #dispatch(QuotaScheduler.Admission, int, Function)}, for a further request of a turn that already
+     * waited its turn (the next round of its tool calls): it goes to the front of the queue, as a retry does,
+     * ahead of new messages, and keeps the turn's admission and deadline. It goes to {@code answeredBy} (the model
+     * that made the calls, as {@link Dispatched#model()} reports it) while that model can serve, since the
+     * signatures of its call parts are valid for it only.
+     *
+     * @param answeredBy the model of the turn's previous request, or null for a turn's first request
+     */
+    public Dispatched<GeminiReply> dispatch(QuotaScheduler.Admission admission, int inputTokens,
+                                           Function<String, GeminiReply> call, String answeredBy)
+            throws InterruptedException {
         long waitedNanos = 0;
         int attempts = 0;
         int model = admission.model();
         boolean admitted = true;
-        boolean retry = false;
+        boolean retry = answeredBy != null;
+        if (answeredBy != null) {
+            int previous = models.indexOf(answeredBy.startsWith("demo:") ? answeredBy.substring(5) : answeredBy);
+            if (previous >= 0 && previous != model) {
+                // a fallback model answered the previous round: only if it can still serve within the wait
+                model = previous;
+                admitted = false;
+            }
+        }
         QuotaRejectedException refusal = null;
         QueuePlace place = admission.place();
         while (true) {

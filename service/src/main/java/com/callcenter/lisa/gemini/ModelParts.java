@@ -71,6 +71,9 @@ final class ModelParts {
      */
     static Content content(Prompt.Message message, String calledModel) {
         String role = message.role() == Prompt.Role.USER ? "user" : "model";
+        if (message.role() == Prompt.Role.USER && message.modelParts() != null) {
+            return Content.fromJson(message.modelParts()); // function responses: no signatures, any model
+        }
         if (message.role() == Prompt.Role.MODEL && message.modelParts() != null) {
             Content stored = Content.fromJson(message.modelParts());
             if (calledModel.equals(message.answeredBy())) {

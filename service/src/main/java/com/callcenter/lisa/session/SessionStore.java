@@ -64,7 +64,7 @@ class SessionStore {
         return jdbc.sql("""
                 select turn_number, user_message, received_at, reply, replied_at, finish_reason, model,
                        cached_tokens, thought_tokens, cost_usd,
-                       prompt_tokens, reply_tokens, model_parts
+                       prompt_tokens, reply_tokens, model_parts, tool_calls
                 from turn where session_id = ? order by turn_number""")
                 .param(sessionId)
                 .query(SessionStore::turn)
@@ -75,7 +75,7 @@ class SessionStore {
         return jdbc.sql("""
                 select turn_number, user_message, received_at, reply, replied_at, finish_reason, model,
                        cached_tokens, thought_tokens, cost_usd,
-                       prompt_tokens, reply_tokens, model_parts
+                       prompt_tokens, reply_tokens, model_parts, tool_calls
                 from turn where session_id = ? and turn_number = ?""")
                 .params(sessionId, number)
                 .query(SessionStore::turn)
@@ -104,12 +104,12 @@ class SessionStore {
             jdbc.sql("""
                     insert into turn (session_id, turn_number, user_message, received_at, reply, replied_at,
                                       finish_reason, model, prompt_tokens, reply_tokens, model_parts,
-                                      cached_tokens, thought_tokens, cost_usd)
-                    values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                                      cached_tokens, thought_tokens, cost_usd, tool_calls)
+                    values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
                     .params(sessionId, turn.number(), turn.userMessage(), utc(turn.receivedAt()), turn.reply(),
                             utc(turn.repliedAt()), turn.finishReason(), turn.model(), turn.promptTokens(),
                             turn.replyTokens(), turn.modelParts(), turn.cachedTokens(), turn.thoughtTokens(),
-                            turn.costUsd())
+                            turn.costUsd(), turn.toolCalls())
                     .update();
         });
     }
@@ -321,7 +321,8 @@ class SessionStore {
                 rs.getString("model_parts"),
                 rs.getInt("cached_tokens"),
                 rs.getInt("thought_tokens"),
-                rs.getBigDecimal("cost_usd"));
+                rs.getBigDecimal("cost_usd"),
+                rs.getString("tool_calls"));
     }
 
     private static OffsetDateTime utc(Instant instant) {

@@ -120,6 +120,15 @@ final class ChatStream implements TurnObserver, AutoCloseable {
         send("delta", new Delta(text));
     }
 
+    /** A tool Lisa called has finished: its name and status only, never its address, headers or result. */
+    @Override
+    public void toolCalled(String name, String status) {
+        send("tool", new Tool(name, status));
+    }
+
+    record Tool(String name, String status) {
+    }
+
     void done(ChatReply reply) {
         send("done", reply);
     }

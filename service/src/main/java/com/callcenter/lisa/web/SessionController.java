@@ -56,6 +56,8 @@ class SessionController {
                     - `queued` `{"position": 3, "estimatedWaitMs": 8000}`: on arrival if the message has to wait \
                     for quota, and again whenever its place changes (1 = next; it can go back when another client takes its turn first);
                     - `delta` `{"text": "..."}`: each piece of Lisa's reply as Gemini produces it (thinking never);
+                    - `tool` `{"name": "book_callback", "status": "ok"}`: a tool Lisa called has finished (status \
+                    ok, error, timeout, invalid_arguments or unknown_tool; never its address or result);
                     - `done`: the object the JSON call returns; the turn is stored. Its `reply` is the \
                     concatenated deltas, except when Gemini stopped the reply for its content (finishReason \
                     SAFETY, RECITATION, ...): then it is the fallback line, which replaces what was streamed;
@@ -160,7 +162,7 @@ class SessionController {
             + "text/event-stream, the event stream described above.", content = {
                     @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = ChatReply.class)),
                     @Content(mediaType = MediaType.TEXT_EVENT_STREAM_VALUE, schema = @Schema(type = "string",
-                            description = "Server-sent events: queued, delta, done or error."))})
+                            description = "Server-sent events: queued, delta, tool, done or error."))})
     @ApiResponse(responseCode = "400", description = "Malformed id (invalid-session-id), body or a message that is "
             + "not a JSON string (invalid-request) or Idempotency-Key (invalid-idempotency-key), blank message: "
             + "empty or only white space and invisible characters (blank-message), message too long "

@@ -12,7 +12,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 @Schema(description = "A session with its whole history.")
 public record SessionView(
@@ -38,6 +40,8 @@ public record SessionView(
                 + "or expired); absent otherwise.")
         HandoffView handoff) {
 
+    private static final JsonMapper TOOL_CALLS = JsonMapper.builder().build();
+
     static SessionView of(Session session, List<Turn> turns) {
         return of(new Conversation(session, turns));
     }
@@ -52,8 +56,9 @@ public record SessionView(
             for (; next < said.size() && said.get(next).afterTurn() < turn.number(); next++) {
                 messages.add(MessageView.of(said.get(next)));
             }
-            messages.add(new MessageView("user", turn.userMessage(), turn.receivedAt()));
-            messages.add(new MessageView("assistant", turn.reply(), turn.repliedAt()));
+            messages.add(new MessageView("user", turn.userMessage(), turn.receivedAt(), null));
+            messages.add(new MessageView("assistant", turn.reply(), turn.repliedAt(),
+                    turn.toolCalls() == null ? List.of() : List.copyOf(TOOL_CALLS.readTree(turn.toolCalls()).values())));
         }
         for (; next < said.size(); next++) {
             messages.add(MessageView.of(said.get(next)));
@@ -105,11 +110,14 @@ public record SessionView(
             @Schema(description = "user: the customer; assistant: Lisa; agent: the human agent who took the call over.",
                     allowableValues = {"user", "assistant", "agent"}) String role,
             @Schema(description = "The text; for the assistant, Lisa's reply without any model thinking.") String content,
-            @Schema(description = "When the message was received (user, agent) or the reply stored (assistant).")
-            Instant createdAt) {
+            @Schema(description = "When the message was received (user) or the reply stored (assistant).") Instant createdAt,
+            @JsonInclude(JsonInclude.Include.NON_NULL)
+            @Schema(description = "Assistant messages only: the tools Lisa called for this reply, in order, each "
+                    + "{name, args, status (ok, error, timeout, invalid_arguments, unknown_tool), result "
+                    + "(what the model was told), durationMs}; [] when none.") List<JsonNode> toolCalls) {
 
         public static MessageView of(HandoffMessage message) {
-            return new MessageView(message.author().role(), message.content(), message.createdAt());
+            return new MessageView(message.author().role(), message.content(), message.createdAt(), null);
         }
     }
 
