@@ -45,6 +45,8 @@ public class QuotaScheduler implements AutoCloseable {
         this.metrics = metrics;
         for (ModelLane lane : lanes) {
             metrics.gauge("lisa.quota.queue.length", Tags.of("model", lane.model()), lane, ModelLane::queueLength);
+            metrics.gauge("lisa.quota.background.length", Tags.of("model", lane.model()), lane,
+                    ModelLane::backgroundLength);
         }
     }
 
@@ -76,6 +78,36 @@ public class QuotaScheduler implements AutoCloseable {
      */
     public Reservation reserve(int model, int inputTokens, boolean retry, PlaceListener place) {
         return lanes.get(model).reserve(inputTokens, retry, place);
+    }
+
+    /**
+     * Queues a background request (a wrap-up) for a slot of the model at {@code model}: it is served only
+     * when no live request of the model waits, and never refused for its wait.
+     */
+    public Reservation reserveBackground(int model, int inputTokens) {
+        return lanes.get(model).reserveBackground(inputTokens);
+    }
+
+    /**
+     * Waits at most {@code max} for a background slot; the request stays queued when none came, so the
+     * caller can do what it must meanwhile (renew its claim) and wait again, for as long as it takes.
+     *
+     * @return the ledger id of the slot, to be used or given back like any other; empty if none came yet
+     * @throws InterruptedException if the waiting thread was interrupted: the request left the queue,
+     *                              and a slot granted meanwhile was given back
+     */
+    public java.util.OptionalLong awaitBackground(Reservation reservation, Duration max) throws InterruptedException {
+        try {
+            return java.util.OptionalLong.of(reservation.await(max));
+        } catch (TimeoutException e) {
+            return java.util.OptionalLong.empty();
+        } catch (InterruptedException e) {
+            if (!reservation.cancel(new QuotaRejectedException(QuotaRejectedException.Reason.WAITED_TOO_LONG,
+                    Duration.ZERO, "The waiting background request was interrupted."))) {
+                giveBack(reservation);
+            }
+            throw e;
+        }
     }
 
     /**

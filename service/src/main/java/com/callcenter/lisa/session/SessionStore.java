@@ -109,20 +109,46 @@ class SessionStore {
         });
     }
 
-    /** Closes an active session; a closed one keeps its first closing status and time. */
+    /**
+     * Closes an active session; a closed one keeps its first closing status and time. A session with at
+     * least one turn gets its wrap-up due in the same transaction (table wrap_up, package wrapup), so
+     * that no ended conversation is left without one, whatever happens to the instance next.
+     */
     boolean close(UUID id, SessionStatus status, Instant at) {
-        return jdbc.sql("update session set status = ?, closed_at = ? where id = ? and status = 'ACTIVE'")
-                .params(status.name(), utc(at), id)
-                .update() == 1;
+        Boolean closed = transaction.execute(tx -> {
+            boolean updated = jdbc.sql("update session set status = ?, closed_at = ? where id = ? and status = 'ACTIVE'")
+                    .params(status.name(), utc(at), id)
+                    .update() == 1;
+            if (updated) {
+                jdbc.sql(WRAP_UP_DUE + " s.id = ?").params(utc(at), utc(at), utc(at), id).update();
+            }
+            return updated;
+        });
+        return Boolean.TRUE.equals(closed);
     }
 
     int expireIdle(Instant idleSince, Instant now) {
-        return jdbc.sql("""
-                update session set status = 'EXPIRED', closed_at = ?
-                where status = 'ACTIVE' and last_activity < ?""")
-                .params(utc(now), utc(idleSince))
-                .update();
+        Integer expired = transaction.execute(tx -> {
+            int count = jdbc.sql("""
+                    update session set status = 'EXPIRED', closed_at = ?
+                    where status = 'ACTIVE' and last_activity < ?""")
+                    .params(utc(now), utc(idleSince))
+                    .update();
+            if (count > 0) {
+                // The sessions this sweep closed: another instance's sweep closes at its own instant.
+                jdbc.sql(WRAP_UP_DUE + " s.status = 'EXPIRED' and s.closed_at = ?")
+                        .params(utc(now), utc(now), utc(now), utc(now)).update();
+            }
+            return count;
+        });
+        return expired == null ? 0 : expired;
     }
+
+    /** A wrap-up due for each selected session with a turn and none yet (params: created, updated, due). */
+    private static final String WRAP_UP_DUE = """
+            insert into wrap_up (session_id, state, attempts, created_at, updated_at, next_attempt_at)
+            select s.id, 'PENDING', 0, ?, ?, ? from session s
+            where s.turn_count > 0 and not exists (select 1 from wrap_up w where w.session_id = s.id) and""";
 
     /** Deletes sessions closed before the cut-off; their turns go with them (on delete cascade). */
     int purgeClosedBefore(Instant cutoff) {
