@@ -127,7 +127,9 @@ class SessionStore {
         return Boolean.TRUE.equals(closed);
     }
 
-    int expireIdle(Instant idleSince, Instant now) {
+    int expireIdle(Instant idleSince, Instant sweptAt) {
+        // Stored and compared at a precision every database keeps, so that the sessions closed now are found again.
+        Instant now = sweptAt.truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         Integer expired = transaction.execute(tx -> {
             int count = jdbc.sql("""
                     update session set status = 'EXPIRED', closed_at = ?

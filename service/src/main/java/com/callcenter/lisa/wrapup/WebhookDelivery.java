@@ -53,6 +53,7 @@ class WebhookDelivery {
     private final boolean enabled;
     private final AtomicInteger pending = new AtomicInteger();
     private volatile Thread thread;
+    private volatile boolean running = true;
 
     WebhookDelivery(WrapUpStore store, WrapUpProperties properties, Clock clock, ServiceInstance instance,
                     MeterRegistry metrics) {
@@ -104,15 +105,15 @@ class WebhookDelivery {
 
     @PreDestroy
     void stop() {
-        Thread running = thread;
-        thread = null;
-        if (running != null) {
-            running.interrupt();
+        running = false;
+        Thread worker = thread;
+        if (worker != null) {
+            worker.interrupt();
         }
     }
 
     private void run() {
-        while (thread != null) {
+        while (running) {
             try {
                 pending.set(store.pendingDeliveries());
                 boolean worked = false;

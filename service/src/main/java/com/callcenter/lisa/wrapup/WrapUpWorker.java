@@ -72,6 +72,7 @@ class WrapUpWorker {
     private final boolean enabled;
     private final Semaphore wake = new Semaphore(0);
     private volatile Thread thread;
+    private volatile boolean running = true;
 
     WrapUpWorker(WrapUpStore store, SessionService sessions, GeminiGateway gateway, GeminiClient gemini,
                  WrapUpProperties properties, GeminiProperties geminiProperties, Clock clock, JsonMapper json,
@@ -107,15 +108,15 @@ class WrapUpWorker {
 
     @PreDestroy
     void stop() {
-        Thread running = thread;
-        thread = null;
-        if (running != null) {
-            running.interrupt();
+        running = false;
+        Thread worker = thread;
+        if (worker != null) {
+            worker.interrupt();
         }
     }
 
     private void run() {
-        while (thread != null) {
+        while (running) {
             try {
                 boolean worked = false;
                 for (UUID sessionId : store.due(clock.instant(), 10)) {
