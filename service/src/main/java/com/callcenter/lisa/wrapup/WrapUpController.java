@@ -4,6 +4,8 @@ import com.callcenter.lisa.session.SessionService;
 import java.net.URI;
 import java.util.Locale;
 import java.util.UUID;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -32,6 +34,14 @@ class WrapUpController {
         this.json = json;
     }
 
+    @Operation(summary = "The wrap-up of an ended session", description = "Made with Gemini structured output when a "
+            + "session with at least one turn ends (DELETE or expiry): {outcome, summary, nextAction, callbackAt?, "
+            + "products, objections, sentiment, leadScore} under wrapUp, or the reason it failed.")
+    @ApiResponse(responseCode = "200", description = "Made (state done, with wrapUp) or given up (state failed, "
+            + "with reason).")
+    @ApiResponse(responseCode = "202", description = "Pending: it waits for a Gemini slot no live turn wants.")
+    @ApiResponse(responseCode = "404", description = "No such session (session-not-found), or it has no wrap-up: "
+            + "still active, or ended without a turn (wrap-up-not-found).")
     @GetMapping("/api/v1/sessions/{id}/wrap-up")
     ResponseEntity<?> wrapUp(@PathVariable UUID id) {
         sessions.get(id);

@@ -76,7 +76,7 @@ class WrapUpWorker {
 
     WrapUpWorker(WrapUpStore store, SessionService sessions, GeminiGateway gateway, GeminiClient gemini,
                  WrapUpProperties properties, GeminiProperties geminiProperties, Clock clock, JsonMapper json,
-                 ServiceInstance instance) {
+                 ServiceInstance instance, com.callcenter.lisa.quota.QuotaScheduler quota) {
         this.store = store;
         this.schema = new WrapUpSchema(json);
         this.sessions = sessions;
@@ -88,6 +88,10 @@ class WrapUpWorker {
         this.instance = instance.id();
         this.model = properties.model() == null || properties.model().isBlank()
                 ? geminiProperties.model() : properties.model().strip();
+        if (!quota.models().contains(model)) {
+            throw new IllegalStateException("lisa.wrapup.model=" + model + " is not a model of the pool "
+                    + quota.models() + ": wrap-ups take their slots from the quota of a primary or fallback model");
+        }
         this.enabled = properties.enabled();
         this.webhook = properties.webhook().url() != null && !properties.webhook().url().isBlank();
     }
