@@ -1,6 +1,7 @@
 package com.callcenter.lisa.wrapup;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.callcenter.lisa.support.Api;
@@ -138,6 +139,13 @@ class WrapUpRestartTest {
         assertThat(WrapUpTest.schema().validate(payload.get("wrapUp"))).isEmpty();
         // The webhook's credentials are never logged; its host and path are.
         assertThat(output.getAll()).doesNotContain("s3cr3t-t0ken").contains("/crm/wrap-ups");
+    }
+
+    @Test
+    void aWrapUpModelOutsideThePoolStopsTheStart() {
+        assertThatThrownBy(() -> ServiceProcess.start(TestUpstream.emulator().baseUrl(), database(),
+                "--lisa.wrapup.model=gemini-unknown-model").close())
+                .hasStackTraceContaining("lisa.wrapup.model=gemini-unknown-model is not a model of the pool");
     }
 
     /** The GET view and the webhook payload carry the same wrap-up; only their timestamps differ. */

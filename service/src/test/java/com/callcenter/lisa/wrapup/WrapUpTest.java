@@ -90,6 +90,7 @@ class WrapUpTest extends ServiceTest {
         assertProblem(api.get("/api/v1/sessions/" + id + "/wrap-up"), 404, "wrap-up-not-found");
         assertProblem(api.get("/api/v1/sessions/00000000-0000-4000-8000-000000000000/wrap-up"), 404,
                 "session-not-found");
+        assertProblem(api.get("/api/v1/sessions/12345/wrap-up"), 400, "invalid-session-id");
     }
 
     @Test
