@@ -2,7 +2,8 @@
 -- transaction that ends a session with at least one turn (DELETE, expiry), so a wrap-up that is due
 -- survives a restart. A worker claims a due row with a lease (lease_owner = the instance, lease_until),
 -- the same SQL on H2 and PostgreSQL: a dead instance's claim frees when the lease runs out. The worker
--- renews the lease while its request waits for a background slot of the quota. DONE rows hold the
+-- renews the lease while its request waits for a background slot of the quota. Due times are written at
+-- millisecond precision (never rounded up past the instant they are due). DONE rows hold the
 -- result (JSON valid against the wrap-up schema); FAILED rows the reason. attempts counts Gemini answers.
 create table wrap_up (
     session_id      uuid                     not null primary key references session (id) on delete cascade,

@@ -120,7 +120,10 @@ class SessionStore {
                     .params(status.name(), utc(at), id)
                     .update() == 1;
             if (updated) {
-                jdbc.sql(WRAP_UP_DUE + " s.id = ?").params(utc(at), utc(at), utc(at), id).update();
+                // Due at the millisecond: the databases round to microseconds, and a due time rounded up past the
+                // instant would not be due yet for a worker that asks at that very instant.
+                Instant due = at.truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+                jdbc.sql(WRAP_UP_DUE + " s.id = ?").params(utc(at), utc(at), utc(due), id).update();
             }
             return updated;
         });

@@ -107,7 +107,8 @@ class WrapUpStore {
                 jdbc.sql("""
                         insert into wrap_up_delivery (session_id, payload, attempts, created_at, next_attempt_at)
                         values (?, ?, 0, ?, ?)""")
-                        .params(sessionId, webhookPayload, utc(now), utc(now))
+                        .params(sessionId, webhookPayload, utc(now),
+                                utc(now.truncatedTo(java.time.temporal.ChronoUnit.MILLIS))) // due at once, see V12
                         .update();
             }
             return true;
