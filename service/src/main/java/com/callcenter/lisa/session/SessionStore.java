@@ -120,14 +120,23 @@ class SessionStore {
                     .params(status.name(), utc(at), id)
                     .update() == 1;
             if (updated) {
-                // Due at the millisecond: the databases round to microseconds, and a due time rounded up past the
-                // instant would not be due yet for a worker that asks at that very instant.
-                Instant due = at.truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
-                jdbc.sql(WRAP_UP_DUE + " s.id = ?").params(utc(at), utc(at), utc(due), id).update();
+                wrapUpDue(id, at);
             }
             return updated;
         });
         return Boolean.TRUE.equals(closed);
+    }
+
+    /**
+     * Makes the wrap-up of a session with at least one turn due (nothing if it has none, or has one already).
+     * Called inside the transaction that ends the session, so that the two commit together; a handoff to a human
+     * (which ends Lisa's part of the call) is to call it in its own transaction too.
+     */
+    void wrapUpDue(UUID id, Instant at) {
+        // Due at the millisecond: the databases round to microseconds, and a due time rounded up past the
+        // instant would not be due yet for a worker that asks at that very instant.
+        Instant due = at.truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        jdbc.sql(WRAP_UP_DUE + " s.id = ?").params(utc(at), utc(at), utc(due), id).update();
     }
 
     int expireIdle(Instant idleSince, Instant sweptAt) {
