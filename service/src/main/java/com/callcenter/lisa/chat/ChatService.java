@@ -5,7 +5,6 @@ import com.callcenter.lisa.gemini.GeminiClient;
 import com.callcenter.lisa.gemini.GeminiGateway;
 import com.callcenter.lisa.gemini.GeminiReply;
 import com.callcenter.lisa.gemini.Prompt;
-import com.callcenter.lisa.gemini.TokenEstimate;
 import com.callcenter.lisa.gemini.TokenUsage;
 import com.callcenter.lisa.persona.PersonaCatalog;
 import com.callcenter.lisa.quota.QueuePlace;
@@ -135,7 +134,7 @@ public class ChatService {
             if (!session.isActive()) {
                 throw new SessionClosedException(session.id(), session.status());
             }
-            return gateway.admit(turnOrder.ahead(session.id()), TokenEstimate.of(message));
+            return gateway.admit(turnOrder.ahead(session.id()), admissionTokens(session, message));
         } catch (QuotaRejectedException e) {
             if (request != null) {
                 requests.release(request);
@@ -147,6 +146,19 @@ public class ChatService {
             }
             throw e;
         }
+    }
+
+    /**
+     * The input the turn's call will carry as far as it is known on arrival: the session's system
+     * instruction and the stored history as the prompt will hold them, and the message. Admission must
+     * estimate the same call the queue will later reserve for, or its promised wait (and Retry-After) is
+     * too short for a long instruction or history, and under a token or spend budget it would let in
+     * what the queue then cannot serve in time.
+     */
+    private int admissionTokens(Session session, String message) {
+        Conversation conversation = sessions.activeConversation(session.id());
+        String instruction = personas.systemInstruction(session.persona(), session.context());
+        return PromptBuilder.estimatedTokens(prompts.build(instruction, conversation.turns(), message));
     }
 
     /**
@@ -224,7 +236,8 @@ public class ChatService {
                     now(), reply.finishReason(), reply.model(), reply.usage().promptTokens(),
                     reply.usage().replyTokens(),
                     // The fallback line is ours, not Gemini's: such a turn goes back as text.
-                    reply.isEmpty() ? null : reply.modelParts());
+                    reply.isEmpty() ? null : reply.modelParts(),
+                    reply.usage().cachedTokens(), reply.usage().thoughtTokens(), dispatch.costUsd());
             long queueWaitMs = sessionWaitMs + dispatch.queueWaitMs();
             transaction.executeWithoutResult(status -> {
                 sessions.appendTurn(sessionId, turn);
@@ -234,7 +247,7 @@ public class ChatService {
                 }
             });
             return new TurnResult(sessionId, text, reply.finishReason(), reply.model(), reply.usage(),
-                    turn.repliedAt(), queueWaitMs, dispatch.attempts());
+                    turn.repliedAt(), queueWaitMs, dispatch.attempts(), dispatch.costUsd());
         }
     }
 
@@ -248,8 +261,8 @@ public class ChatService {
         Turn turn = sessions.turn(sessionId, row.turnNumber()).orElseThrow(
                 () -> new IllegalStateException("Turn " + row.turnNumber() + " of " + sessionId + " is gone"));
         return new TurnResult(sessionId, turn.reply(), turn.finishReason(), turn.model(),
-                new TokenUsage(turn.promptTokens(), turn.replyTokens(), row.totalTokens()), turn.repliedAt(),
-                row.queueWaitMs(), row.attempts());
+                new TokenUsage(turn.promptTokens(), turn.replyTokens(), row.totalTokens(), turn.cachedTokens(),
+                        turn.thoughtTokens()), turn.repliedAt(), row.queueWaitMs(), row.attempts(), turn.costUsd());
     }
 
     /** Times as the store keeps them (microseconds), so a reply says what a later read of it says. */

@@ -1,6 +1,7 @@
 package com.callcenter.lisa.chat;
 
 import com.callcenter.lisa.gemini.TokenUsage;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -11,7 +12,13 @@ import java.util.UUID;
  * @param createdAt   when the reply was stored
  * @param queueWaitMs time waited for earlier turns of the session and for quota, retries' waits included
  * @param attempts    calls made to Gemini for this turn
+ * @param costUsd     what the call cost by the price table; null when unknown (a model without a price)
  */
 public record TurnResult(UUID sessionId, String reply, String finishReason, String model, TokenUsage usage,
-                         Instant createdAt, long queueWaitMs, int attempts) {
+                         Instant createdAt, long queueWaitMs, int attempts, BigDecimal costUsd) {
+
+    public TurnResult(UUID sessionId, String reply, String finishReason, String model, TokenUsage usage,
+                      Instant createdAt, long queueWaitMs, int attempts) {
+        this(sessionId, reply, finishReason, model, usage, createdAt, queueWaitMs, attempts, null);
+    }
 }

@@ -194,8 +194,10 @@ public class GeminiClient {
         return metadata.map(m -> new TokenUsage(
                         m.promptTokenCount().orElse(0),
                         m.candidatesTokenCount().orElse(0),
-                        m.totalTokenCount().orElse(0)))
-                .orElse(new TokenUsage(0, 0, 0));
+                        m.totalTokenCount().orElse(0),
+                        m.cachedContentTokenCount().orElse(0),
+                        m.thoughtsTokenCount().orElse(0)))
+                .orElse(new TokenUsage(0, 0, 0, 0, 0));
     }
 
     /** The conversation for {@code model}: Lisa's replies as Gemini sent them, signatures only to their model. */

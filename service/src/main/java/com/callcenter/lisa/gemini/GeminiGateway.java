@@ -6,19 +6,23 @@ import com.callcenter.lisa.quota.QuotaRejectedException;
 import com.callcenter.lisa.quota.QuotaScheduler;
 import com.callcenter.lisa.quota.Reservation;
 import com.callcenter.lisa.quota.ModelQuotaState;
+import com.callcenter.lisa.quota.SpendState;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -42,9 +46,28 @@ public class GeminiGateway {
     private final List<String> models;
     private final List<ModelCircuit> circuits = new ArrayList<>();
     private final ModelAvailability availability;
+    private final PriceTable prices;
+    /**
+     * The reply cap a call is charged against the spend budget with before it is sent: the configured
+     * max-output-tokens, or Gemini 3's largest output when none is set (an honest upper bound).
+     */
+    private final int replyCap;
 
+    /** The most tokens a Gemini 3 reply can have (gemini-3.5-flash-lite's model page). */
+    private static final int LARGEST_REPLY = 65_536;
+
+    /** Without prices: every cost is unknown and no call is charged against a spend budget (tests). */
     GeminiGateway(QuotaScheduler quota, QuotaProperties properties, Clock clock, MeterRegistry metrics,
                   ModelAvailability availability) {
+        this(quota, properties, clock, metrics, availability, new PriceTable(Map.of(), clock), null);
+    }
+
+    @Autowired
+    GeminiGateway(QuotaScheduler quota, QuotaProperties properties, Clock clock, MeterRegistry metrics,
+                  ModelAvailability availability, PriceTable prices, GeminiProperties gemini) {
+        this.prices = prices;
+        Integer cap = gemini == null ? null : gemini.generation().maxOutputTokens();
+        this.replyCap = cap == null ? LARGEST_REPLY : cap;
         this.quota = quota;
         this.availability = availability;
         this.properties = properties;
@@ -81,7 +104,7 @@ public class GeminiGateway {
                 continue;
             }
             try {
-                return quota.admit(model, aheadInSession, inputTokens, now);
+                return quota.admit(model, aheadInSession, inputTokens, spendEstimate(model, inputTokens), now);
             } catch (QuotaRejectedException e) {
                 best = earlier(best, e);
             }
@@ -137,10 +160,10 @@ public class GeminiGateway {
                 }
                 if (!admitted) {
                     // A fallback model: only if it can serve within what is left of the wait.
-                    quota.admit(model, 0, inputTokens, admission.arrivedAt());
+                    quota.admit(model, 0, inputTokens, spendEstimate(model, inputTokens), admission.arrivedAt());
                     admitted = true;
                 }
-                reservation = quota.reserve(model, inputTokens, retry, place);
+                reservation = quota.reserve(model, inputTokens, spendEstimate(model, inputTokens), retry, place);
                 place.attach(reservation);
                 slot = quota.await(reservation, admission.deadline());
             } catch (QuotaRejectedException e) {
@@ -270,11 +293,12 @@ public class GeminiGateway {
                 throw e;
             }
             circuit.answered(System.nanoTime() - callStart);
-            counted(reservation, slot, reply, inputTokens);
+            counted(reservation, slot, name, reply, inputTokens);
             outcome(name, "ok");
-            tokens(name, reply);
+            BigDecimal cost = prices.cost(name, reply.usage()).orElse(null);
+            tokens(name, reply, cost);
             recordWait(waitedNanos);
-            return new Dispatched<>(reply, reply.model(), TimeUnit.NANOSECONDS.toMillis(waitedNanos), attempts);
+            return new Dispatched<>(reply, reply.model(), TimeUnit.NANOSECONDS.toMillis(waitedNanos), attempts, cost);
         }
     }
 
@@ -297,7 +321,7 @@ public class GeminiGateway {
         }
         ModelCircuit circuit = circuits.get(index);
         while (true) {
-            Reservation reservation = quota.reserveBackground(index, inputTokens);
+            Reservation reservation = quota.reserveBackground(index, inputTokens, spendEstimate(index, inputTokens));
             java.util.OptionalLong granted;
             while ((granted = quota.awaitBackground(reservation, waitingInterval)).isEmpty()) {
                 try {
@@ -346,9 +370,9 @@ public class GeminiGateway {
                 throw e;
             }
             circuit.answered(System.nanoTime() - callStart);
-            counted(reservation, slot, reply, inputTokens);
+            counted(reservation, slot, model, reply, inputTokens);
             outcome(model, "ok");
-            tokens(model, reply);
+            tokens(model, reply, prices.cost(model, reply.usage()).orElse(null));
             return reply;
         }
     }
@@ -363,6 +387,11 @@ public class GeminiGateway {
         return states;
     }
 
+    /** The project's spend budget, used and left, for health; null when none is set. */
+    public SpendState spend() {
+        return quota.spend();
+    }
+
     /** The circuit of the model at {@code model}: for tests that take a permission and lose it. */
     ModelCircuit circuit(int model) {
         return circuits.get(model);
@@ -374,10 +403,13 @@ public class GeminiGateway {
      * the estimate the slot was taken with. A ledger failure here costs the correction only: the reply
      * exists and the turn goes on.
      */
-    private void counted(Reservation reservation, long slot, GeminiReply reply, int estimatedTokens) {
+    private void counted(Reservation reservation, long slot, String model, GeminiReply reply, int estimatedTokens) {
         int reported = reply.usage().promptTokens();
+        // What Gemini billed replaces the spend estimate, but only with Gemini's counts to go by: a reply
+        // without usageMetadata keeps the (higher) estimate, as a model without a price keeps 0.
+        long spent = reported > 0 && prices.knows(model) ? prices.actualMicros(model, reply.usage()) : -1;
         try {
-            quota.correct(reservation, slot, reported > 0 ? reported : estimatedTokens);
+            quota.correct(reservation, slot, reported > 0 ? reported : estimatedTokens, spent);
         } catch (RuntimeException e) {
             log.warn("The quota ledger of {} could not record the input tokens of a reply; it keeps the estimate: {}",
                     reservation.model(), e.toString());
@@ -415,10 +447,26 @@ public class GeminiGateway {
         metrics.counter("lisa.gemini.calls", "model", model, "outcome", outcome).increment();
     }
 
-    private void tokens(String model, GeminiReply reply) {
-        metrics.counter("lisa.gemini.tokens", "model", model, "kind", "input").increment(reply.usage().promptTokens());
-        metrics.counter("lisa.gemini.tokens", "model", model, "kind", "output")
-                .increment(Math.max(0, reply.usage().totalTokens() - reply.usage().promptTokens()));
+    /**
+     * {@code lisa_gemini_tokens_total{model,kind}}: kind prompt (all input tokens, cached ones included,
+     * as Gemini's promptTokenCount), cached (the part of them served from the implicit cache), reply and
+     * thought; and {@code lisa_gemini_cost_usd_total{model}} by the price table (nothing added for a
+     * model without a price: unknown is not 0).
+     */
+    private void tokens(String model, GeminiReply reply, BigDecimal cost) {
+        TokenUsage usage = reply.usage();
+        metrics.counter("lisa.gemini.tokens", "model", model, "kind", "prompt").increment(usage.promptTokens());
+        metrics.counter("lisa.gemini.tokens", "model", model, "kind", "cached").increment(usage.cachedTokens());
+        metrics.counter("lisa.gemini.tokens", "model", model, "kind", "reply").increment(usage.replyTokens());
+        metrics.counter("lisa.gemini.tokens", "model", model, "kind", "thought").increment(usage.thoughtTokens());
+        if (cost != null) {
+            metrics.counter("lisa.gemini.cost.usd", "model", model).increment(cost.doubleValue());
+        }
+    }
+
+    /** The most a call to the model at {@code model} can cost, in micro-dollars, before it is sent. */
+    private long spendEstimate(int model, int inputTokens) {
+        return prices.estimateMicros(models.get(model), inputTokens, replyCap);
     }
 
     private void recordWait(long nanos) {

@@ -3,6 +3,7 @@ package com.callcenter.lisa.health;
 import com.callcenter.lisa.gemini.GeminiFailure;
 import com.callcenter.lisa.gemini.ModelAvailability;
 import com.callcenter.lisa.quota.ModelQuotaState;
+import com.callcenter.lisa.quota.SpendState;
 import java.time.Instant;
 import java.util.List;
 
@@ -12,6 +13,8 @@ import java.util.List;
  * @param status  UP: all well; DEGRADED: serving, but the last Gemini call failed, a circuit is open, a
  *                model's daily quota is used up or a model is unavailable; DOWN: cannot serve (the database is unreachable)
  * @param quota   per model, in the order they are tried: budget left, queue, oldest wait, circuit
+ * @param spend   the Google project's spend budget over the rolling 10 minutes ({@code GEMINI_SPEND_PER_10MIN}):
+ *                budget, used and left in USD; null when no spend budget is set
  * @param quotaAt when the quota figures were read: a moment ago, or earlier when the ledger did not answer
  *                within health's time bound (the figures are then the last ones read)
  * @param auth    how callers are identified: {@code jwt}, {@code api-key}, {@code jwt,api-key} or {@code none}
@@ -21,7 +24,8 @@ import java.util.List;
  *                     setting to change, and when it is looked up again (models.get, free)
  */
 public record HealthReport(Status status, Database database, Upstream upstream, List<ModelQuotaState> quota,
-                           Instant quotaAt, String auth, List<ModelAvailability.View> availability) {
+                           SpendState spend, Instant quotaAt, String auth,
+                           List<ModelAvailability.View> availability) {
 
     public enum Status { UP, DEGRADED, DOWN }
 

@@ -8,6 +8,7 @@ import com.callcenter.lisa.gemini.UpstreamState;
 import com.callcenter.lisa.identity.AuthMode;
 import com.callcenter.lisa.health.HealthReport.Status;
 import com.callcenter.lisa.quota.ModelQuotaState;
+import com.callcenter.lisa.quota.SpendState;
 import com.callcenter.lisa.session.StoreState;
 import java.time.Clock;
 import java.time.Duration;
@@ -39,7 +40,7 @@ public class HealthService {
     /** Well within the one second a health answer may take, well beyond a healthy ledger read. */
     static final Duration QUOTA_READ_BOUND = Duration.ofMillis(300);
 
-    private record QuotaFigures(List<ModelQuotaState> models, Instant readAt) {
+    private record QuotaFigures(List<ModelQuotaState> models, SpendState spend, Instant readAt) {
     }
 
     private final StoreState store;
@@ -83,8 +84,8 @@ public class HealthService {
                                 inWords(e.kind(), e.upstreamStatus())))
                         .orElse(null));
         Status overall = database.status() == Status.DOWN ? Status.DOWN : upstreamStatus;
-        return new HealthReport(overall, database, upstreamView, models, quota == null ? null : quota.readAt(),
-                auth.wireName(), availabilityView);
+        return new HealthReport(overall, database, upstreamView, models, quota == null ? null : quota.spend(),
+                quota == null ? null : quota.readAt(), auth.wireName(), availabilityView);
     }
 
     private HealthReport.Database database() {
@@ -108,7 +109,8 @@ public class HealthService {
             if (quotaRead.compareAndSet(read, fresh)) {
                 Thread.ofVirtual().name("health-quota-read").start(() -> {
                     try {
-                        QuotaFigures figures = new QuotaFigures(gateway.state(), clock.instant());
+                        QuotaFigures figures = new QuotaFigures(gateway.state(), gateway.spend(),
+                                clock.instant());
                         lastQuota = figures;
                         fresh.complete(figures);
                     } catch (RuntimeException e) {

@@ -55,6 +55,8 @@ final class ModelLane implements AutoCloseable {
     private final Clock clock;
     private final int maxQueue;
     private final AdaptiveLimit limit;
+    /** The project's spend budget, shared by every lane. */
+    private final SpendBudget spend;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final Deque<Reservation> queue = new ArrayDeque<>();
@@ -68,7 +70,13 @@ final class ModelLane implements AutoCloseable {
     private volatile boolean running = true;
 
     ModelLane(String model, ModelBudget budget, QuotaLedger ledger, Clock clock, int maxQueue, AdaptiveLimit limit) {
+        this(model, budget, ledger, clock, maxQueue, limit, SpendBudget.NONE);
+    }
+
+    ModelLane(String model, ModelBudget budget, QuotaLedger ledger, Clock clock, int maxQueue, AdaptiveLimit limit,
+              SpendBudget spend) {
         this.model = model;
+        this.spend = spend;
         this.budget = budget;
         this.ledger = ledger;
         this.clock = clock;
@@ -88,6 +96,11 @@ final class ModelLane implements AutoCloseable {
      * @throws QuotaRejectedException if not, with an honest Retry-After
      */
     Estimate check(int inputTokens, int aheadInSession, Duration maxWait) {
+        return check(inputTokens, 0, aheadInSession, maxWait);
+    }
+
+    /** As {@link #check(int, int, Duration)}, for a call that may cost up to {@code spendMicros}. */
+    Estimate check(int inputTokens, long spendMicros, int aheadInSession, Duration maxWait) {
         Instant now = clock.instant();
         int queued;
         Instant paused;
@@ -104,17 +117,21 @@ final class ModelLane implements AutoCloseable {
         if (queued >= maxQueue) {
             refuseIfDailyBudgetUsed(now);
             throw new QuotaRejectedException(QuotaRejectedException.Reason.QUEUE_FULL,
-                    estimate(queued - maxQueue + 1, inputTokens, now, paused, inForce),
+                    estimate(queued - maxQueue + 1, inputTokens, spendMicros, now, paused, inForce),
                     maxQueue + " requests already wait for " + model + ".");
         }
         int position = queued + aheadInSession + 1;
-        Duration wait = estimate(position, inputTokens, now, paused, inForce);
+        Duration wait = estimate(position, inputTokens, spendMicros, now, paused, inForce);
         if (wait.compareTo(maxWait) > 0) {
             refuseIfDailyBudgetUsed(now);
             // Coming back once the queue has moved on by the excess gets the request in.
+            // Which budget holds it back, in words: the project's spend is a different thing to fix than a model's rate.
+            boolean spendBound = spend.limited()
+                    && spend.estimateWait(position, spendMicros, now).compareTo(maxWait) > 0;
             throw new QuotaRejectedException(QuotaRejectedException.Reason.WAIT_TOO_LONG, wait.minus(maxWait),
                     "The wait for " + model + " is about " + (wait.toMillis() + 999) / 1000 + " s, longer than the "
-                            + maxWait.toSeconds() + " s a request may wait.");
+                            + maxWait.toSeconds() + " s a request may wait"
+                            + (spendBound ? ": the Gemini spend budget of the last 10 minutes is used up." : "."));
         }
         return new Estimate(position, wait);
     }
@@ -128,8 +145,13 @@ final class ModelLane implements AutoCloseable {
      * @throws QuotaRejectedException if the model's daily quota is used up or the queue is full
      */
     Reservation reserve(int inputTokens, boolean front, PlaceListener listener) {
+        return reserve(inputTokens, 0, front, listener);
+    }
+
+    /** As {@link #reserve(int, boolean, PlaceListener)}, for a call that may cost up to {@code spendMicros}. */
+    Reservation reserve(int inputTokens, long spendMicros, boolean front, PlaceListener listener) {
         Instant now = clock.instant();
-        Reservation reservation = new Reservation(this, inputTokens, now, listener);
+        Reservation reservation = new Reservation(this, inputTokens, spendMicros, now, listener);
         boolean tryNow;
         ModelBudget inForce;
         lock.lock();
@@ -144,8 +166,7 @@ final class ModelLane implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-        if (tryNow && ledger.tryAcquire(model, inForce, inputTokens, now)
-                instanceof QuotaLedger.Decision.Granted granted) {
+        if (tryNow && acquire(reservation, inForce, now) instanceof QuotaLedger.Decision.Granted granted) {
             reservation.slot.complete(granted.id());
             return reservation;
         }
@@ -174,7 +195,7 @@ final class ModelLane implements AutoCloseable {
         int at = reservation.position;
         if (at > 0) {
             try {
-                reservation.estimated(at, estimate(at, inputTokens, now, paused, inForce));
+                reservation.estimated(at, estimate(at, inputTokens, spendMicros, now, paused, inForce));
             } catch (RuntimeException e) {
                 log.debug("No estimate for a request queued for {}: {}", model, e.toString());
             }
@@ -187,8 +208,8 @@ final class ModelLane implements AutoCloseable {
      * Queues a background request: it gets a slot only when no live request waits and the budgets allow,
      * however long that takes (a daily quota used up makes it wait for the reset, not fail).
      */
-    Reservation reserveBackground(int inputTokens) {
-        Reservation reservation = new Reservation(this, inputTokens, clock.instant(), (position, wait) -> { });
+    Reservation reserveBackground(int inputTokens, long spendMicros) {
+        Reservation reservation = new Reservation(this, inputTokens, spendMicros, clock.instant(), (position, wait) -> { });
         lock.lock();
         try {
             background.addLast(reservation);
@@ -240,7 +261,18 @@ final class ModelLane implements AutoCloseable {
 
     /** Gemini answered: its count of input tokens replaces the estimate. */
     void correct(long slot, int actualInputTokens) {
+        correct(null, slot, actualInputTokens, -1);
+    }
+
+    /**
+     * Gemini answered: its count of input tokens, and what the call really cost ({@code actualSpendMicros};
+     * negative = keep the estimate), replace the estimates.
+     */
+    void correct(Reservation reservation, long slot, int actualInputTokens, long actualSpendMicros) {
         ledger.correct(model, slot, actualInputTokens);
+        if (reservation != null && actualSpendMicros >= 0) {
+            spend.correct(reservation.charge, actualSpendMicros);
+        }
         lock.lock();
         try {
             changed(); // fewer tokens than estimated may let the head go now
@@ -251,7 +283,15 @@ final class ModelLane implements AutoCloseable {
 
     /** A granted slot that was not used: it no longer counts. */
     void release(long slot) {
+        release(null, slot);
+    }
+
+    /** A granted slot that was not used: it no longer counts, nor does its spend. */
+    void release(Reservation reservation, long slot) {
         ledger.release(model, slot);
+        if (reservation != null) {
+            spend.release(reservation.charge);
+        }
         lock.lock();
         try {
             changed();
@@ -262,8 +302,16 @@ final class ModelLane implements AutoCloseable {
 
     /** A per-minute 429: our budget was too high. Pause, and lower the budget to what Gemini accepted. */
     void throttled(long slot, Duration retryDelay) {
+        throttled(null, slot, retryDelay);
+    }
+
+    /** As {@link #throttled(long, Duration)}; a refused call is not billed, so its spend goes back too. */
+    void throttled(Reservation reservation, long slot, Duration retryDelay) {
         Instant now = clock.instant();
         ledger.release(model, slot);
+        if (reservation != null) {
+            spend.release(reservation.charge);
+        }
         int inWindow = ledger.usage(model, now).requestsLastMinute();
         int lowered;
         lock.lock();
@@ -373,7 +421,7 @@ final class ModelLane implements AutoCloseable {
         }
         QuotaLedger.Decision decision;
         try {
-            decision = ledger.tryAcquire(model, inForce, head.inputTokens, now);
+            decision = acquire(head, inForce, now);
         } catch (RuntimeException e) {
             // The ledger's store failed: nothing can be sent safely. The head learns why.
             log.error("Quota ledger for {} failed", model, e);
@@ -416,6 +464,7 @@ final class ModelLane implements AutoCloseable {
         if (!given) {
             // It left the queue while the ledger decided: the slot goes back, for the next in line.
             ledger.release(model, slot);
+            spend.release(head.charge);
         }
         tell(moved);
     }
@@ -529,10 +578,52 @@ final class ModelLane implements AutoCloseable {
         }
     }
 
-    /** Outside the lock: asks the ledger. */
-    private Duration estimate(int position, int inputTokens, Instant now, Instant paused, ModelBudget inForce) {
+    /**
+     * Outside the lock: asks the ledgers. The wait is the longer of the model's and the spend budget's:
+     * each holds the request back on its own, so the longer one is the least it will wait.
+     */
+    private Duration estimate(int position, int inputTokens, long spendMicros, Instant now, Instant paused,
+                              ModelBudget inForce) {
         Duration pause = now.isBefore(paused) ? Duration.between(now, paused) : Duration.ZERO;
-        return pause.plus(ledger.estimateWait(model, inForce, position, inputTokens, now.plus(pause)));
+        Duration modelWait = ledger.estimateWait(model, inForce, position, inputTokens, now.plus(pause));
+        Duration spendWait = spend.estimateWait(position, spendMicros, now.plus(pause));
+        return pause.plus(modelWait.compareTo(spendWait) >= 0 ? modelWait : spendWait);
+    }
+
+    /**
+     * Outside the lock: one slot for {@code reservation} if the project's spend budget and then every
+     * budget of the model allow it. The spend is charged first (its ledger decides atomically, so two
+     * lanes cannot both take the last dollars); when the model's budget then says wait, the charge goes
+     * back. So at no moment is more charged than the spend budget, whatever the order of the lanes.
+     */
+    private QuotaLedger.Decision acquire(Reservation reservation, ModelBudget inForce, Instant now) {
+        SpendLedger.Charge charge = null;
+        if (spend.limited()) {
+            switch (spend.tryCharge(reservation.spendMicros, now)) {
+                case SpendLedger.Decision.Granted granted -> charge = granted.charge();
+                case SpendLedger.Decision.Wait wait -> {
+                    return new QuotaLedger.Decision.Wait(wait.after(), QuotaLedger.Limit.SPEND_PER_10_MINUTES);
+                }
+            }
+        }
+        QuotaLedger.Decision decision;
+        try {
+            decision = ledger.tryAcquire(model, inForce, reservation.inputTokens, now);
+        } catch (RuntimeException e) {
+            spend.release(charge);
+            throw e;
+        }
+        if (decision instanceof QuotaLedger.Decision.Granted) {
+            reservation.charge = charge;
+        } else {
+            spend.release(charge);
+        }
+        return decision;
+    }
+
+    /** The project's spend as of {@code now}, null without a spend budget. */
+    SpendState spendState(Instant now) {
+        return spend.state(now);
     }
 
     /** Under the lock (the adaptive limit is guarded by it). */

@@ -45,21 +45,49 @@ class QuotaConfiguration {
         return database ? new DatabaseQuotaLedger(jdbc, transaction, rules) : new InMemoryQuotaLedger(rules);
     }
 
+    /**
+     * The project's spend record: in the database exactly when the quota ledger is (so instances that
+     * share one budget share the other), in memory otherwise.
+     */
+    @Bean
+    SpendLedger spendLedger(QuotaProperties properties, QuotaLedger quotaLedger, JdbcClient jdbc,
+                            TransactionTemplate transaction) {
+        SpendRules rules = new SpendRules(properties.window().minus(QuotaRules.WINDOW));
+        return quotaLedger instanceof DatabaseQuotaLedger
+                ? new DatabaseSpendLedger(jdbc, transaction, rules) : new InMemorySpendLedger(rules);
+    }
+
     @Bean(destroyMethod = "close")
     QuotaScheduler quotaScheduler(QuotaProperties properties, @Value("${lisa.gemini.model:gemini-2.5-flash-lite}") String primaryModel,
-                                  QuotaLedger ledger, Clock clock, MeterRegistry metrics) {
+                                  QuotaLedger ledger, SpendLedger spendLedger, Clock clock, MeterRegistry metrics) {
+        SpendRules rules = new SpendRules(properties.window().minus(QuotaRules.WINDOW));
+        SpendBudget spend = new SpendBudget(properties.spendPer10minMicros(), spendLedger, rules.window());
+        if (spend.limited()) {
+            log.info("Gemini spend budget: USD {} per rolling {} s, for all models together", properties.spendPer10min(),
+                    rules.window().toSeconds());
+        }
         List<ModelLane> lanes = new ArrayList<>();
-        lanes.add(lane(primaryModel, properties.budget(), properties, ledger, clock));
+        lanes.add(lane(primaryModel, properties.budget(), properties, ledger, spend, clock));
         for (QuotaProperties.FallbackModel fallback : properties.fallbackModels()) {
-            lanes.add(lane(fallback.name(), fallback.budget(), properties, ledger, clock));
+            lanes.add(lane(fallback.name(), fallback.budget(), properties, ledger, spend, clock));
         }
         return new QuotaScheduler(lanes, properties.maxWait(), clock, metrics);
     }
 
     /** The database ledger keeps a row per request and per second; rows older than an hour are deleted now and then. */
     @Bean
-    ApplicationRunner quotaLedgerPurge(QuotaLedger ledger, TaskScheduler scheduler, Clock clock) {
+    ApplicationRunner quotaLedgerPurge(QuotaLedger ledger, SpendLedger spendLedger, TaskScheduler scheduler,
+                                       Clock clock) {
         return args -> {
+            if (spendLedger instanceof DatabaseSpendLedger spend) {
+                scheduler.scheduleWithFixedDelay(() -> {
+                    try {
+                        spend.purgeBefore(clock.instant().minus(DatabaseSpendLedger.RETENTION));
+                    } catch (RuntimeException e) {
+                        log.warn("Purging the spend ledger failed: {}", e.toString());
+                    }
+                }, PURGE_INTERVAL);
+            }
             if (ledger instanceof DatabaseQuotaLedger database) {
                 scheduler.scheduleWithFixedDelay(() -> {
                     try {
@@ -75,11 +103,11 @@ class QuotaConfiguration {
     }
 
     private static ModelLane lane(String model, QuotaProperties.Budget budget, QuotaProperties properties,
-                                  QuotaLedger ledger, Clock clock) {
+                                  QuotaLedger ledger, SpendBudget spend, Clock clock) {
         log.info("Gemini quota for {}: {} requests/min, {} input tokens/min, {} requests/day (0 = unlimited)",
                 model, budget.requestsPerMinute(), budget.inputTokensPerMinute(), budget.requestsPerDay());
         return new ModelLane(model, budget.toModelBudget(), ledger, clock, properties.maxQueue(),
-                new AdaptiveLimit(budget.requestsPerMinute(), RECOVERY));
+                new AdaptiveLimit(budget.requestsPerMinute(), RECOVERY), spend);
     }
 
     private static boolean isPostgres(DataSource dataSource) {

@@ -25,7 +25,9 @@ interface QuotaLedger {
     }
 
     /** Which budget said no. */
-    enum Limit { REQUESTS_PER_MINUTE, INPUT_TOKENS_PER_MINUTE, REQUESTS_PER_DAY }
+    enum Limit { REQUESTS_PER_MINUTE, INPUT_TOKENS_PER_MINUTE, REQUESTS_PER_DAY,
+        /** The project's spend budget ({@link SpendLedger}), decided by the lane next to this ledger. */
+        SPEND_PER_10_MINUTES }
 
     /** What has been used, for health and metrics. */
     record Usage(int requestsLastMinute, long inputTokensLastMinute, int requestsToday) {

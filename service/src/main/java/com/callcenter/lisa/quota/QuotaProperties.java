@@ -1,5 +1,6 @@
 package com.callcenter.lisa.quota;
 
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -19,6 +20,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param window         how long a request counts against the per-minute budgets: Gemini's 60 s plus a
  *                       margin for the time a request takes to reach Google, so that two requests
  *                       decided 60 s apart never arrive less than 60 s apart
+ * @param spendPer10min  the Google project's spend budget in USD over any rolling 10 minutes
+ *                       ({@code GEMINI_SPEND_PER_10MIN}; Google's spend limits: Tier 1 $10, Tier 2 $50,
+ *                       Tier 3 $200), for every model together; 0 = none. A call is charged its input at the
+ *                       full input price plus {@code lisa.gemini.generation.max-output-tokens} at the output
+ *                       price before it is sent, and corrected to what Gemini counted afterwards
  * @param ledger         where dispatches are counted: {@code memory} (one instance), {@code database}
  *                       (instances sharing one PostgreSQL share the budget), {@code auto} = database
  *                       on PostgreSQL, memory otherwise
@@ -30,12 +36,25 @@ public record QuotaProperties(
         @DefaultValue("60s") Duration maxWait,
         @DefaultValue("500") int maxQueue,
         @DefaultValue("61s") Duration window,
+        @DefaultValue("0") BigDecimal spendPer10min,
         @DefaultValue("auto") String ledger,
         @DefaultValue Retry retry,
         @DefaultValue Breaker breaker) {
 
     public QuotaProperties {
         fallbackModels = fallbackModels == null ? List.of() : List.copyOf(fallbackModels);
+        if (spendPer10min == null) {
+            spendPer10min = BigDecimal.ZERO;
+        }
+        if (spendPer10min.signum() < 0) {
+            throw new IllegalArgumentException("lisa.quota.spend-per-10min (GEMINI_SPEND_PER_10MIN) cannot be negative: "
+                    + spendPer10min);
+        }
+    }
+
+    /** The spend budget in micro-dollars (rounded down: never more than configured). */
+    public long spendPer10minMicros() {
+        return spendPer10min.movePointRight(6).setScale(0, java.math.RoundingMode.FLOOR).longValueExact();
     }
 
     /** Zero means no limit of that kind. */

@@ -67,8 +67,17 @@ public class QuotaScheduler implements AutoCloseable {
      * @throws QuotaRejectedException at once, with an honest Retry-After, when it cannot
      */
     public Admission admit(int model, int aheadInSession, int inputTokens, Instant arrivedAt) {
+        return admit(model, aheadInSession, inputTokens, 0, arrivedAt);
+    }
+
+    /**
+     * As {@link #admit(int, int, int, Instant)}, for a call that may cost up to {@code spendMicros}
+     * (micro-dollars, by the caller's prices): the wait estimated counts the project's spend budget too.
+     */
+    public Admission admit(int model, int aheadInSession, int inputTokens, long spendMicros, Instant arrivedAt) {
         Instant deadline = arrivedAt.plus(maxWait);
-        ModelLane.Estimate estimate = lanes.get(model).check(inputTokens, aheadInSession, remaining(deadline));
+        ModelLane.Estimate estimate = lanes.get(model).check(inputTokens, spendMicros, aheadInSession,
+                remaining(deadline));
         return new Admission(arrivedAt, deadline, model, new QueuePlace(estimate.position(), estimate.estimatedWait()));
     }
 
@@ -81,11 +90,20 @@ public class QuotaScheduler implements AutoCloseable {
     }
 
     /**
-     * Queues a background request (a wrap-up) for a slot of the model at {@code model}: it is served only
-     * when no live request of the model waits, and never refused for its wait.
+     * As {@link #reserve(int, int, boolean, PlaceListener)}, for a call that may cost up to
+     * {@code spendMicros}: its slot is granted only when the project's spend budget also has room for it.
      */
-    public Reservation reserveBackground(int model, int inputTokens) {
-        return lanes.get(model).reserveBackground(inputTokens);
+    public Reservation reserve(int model, int inputTokens, long spendMicros, boolean retry, PlaceListener place) {
+        return lanes.get(model).reserve(inputTokens, spendMicros, retry, place);
+    }
+
+    /**
+     * Queues a background request (a wrap-up) for a slot of the model at {@code model}: it is served only
+     * when no live request of the model waits and the budgets (the spend budget too, for a call that may cost
+     * up to {@code spendMicros}) allow, and never refused for its wait.
+     */
+    public Reservation reserveBackground(int model, int inputTokens, long spendMicros) {
+        return lanes.get(model).reserveBackground(inputTokens, spendMicros);
     }
 
     /**
@@ -121,6 +139,7 @@ public class QuotaScheduler implements AutoCloseable {
      *                                and a slot granted meanwhile was given back
      */
     public long await(Reservation reservation, Instant deadline) throws InterruptedException {
+        refuseAtOnceIfTooLate(reservation, deadline);
         try {
             return reservation.await(remaining(deadline));
         } catch (TimeoutException e) {
@@ -141,10 +160,35 @@ public class QuotaScheduler implements AutoCloseable {
         }
     }
 
+    /**
+     * The admission promised a slot within the wait, but requests admitted in the same instant took the
+     * slots it was counting on (admission and reservation are not one step: the turn first waits for its
+     * session's earlier turns). When the one estimate made on queueing already says the slot comes after
+     * the deadline, the client hears so now, with an honest Retry-After, instead of after waiting in vain.
+     */
+    private void refuseAtOnceIfTooLate(Reservation reservation, Instant deadline) {
+        Duration estimated = reservation.estimatedWait();
+        if (estimated == null) {
+            return;
+        }
+        Instant due = reservation.enqueuedAt.plus(estimated);
+        if (!due.isAfter(deadline)) {
+            return;
+        }
+        QuotaRejectedException tooLate = new QuotaRejectedException(QuotaRejectedException.Reason.WAIT_TOO_LONG,
+                Duration.between(deadline, due), "The wait for " + reservation.model() + " grew to about "
+                        + (estimated.toMillis() + 999) / 1000 + " s while the request was being let in, longer than it"
+                        + " may wait (" + maxWait.toSeconds() + " s).");
+        if (reservation.cancel(tooLate)) {
+            throw tooLate;
+        }
+        // Granted meanwhile after all: the caller uses the slot.
+    }
+
     /** Granted just as its wait was interrupted: nobody will use the slot. */
     private static void giveBack(Reservation reservation) {
         try {
-            reservation.lane.release(reservation.granted());
+            reservation.lane.release(reservation, reservation.granted());
         } catch (RuntimeException e) {
             // Refused after all (nothing to give back), or the ledger failed: the slot then only
             // counts until it leaves the window. The interruption is what the caller must hear of.
@@ -155,17 +199,25 @@ public class QuotaScheduler implements AutoCloseable {
 
     /** Gemini answered on this slot: its count of input tokens replaces the estimate. */
     public void correct(Reservation reservation, long slot, int actualInputTokens) {
-        reservation.lane.correct(slot, actualInputTokens);
+        reservation.lane.correct(reservation, slot, actualInputTokens, -1);
+    }
+
+    /**
+     * Gemini answered on this slot: its count of input tokens and what the call really cost
+     * ({@code actualSpendMicros}, micro-dollars by the caller's prices) replace the estimates.
+     */
+    public void correct(Reservation reservation, long slot, int actualInputTokens, long actualSpendMicros) {
+        reservation.lane.correct(reservation, slot, actualInputTokens, actualSpendMicros);
     }
 
     /** A granted slot that is not used (the circuit refused it, or the request gave up): it no longer counts. */
     public void release(Reservation reservation, long slot) {
-        reservation.lane.release(slot);
+        reservation.lane.release(reservation, slot);
     }
 
     /** Gemini refused this slot with a per-minute 429: pause the model and lower its budget. */
     public void throttled(Reservation reservation, long slot, Duration retryDelay) {
-        reservation.lane.throttled(slot, retryDelay);
+        reservation.lane.throttled(reservation, slot, retryDelay);
     }
 
     /** Gemini said the model's daily quota is used up: refuse it until {@code reset}. */
@@ -187,6 +239,11 @@ public class QuotaScheduler implements AutoCloseable {
             states.add(ModelQuotaState.of(lane.state()));
         }
         return states;
+    }
+
+    /** The project's spend budget over the rolling 10 minutes, for health; null when none is set. */
+    public SpendState spend() {
+        return lanes.getFirst().spendState(clock.instant());
     }
 
     @Override

@@ -16,6 +16,10 @@ public final class Reservation {
 
     final ModelLane lane;
     final int inputTokens;
+    /** The most the call can cost, micro-dollars, charged against the spend budget when the slot is granted. */
+    final long spendMicros;
+    /** The spend charged for the granted slot (null: none, or no spend budget), for its correction or release. */
+    volatile SpendLedger.Charge charge;
     final Instant enqueuedAt;
     final PlaceListener listener;
     /** Completed with the ledger id of the granted slot, or with the reason the request left the queue. */
@@ -30,9 +34,10 @@ public final class Reservation {
     private record Estimate(int position, Duration estimatedWait) {
     }
 
-    Reservation(ModelLane lane, int inputTokens, Instant enqueuedAt, PlaceListener listener) {
+    Reservation(ModelLane lane, int inputTokens, long spendMicros, Instant enqueuedAt, PlaceListener listener) {
         this.lane = lane;
         this.inputTokens = inputTokens;
+        this.spendMicros = spendMicros;
         this.enqueuedAt = enqueuedAt;
         this.listener = listener;
     }
@@ -83,6 +88,12 @@ public final class Reservation {
      */
     public boolean cancel(RuntimeException why) {
         return lane.cancel(this, why);
+    }
+
+    /** The wait the ledger estimated when the request had to queue; {@code null} if granted at once or not estimated. */
+    Duration estimatedWait() {
+        Estimate at = queuedAt;
+        return at == null ? null : at.estimatedWait();
     }
 
     /** The ledger's estimate for the place it was queued at: the one estimate of a waiting request. */

@@ -62,6 +62,7 @@ class SessionStore {
     List<Turn> turns(UUID sessionId) {
         return jdbc.sql("""
                 select turn_number, user_message, received_at, reply, replied_at, finish_reason, model,
+                       cached_tokens, thought_tokens, cost_usd,
                        prompt_tokens, reply_tokens, model_parts
                 from turn where session_id = ? order by turn_number""")
                 .param(sessionId)
@@ -72,6 +73,7 @@ class SessionStore {
     Optional<Turn> turn(UUID sessionId, int number) {
         return jdbc.sql("""
                 select turn_number, user_message, received_at, reply, replied_at, finish_reason, model,
+                       cached_tokens, thought_tokens, cost_usd,
                        prompt_tokens, reply_tokens, model_parts
                 from turn where session_id = ? and turn_number = ?""")
                 .params(sessionId, number)
@@ -100,11 +102,13 @@ class SessionStore {
             }
             jdbc.sql("""
                     insert into turn (session_id, turn_number, user_message, received_at, reply, replied_at,
-                                      finish_reason, model, prompt_tokens, reply_tokens, model_parts)
-                    values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                                      finish_reason, model, prompt_tokens, reply_tokens, model_parts,
+                                      cached_tokens, thought_tokens, cost_usd)
+                    values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
                     .params(sessionId, turn.number(), turn.userMessage(), utc(turn.receivedAt()), turn.reply(),
                             utc(turn.repliedAt()), turn.finishReason(), turn.model(), turn.promptTokens(),
-                            turn.replyTokens(), turn.modelParts())
+                            turn.replyTokens(), turn.modelParts(), turn.cachedTokens(), turn.thoughtTokens(),
+                            turn.costUsd())
                     .update();
         });
     }
@@ -230,7 +234,10 @@ class SessionStore {
                 rs.getString("model"),
                 rs.getInt("prompt_tokens"),
                 rs.getInt("reply_tokens"),
-                rs.getString("model_parts"));
+                rs.getString("model_parts"),
+                rs.getInt("cached_tokens"),
+                rs.getInt("thought_tokens"),
+                rs.getBigDecimal("cost_usd"));
     }
 
     private static OffsetDateTime utc(Instant instant) {

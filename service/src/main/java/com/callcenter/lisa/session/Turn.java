@@ -1,5 +1,6 @@
 package com.callcenter.lisa.session;
 
+import java.math.BigDecimal;
 import java.time.Instant;
 
 /**
@@ -10,6 +11,10 @@ import java.time.Instant;
  * @param modelParts the reply as Gemini sent it, for sending back unchanged: the model content as JSON with
  *                   its thought signatures, without thought text; null for turns stored before it was kept
  *                   and for replies replaced by the fallback line. Opaque here, never shown to the app
+ * @param cachedTokens  of the prompt tokens, those Gemini served from its implicit cache
+ * @param thoughtTokens thinking tokens, billed as output
+ * @param costUsd       what the call cost by the price table when it was stored; null when unknown (a
+ *                      model without a price, or a turn stored before costs were recorded)
  */
 public record Turn(
         int number,
@@ -21,18 +26,22 @@ public record Turn(
         String model,
         int promptTokens,
         int replyTokens,
-        String modelParts) {
+        String modelParts,
+        int cachedTokens,
+        int thoughtTokens,
+        BigDecimal costUsd) {
 
-    /** A turn with its reply as text only, as turns stored before model parts were kept. */
+    /** A turn with its reply as text only and without the cache, thinking and cost figures (stored before them). */
     public Turn(int number, String userMessage, Instant receivedAt, String reply, Instant repliedAt,
                 String finishReason, String model, int promptTokens, int replyTokens) {
-        this(number, userMessage, receivedAt, reply, repliedAt, finishReason, model, promptTokens, replyTokens, null);
+        this(number, userMessage, receivedAt, reply, repliedAt, finishReason, model, promptTokens, replyTokens, null,
+                0, 0, null);
     }
 
     /** Keeps the (long) parts out of logs. */
     @Override
     public String toString() {
         return "Turn[number=" + number + ", model=" + model + ", finishReason=" + finishReason + ", modelParts="
-                + (modelParts == null ? "none" : modelParts.length() + " chars") + "]";
+                + (modelParts == null ? "none" : modelParts.length() + " chars") + ", costUsd=" + costUsd + "]";
     }
 }

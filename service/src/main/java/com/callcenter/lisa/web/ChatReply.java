@@ -2,6 +2,7 @@ package com.callcenter.lisa.web;
 
 import com.callcenter.lisa.chat.TurnResult;
 import io.swagger.v3.oas.annotations.media.Schema;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -24,7 +25,8 @@ record ChatReply(
 
     static ChatReply of(TurnResult result) {
         return new ChatReply(result.sessionId(), result.reply(), result.finishReason(), result.model(),
-                new Usage(result.usage().promptTokens(), result.usage().replyTokens(), result.usage().totalTokens()),
+                new Usage(result.usage().promptTokens(), result.usage().replyTokens(), result.usage().totalTokens(),
+                        result.usage().cachedTokens(), result.usage().thoughtTokens(), result.costUsd()),
                 result.createdAt(), result.queueWaitMs(), result.attempts());
     }
 
@@ -32,6 +34,12 @@ record ChatReply(
     record Usage(
             @Schema(description = "Input tokens: persona, history sent and the new message.") int promptTokens,
             @Schema(description = "Tokens of the reply text.") int replyTokens,
-            @Schema(description = "All tokens billed, thinking included.") int totalTokens) {
+            @Schema(description = "All tokens billed, thinking included.") int totalTokens,
+            @Schema(description = "Of the prompt tokens, those Gemini served from its implicit cache (billed at the "
+                    + "cached price).") int cachedTokens,
+            @Schema(description = "Thinking tokens (billed as output, never shown).") int thoughtTokens,
+            @Schema(description = "What this call cost in USD by the service's price table (gemini/prices.yml, "
+                    + "lisa.gemini.prices); null when the model has no price (unknown, not free).",
+                    nullable = true, example = "0.000412500000") BigDecimal costUsd) {
     }
 }

@@ -4,6 +4,7 @@ import com.callcenter.lisa.session.Conversation;
 import com.callcenter.lisa.session.Session;
 import com.callcenter.lisa.session.Turn;
 import io.swagger.v3.oas.annotations.media.Schema;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +25,9 @@ record SessionView(
         @Schema(type = "object", types = "object", description = "The call context given at creation ({customer, campaign}) as it was "
                 + "checked and stored (keys sorted); {} when none.") JsonNode context,
         @Schema(description = "The conversation, oldest first; a user message is always followed by Lisa's reply.")
-        List<MessageView> messages) {
+        List<MessageView> messages,
+        @Schema(description = "What the session's turns used and cost so far, summed over its stored turns.")
+        UsageTotals usage) {
 
     static SessionView of(Session session, List<Turn> turns) {
         List<MessageView> messages = new ArrayList<>(turns.size() * 2);
@@ -33,11 +36,46 @@ record SessionView(
             messages.add(new MessageView("assistant", turn.reply(), turn.repliedAt()));
         }
         return new SessionView(session.id(), session.status().wireName(), session.persona(), session.createdAt(),
-                session.lastActivity(), session.metadata(), session.context().tree(), messages);
+                session.lastActivity(), session.metadata(), session.context().tree(), messages,
+                UsageTotals.of(turns));
     }
 
     static SessionView of(Conversation conversation) {
         return of(conversation.session(), conversation.turns());
+    }
+
+    @Schema(description = "Tokens and cost of a session's turns, summed.")
+    record UsageTotals(
+            @Schema(description = "Input tokens, cached ones included.") long promptTokens,
+            @Schema(description = "Input tokens served from Gemini's implicit cache.") long cachedTokens,
+            @Schema(description = "Reply tokens.") long replyTokens,
+            @Schema(description = "Thinking tokens (billed as output).") long thoughtTokens,
+            @Schema(description = "USD by the price table, summed over the turns whose cost is known.",
+                    example = "0.004125000000") BigDecimal costUsd,
+            @Schema(description = "Turns whose cost is unknown (a model without a price, or stored before costs "
+                    + "were recorded) and so not in costUsd; 0 = costUsd is the whole session's.")
+            int turnsWithoutCost) {
+
+        static UsageTotals of(List<Turn> turns) {
+            long prompt = 0;
+            long cached = 0;
+            long reply = 0;
+            long thought = 0;
+            BigDecimal cost = BigDecimal.ZERO.setScale(12);
+            int unknown = 0;
+            for (Turn turn : turns) {
+                prompt += turn.promptTokens();
+                cached += turn.cachedTokens();
+                reply += turn.replyTokens();
+                thought += turn.thoughtTokens();
+                if (turn.costUsd() == null) {
+                    unknown++;
+                } else {
+                    cost = cost.add(turn.costUsd());
+                }
+            }
+            return new UsageTotals(prompt, cached, reply, thought, cost, unknown);
+        }
     }
 
     @Schema(description = "One message of the conversation.")

@@ -61,4 +61,50 @@ class PromptBuilderTest {
         Prompt prompt = new PromptBuilder(10).build("s", List.of(turn(1, 4, 4)), "x".repeat(400));
         assertThat(prompt.messages()).hasSize(1);
     }
+
+    @Test
+    void overTheBudgetTheOldestTurnsGoAsABlockSoThePromptPrefixStaysStable() {
+        // 40 turns of 20 tokens against a budget of ~9 turns: a prompt that lost its oldest turn on every
+        // turn would have a new beginning 31 times (nothing cached beyond the persona); cutting to half
+        // the budget at once changes it only every few turns.
+        PromptBuilder builder = new PromptBuilder(200);
+        List<Turn> history = new ArrayList<>();
+        List<Prompt.Message> previous = null;
+        int prefixChanges = 0;
+        int turnsSinceChange = 0;
+        for (int i = 1; i <= 40; i++) {
+            Prompt prompt = builder.build("sys1234", history, "neu" + i);
+            List<Prompt.Message> sent = prompt.messages();
+            assertThat(PromptBuilder.estimatedTokens(prompt)).isLessThanOrEqualTo(200);
+            if (previous != null) {
+                boolean appended = sent.size() > previous.size() - 1
+                        && sent.subList(0, previous.size() - 1).equals(previous.subList(0, previous.size() - 1));
+                if (appended) {
+                    turnsSinceChange++;
+                } else {
+                    prefixChanges++;
+                    if (prefixChanges > 1) {
+                        assertThat(turnsSinceChange).as("turns between two changes of the prefix").isGreaterThanOrEqualTo(3);
+                    }
+                    turnsSinceChange = 0;
+                }
+            }
+            previous = sent;
+            history.add(turn(i, 40, 40));
+        }
+        assertThat(prefixChanges).isBetween(1, 10);
+    }
+
+    @Test
+    void theCutPointDependsOnlyOnTheStoredTurns() {
+        List<Turn> history = new ArrayList<>();
+        for (int i = 1; i <= 12; i++) {
+            history.add(turn(i, 40, 40));
+        }
+        // Different new messages, same stored turns: the same history is sent (the message fits either way).
+        Prompt a = new PromptBuilder(200).build("sys1234", history, "kurz");
+        Prompt b = new PromptBuilder(200).build("sys1234", history, "etwas länger, aber passt");
+        assertThat(a.messages().subList(0, a.messages().size() - 1))
+                .isEqualTo(b.messages().subList(0, b.messages().size() - 1));
+    }
 }

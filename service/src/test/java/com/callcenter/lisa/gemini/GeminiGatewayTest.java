@@ -30,7 +30,7 @@ class GeminiGatewayTest {
 
     private GeminiGateway gateway(int rpm, Duration halfOpenTimeout) {
         QuotaProperties properties = new QuotaProperties(new QuotaProperties.Budget(rpm, 0, 0), List.of(),
-                Duration.ofSeconds(60), 10, Duration.ofSeconds(60), "memory",
+                Duration.ofSeconds(60), 10, Duration.ofSeconds(60), java.math.BigDecimal.ZERO, "memory",
                 new QuotaProperties.Retry(1, Duration.ofMillis(10), Duration.ofMillis(10)),
                 new QuotaProperties.Breaker(1, COOL_DOWN, halfOpenTimeout));
         quota = TestQuota.of(rpm, properties.maxWait(), properties.maxQueue(), clock, new SimpleMeterRegistry());

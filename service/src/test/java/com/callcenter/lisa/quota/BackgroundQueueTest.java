@@ -47,7 +47,7 @@ class BackgroundQueueTest {
     void liveRequestsThatCameLaterAreServedFirstAndTheBackgroundOneAfterThem() throws Exception {
         QuotaScheduler scheduler = scheduler(1, 10);
         live(scheduler).get(); // the minute's only slot
-        Reservation background = scheduler.reserveBackground(0, 5);
+        Reservation background = scheduler.reserveBackground(0, 5, 0);
         CompletableFuture<Long> first = live(scheduler);
         CompletableFuture<Long> second = live(scheduler);
 
@@ -70,7 +70,7 @@ class BackgroundQueueTest {
         live(scheduler).get();
         CompletableFuture<Long> waiting = live(scheduler); // the live queue is full now
 
-        Reservation background = scheduler.reserveBackground(0, 5);
+        Reservation background = scheduler.reserveBackground(0, 5, 0);
         clock.advance(Duration.ofMinutes(30)); // far beyond any live request's maximum wait
 
         waiting.get();
@@ -83,7 +83,7 @@ class BackgroundQueueTest {
     void aBackgroundRequestThatLeavesTakesNoSlot() throws Exception {
         QuotaScheduler scheduler = scheduler(1, 10);
         live(scheduler).get();
-        Reservation background = scheduler.reserveBackground(0, 5);
+        Reservation background = scheduler.reserveBackground(0, 5, 0);
 
         assertThat(background.cancel(new IllegalStateException("stopping"))).isTrue();
         clock.advance(Duration.ofSeconds(61));
