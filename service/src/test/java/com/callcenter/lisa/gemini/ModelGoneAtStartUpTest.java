@@ -8,7 +8,6 @@ import com.callcenter.lisa.emulator.ModelRules;
 import com.callcenter.lisa.emulator.RecordedRequest;
 import com.callcenter.lisa.emulator.Retirement;
 import com.callcenter.lisa.support.Api;
-import com.callcenter.lisa.support.TestDatabases;
 import com.callcenter.lisa.support.TestUpstream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -45,9 +44,7 @@ class ModelGoneAtStartUpTest {
 
     @DynamicPropertySource
     static void upstreamAndDatabase(DynamicPropertyRegistry registry) {
-        registry.add("lisa.gemini.base-url", upstream::baseUrl);
-        registry.add("lisa.gemini.api-key", () -> TestUpstream.API_KEY);
-        TestDatabases.register(registry);
+        TestUpstream.register(registry, upstream);
     }
 
     @AfterAll

@@ -13,7 +13,6 @@ import com.callcenter.lisa.support.Api;
 import com.callcenter.lisa.support.EventStream;
 import com.callcenter.lisa.support.MovableTime;
 import com.callcenter.lisa.support.MutableClock;
-import com.callcenter.lisa.support.TestDatabases;
 import com.callcenter.lisa.support.TestUpstream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -65,9 +64,7 @@ class ModelGoneTest {
 
     @DynamicPropertySource
     static void upstreamAndDatabase(DynamicPropertyRegistry registry) {
-        registry.add("lisa.gemini.base-url", upstream::baseUrl);
-        registry.add("lisa.gemini.api-key", () -> TestUpstream.API_KEY);
-        TestDatabases.register(registry);
+        TestUpstream.register(registry, upstream);
     }
 
     @BeforeEach

@@ -38,9 +38,7 @@ public abstract class ServiceTest {
 
     @DynamicPropertySource
     static void upstreamAndDatabase(DynamicPropertyRegistry registry) {
-        registry.add("lisa.gemini.base-url", upstream::baseUrl);
-        registry.add("lisa.gemini.api-key", () -> TestUpstream.API_KEY);
-        TestDatabases.register(registry);
+        TestUpstream.register(registry, upstream);
     }
 
     @BeforeEach

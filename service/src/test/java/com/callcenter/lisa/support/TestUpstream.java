@@ -24,6 +24,17 @@ public final class TestUpstream {
     }
 
     /**
+     * Points the service under test at {@code emulator} (with the test key) and at a fresh database of
+     * the kind this run tests: what every service test registers, with the shared emulator or its own.
+     */
+    public static void register(org.springframework.test.context.DynamicPropertyRegistry registry,
+                                GeminiEmulator emulator) {
+        registry.add("lisa.gemini.base-url", emulator::baseUrl);
+        registry.add("lisa.gemini.api-key", () -> API_KEY);
+        TestDatabases.register(registry);
+    }
+
+    /**
      * The generation calls (generateContent, streamGenerateContent) {@code emulator} received: what a turn
      * costs, without the free models.get look-ups every service makes of its models at start-up.
      */

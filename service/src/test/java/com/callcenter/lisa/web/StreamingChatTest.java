@@ -9,7 +9,6 @@ import com.callcenter.lisa.emulator.ScriptedAnswer;
 import com.callcenter.lisa.support.Api;
 import com.callcenter.lisa.support.EmulatorReply;
 import com.callcenter.lisa.support.EventStream;
-import com.callcenter.lisa.support.TestDatabases;
 import com.callcenter.lisa.support.TestUpstream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -49,9 +48,7 @@ class StreamingChatTest {
 
     @DynamicPropertySource
     static void upstreamAndDatabase(DynamicPropertyRegistry registry) {
-        registry.add("lisa.gemini.base-url", upstream::baseUrl);
-        registry.add("lisa.gemini.api-key", () -> TestUpstream.API_KEY);
-        TestDatabases.register(registry);
+        TestUpstream.register(registry, upstream);
     }
 
     @BeforeEach
