@@ -6,10 +6,14 @@ import com.callcenter.lisa.gemini.GeminiGateway;
 import com.callcenter.lisa.gemini.GeminiReply;
 import com.callcenter.lisa.gemini.Prompt;
 import com.callcenter.lisa.gemini.TokenUsage;
+import com.callcenter.lisa.identity.Callers;
+import com.callcenter.lisa.limits.LimitedClient;
+import com.callcenter.lisa.limits.OwnerLimiter;
 import com.callcenter.lisa.persona.PersonaCatalog;
 import com.callcenter.lisa.quota.QueuePlace;
 import com.callcenter.lisa.quota.QuotaRejectedException;
 import com.callcenter.lisa.quota.QuotaScheduler;
+import com.callcenter.lisa.quota.Share;
 import com.callcenter.lisa.session.Conversation;
 import com.callcenter.lisa.session.Session;
 import com.callcenter.lisa.session.SessionClosedException;
@@ -46,6 +50,7 @@ public class ChatService {
     private final GeminiGateway gateway;
     private final ChatProperties properties;
     private final IdempotentRequests requests;
+    private final OwnerLimiter limiter;
     private final TransactionTemplate transaction;
     private final Clock clock;
     private final PromptBuilder prompts;
@@ -54,13 +59,15 @@ public class ChatService {
     private final WaitingMessages waiting = new WaitingMessages();
 
     ChatService(SessionService sessions, PersonaCatalog personas, GeminiClient gemini, GeminiGateway gateway,
-                ChatProperties properties, IdempotentRequests requests, TransactionTemplate transaction, Clock clock) {
+                ChatProperties properties, IdempotentRequests requests, OwnerLimiter limiter,
+                TransactionTemplate transaction, Clock clock) {
         this.sessions = sessions;
         this.personas = personas;
         this.gemini = gemini;
         this.gateway = gateway;
         this.properties = properties;
         this.requests = requests;
+        this.limiter = limiter;
         this.transaction = transaction;
         this.clock = clock;
         this.prompts = new PromptBuilder(properties.maxInputTokens());
@@ -85,6 +92,7 @@ public class ChatService {
      * @throws com.callcenter.lisa.session.SessionClosedException   if it was ended or has expired
      * @throws IdempotencyKeyReusedException                        if the key came with another message before
      * @throws TurnRefusedException                                 if it cannot be served within the maximum wait
+     * @throws com.callcenter.lisa.limits.ClientRateLimitedException if the owner is over its messages per minute
      */
     public PendingTurn accept(UUID sessionId, String message, String idempotencyKey) {
         validate(message);
@@ -134,7 +142,9 @@ public class ChatService {
             if (!session.isActive()) {
                 throw new SessionClosedException(session.id(), session.status());
             }
-            return gateway.admit(turnOrder.ahead(session.id()), admissionTokens(session, message));
+            // The owner's messages per minute, before any quota is spent (429, not the quota's 503).
+            limiter.admitMessage(limitedClient());
+            return gateway.admit(shareOf(session), turnOrder.ahead(session.id()), admissionTokens(session, message));
         } catch (QuotaRejectedException e) {
             if (request != null) {
                 requests.release(request);
@@ -146,6 +156,23 @@ public class ChatService {
             }
             throw e;
         }
+    }
+
+    /**
+     * Whose limits the message counts against: the caller's, the one sending it (an admin or supervisor
+     * writing in someone else's session spends its own allowance); nobody's without authentication.
+     */
+    private LimitedClient limitedClient() {
+        return limiter.clientOf(Callers.currentOrNone());
+    }
+
+    /**
+     * Whose message it is, for the round robin of the Gemini quota over clients: the session's tenant and
+     * owner as stored when it was created (never the request's). Sessions created without authentication
+     * are of tenant {@code default} with no owner: first come, first served among them, as before.
+     */
+    private static Share shareOf(Session session) {
+        return new Share(session.tenant(), session.owner());
     }
 
     /**

@@ -5,6 +5,7 @@ import com.callcenter.lisa.quota.QuotaProperties;
 import com.callcenter.lisa.quota.QuotaRejectedException;
 import com.callcenter.lisa.quota.QuotaScheduler;
 import com.callcenter.lisa.quota.Reservation;
+import com.callcenter.lisa.quota.Share;
 import com.callcenter.lisa.quota.ModelQuotaState;
 import com.callcenter.lisa.quota.SpendState;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -87,12 +88,13 @@ public class GeminiGateway {
      * The one admission of a turn, on arrival: the first model of the pool whose circuit is not open
      * and that can serve it within the maximum wait.
      *
+     * @param share          whose request it is (tenant, owner), for the round robin over clients
      * @param aheadInSession earlier requests of the same session still waiting or running
      * @throws QuotaRejectedException at once, with an honest Retry-After, when no model can
      * @throws GeminiFailure          ({@link GeminiFailure.Kind#MODEL_UNAVAILABLE}) when Gemini serves none of
      *                                the models of the pool
      */
-    public QuotaScheduler.Admission admit(int aheadInSession, int inputTokens) {
+    public QuotaScheduler.Admission admit(Share share, int aheadInSession, int inputTokens) {
         Instant now = clock.instant();
         QuotaRejectedException best = null;
         for (int model = 0; model < models.size(); model++) {
@@ -104,7 +106,7 @@ public class GeminiGateway {
                 continue;
             }
             try {
-                return quota.admit(model, aheadInSession, inputTokens, spendEstimate(model, inputTokens), now);
+                return quota.admit(model, aheadInSession, inputTokens, spendEstimate(model, inputTokens), now, share);
             } catch (QuotaRejectedException e) {
                 best = earlier(best, e);
             }
@@ -160,10 +162,12 @@ public class GeminiGateway {
                 }
                 if (!admitted) {
                     // A fallback model: only if it can serve within what is left of the wait.
-                    quota.admit(model, 0, inputTokens, spendEstimate(model, inputTokens), admission.arrivedAt());
+                    quota.admit(model, 0, inputTokens, spendEstimate(model, inputTokens), admission.arrivedAt(),
+                            admission.share());
                     admitted = true;
                 }
-                reservation = quota.reserve(model, inputTokens, spendEstimate(model, inputTokens), retry, place);
+                reservation = quota.reserve(model, inputTokens, spendEstimate(model, inputTokens), retry, place,
+                        admission.share());
                 place.attach(reservation);
                 slot = quota.await(reservation, admission.deadline());
             } catch (QuotaRejectedException e) {

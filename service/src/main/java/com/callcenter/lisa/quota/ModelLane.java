@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.ToIntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,10 +18,11 @@ import org.slf4j.LoggerFactory;
  * The queue of reservations of one model and the one thread that lets them out, each only when every
  * budget of the model allows it ({@link QuotaLedger}) and Gemini has not asked us to pause.
  *
- * <p>The queue is first come, first served. That is round robin over sessions, because a session
- * has at most one request here at a time: its next message waits for this one's turn to be stored
- * (the chat's per-session order) before it reserves. So one chatty session cannot take more than one
- * slot per round. Retries go to the front: they already waited their turn.
+ * <p>The queue is fair between clients ({@link FairQueue}): weighted round robin over tenants, round
+ * robin over the owners of a tenant, first come, first served within an owner. That last is round
+ * robin over the owner's sessions, because a session has at most one request here at a time: its next
+ * message waits for this one's turn to be stored (the chat's per-session order) before it reserves.
+ * Retries go to the front: they already waited their turn.
  *
  * <p>The lane's lock guards only the queue and the pause: the ledger (a database round trip on
  * PostgreSQL) is always asked outside it, with the inputs of the decision taken under the lock and the
@@ -59,7 +61,7 @@ final class ModelLane implements AutoCloseable {
     private final SpendBudget spend;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
-    private final Deque<Reservation> queue = new ArrayDeque<>();
+    private final FairQueue queue;
     /** Background requests: served only while {@link #queue} is empty. */
     private final Deque<Reservation> background = new ArrayDeque<>();
     private final Thread dispatcher;
@@ -69,13 +71,28 @@ final class ModelLane implements AutoCloseable {
     private Instant exhaustedUntil = Instant.MIN;
     private volatile boolean running = true;
 
-    ModelLane(String model, ModelBudget budget, QuotaLedger ledger, Clock clock, int maxQueue, AdaptiveLimit limit) {
-        this(model, budget, ledger, clock, maxQueue, limit, SpendBudget.NONE);
+    /**
+     * @param weights each tenant's weight in the round robin (1 = an equal share)
+     */
+    ModelLane(String model, ModelBudget budget, QuotaLedger ledger, Clock clock, int maxQueue, AdaptiveLimit limit,
+              ToIntFunction<String> weights) {
+        this(model, budget, ledger, clock, maxQueue, limit, weights, SpendBudget.NONE);
     }
 
+    /** A lane whose tenants all weigh the same, under the project's spend budget {@code spend}. */
     ModelLane(String model, ModelBudget budget, QuotaLedger ledger, Clock clock, int maxQueue, AdaptiveLimit limit,
               SpendBudget spend) {
+        this(model, budget, ledger, clock, maxQueue, limit, tenant -> 1, spend);
+    }
+
+    /**
+     * @param weights each tenant's weight in the round robin (1 = an equal share)
+     * @param spend   the project's spend budget, shared by every lane
+     */
+    ModelLane(String model, ModelBudget budget, QuotaLedger ledger, Clock clock, int maxQueue, AdaptiveLimit limit,
+              ToIntFunction<String> weights, SpendBudget spend) {
         this.model = model;
+        this.queue = new FairQueue(weights);
         this.spend = spend;
         this.budget = budget;
         this.ledger = ledger;
@@ -90,25 +107,29 @@ final class ModelLane implements AutoCloseable {
     }
 
     /**
-     * Whether a request arriving now behind {@code aheadInSession} requests of its own session could
-     * be served within {@code maxWait}: the one admission of a turn.
+     * Whether a request of {@code share} arriving now behind {@code aheadInSession} requests of its own
+     * session could be served within {@code maxWait}: the one admission of a turn. Its place is where
+     * the round robin would put it among those waiting now (a client with nothing waiting goes ahead
+     * of a busy one's backlog), not the tail of the queue.
      *
      * @throws QuotaRejectedException if not, with an honest Retry-After
      */
-    Estimate check(int inputTokens, int aheadInSession, Duration maxWait) {
-        return check(inputTokens, 0, aheadInSession, maxWait);
+    Estimate check(int inputTokens, int aheadInSession, Duration maxWait, Share share) {
+        return check(inputTokens, 0, aheadInSession, maxWait, share);
     }
 
-    /** As {@link #check(int, int, Duration)}, for a call that may cost up to {@code spendMicros}. */
-    Estimate check(int inputTokens, long spendMicros, int aheadInSession, Duration maxWait) {
+    /** As {@link #check(int, int, Duration, Share)}, for a call that may cost up to {@code spendMicros}. */
+    Estimate check(int inputTokens, long spendMicros, int aheadInSession, Duration maxWait, Share share) {
         Instant now = clock.instant();
         int queued;
+        int place;
         Instant paused;
         ModelBudget inForce;
         lock.lock();
         try {
             refuseIfExhausted(now);
             queued = queue.size();
+            place = queued >= maxQueue ? queued + 1 : queue.placeOf(share);
             paused = pausedUntil;
             inForce = budget(now);
         } finally {
@@ -120,7 +141,7 @@ final class ModelLane implements AutoCloseable {
                     estimate(queued - maxQueue + 1, inputTokens, spendMicros, now, paused, inForce),
                     maxQueue + " requests already wait for " + model + ".");
         }
-        int position = queued + aheadInSession + 1;
+        int position = place + aheadInSession;
         Duration wait = estimate(position, inputTokens, spendMicros, now, paused, inForce);
         if (wait.compareTo(maxWait) > 0) {
             refuseIfDailyBudgetUsed(now);
@@ -144,14 +165,17 @@ final class ModelLane implements AutoCloseable {
      * @param front a retry, which goes to the front of the queue
      * @throws QuotaRejectedException if the model's daily quota is used up or the queue is full
      */
-    Reservation reserve(int inputTokens, boolean front, PlaceListener listener) {
-        return reserve(inputTokens, 0, front, listener);
+    Reservation reserve(int inputTokens, boolean front, PlaceListener listener, Share share) {
+        return reserve(inputTokens, 0, front, listener, share);
     }
 
-    /** As {@link #reserve(int, boolean, PlaceListener)}, for a call that may cost up to {@code spendMicros}. */
-    Reservation reserve(int inputTokens, long spendMicros, boolean front, PlaceListener listener) {
+    /**
+     * As {@link #reserve(int, boolean, PlaceListener, Share)}, for a call that may cost up to
+     * {@code spendMicros}.
+     */
+    Reservation reserve(int inputTokens, long spendMicros, boolean front, PlaceListener listener, Share share) {
         Instant now = clock.instant();
-        Reservation reservation = new Reservation(this, inputTokens, spendMicros, now, listener);
+        Reservation reservation = new Reservation(this, inputTokens, spendMicros, now, listener, share);
         boolean tryNow;
         ModelBudget inForce;
         lock.lock();
@@ -174,16 +198,13 @@ final class ModelLane implements AutoCloseable {
         Instant paused;
         lock.lock();
         try {
-            if (front) {
-                queue.addFirst(reservation);
-            } else {
-                queue.addLast(reservation);
-            }
+            Reservation head = queue.peek();
+            queue.add(reservation, front);
             paused = pausedUntil;
             inForce = budget(now);
-            moved = renumber(front ? 0 : queue.size() - 1);
-            if (front || queue.size() == 1) {
-                // A new head: the dispatcher decides again. One more at the back changes nothing of
+            moved = renumber();
+            if (queue.peek() != head) {
+                // A new head: the dispatcher decides again. One more further back changes nothing of
                 // its decision, so it is not woken to ask the ledger the same question again.
                 changed();
             }
@@ -209,7 +230,8 @@ final class ModelLane implements AutoCloseable {
      * however long that takes (a daily quota used up makes it wait for the reset, not fail).
      */
     Reservation reserveBackground(int inputTokens, long spendMicros) {
-        Reservation reservation = new Reservation(this, inputTokens, spendMicros, clock.instant(), (position, wait) -> { });
+        Reservation reservation = new Reservation(this, inputTokens, spendMicros, clock.instant(), (position, wait) -> { },
+                Share.NONE);
         lock.lock();
         try {
             background.addLast(reservation);
@@ -241,7 +263,7 @@ final class ModelLane implements AutoCloseable {
             if (!reservation.slot.completeExceptionally(why)) {
                 return false;
             }
-            moved = leave(reservation);
+            moved = leave(reservation, false);
             changed();
         } finally {
             lock.unlock();
@@ -350,10 +372,13 @@ final class ModelLane implements AutoCloseable {
         Instant exhausted;
         lock.lock();
         try {
-            Reservation oldest = queue.peekFirst();
+            Instant oldest = now;
+            for (Reservation waiting : queue.order()) {
+                oldest = waiting.enqueuedAt.isBefore(oldest) ? waiting.enqueuedAt : oldest;
+            }
             effective = limit.requestsPerMinute(now);
             length = queue.size();
-            oldestWait = oldest == null ? Duration.ZERO : Duration.between(oldest.enqueuedAt, now);
+            oldestWait = Duration.between(oldest, now);
             paused = pausedUntil.isAfter(now) ? pausedUntil : null;
             exhausted = exhaustedUntil.isAfter(now) ? exhaustedUntil : null;
         } finally {
@@ -392,7 +417,7 @@ final class ModelLane implements AutoCloseable {
         long seen;
         lock.lock();
         try {
-            head = queue.peekFirst();
+            head = queue.peek();
             if (head == null) {
                 head = background.peekFirst();
             }
@@ -455,7 +480,7 @@ final class ModelLane implements AutoCloseable {
                 given = head.slot.complete(slot);
             }
             if (given) {
-                moved = leave(head);
+                moved = leave(head, true);
                 changed();
             }
         } finally {
@@ -496,38 +521,32 @@ final class ModelLane implements AutoCloseable {
         changed.signalAll();
     }
 
-    /** Under the lock: removes a reservation and renumbers those behind it. */
-    private List<Reservation> leave(Reservation reservation) {
+    /**
+     * Under the lock: removes a reservation ({@code served}: given its slot, which counts as its
+     * client's turn) and renumbers the rest.
+     */
+    private List<Reservation> leave(Reservation reservation, boolean served) {
         if (background.remove(reservation)) {
             return List.of();
         }
-        int index = 0;
-        if (queue.peekFirst() == reservation) {
-            queue.pollFirst();
-        } else {
-            for (Reservation r : queue) {
-                if (r == reservation) {
-                    break;
-                }
-                index++;
-            }
-            queue.remove(reservation);
-        }
+        queue.remove(reservation, served);
         reservation.position = 0;
-        return renumber(index);
+        return renumber();
     }
 
     /**
-     * Under the lock: gives every reservation from index {@code from} on its place. One pass over the
-     * queue (bounded by max-queue) per change, and only a number each: nobody re-estimates here.
+     * Under the lock: gives every waiting reservation its place in the order the round robin would
+     * let them out. One pass over the queue (bounded by max-queue) per change, and only a number each:
+     * nobody re-estimates here. A place may go back as well as forward: a client that starts waiting
+     * takes its turn ahead of a busy client's backlog.
      *
      * @return the reservations whose place changed, to be told outside the lock
      */
-    private List<Reservation> renumber(int from) {
-        List<Reservation> moved = new ArrayList<>(Math.max(0, queue.size() - from));
+    private List<Reservation> renumber() {
+        List<Reservation> moved = new ArrayList<>();
         int position = 0;
-        for (Reservation reservation : queue) {
-            if (++position > from) {
+        for (Reservation reservation : queue.order()) {
+            if (reservation.position != ++position) {
                 reservation.position = position;
                 moved.add(reservation);
             }
@@ -547,8 +566,7 @@ final class ModelLane implements AutoCloseable {
 
     /** Under the lock. */
     private void refuseAll(Instant now) {
-        Reservation reservation;
-        while ((reservation = queue.pollFirst()) != null) {
+        for (Reservation reservation : queue.clear()) {
             reservation.position = 0;
             reservation.slot.completeExceptionally(exhausted(now));
         }

@@ -45,7 +45,7 @@ public final class QueuePlace implements PlaceListener {
     @Override
     public void moved(int position, Duration estimatedWait) {
         Duration wait = estimatedWait != null ? estimatedWait
-                : arrivalEstimate.multipliedBy(Math.min(position, Math.max(1, arrivalPosition)))
+                : arrivalEstimate.multipliedBy(position)
                         .dividedBy(Math.max(1, arrivalPosition));
         watcher.accept(position, wait);
     }

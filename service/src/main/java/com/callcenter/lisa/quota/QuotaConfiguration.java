@@ -59,7 +59,8 @@ class QuotaConfiguration {
 
     @Bean(destroyMethod = "close")
     QuotaScheduler quotaScheduler(QuotaProperties properties, @Value("${lisa.gemini.model:gemini-2.5-flash-lite}") String primaryModel,
-                                  QuotaLedger ledger, SpendLedger spendLedger, Clock clock, MeterRegistry metrics) {
+                                  QuotaLedger ledger, SpendLedger spendLedger, Clock clock, MeterRegistry metrics,
+                                  TenantProperties tenants) {
         SpendRules rules = new SpendRules(properties.window().minus(QuotaRules.WINDOW));
         SpendBudget spend = new SpendBudget(properties.spendPer10minMicros(), spendLedger, rules.window());
         if (spend.limited()) {
@@ -67,9 +68,9 @@ class QuotaConfiguration {
                     rules.window().toSeconds());
         }
         List<ModelLane> lanes = new ArrayList<>();
-        lanes.add(lane(primaryModel, properties.budget(), properties, ledger, spend, clock));
+        lanes.add(lane(primaryModel, properties.budget(), properties, ledger, spend, clock, tenants));
         for (QuotaProperties.FallbackModel fallback : properties.fallbackModels()) {
-            lanes.add(lane(fallback.name(), fallback.budget(), properties, ledger, spend, clock));
+            lanes.add(lane(fallback.name(), fallback.budget(), properties, ledger, spend, clock, tenants));
         }
         return new QuotaScheduler(lanes, properties.maxWait(), clock, metrics);
     }
@@ -103,11 +104,11 @@ class QuotaConfiguration {
     }
 
     private static ModelLane lane(String model, QuotaProperties.Budget budget, QuotaProperties properties,
-                                  QuotaLedger ledger, SpendBudget spend, Clock clock) {
+                                  QuotaLedger ledger, SpendBudget spend, Clock clock, TenantProperties tenants) {
         log.info("Gemini quota for {}: {} requests/min, {} input tokens/min, {} requests/day (0 = unlimited)",
                 model, budget.requestsPerMinute(), budget.inputTokensPerMinute(), budget.requestsPerDay());
         return new ModelLane(model, budget.toModelBudget(), ledger, clock, properties.maxQueue(),
-                new AdaptiveLimit(budget.requestsPerMinute(), RECOVERY), spend);
+                new AdaptiveLimit(budget.requestsPerMinute(), RECOVERY), tenants::weight, spend);
     }
 
     private static boolean isPostgres(DataSource dataSource) {

@@ -28,9 +28,10 @@ public class QuotaScheduler implements AutoCloseable {
     /**
      * A request let in on arrival: it may wait until {@code deadline} for its turn, in all, and was
      * estimated to be served by the model at index {@code model}. {@code place} shows where it stands
-     * while it waits and lets it leave the queue.
+     * while it waits and lets it leave the queue. {@code share} is whose request it is, for the round
+     * robin over clients of every queue it joins.
      */
-    public record Admission(Instant arrivedAt, Instant deadline, int model, QueuePlace place) {
+    public record Admission(Instant arrivedAt, Instant deadline, int model, QueuePlace place, Share share) {
     }
 
     private final List<ModelLane> lanes;
@@ -64,37 +65,42 @@ public class QuotaScheduler implements AutoCloseable {
      * be served within what is left of the maximum wait.
      *
      * @param aheadInSession earlier requests of the same session still waiting or running
+     * @param share          whose request it is: its place is where the round robin over clients puts it
      * @throws QuotaRejectedException at once, with an honest Retry-After, when it cannot
      */
-    public Admission admit(int model, int aheadInSession, int inputTokens, Instant arrivedAt) {
-        return admit(model, aheadInSession, inputTokens, 0, arrivedAt);
+    public Admission admit(int model, int aheadInSession, int inputTokens, Instant arrivedAt, Share share) {
+        return admit(model, aheadInSession, inputTokens, 0, arrivedAt, share);
     }
 
     /**
-     * As {@link #admit(int, int, int, Instant)}, for a call that may cost up to {@code spendMicros}
+     * As {@link #admit(int, int, int, Instant, Share)}, for a call that may cost up to {@code spendMicros}
      * (micro-dollars, by the caller's prices): the wait estimated counts the project's spend budget too.
      */
-    public Admission admit(int model, int aheadInSession, int inputTokens, long spendMicros, Instant arrivedAt) {
+    public Admission admit(int model, int aheadInSession, int inputTokens, long spendMicros, Instant arrivedAt,
+                           Share share) {
         Instant deadline = arrivedAt.plus(maxWait);
         ModelLane.Estimate estimate = lanes.get(model).check(inputTokens, spendMicros, aheadInSession,
-                remaining(deadline));
-        return new Admission(arrivedAt, deadline, model, new QueuePlace(estimate.position(), estimate.estimatedWait()));
+                remaining(deadline), share);
+        return new Admission(arrivedAt, deadline, model, new QueuePlace(estimate.position(), estimate.estimatedWait()),
+                share);
     }
 
     /**
-     * Queues an admitted request for a slot of the model at {@code model} (a retry goes to the front),
-     * without estimating again, and tells {@code place} where it stands as the queue moves.
+     * Queues an admitted request of {@code share} for a slot of the model at {@code model} (a retry
+     * goes to the front), without estimating again, and tells {@code place} where it stands as the
+     * queue moves.
      */
-    public Reservation reserve(int model, int inputTokens, boolean retry, PlaceListener place) {
-        return lanes.get(model).reserve(inputTokens, retry, place);
+    public Reservation reserve(int model, int inputTokens, boolean retry, PlaceListener place, Share share) {
+        return lanes.get(model).reserve(inputTokens, retry, place, share);
     }
 
     /**
-     * As {@link #reserve(int, int, boolean, PlaceListener)}, for a call that may cost up to
+     * As {@link #reserve(int, int, boolean, PlaceListener, Share)}, for a call that may cost up to
      * {@code spendMicros}: its slot is granted only when the project's spend budget also has room for it.
      */
-    public Reservation reserve(int model, int inputTokens, long spendMicros, boolean retry, PlaceListener place) {
-        return lanes.get(model).reserve(inputTokens, spendMicros, retry, place);
+    public Reservation reserve(int model, int inputTokens, long spendMicros, boolean retry, PlaceListener place,
+                               Share share) {
+        return lanes.get(model).reserve(inputTokens, spendMicros, retry, place, share);
     }
 
     /**

@@ -22,6 +22,8 @@ public final class Reservation {
     volatile SpendLedger.Charge charge;
     final Instant enqueuedAt;
     final PlaceListener listener;
+    /** Whose request it is: its place in the round robin over tenants and owners. */
+    final Share share;
     /** Completed with the ledger id of the granted slot, or with the reason the request left the queue. */
     final CompletableFuture<Long> slot = new CompletableFuture<>();
     /** 1 = next in line; 0 once out of the queue. Written under the lane's lock, read without it. */
@@ -34,12 +36,18 @@ public final class Reservation {
     private record Estimate(int position, Duration estimatedWait) {
     }
 
-    Reservation(ModelLane lane, int inputTokens, long spendMicros, Instant enqueuedAt, PlaceListener listener) {
+    Reservation(ModelLane lane, int inputTokens, Instant enqueuedAt, PlaceListener listener, Share share) {
+        this(lane, inputTokens, 0, enqueuedAt, listener, share);
+    }
+
+    Reservation(ModelLane lane, int inputTokens, long spendMicros, Instant enqueuedAt, PlaceListener listener,
+                Share share) {
         this.lane = lane;
         this.inputTokens = inputTokens;
         this.spendMicros = spendMicros;
         this.enqueuedAt = enqueuedAt;
         this.listener = listener;
+        this.share = share;
     }
 
     public String model() {
@@ -104,7 +112,8 @@ public final class Reservation {
     /**
      * Tells the listener the current place if it changed, with the wait scaled from the estimate made
      * when it was queued: the queue moves by one request per slot, so a place half as far back waits
-     * about half as long. Costs nothing, whatever the length of the queue, unlike asking the ledger
+     * about half as long, and one twice as far back (clients that arrived later took their turns in
+     * the round robin ahead of it) about twice as long. Costs nothing, whatever the length of the queue, unlike asking the ledger
      * again for every waiting request on every move. Called outside the lane's lock.
      */
     synchronized void tell() {
@@ -113,7 +122,7 @@ public final class Reservation {
             told = now;
             Estimate at = queuedAt;
             Duration wait = at == null ? null
-                    : at.estimatedWait().multipliedBy(Math.min(now, at.position())).dividedBy(Math.max(1, at.position()));
+                    : at.estimatedWait().multipliedBy(now).dividedBy(Math.max(1, at.position()));
             listener.moved(now, wait);
         }
     }

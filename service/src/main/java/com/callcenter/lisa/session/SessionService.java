@@ -4,6 +4,7 @@ import com.callcenter.lisa.persona.CallContext;
 import com.callcenter.lisa.persona.Persona;
 import com.callcenter.lisa.identity.Caller;
 import com.callcenter.lisa.identity.Callers;
+import com.callcenter.lisa.limits.OwnerLimiter;
 import com.callcenter.lisa.persona.PersonaCatalog;
 import java.time.Clock;
 import java.time.Instant;
@@ -38,10 +39,12 @@ public class SessionService {
     private final Clock clock;
     private final ApplicationEventPublisher events;
     private final StoreState storeState;
+    private final OwnerLimiter limiter;
 
     SessionService(SessionStore store, PersonaCatalog personas, SessionProperties properties, Clock clock,
-                   ApplicationEventPublisher events, StoreState storeState) {
+                   ApplicationEventPublisher events, StoreState storeState, OwnerLimiter limiter) {
         this.store = store;
+        this.limiter = limiter;
         this.storeState = storeState;
         this.personas = personas;
         this.properties = properties;
@@ -57,6 +60,8 @@ public class SessionService {
      * @throws com.callcenter.lisa.persona.UnknownPersonaException if no such persona is configured
      * @throws com.callcenter.lisa.persona.InvalidContextException if the context does not fit the persona's schemas
      * @throws StoreUnavailableException                           if the store is known to be down
+     * @throws com.callcenter.lisa.limits.ClientRateLimitedException if the caller has too many active
+     *                                                              sessions or created too many this minute
      */
     public Session create(String persona, Map<String, String> metadata, JsonNode context) {
         storeState.requireUp();
@@ -64,6 +69,9 @@ public class SessionService {
         CallContext callContext = personas.checkContext(resolved, context);
         Instant now = clock.instant();
         Caller caller = Callers.currentOrNone();
+        // Active = not ended and not idle past the timeout (the sweep may not have marked it yet).
+        limiter.admitSession(limiter.clientOf(caller), () -> store.countActive(caller.tenant(), caller.owner(),
+                now.minus(properties.idleTimeout())));
         Session session = new Session(UUID.randomUUID(), SessionStatus.ACTIVE, resolved.name(), now, now,
                 metadata == null ? Map.of() : metadata, 0, callContext, caller.tenant(), caller.owner());
         store.insert(session);

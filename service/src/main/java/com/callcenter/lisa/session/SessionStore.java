@@ -175,6 +175,16 @@ class SessionStore {
                 .update();
     }
 
+    /** The owner's sessions active and used since {@code activeSince}: what its active-sessions limit counts. */
+    int countActive(String tenant, String owner, Instant activeSince) {
+        return jdbc.sql("""
+                select count(*) from session
+                where tenant = ? and owner = ? and status = 'ACTIVE' and last_activity >= ?""")
+                .params(tenant, owner, utc(activeSince))
+                .query(Integer.class)
+                .single();
+    }
+
     /**
      * One page of sessions, newest first: those created before the cursor (keyset pagination on
      * created_at, id: a page costs the same however deep it is, and sessions created meanwhile do not shift it).

@@ -4,6 +4,7 @@ import com.callcenter.lisa.chat.IdempotencyKeyReusedException;
 import com.callcenter.lisa.chat.InvalidMessageException;
 import com.callcenter.lisa.chat.ReplyTooLongException;
 import com.callcenter.lisa.chat.TurnRefusedException;
+import com.callcenter.lisa.limits.ClientRateLimitedException;
 import com.callcenter.lisa.gemini.GeminiFailure;
 import com.callcenter.lisa.persona.InvalidContextException;
 import com.callcenter.lisa.persona.UnknownPersonaException;
@@ -52,7 +53,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
             IdempotencyKeyReusedException.class, GeminiFailure.class, TurnRefusedException.class,
             DataAccessException.class, CannotCreateTransactionException.class, TransactionSystemException.class,
             ReplyTooLongException.class, CompletionException.class,
-            InvalidQueryException.class})
+            InvalidQueryException.class, ClientRateLimitedException.class})
     ResponseEntity<ProblemDetail> failed(Exception e, HttpServletRequest request) {
         return respond(Problems.of(e, request.getRequestURI()));
     }

@@ -97,15 +97,16 @@ final class ChatStream implements TurnObserver, AutoCloseable {
     }
 
     /**
-     * The queue moved this message up: noted for the watcher to write. Positions only go down on the
-     * client's screen: a retry of an earlier request going back to the front of the queue does not
-     * push this one back visibly.
+     * The queue moved this message: noted for the watcher to write, the newest place replacing one not
+     * yet written. A place can go back as well as forward: the queue is round robin over clients, so a
+     * client that starts waiting takes its turn ahead of a busy client's backlog, and a retry goes to the
+     * front; the client is told where it really stands.
      */
     @Override
     public void queued(int position, Duration estimatedWait) {
         lock.lock();
         try {
-            if (!answering && position < lastPosition && (pending == null || position < pending.position())) {
+            if (!answering && position != lastPosition) {
                 pending = new Queued(position, estimatedWait.toMillis());
                 finished.signalAll();
             }
@@ -162,7 +163,7 @@ final class ChatStream implements TurnObserver, AutoCloseable {
         try {
             lock.lock();
             try {
-                if (answering || queued.position() >= lastPosition) {
+                if (answering || queued.position() == lastPosition) {
                     return;
                 }
                 lastPosition = queued.position();

@@ -28,6 +28,7 @@ public enum ProblemType {
     SESSION_CLOSED(HttpStatus.CONFLICT, "The session is closed"),
     TURN_CONFLICT(HttpStatus.CONFLICT, "Another turn was stored first"),
     IDEMPOTENCY_KEY_REUSED(HttpStatus.UNPROCESSABLE_CONTENT, "The Idempotency-Key was used for another message"),
+    CLIENT_RATE_LIMITED(HttpStatus.TOO_MANY_REQUESTS, "This client is over one of its limits"),
     UPSTREAM_REJECTED(HttpStatus.BAD_GATEWAY, "Gemini rejected the request"),
     REPLY_TOO_LONG(HttpStatus.BAD_GATEWAY, "Gemini's reply is too long to store"),
     UPSTREAM_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "Gemini is unavailable"),

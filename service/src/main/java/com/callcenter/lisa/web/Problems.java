@@ -5,6 +5,7 @@ import com.callcenter.lisa.chat.InvalidMessageException;
 import com.callcenter.lisa.chat.ReplyTooLongException;
 import com.callcenter.lisa.chat.TurnRefusedException;
 import com.callcenter.lisa.gemini.GeminiFailure;
+import com.callcenter.lisa.limits.ClientRateLimitedException;
 import com.callcenter.lisa.persona.InvalidContextException;
 import com.callcenter.lisa.persona.UnknownPersonaException;
 import com.callcenter.lisa.session.SessionClosedException;
@@ -29,7 +30,7 @@ final class Problems {
     private static final Logger log = LoggerFactory.getLogger(Problems.class);
     private static final Duration STORAGE_RETRY = Duration.ofSeconds(5);
 
-    /** A problem and, for 503s, when to come back (also in the problem as {@code retryAfterSeconds}). */
+    /** A problem and, for 503s and 429s, when to come back (also in the problem as {@code retryAfterSeconds}). */
     record Problem(ProblemDetail detail, Duration retryAfter) {
 
         int status() {
@@ -82,6 +83,11 @@ final class Problems {
                         e.getMessage() + " Nothing was sent to Gemini and nothing was stored.", path);
                 problem.setProperty("reason", refused.reason());
                 yield problem(problem, refused.retryAfter());
+            }
+            case ClientRateLimitedException limited -> {
+                ProblemDetail problem = ProblemWriter.problem(ProblemType.CLIENT_RATE_LIMITED, e.getMessage(), path);
+                problem.setProperty("limit", limited.limit().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+                yield problem(problem, limited.retryAfter());
             }
             // A failure handed over through a future is that failure, not an unexpected one.
             case CompletionException wrapped when wrapped.getCause() != null -> of(wrapped.getCause(), path);

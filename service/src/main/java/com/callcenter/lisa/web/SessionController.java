@@ -54,7 +54,7 @@ class SessionController {
 
                     **Streaming.** With `Accept: text/event-stream` the answer is a stream of server-sent events:
                     - `queued` `{"position": 3, "estimatedWaitMs": 8000}`: on arrival if the message has to wait \
-                    for quota, and again whenever its place moves up (1 = next);
+                    for quota, and again whenever its place changes (1 = next; it can go back when another client takes its turn first);
                     - `delta` `{"text": "..."}`: each piece of Lisa's reply as Gemini produces it (thinking never);
                     - `done`: the object the JSON call returns; the turn is stored. Its `reply` is the \
                     concatenated deltas, except when Gemini stopped the reply for its content (finishReason \
@@ -100,6 +100,11 @@ class SessionController {
             + "problem's field names it, e.g. context.customer.name). Nothing is created.",
             content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
     @ApiResponse(responseCode = "413", description = "Body over lisa.web.max-request-size (urn:lisa:problem:payload-too-large).",
+            content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
+    @ApiResponse(responseCode = "429", description = "The caller has too many active sessions or created too many "
+            + "this minute (urn:lisa:problem:client-rate-limited, limit active-sessions or sessions-per-minute); "
+            + "nothing was created. Retry-After says when to try again.",
+            headers = @Header(name = "Retry-After", description = "Seconds to wait before retrying."),
             content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
     ResponseEntity<SessionView> create(@Valid @RequestBody(required = false) CreateSessionRequest request) {
         Session session = request == null
@@ -170,6 +175,11 @@ class SessionController {
             content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
     @ApiResponse(responseCode = "422", description = "The Idempotency-Key was used in this session for another "
             + "message (idempotency-key-reused); nothing was done.",
+            content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
+    @ApiResponse(responseCode = "429", description = "The caller is over its messages per minute "
+            + "(client-rate-limited, limit messages-per-minute); nothing was sent to Gemini or stored. Retry-After "
+            + "says when the next message is let in.",
+            headers = @Header(name = "Retry-After", description = "Seconds to wait before retrying."),
             content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
     @ApiResponse(responseCode = "502", description = "Gemini refused the request for good, e.g. the conversation "
             + "is too long or the key is invalid (upstream-rejected); the detail says what, never the key. Or Gemini's "

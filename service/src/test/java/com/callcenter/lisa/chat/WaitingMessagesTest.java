@@ -3,6 +3,7 @@ package com.callcenter.lisa.chat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.callcenter.lisa.quota.QueuePlace;
+import com.callcenter.lisa.quota.Share;
 import com.callcenter.lisa.quota.TestQuota;
 import com.callcenter.lisa.support.MutableClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -22,8 +23,8 @@ class WaitingMessagesTest {
         UUID session = UUID.randomUUID();
         MutableClock clock = new MutableClock(Instant.parse("2026-03-02T10:00:00Z"));
         try (TestQuota quota = TestQuota.of(0, Duration.ofSeconds(60), 10, clock, new SimpleMeterRegistry())) {
-            QueuePlace leaving = quota.scheduler().admit(0, 0, 1, clock.instant()).place();
-            QueuePlace arriving = quota.scheduler().admit(0, 0, 1, clock.instant()).place();
+            QueuePlace leaving = quota.scheduler().admit(0, 0, 1, clock.instant(), Share.NONE).place();
+            QueuePlace arriving = quota.scheduler().admit(0, 0, 1, clock.instant(), Share.NONE).place();
             int rounds = 200_000; // the old map lost a message in about one run of 100,000 rounds out of two
             AtomicInteger lost = new AtomicInteger();
             CyclicBarrier together = new CyclicBarrier(2);

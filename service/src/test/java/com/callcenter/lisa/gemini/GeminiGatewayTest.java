@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.callcenter.lisa.quota.QuotaProperties;
 import com.callcenter.lisa.quota.QuotaRejectedException;
+import com.callcenter.lisa.quota.Share;
 import com.callcenter.lisa.quota.TestQuota;
 import com.callcenter.lisa.support.MutableClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -58,14 +59,14 @@ class GeminiGatewayTest {
 
     private Dispatched<GeminiReply> turn(GeminiGateway gateway, java.util.function.Function<String, GeminiReply> call)
             throws InterruptedException {
-        return gateway.dispatch(gateway.admit(0, 5), 5, call);
+        return gateway.dispatch(gateway.admit(Share.NONE, 0, 5), 5, call);
     }
 
     /** One transient failure (the threshold is 1) opens the circuit; its cool-down passes on the moved clock. */
     private void openAndCoolDown(GeminiGateway gateway) {
         assertThatThrownBy(() -> turn(gateway, this::overloaded)).isInstanceOf(GeminiFailure.class);
         assertThat(gateway.state().getFirst().circuit()).isEqualTo("OPEN");
-        assertThatThrownBy(() -> gateway.admit(0, 5)).isInstanceOfSatisfying(QuotaRejectedException.class,
+        assertThatThrownBy(() -> gateway.admit(Share.NONE, 0, 5)).isInstanceOfSatisfying(QuotaRejectedException.class,
                 e -> assertThat(e.reason()).isEqualTo(QuotaRejectedException.Reason.CIRCUIT_OPEN));
         clock.advance(COOL_DOWN.plusSeconds(1));
         assertThat(gateway.state().getFirst().circuit()).isEqualTo("HALF_OPEN");
@@ -150,10 +151,10 @@ class GeminiGatewayTest {
     void aReplyWithoutUsageMetadataIsCountedAtItsEstimate() throws Exception {
         GeminiGateway gateway = gateway(0, Duration.ofMinutes(1));
 
-        gateway.dispatch(gateway.admit(0, 1234), 1234, model -> answer(model, 0)); // Gemini said nothing
+        gateway.dispatch(gateway.admit(Share.NONE, 0, 1234), 1234, model -> answer(model, 0)); // Gemini said nothing
         assertThat(quota.inputTokensLastMinute()).isEqualTo(1234);
 
-        gateway.dispatch(gateway.admit(0, 1234), 1234, model -> answer(model, 1000)); // Gemini counted 1000
+        gateway.dispatch(gateway.admit(Share.NONE, 0, 1234), 1234, model -> answer(model, 1000)); // Gemini counted 1000
         assertThat(quota.inputTokensLastMinute()).isEqualTo(1234 + 1000);
     }
 }

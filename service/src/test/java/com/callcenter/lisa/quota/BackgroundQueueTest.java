@@ -32,8 +32,8 @@ class BackgroundQueueTest {
     }
 
     private CompletableFuture<Long> live(QuotaScheduler scheduler) {
-        QuotaScheduler.Admission admission = scheduler.admit(0, 0, 5, clock.instant());
-        Reservation reservation = scheduler.reserve(0, 5, false, PlaceListener.NONE);
+        QuotaScheduler.Admission admission = scheduler.admit(0, 0, 5, clock.instant(), Share.NONE);
+        Reservation reservation = scheduler.reserve(0, 5, false, PlaceListener.NONE, Share.NONE);
         return CompletableFuture.supplyAsync(() -> {
             try {
                 return scheduler.await(reservation, admission.deadline());

@@ -32,8 +32,8 @@ class QuotaSchedulerTest {
 
     /** Admits, reserves and waits for a slot, as the attempt loop does. */
     private long takeSlot(QuotaScheduler scheduler, PlaceListener listener) throws InterruptedException {
-        QuotaScheduler.Admission admission = scheduler.admit(0, 0, 5, clock.instant());
-        Reservation reservation = scheduler.reserve(0, 5, false, listener);
+        QuotaScheduler.Admission admission = scheduler.admit(0, 0, 5, clock.instant(), Share.NONE);
+        Reservation reservation = scheduler.reserve(0, 5, false, listener, Share.NONE);
         return scheduler.await(reservation, admission.deadline());
     }
 
@@ -66,7 +66,7 @@ class QuotaSchedulerTest {
         QuotaScheduler scheduler = scheduler(1, Duration.ofSeconds(10), 10);
         takeSlot(scheduler, PlaceListener.NONE);
 
-        assertThatThrownBy(() -> scheduler.admit(0, 0, 5, clock.instant()))
+        assertThatThrownBy(() -> scheduler.admit(0, 0, 5, clock.instant(), Share.NONE))
                 .isInstanceOfSatisfying(QuotaRejectedException.class, e -> {
                     assertThat(e.reason()).isEqualTo(QuotaRejectedException.Reason.WAIT_TOO_LONG);
                     // The slot frees 60 s after the first call; coming back 50 s from now fits the 10 s wait.
@@ -79,9 +79,9 @@ class QuotaSchedulerTest {
     void aFullQueueRefusesNewRequests() throws Exception {
         QuotaScheduler scheduler = scheduler(1, Duration.ofSeconds(120), 1);
         takeSlot(scheduler, PlaceListener.NONE);
-        Reservation waiting = scheduler.reserve(0, 5, false, PlaceListener.NONE);
+        Reservation waiting = scheduler.reserve(0, 5, false, PlaceListener.NONE, Share.NONE);
 
-        assertThatThrownBy(() -> scheduler.admit(0, 0, 5, clock.instant()))
+        assertThatThrownBy(() -> scheduler.admit(0, 0, 5, clock.instant(), Share.NONE))
                 .isInstanceOfSatisfying(QuotaRejectedException.class,
                         e -> assertThat(e.reason()).isEqualTo(QuotaRejectedException.Reason.QUEUE_FULL));
         assertThat(waiting.cancel(QueuePlace.clientGone())).isTrue();
@@ -94,12 +94,12 @@ class QuotaSchedulerTest {
         List<Integer> first = new CopyOnWriteArrayList<>();
         List<Integer> third = new CopyOnWriteArrayList<>();
         List<Duration> waits = new CopyOnWriteArrayList<>();
-        Reservation a = scheduler.reserve(0, 5, false, (position, wait) -> first.add(position));
-        Reservation b = scheduler.reserve(0, 5, false, PlaceListener.NONE);
+        Reservation a = scheduler.reserve(0, 5, false, (position, wait) -> first.add(position), Share.NONE);
+        Reservation b = scheduler.reserve(0, 5, false, PlaceListener.NONE, Share.NONE);
         Reservation c = scheduler.reserve(0, 5, false, (position, wait) -> {
             third.add(position);
             waits.add(wait);
-        });
+        }, Share.NONE);
         assertThat(List.of(a.position(), b.position(), c.position())).containsExactly(1, 2, 3);
 
         b.cancel(QueuePlace.clientGone()); // the one in the middle leaves: only those behind it move
@@ -120,8 +120,8 @@ class QuotaSchedulerTest {
     void theDispatcherKeepsServingAfterTheLedgerFailsOnce() throws Exception {
         QuotaScheduler scheduler = scheduler(1, Duration.ofSeconds(600), 10);
         takeSlot(scheduler, PlaceListener.NONE);
-        Reservation unlucky = scheduler.reserve(0, 5, false, PlaceListener.NONE);
-        Reservation next = scheduler.reserve(0, 5, false, PlaceListener.NONE);
+        Reservation unlucky = scheduler.reserve(0, 5, false, PlaceListener.NONE, Share.NONE);
+        Reservation next = scheduler.reserve(0, 5, false, PlaceListener.NONE, Share.NONE);
         quota.failNextAcquire();
 
         clock.advance(Duration.ofSeconds(61));
@@ -136,14 +136,14 @@ class QuotaSchedulerTest {
     void theDispatcherKeepsServingWhenTellingAPlaceFails() throws Exception {
         QuotaScheduler scheduler = scheduler(1, Duration.ofSeconds(600), 10);
         takeSlot(scheduler, PlaceListener.NONE);
-        Reservation first = scheduler.reserve(0, 5, false, PlaceListener.NONE);
+        Reservation first = scheduler.reserve(0, 5, false, PlaceListener.NONE, Share.NONE);
         AtomicReference<Integer> told = new AtomicReference<>();
         Reservation second = scheduler.reserve(0, 5, false, (position, wait) -> {
             told.set(position);
             if (position == 1) {
                 throw new IllegalStateException("a listener that breaks");
             }
-        });
+        }, Share.NONE);
 
         clock.advance(Duration.ofSeconds(61));
         assertThat(scheduler.await(first, clock.instant().plusSeconds(5))).isPositive();
@@ -156,8 +156,8 @@ class QuotaSchedulerTest {
     @Test
     void aRefusalHandedOverThroughTheSlotIsThatRefusalNotAWrappedOne() {
         QuotaScheduler scheduler = scheduler(1, Duration.ofSeconds(600), 10);
-        scheduler.reserve(0, 5, false, PlaceListener.NONE); // takes the slot on the spot
-        Reservation refused = scheduler.reserve(0, 5, false, PlaceListener.NONE);
+        scheduler.reserve(0, 5, false, PlaceListener.NONE, Share.NONE); // takes the slot on the spot
+        Reservation refused = scheduler.reserve(0, 5, false, PlaceListener.NONE, Share.NONE);
         QuotaRejectedException why = QueuePlace.sessionEnded();
         assertThat(refused.cancel(why)).isTrue();
 

@@ -37,11 +37,11 @@ class SharedSpendBudgetTest {
 
     @Test
     void theFallbackModelDrawsOnTheSameSpendBudget() throws Exception {
-        Reservation primary = scheduler.reserve(0, 100, 700, false, PlaceListener.NONE);
+        Reservation primary = scheduler.reserve(0, 100, 700, false, PlaceListener.NONE, Share.NONE);
         scheduler.await(primary, clock.instant().plusSeconds(1));
 
         // 700 of 1,000 spent on the primary: a 700 call to the fallback would go over the project's budget.
-        assertThatThrownBy(() -> scheduler.admit(1, 0, 100, 700, clock.instant()))
+        assertThatThrownBy(() -> scheduler.admit(1, 0, 100, 700, clock.instant(), Share.NONE))
                 .isInstanceOfSatisfying(QuotaRejectedException.class, e -> {
                     assertThat(e.reason()).isEqualTo(QuotaRejectedException.Reason.WAIT_TOO_LONG);
                     assertThat(e.getMessage()).contains("spend budget");
@@ -54,18 +54,18 @@ class SharedSpendBudgetTest {
 
     @Test
     void aSlotsChargeIsCorrectedToTheBillAndGoesBackWhenUnusedOrRefused() throws Exception {
-        Reservation first = scheduler.reserve(0, 100, 900, false, PlaceListener.NONE);
+        Reservation first = scheduler.reserve(0, 100, 900, false, PlaceListener.NONE, Share.NONE);
         long slot = scheduler.await(first, clock.instant().plusSeconds(1));
         scheduler.correct(first, slot, 100, 150);
         assertThat(spendLedger.spentMicros(clock.instant())).isEqualTo(150);
 
-        Reservation unused = scheduler.reserve(1, 100, 800, false, PlaceListener.NONE);
+        Reservation unused = scheduler.reserve(1, 100, 800, false, PlaceListener.NONE, Share.NONE);
         long unusedSlot = scheduler.await(unused, clock.instant().plusSeconds(1));
         assertThat(spendLedger.spentMicros(clock.instant())).isEqualTo(950);
         scheduler.release(unused, unusedSlot);
         assertThat(spendLedger.spentMicros(clock.instant())).isEqualTo(150);
 
-        Reservation throttled = scheduler.reserve(0, 100, 800, false, PlaceListener.NONE);
+        Reservation throttled = scheduler.reserve(0, 100, 800, false, PlaceListener.NONE, Share.NONE);
         long throttledSlot = scheduler.await(throttled, clock.instant().plusSeconds(1));
         scheduler.throttled(throttled, throttledSlot, Duration.ofSeconds(5));
         assertThat(spendLedger.spentMicros(clock.instant())).as("a 429 is not billed").isEqualTo(150);
@@ -73,9 +73,9 @@ class SharedSpendBudgetTest {
 
     @Test
     void aQueuedRequestGetsItsSlotWhenTheSpendLeavesTheWindow() throws Exception {
-        Reservation first = scheduler.reserve(0, 100, 1_000, false, PlaceListener.NONE);
+        Reservation first = scheduler.reserve(0, 100, 1_000, false, PlaceListener.NONE, Share.NONE);
         scheduler.await(first, clock.instant().plusSeconds(1));
-        Reservation second = scheduler.reserve(0, 100, 10, false, PlaceListener.NONE);
+        Reservation second = scheduler.reserve(0, 100, 10, false, PlaceListener.NONE, Share.NONE);
         assertThat(second.position()).isEqualTo(1);
 
         clock.advance(Duration.ofMinutes(10));

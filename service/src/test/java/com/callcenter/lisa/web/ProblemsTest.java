@@ -3,6 +3,7 @@ package com.callcenter.lisa.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.callcenter.lisa.gemini.GeminiFailure;
+import com.callcenter.lisa.limits.ClientRateLimitedException;
 import com.callcenter.lisa.session.SessionClosedException;
 import com.callcenter.lisa.session.SessionStatus;
 import java.time.Duration;
@@ -33,5 +34,18 @@ class ProblemsTest {
                 "/api/v1/sessions/" + id + "/chat");
 
         assertThat(problem.status()).isEqualTo(409);
+    }
+
+    @Test
+    void aClientOverItsLimitIs429WithItsRetryAfterNotTheQuotas503() {
+        Problems.Problem problem = Problems.of(new ClientRateLimitedException(
+                ClientRateLimitedException.Limit.MESSAGES_PER_MINUTE, Duration.ofMillis(39_100), "Over the limit."),
+                "/api/v1/sessions/x/chat");
+
+        assertThat(problem.status()).isEqualTo(429);
+        assertThat(problem.detail().getType().toString()).isEqualTo("urn:lisa:problem:client-rate-limited");
+        assertThat(problem.retryAfter()).isEqualTo(Duration.ofMillis(39_100));
+        assertThat(problem.detail().getProperties()).containsEntry("limit", "messages-per-minute")
+                .containsEntry("retryAfterSeconds", 40L);
     }
 }
