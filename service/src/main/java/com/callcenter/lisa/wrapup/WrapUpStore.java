@@ -163,6 +163,16 @@ class WrapUpStore {
                 .update();
     }
 
+    /** A stopping instance gives up its claims, so that the next start or another instance need not wait out the lease. */
+    void releaseClaims(String owner) {
+        jdbc.sql("update wrap_up set lease_owner = null, lease_until = null where lease_owner = ? and state = 'PENDING'")
+                .param(owner).update();
+        jdbc.sql("""
+                update wrap_up_delivery set lease_owner = null, lease_until = null
+                where lease_owner = ? and delivered_at is null""")
+                .param(owner).update();
+    }
+
     int pendingDeliveries() {
         return jdbc.sql("select count(*) from wrap_up_delivery where delivered_at is null")
                 .query(Integer.class)
