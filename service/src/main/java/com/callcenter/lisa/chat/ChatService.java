@@ -18,6 +18,7 @@ import com.callcenter.lisa.session.Conversation;
 import com.callcenter.lisa.session.Session;
 import com.callcenter.lisa.session.SessionClosedException;
 import com.callcenter.lisa.session.SessionEnded;
+import com.callcenter.lisa.session.SessionHandedOff;
 import com.callcenter.lisa.session.SessionService;
 import com.callcenter.lisa.session.Turn;
 import java.time.Clock;
@@ -177,15 +178,16 @@ public class ChatService {
 
     /**
      * The input the turn's call will carry as far as it is known on arrival: the session's system
-     * instruction and the stored history as the prompt will hold them, and the message. Admission must
-     * estimate the same call the queue will later reserve for, or its promised wait (and Retry-After) is
-     * too short for a long instruction or history, and under a token or spend budget it would let in
-     * what the queue then cannot serve in time.
+     * instruction and the stored history (with what was said during a handoff) as the prompt will hold
+     * them, and the message. Admission must estimate the same call the queue will later reserve for, or
+     * its promised wait (and Retry-After) is too short for a long instruction or history, and under a
+     * token or spend budget it would let in what the queue then cannot serve in time.
      */
     private int admissionTokens(Session session, String message) {
         Conversation conversation = sessions.activeConversation(session.id());
         String instruction = personas.systemInstruction(session.persona(), session.context());
-        return PromptBuilder.estimatedTokens(prompts.build(instruction, conversation.turns(), message));
+        return PromptBuilder.estimatedTokens(prompts.build(instruction, conversation.turns(),
+                conversation.handoffMessages(), message));
     }
 
     /**
@@ -199,6 +201,17 @@ public class ChatService {
         }
     }
 
+    /**
+     * A human agent took the call over: messages of the session still waiting for quota leave the queue
+     * unsent (their clients get 409 session-handed-off), as when the call ends.
+     */
+    @EventListener
+    void sessionHandedOff(SessionHandedOff handedOff) {
+        for (QueuePlace place : waiting.of(handedOff.sessionId())) {
+            place.leave(QueuePlace.handedOff());
+        }
+    }
+
     private TurnResult take(Accepted accepted, TurnObserver observer) throws InterruptedException {
         QueuePlace place = accepted.admission().place();
         place.watch(observer::queued);
@@ -208,6 +221,7 @@ public class ChatService {
         } catch (QuotaRejectedException e) {
             releaseKey(accepted);
             if (e.reason() == QuotaRejectedException.Reason.SESSION_ENDED
+                    || e.reason() == QuotaRejectedException.Reason.HANDED_OFF
                     || e.reason() == QuotaRejectedException.Reason.CLIENT_GONE) {
                 Session session = sessions.get(accepted.sessionId());
                 if (!session.isActive()) {
@@ -243,7 +257,8 @@ public class ChatService {
             // Rendered from the persona (read once at start-up) and the stored context: the same bytes every turn.
             String systemPrompt = personas.systemInstruction(conversation.session().persona(),
                     conversation.session().context());
-            Prompt prompt = prompts.build(systemPrompt, conversation.turns(), accepted.message());
+            Prompt prompt = prompts.build(systemPrompt, conversation.turns(), conversation.handoffMessages(),
+                    accepted.message());
             Function<String, GeminiReply> call = observer.wantsPieces()
                     ? model -> {
                         observer.answering();

@@ -8,7 +8,7 @@ public class InvalidMessageException extends RuntimeException {
 
     private final Reason reason;
 
-    InvalidMessageException(Reason reason, String message) {
+    public InvalidMessageException(Reason reason, String message) {
         super(message);
         this.reason = reason;
     }

@@ -173,7 +173,8 @@ public class GeminiGateway {
             } catch (QuotaRejectedException e) {
                 waitedNanos += System.nanoTime() - waitStart;
                 if (e.reason() == QuotaRejectedException.Reason.CLIENT_GONE
-                        || e.reason() == QuotaRejectedException.Reason.SESSION_ENDED) {
+                        || e.reason() == QuotaRejectedException.Reason.SESSION_ENDED
+                        || e.reason() == QuotaRejectedException.Reason.HANDED_OFF) {
                     recordWait(waitedNanos);
                     throw quota.rejected(e);
                 }

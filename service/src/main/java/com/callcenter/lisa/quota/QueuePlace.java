@@ -105,6 +105,12 @@ public final class QueuePlace implements PlaceListener {
                 "The client went away while the request waited; nothing was sent to Gemini.");
     }
 
+    /** A human agent took the call over while the request waited. */
+    public static QuotaRejectedException handedOff() {
+        return new QuotaRejectedException(QuotaRejectedException.Reason.HANDED_OFF, Duration.ZERO,
+                "A human agent took the call over while the request waited; nothing was sent to Gemini.");
+    }
+
     /** The session was ended while the request waited. */
     public static QuotaRejectedException sessionEnded() {
         return new QuotaRejectedException(QuotaRejectedException.Reason.SESSION_ENDED, Duration.ZERO,

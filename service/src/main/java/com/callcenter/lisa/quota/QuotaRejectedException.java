@@ -23,7 +23,9 @@ public class QuotaRejectedException extends RuntimeException {
         /** The client went away while the request waited (a streaming client whose connection broke). */
         CLIENT_GONE,
         /** The session was ended while the request waited (its messages leave the queue unsent). */
-        SESSION_ENDED
+        SESSION_ENDED,
+        /** A human agent took the call over while the request waited (its messages leave the queue unsent). */
+        HANDED_OFF
     }
 
     private final Reason reason;

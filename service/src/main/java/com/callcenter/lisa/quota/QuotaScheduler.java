@@ -36,6 +36,8 @@ public class QuotaScheduler implements AutoCloseable {
 
     private final List<ModelLane> lanes;
     private final Clock clock;
+    /** How old the queueing estimate may be for a request to be refused on it at once. */
+    private static final Duration FRESH = Duration.ofSeconds(1);
     private final MeterRegistry metrics;
     private final Duration maxWait;
 
@@ -174,7 +176,9 @@ public class QuotaScheduler implements AutoCloseable {
      */
     private void refuseAtOnceIfTooLate(Reservation reservation, Instant deadline) {
         Duration estimated = reservation.estimatedWait();
-        if (estimated == null) {
+        // Only the estimate just made on queueing: once the queue has moved (a head refused, a slot given
+        // back) it no longer says when this request's slot comes, and the wait itself decides.
+        if (estimated == null || Duration.between(reservation.enqueuedAt, clock.instant()).compareTo(FRESH) > 0) {
             return;
         }
         Instant due = reservation.enqueuedAt.plus(estimated);

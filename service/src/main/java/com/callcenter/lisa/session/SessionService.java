@@ -7,7 +7,9 @@ import com.callcenter.lisa.identity.Callers;
 import com.callcenter.lisa.limits.OwnerLimiter;
 import com.callcenter.lisa.persona.PersonaCatalog;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -18,10 +20,13 @@ import org.springframework.stereotype.Service;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The lifecycle of conversations: create, read, end, expire, purge, and appending turns.
+ * The lifecycle of conversations: create, read, hand off to a human agent and resume, end, expire, purge,
+ * and appending turns and what is said while a human agent has the call.
  *
  * <p>Expiry is applied when a session is read as well as by the periodic sweep, so a session idle
- * past its timeout is reported {@code expired} at once, not only after the next sweep.
+ * past its timeout is reported {@code expired} at once, not only after the next sweep. A handed-off
+ * session expires like an active one: each handoff, resume and message of the human agent's conversation
+ * counts as activity, so only a call nobody writes to for the idle timeout expires.
  *
  * <p>Ownership is checked here, below the web layer, so that every path to a session (read, end, chat as JSON
  * or stream, an idempotent repeat) goes through {@link #get}: a session the caller may not see is
@@ -130,8 +135,7 @@ public class SessionService {
 
     /** @throws SessionNotFoundException if there is no such session */
     public Conversation conversation(UUID id) {
-        Session session = get(id);
-        return new Conversation(session, store.turns(id));
+        return withHistory(get(id));
     }
 
     /** One stored turn of a session, if it exists. */
@@ -146,7 +150,13 @@ public class SessionService {
      * @throws SessionClosedException   if it was ended or has expired
      */
     public Conversation activeConversation(UUID id) {
-        return new Conversation(active(id), store.turns(id));
+        return withHistory(active(id));
+    }
+
+    /** The session with its turns and what was said while a human agent had the call. */
+    private Conversation withHistory(Session session) {
+        UUID id = session.id();
+        return new Conversation(session, store.turns(id), store.handoffMessages(id), store.openHandoff(id).orElse(null));
     }
 
     /**
@@ -180,10 +190,76 @@ public class SessionService {
      */
     public void end(UUID id) {
         Session session = get(id);
-        if (session.isActive()) {
+        if (session.status().open()) {
             store.close(id, SessionStatus.ENDED, clock.instant());
         }
         events.publishEvent(new SessionEnded(id));
+    }
+
+    /**
+     * A human agent takes the call over: Lisa takes no more messages of the session until it is resumed.
+     * Idempotent: a session already handed off stays as it was handed off (its first reason and time).
+     * Messages of the session still waiting for quota on this instance are not sent ({@link SessionHandedOff});
+     * one Gemini is already answering completes and is stored.
+     *
+     * @return whether this call handed it off (false: it already was)
+     * @throws SessionNotFoundException if there is no such session
+     * @throws SessionClosedException   if it was ended or has expired
+     */
+    public boolean handOff(UUID id, String reason, Handoff.By by) {
+        Session session = get(id);
+        boolean handedOff = session.isActive() && store.handOff(id, reason, by, now());
+        if (!handedOff) {
+            Session current = store.find(id).orElseThrow(() -> new SessionNotFoundException(id));
+            if (current.status() != SessionStatus.HANDED_OFF) {
+                throw new SessionClosedException(id, current.status());
+            }
+        }
+        events.publishEvent(new SessionHandedOff(id));
+        return handedOff;
+    }
+
+    /**
+     * The call goes back to Lisa, who is shown what was said meanwhile. Idempotent: an active session
+     * stays as it is.
+     *
+     * @return whether this call resumed it (false: Lisa had it already)
+     * @throws SessionNotFoundException if there is no such session
+     * @throws SessionClosedException   if it was ended or has expired
+     */
+    public boolean resume(UUID id) {
+        Session session = get(id);
+        boolean resumed = session.status() == SessionStatus.HANDED_OFF && store.resume(id, now());
+        if (!resumed) {
+            Session current = store.find(id).orElseThrow(() -> new SessionNotFoundException(id));
+            if (!current.isActive()) {
+                throw new SessionClosedException(id, current.status());
+            }
+        }
+        return resumed;
+    }
+
+    /**
+     * Stores words said while a human agent has the call. A repeat of the session's last message (same
+     * author and words) within {@code repeatWindow} is a double submit: the stored message is returned.
+     *
+     * @throws SessionNotFoundException     if there is no such session
+     * @throws SessionNotHandedOffException if Lisa has the call
+     * @throws SessionClosedException       if it was ended or has expired
+     */
+    public HandoffMessage addHandoffMessage(UUID id, HandoffMessage.Author author, String content,
+                                            Duration repeatWindow) {
+        get(id); // unknown sessions, a store known to be down, and expiry first
+        return store.addHandoffMessage(id, author, content, now(), repeatWindow).orElseThrow(() -> {
+            Session session = store.find(id).orElseThrow(() -> new SessionNotFoundException(id));
+            return session.isActive() ? new SessionNotHandedOffException(id)
+                    : new SessionClosedException(id, session.status());
+        });
+    }
+
+    /** Times as the store keeps them (microseconds), so an answer says what a later read of it says. */
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MICROS);
     }
 
     /** Expires idle sessions and purges those closed longer than the retention. */
@@ -199,7 +275,7 @@ public class SessionService {
 
     private Session expireIfIdle(Session session) {
         Instant now = clock.instant();
-        if (session.isActive() && session.lastActivity().plus(properties.idleTimeout()).isBefore(now)) {
+        if (session.status().open() && session.lastActivity().plus(properties.idleTimeout()).isBefore(now)) {
             store.close(session.id(), SessionStatus.EXPIRED, now);
             return store.find(session.id()).orElseThrow(() -> new SessionNotFoundException(session.id()));
         }

@@ -3,6 +3,7 @@ package com.callcenter.lisa.session;
 import com.callcenter.lisa.persona.CallContext;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -114,13 +115,14 @@ class SessionStore {
     }
 
     /**
-     * Closes an active session; a closed one keeps its first closing status and time. A session with at
+     * Closes an open (active or handed-off) session; a closed one keeps its first closing status and time. A
+     * session with at
      * least one turn gets its wrap-up due in the same transaction (table wrap_up, package wrapup), so
      * that no ended conversation is left without one, whatever happens to the instance next.
      */
     boolean close(UUID id, SessionStatus status, Instant at) {
         Boolean closed = transaction.execute(tx -> {
-            boolean updated = jdbc.sql("update session set status = ?, closed_at = ? where id = ? and status = 'ACTIVE'")
+            boolean updated = jdbc.sql("update session set status = ?, closed_at = ? where id = ? and status in ('ACTIVE', 'HANDED_OFF')")
                     .params(status.name(), utc(at), id)
                     .update() == 1;
             if (updated) {
@@ -149,7 +151,7 @@ class SessionStore {
         Integer expired = transaction.execute(tx -> {
             int count = jdbc.sql("""
                     update session set status = 'EXPIRED', closed_at = ?
-                    where status = 'ACTIVE' and last_activity < ?""")
+                    where status in ('ACTIVE', 'HANDED_OFF') and last_activity < ?""")
                     .params(utc(now), utc(idleSince))
                     .update();
             if (count > 0) {
@@ -170,16 +172,19 @@ class SessionStore {
 
     /** Deletes sessions closed before the cut-off; their turns go with them (on delete cascade). */
     int purgeClosedBefore(Instant cutoff) {
-        return jdbc.sql("delete from session where status <> 'ACTIVE' and closed_at < ?")
+        return jdbc.sql("delete from session where status in ('ENDED', 'EXPIRED') and closed_at < ?")
                 .param(utc(cutoff))
                 .update();
     }
 
-    /** The owner's sessions active and used since {@code activeSince}: what its active-sessions limit counts. */
+    /**
+     * The owner's sessions active and used since {@code activeSince}: what its active-sessions limit counts.
+     * A handed-off call is still going on (a human agent has it, it can be resumed), so it counts too.
+     */
     int countActive(String tenant, String owner, Instant activeSince) {
         return jdbc.sql("""
                 select count(*) from session
-                where tenant = ? and owner = ? and status = 'ACTIVE' and last_activity >= ?""")
+                where tenant = ? and owner = ? and status in ('ACTIVE', 'HANDED_OFF') and last_activity >= ?""")
                 .params(tenant, owner, utc(activeSince))
                 .query(Integer.class)
                 .single();
@@ -217,6 +222,117 @@ class SessionStore {
         sql.append(" order by created_at desc, id desc limit ?");
         params.add(limit);
         return jdbc.sql(sql.toString()).params(params).query(this::session).list();
+    }
+
+    /**
+     * Hands an active session off to a human agent: its status and the handoff's row, in one transaction.
+     *
+     * @return false if the session was not active (any more)
+     */
+    boolean handOff(UUID id, String reason, Handoff.By by, Instant at) {
+        return Boolean.TRUE.equals(transaction.execute(status -> {
+            int updated = jdbc.sql("update session set status = 'HANDED_OFF', last_activity = ? where id = ? and status = 'ACTIVE'")
+                    .params(utc(at), id)
+                    .update();
+            if (updated == 0) {
+                return false;
+            }
+            wrapUpDue(id, at); // Lisa's part of the call ends: its wrap-up for the CRM, in the same transaction
+            // The session's row is locked by the update until commit: numbers cannot collide.
+            jdbc.sql("""
+                    insert into handoff (session_id, handoff_number, reason, handed_off_by, handed_off_at, after_turn)
+                    select id, (select coalesce(max(handoff_number), 0) + 1 from handoff where session_id = ?),
+                           ?, ?, ?, turn_count
+                    from session where id = ?""")
+                    .params(id, reason, by.name(), utc(at), id)
+                    .update();
+            return true;
+        }));
+    }
+
+    /**
+     * Gives a handed-off session back to Lisa.
+     *
+     * @return false if the session was not handed off (any more)
+     */
+    boolean resume(UUID id, Instant at) {
+        return Boolean.TRUE.equals(transaction.execute(status -> {
+            int updated = jdbc.sql("update session set status = 'ACTIVE', last_activity = ? where id = ? and status = 'HANDED_OFF'")
+                    .params(utc(at), id)
+                    .update();
+            if (updated == 0) {
+                return false;
+            }
+            jdbc.sql("update handoff set resumed_at = ? where session_id = ? and resumed_at is null")
+                    .params(utc(at), id)
+                    .update();
+            return true;
+        }));
+    }
+
+    /**
+     * Stores words said while a human agent has the call, as the session's next message. A repeat of the
+     * session's last message (same author, same words) within {@code repeatWindow} is taken for a
+     * double submit: the stored one is returned and nothing is added.
+     *
+     * @return the message, or empty if the session is not handed off (any more)
+     */
+    Optional<HandoffMessage> addHandoffMessage(UUID id, HandoffMessage.Author author, String content, Instant at,
+                                               Duration repeatWindow) {
+        return transaction.execute(status -> {
+            // Locks the session's row until commit: one message at a time per session, numbers cannot collide.
+            int updated = jdbc.sql("update session set last_activity = ? where id = ? and status = 'HANDED_OFF'")
+                    .params(utc(at), id)
+                    .update();
+            if (updated == 0) {
+                return Optional.<HandoffMessage>empty();
+            }
+            Optional<HandoffMessage> last = jdbc.sql("""
+                    select message_number, after_turn, author, content, created_at from session_message
+                    where session_id = ? order by message_number desc fetch first 1 rows only""")
+                    .param(id)
+                    .query(SessionStore::handoffMessage)
+                    .optional();
+            if (last.isPresent() && last.get().author() == author && last.get().content().equals(content)
+                    && !last.get().createdAt().isBefore(at.minus(repeatWindow))) {
+                return last;
+            }
+            int number = last.map(HandoffMessage::number).orElse(0) + 1;
+            int afterTurn = jdbc.sql("select turn_count from session where id = ?").param(id).query(Integer.class).single();
+            HandoffMessage message = new HandoffMessage(number, afterTurn, author, content, at);
+            jdbc.sql("""
+                    insert into session_message (session_id, message_number, after_turn, author, content, created_at)
+                    values (?, ?, ?, ?, ?, ?)""")
+                    .params(id, number, afterTurn, author.name(), content, utc(at))
+                    .update();
+            return Optional.of(message);
+        });
+    }
+
+    List<HandoffMessage> handoffMessages(UUID sessionId) {
+        return jdbc.sql("""
+                select message_number, after_turn, author, content, created_at from session_message
+                where session_id = ? order by message_number""")
+                .param(sessionId)
+                .query(SessionStore::handoffMessage)
+                .list();
+    }
+
+    /** The session's last handoff, if it was not resumed. */
+    Optional<Handoff> openHandoff(UUID sessionId) {
+        return jdbc.sql("""
+                select reason, handed_off_by, handed_off_at, after_turn, resumed_at from handoff
+                where session_id = ? and resumed_at is null""")
+                .param(sessionId)
+                .query((rs, row) -> new Handoff(rs.getString("reason"), Handoff.By.valueOf(rs.getString("handed_off_by")),
+                        instant(rs, "handed_off_at"), rs.getInt("after_turn"), null))
+                .optional();
+    }
+
+    private static HandoffMessage handoffMessage(ResultSet rs, int row) throws SQLException {
+        return new HandoffMessage(rs.getInt("message_number"), rs.getInt("after_turn"),
+                HandoffMessage.Author.valueOf(rs.getString("author")), rs.getString("content"),
+                instant(rs, "created_at"));
     }
 
     private Session session(ResultSet rs, int row) throws SQLException {

@@ -10,6 +10,7 @@ import com.callcenter.lisa.persona.InvalidContextException;
 import com.callcenter.lisa.persona.UnknownPersonaException;
 import com.callcenter.lisa.session.SessionClosedException;
 import com.callcenter.lisa.session.SessionNotFoundException;
+import com.callcenter.lisa.session.SessionNotHandedOffException;
 import com.callcenter.lisa.session.TurnConflictException;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
@@ -52,7 +53,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
             InvalidIdempotencyKeyException.class,
             IdempotencyKeyReusedException.class, GeminiFailure.class, TurnRefusedException.class,
             DataAccessException.class, CannotCreateTransactionException.class, TransactionSystemException.class,
-            ReplyTooLongException.class, CompletionException.class,
+            ReplyTooLongException.class, CompletionException.class, SessionNotHandedOffException.class,
             InvalidQueryException.class, ClientRateLimitedException.class})
     ResponseEntity<ProblemDetail> failed(Exception e, HttpServletRequest request) {
         return respond(Problems.of(e, request.getRequestURI()));

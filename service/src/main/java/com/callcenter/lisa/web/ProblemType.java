@@ -26,6 +26,8 @@ public enum ProblemType {
     UNSUPPORTED_MEDIA_TYPE(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Unsupported content type"),
     EXPECTATION_FAILED(HttpStatus.EXPECTATION_FAILED, "The Expect header cannot be met"),
     SESSION_CLOSED(HttpStatus.CONFLICT, "The session is closed"),
+    SESSION_HANDED_OFF(HttpStatus.CONFLICT, "A human agent has the call"),
+    SESSION_NOT_HANDED_OFF(HttpStatus.CONFLICT, "Lisa has the call, not a human agent"),
     TURN_CONFLICT(HttpStatus.CONFLICT, "Another turn was stored first"),
     IDEMPOTENCY_KEY_REUSED(HttpStatus.UNPROCESSABLE_CONTENT, "The Idempotency-Key was used for another message"),
     CLIENT_RATE_LIMITED(HttpStatus.TOO_MANY_REQUESTS, "This client is over one of its limits"),

@@ -10,6 +10,8 @@ import com.callcenter.lisa.persona.InvalidContextException;
 import com.callcenter.lisa.persona.UnknownPersonaException;
 import com.callcenter.lisa.session.SessionClosedException;
 import com.callcenter.lisa.session.SessionNotFoundException;
+import com.callcenter.lisa.session.SessionNotHandedOffException;
+import com.callcenter.lisa.session.SessionStatus;
 import com.callcenter.lisa.session.StoreUnavailableException;
 import com.callcenter.lisa.session.TurnConflictException;
 import java.time.Duration;
@@ -46,6 +48,18 @@ final class Problems {
             case SessionNotFoundException notFound -> {
                 ProblemDetail problem = ProblemWriter.problem(ProblemType.SESSION_NOT_FOUND, e.getMessage(), path);
                 problem.setProperty("sessionId", notFound.sessionId());
+                yield problem(problem, null);
+            }
+            case SessionClosedException handedOff when handedOff.status() == SessionStatus.HANDED_OFF -> {
+                ProblemDetail problem = ProblemWriter.problem(ProblemType.SESSION_HANDED_OFF, e.getMessage(), path);
+                problem.setProperty("sessionId", handedOff.sessionId());
+                problem.setProperty("sessionStatus", handedOff.status().wireName());
+                yield problem(problem, null);
+            }
+            case SessionNotHandedOffException notHandedOff -> {
+                ProblemDetail problem = ProblemWriter.problem(ProblemType.SESSION_NOT_HANDED_OFF, e.getMessage(), path);
+                problem.setProperty("sessionId", notHandedOff.sessionId());
+                problem.setProperty("sessionStatus", SessionStatus.ACTIVE.wireName());
                 yield problem(problem, null);
             }
             case SessionClosedException closed -> {

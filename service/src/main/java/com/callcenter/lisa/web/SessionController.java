@@ -124,7 +124,7 @@ class SessionController {
             + "not make (invalid-request).",
             content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
     SessionSummary.Page list(
-            @Parameter(description = "active, ended or expired") @RequestParam(required = false) String status,
+            @Parameter(description = "active, handed_off, ended or expired") @RequestParam(required = false) String status,
             @Parameter(description = "Only this owner's sessions") @RequestParam(required = false) String owner,
             @Parameter(description = "Only this tenant's sessions (admin)") @RequestParam(required = false) String tenant,
             @Parameter(description = "1-100, default 20") @RequestParam(required = false, defaultValue = "20") String limit,
@@ -141,7 +141,8 @@ class SessionController {
         SessionStatus wanted = null;
         if (status != null) {
             wanted = java.util.Arrays.stream(SessionStatus.values()).filter(s -> s.wireName().equals(status))
-                    .findFirst().orElseThrow(() -> new InvalidQueryException("status must be active, ended or expired."));
+                    .findFirst()
+                    .orElseThrow(() -> new InvalidQueryException("status must be active, handed_off, ended or expired."));
         }
         SessionPage.Cursor cursor;
         try {
@@ -168,8 +169,9 @@ class SessionController {
             content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
     @ApiResponse(responseCode = "404", description = "No such session (session-not-found).",
             content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
-    @ApiResponse(responseCode = "409", description = "The session is ended or expired (session-closed), or another "
-            + "instance stored a turn first (turn-conflict).",
+    @ApiResponse(responseCode = "409", description = "The session is ended or expired (session-closed), a human agent "
+            + "has the call (session-handed-off, until POST .../resume), or another instance stored a turn first "
+            + "(turn-conflict).",
             content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
     @ApiResponse(responseCode = "413", description = "Body too large (payload-too-large).",
             content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))

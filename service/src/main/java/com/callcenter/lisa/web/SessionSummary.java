@@ -9,7 +9,7 @@ import java.util.UUID;
 @Schema(description = "A session in a listing: no messages, no metadata.")
 record SessionSummary(
         UUID id,
-        @Schema(allowableValues = {"active", "ended", "expired"}) String status,
+        @Schema(allowableValues = {"active", "handed_off", "ended", "expired"}) String status,
         String persona,
         @Schema(description = "Who created it: the token's subject, api-key:<name> for an API key; absent for "
                 + "sessions created without authentication.") String owner,

@@ -1,6 +1,8 @@
 package com.callcenter.lisa.web;
 
 import com.callcenter.lisa.session.Conversation;
+import com.callcenter.lisa.session.Handoff;
+import com.callcenter.lisa.session.HandoffMessage;
 import com.callcenter.lisa.session.Session;
 import com.callcenter.lisa.session.Turn;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -13,39 +15,59 @@ import java.util.UUID;
 import tools.jackson.databind.JsonNode;
 
 @Schema(description = "A session with its whole history.")
-record SessionView(
+public record SessionView(
         @Schema(description = "Random UUID of the session.") UUID id,
-        @Schema(description = "active: takes messages; ended: closed by DELETE; expired: idle longer than "
+        @Schema(description = "active: takes messages; handed_off: a human agent has the call (chat answers 409 "
+                + "until it is resumed); ended: closed by DELETE; expired: idle longer than "
                 + "lisa.session.idle-timeout. Ended and expired sessions are readable until purged.",
-                allowableValues = {"active", "ended", "expired"}) String status,
+                allowableValues = {"active", "handed_off", "ended", "expired"}) String status,
         @Schema(description = "The persona the customer talks to.", example = "lisa") String persona,
         @Schema(description = "When the session was created.") Instant createdAt,
-        @Schema(description = "When the session was created or last completed a turn.") Instant lastActivity,
+        @Schema(description = "When the session was created or last completed a turn, was handed off or resumed, "
+                + "or stored a message of the human agent's conversation.") Instant lastActivity,
         @Schema(description = "The metadata given at creation.") Map<String, String> metadata,
         @Schema(type = "object", types = "object", description = "The call context given at creation ({customer, campaign}) as it was "
                 + "checked and stored (keys sorted); {} when none.") JsonNode context,
-        @Schema(description = "The conversation, oldest first; a user message is always followed by Lisa's reply.")
+        @Schema(description = "The conversation, oldest first: a user message to Lisa is followed by Lisa's reply; "
+                + "while a human agent had the call, the agent's words (agent) and the customer's (user) in the order "
+                + "they were stored.")
         List<MessageView> messages,
         @Schema(description = "What the session's turns used and cost so far, summed over its stored turns.")
-        UsageTotals usage) {
+        UsageTotals usage,
+        @Schema(description = "The handoff to a human agent while the session is handed off (or was when it ended "
+                + "or expired); absent otherwise.")
+        HandoffView handoff) {
 
     static SessionView of(Session session, List<Turn> turns) {
-        List<MessageView> messages = new ArrayList<>(turns.size() * 2);
+        return of(new Conversation(session, turns));
+    }
+
+    public static SessionView of(Conversation conversation) {
+        List<Turn> turns = conversation.turns();
+        List<HandoffMessage> said = conversation.handoffMessages();
+        List<MessageView> messages = new ArrayList<>(turns.size() * 2 + said.size());
+        int next = 0;
         for (Turn turn : turns) {
+            // Words of a human agent's conversation come after the turn they followed (as Gemini is shown them).
+            for (; next < said.size() && said.get(next).afterTurn() < turn.number(); next++) {
+                messages.add(MessageView.of(said.get(next)));
+            }
             messages.add(new MessageView("user", turn.userMessage(), turn.receivedAt()));
             messages.add(new MessageView("assistant", turn.reply(), turn.repliedAt()));
         }
+        for (; next < said.size(); next++) {
+            messages.add(MessageView.of(said.get(next)));
+        }
+        Session session = conversation.session();
+        Handoff handoff = conversation.handoff();
         return new SessionView(session.id(), session.status().wireName(), session.persona(), session.createdAt(),
                 session.lastActivity(), session.metadata(), session.context().tree(), messages,
-                UsageTotals.of(turns));
-    }
-
-    static SessionView of(Conversation conversation) {
-        return of(conversation.session(), conversation.turns());
+                UsageTotals.of(turns),
+                handoff == null ? null : new HandoffView(handoff.reason(), handoff.at(), handoff.by().wireName()));
     }
 
     @Schema(description = "Tokens and cost of a session's turns, summed.")
-    record UsageTotals(
+    public record UsageTotals(
             @Schema(description = "Input tokens, cached ones included.") long promptTokens,
             @Schema(description = "Input tokens served from Gemini's implicit cache.") long cachedTokens,
             @Schema(description = "Reply tokens.") long replyTokens,
@@ -79,9 +101,23 @@ record SessionView(
     }
 
     @Schema(description = "One message of the conversation.")
-    record MessageView(
-            @Schema(allowableValues = {"user", "assistant"}) String role,
+    public record MessageView(
+            @Schema(description = "user: the customer; assistant: Lisa; agent: the human agent who took the call over.",
+                    allowableValues = {"user", "assistant", "agent"}) String role,
             @Schema(description = "The text; for the assistant, Lisa's reply without any model thinking.") String content,
-            @Schema(description = "When the message was received (user) or the reply stored (assistant).") Instant createdAt) {
+            @Schema(description = "When the message was received (user, agent) or the reply stored (assistant).")
+            Instant createdAt) {
+
+        public static MessageView of(HandoffMessage message) {
+            return new MessageView(message.author().role(), message.content(), message.createdAt());
+        }
+    }
+
+    @Schema(description = "Who handed the call to a human agent, when and why.")
+    public record HandoffView(
+            @Schema(description = "Why, as given with the handoff.") String reason,
+            @Schema(description = "When the session was handed off.") Instant at,
+            @Schema(description = "app: by POST /api/v1/sessions/{id}/handoff; tool: by Lisa (her request_human tool).",
+                    allowableValues = {"app", "tool"}) String by) {
     }
 }

@@ -3,6 +3,7 @@ package com.callcenter.lisa.chat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.callcenter.lisa.gemini.Prompt;
+import com.callcenter.lisa.session.HandoffMessage;
 import com.callcenter.lisa.session.Turn;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -62,6 +63,44 @@ class PromptBuilderTest {
         assertThat(prompt.messages()).hasSize(1);
     }
 
+    private static HandoffMessage said(int number, int afterTurn, HandoffMessage.Author author, String content) {
+        return new HandoffMessage(number, afterTurn, author, content, Instant.parse("2026-11-27T10:05:00Z"));
+    }
+
+    @Test
+    void wordsOfAHumanAgentsConversationRideWithTheNextUserContentInOrder() {
+        List<Turn> history = List.of(turn(1, 40, 40), turn(2, 40, 40));
+        List<HandoffMessage> said = List.of(
+                said(1, 1, HandoffMessage.Author.AGENT, "Hier ist Frau Berger."),
+                said(2, 1, HandoffMessage.Author.CUSTOMER, "Wie teuer ist das?"),
+                said(3, 2, HandoffMessage.Author.AGENT, "Lisa übernimmt wieder."));
+
+        Prompt prompt = new PromptBuilder(1000).build("system", history, said, "neu");
+
+        // Roles still alternate: no user content of its own, no made-up model content.
+        assertThat(prompt.messages()).extracting(Prompt.Message::role).containsExactly(
+                Prompt.Role.USER, Prompt.Role.MODEL, Prompt.Role.USER, Prompt.Role.MODEL, Prompt.Role.USER);
+        assertThat(prompt.messages().get(0).text()).isEqualTo(history.get(0).userMessage());
+        assertThat(prompt.messages().get(2).text()).isEqualTo("[A human agent had the call. What was said meanwhile:]\n"
+                + "[Human agent]: Hier ist Frau Berger.\n[Customer]: Wie teuer ist das?\n"
+                + "[You have the call again. The customer's next message:]\n" + history.get(1).userMessage());
+        assertThat(prompt.messages().getLast().text()).isEqualTo("[A human agent had the call. What was said meanwhile:]\n"
+                + "[Human agent]: Lisa übernimmt wieder.\n[You have the call again. The customer's next message:]\nneu");
+    }
+
+    @Test
+    void wordsSaidBeforeALeftOutTurnAreLeftOutWithIt() {
+        List<Turn> history = List.of(turn(1, 40, 40), turn(2, 40, 40), turn(3, 40, 40));
+        List<HandoffMessage> said = List.of(said(1, 1, HandoffMessage.Author.AGENT, "a".repeat(200)));
+
+        // 74 tokens for history (90 % of 83 - 1): turn 3 costs 20; turn 2 with the agent's words over 100, so it
+        // and turn 1 stay out.
+        Prompt prompt = new PromptBuilder(83).build("s", history, said, "neu");
+
+        assertThat(prompt.messages()).hasSize(3);
+        assertThat(prompt.messages().getFirst().text()).endsWith("3").doesNotContain("[Human agent]");
+    }
+
     @Test
     void overTheBudgetTheOldestTurnsGoAsABlockSoThePromptPrefixStaysStable() {
         // 40 turns of 20 tokens against a budget of ~9 turns: a prompt that lost its oldest turn on every
@@ -106,5 +145,48 @@ class PromptBuilderTest {
         Prompt b = new PromptBuilder(200).build("sys1234", history, "etwas länger, aber passt");
         assertThat(a.messages().subList(0, a.messages().size() - 1))
                 .isEqualTo(b.messages().subList(0, b.messages().size() - 1));
+    }
+
+    @Test
+    void wordsOfAHandoffKeepThePrefixAppendOnlyAndLeaveWithTheirTurnInTheBlock() {
+        // A handoff every seventh turn: the prompt that carried the words as the new message is, whole, the
+        // beginning of the next prompt unless a block of old turns was cut, and the words go with their turn.
+        PromptBuilder builder = new PromptBuilder(300);
+        List<Turn> history = new ArrayList<>();
+        List<HandoffMessage> said = new ArrayList<>();
+        List<Prompt.Message> previous = null;
+        int appended = 0;
+        int cuts = 0;
+        for (int i = 1; i <= 40; i++) {
+            if (i % 7 == 0) {
+                said.add(said(said.size() + 1, i - 1, HandoffMessage.Author.AGENT, "Agent " + i));
+                said.add(said(said.size() + 1, i - 1, HandoffMessage.Author.CUSTOMER, "Kunde " + i));
+            }
+            Prompt prompt = builder.build("sys1234", history, said, "neu" + i);
+            List<Prompt.Message> sent = prompt.messages();
+            assertThat(PromptBuilder.estimatedTokens(prompt)).isLessThanOrEqualTo(300);
+            assertThat(sent).extracting(Prompt.Message::role).first().isEqualTo(Prompt.Role.USER);
+            if (previous != null) {
+                if (sent.size() > previous.size() && sent.subList(0, previous.size()).equals(previous)) {
+                    appended++;
+                } else {
+                    cuts++;
+                    // The oldest turn sent is a whole one, its handoff words (if any) before it and none of a
+                    // left-out turn's.
+                    int oldest = Integer.parseInt(sent.getFirst().text().replaceAll("(?s).*u+", ""));
+                    if (oldest % 7 == 0) {
+                        assertThat(sent.getFirst().text()).contains("[Human agent]: Agent " + oldest + "\n")
+                                .doesNotContain("Agent " + (oldest - 7) + "\n");
+                    } else {
+                        assertThat(sent.getFirst().text()).doesNotContain("[Human agent]");
+                    }
+                }
+            }
+            previous = sent;
+            history.add(new Turn(i, "neu" + i, Instant.parse("2026-11-27T10:00:00Z"), "r".repeat(39) + i,
+                    Instant.parse("2026-11-27T10:00:00Z"), "STOP", "m", 0, 0));
+        }
+        assertThat(cuts).isBetween(1, 10);
+        assertThat(appended).isGreaterThan(3 * cuts);
     }
 }

@@ -83,6 +83,19 @@ class WrapUpTest extends ServiceTest {
     }
 
     @Test
+    void aHandoffToAHumanMakesTheWrapUpDue() {
+        String id = api.newSession();
+        assertThat(api.chat(id, "Ich möchte mit einem Menschen sprechen").status()).isEqualTo(200);
+
+        Api.Response handedOff = api.post("/api/v1/sessions/" + id + "/handoff", "{\"reason\": \"Kunde will einen Menschen\"}");
+        assertThat(handedOff.status()).as(handedOff.body()).isBetween(200, 299);
+
+        JsonNode body = awaitFinished(id);
+        assertThat(body.get("state").asString()).isEqualTo("done");
+        assertThat(schema().validate(body.get("wrapUp"))).isEmpty();
+    }
+
+    @Test
     void aSessionWithoutTurnsGetsNone() {
         String id = api.newSession();
         assertThat(api.delete("/api/v1/sessions/" + id).status()).isEqualTo(204);
