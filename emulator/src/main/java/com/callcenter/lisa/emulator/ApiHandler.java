@@ -1,6 +1,7 @@
 package com.callcenter.lisa.emulator;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import java.io.IOException;
@@ -109,8 +110,10 @@ final class ApiHandler implements HttpHandler {
     state.count(Outcome.OK);
     Wire.pause(config.latency().next());
     Reply tools = FunctionCalling.answer(request);
-    sendReply(
-        exchange, answer, tools != null ? tools : Reply.of(Reply.lisaText(request), request));
+    JsonNode schema = StructuredOutput.requestedSchema(request);
+    String text =
+        schema == null ? Reply.lisaText(request) : StructuredOutput.answer(request, schema);
+    sendReply(exchange, answer, tools != null ? tools : Reply.of(text, request));
   }
 
   /** A model call that passed the checks, with what its reply needs to know. */

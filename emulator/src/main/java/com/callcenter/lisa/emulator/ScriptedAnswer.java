@@ -151,6 +151,14 @@ public final class ScriptedAnswer {
   }
 
   /**
+   * A successful answer whose text is not JSON (a JSON object cut off in the middle), for a client
+   * that asked for structured output and must cope with a model that broke the format.
+   */
+  public static ScriptedAnswer invalidJson() {
+    return text("{\"outcome\": \"SOLD\", \"summary\": \"Der Kunde");
+  }
+
+  /**
    * A successful answer whose only part is {@code functionCall {name, args}}, in whatever form the
    * call asks for; a Gemini 3 model signs the part with a thoughtSignature, which a later request
    * must send back with the call (see {@link GeminiEmulator#requireSignatures(boolean)}).

@@ -133,6 +133,28 @@ public class GeminiClient {
         }
     }
 
+    /**
+     * Asks for a JSON answer that follows {@code jsonSchema} (Gemini's structured output, the schema as
+     * JSON Schema in {@code responseJsonSchema}). The answer is not checked here: the model may still
+     * break the format, and the caller decides what to do then.
+     *
+     * @param jsonSchema the schema, as parsed JSON (maps and lists)
+     * @throws GeminiFailure when no answer came
+     */
+    public GeminiReply generateJson(String model, Prompt prompt, Object jsonSchema) {
+        try {
+            GenerateContentConfig config = config(model, prompt).toBuilder()
+                    .responseMimeType("application/json")
+                    .responseJsonSchema(jsonSchema)
+                    .build();
+            GenerateContentResponse response = sdk.models.generateContent(model, contents(model, prompt), config);
+            state.succeeded();
+            return reply(model, response, visibleText(response), parts(response));
+        } catch (RuntimeException e) {
+            throw failed(model, e);
+        }
+    }
+
     /** The settings {@code model} takes (checked at start-up), with this turn's system instruction. */
     private GenerateContentConfig config(String model, Prompt prompt) {
         GenerateContentConfig.Builder config = plan.configFor(model).toBuilder()

@@ -330,6 +330,81 @@ public class GeminiGateway {
         }
     }
 
+    /**
+     * A background call (a wrap-up for the CRM) on {@code model}, a model of the pool: it waits in the
+     * model's background queue, served only by slots no live turn waits for, for as long as it takes; the
+     * circuit and a per-minute 429 are respected (it waits them out and tries again). Other failures are
+     * the caller's to handle: background work is retried later from its stored state, not here.
+     *
+     * @param whileWaiting    run every {@code waitingInterval} while the request waits for its slot (to renew a
+     *                        claim); if it throws, the request leaves the queue and the exception is thrown
+     * @throws IllegalArgumentException if {@code model} is not in the pool
+     * @throws GeminiFailure            when Gemini refused or failed
+     */
+    public GeminiReply background(String model, int inputTokens, Runnable whileWaiting, Duration waitingInterval,
+                                  Function<String, GeminiReply> call) throws InterruptedException {
+        int index = models.indexOf(model);
+        if (index < 0) {
+            throw new IllegalArgumentException(model + " is not a model of the pool " + models);
+        }
+        ModelCircuit circuit = circuits.get(index);
+        while (true) {
+            Reservation reservation = quota.reserveBackground(index, inputTokens, spendEstimate(index, inputTokens));
+            java.util.OptionalLong granted;
+            while ((granted = quota.awaitBackground(reservation, waitingInterval)).isEmpty()) {
+                try {
+                    whileWaiting.run();
+                } catch (RuntimeException e) {
+                    if (!reservation.cancel(e)) {
+                        quota.release(reservation, reservation.grantedSlot());
+                    }
+                    throw e;
+                }
+            }
+            long slot = granted.getAsLong();
+            if (!circuit.tryPermit()) {
+                quota.release(reservation, slot);
+                circuit.awaitChange(PROBE_RECHECK);
+                continue;
+            }
+            long callStart = System.nanoTime();
+            GeminiReply reply;
+            try {
+                reply = call.apply(model);
+            } catch (GeminiFailure failure) {
+                long took = System.nanoTime() - callStart;
+                outcome(model, failure.kind().name().toLowerCase(Locale.ROOT));
+                switch (failure.kind()) {
+                    case QUOTA_MINUTE -> {
+                        circuit.answered(took);
+                        quota.throttled(reservation, slot, failure.retryAfter().orElse(Duration.ofMinutes(1)));
+                        continue; // paused lane: the next slot comes after the pause
+                    }
+                    case UNAVAILABLE, TIMEOUT -> circuit.failed(took, failure);
+                    case QUOTA_DAY -> {
+                        circuit.answered(took);
+                        quota.exhaustedUntil(index,
+                                clock.instant().plus(failure.retryAfter().orElse(Duration.ofHours(1))));
+                    }
+                    default -> {
+                        circuit.answered(took);
+                        quota.release(reservation, slot);
+                    }
+                }
+                throw failure;
+            } catch (RuntimeException | Error e) {
+                circuit.notSent();
+                quota.release(reservation, slot);
+                throw e;
+            }
+            circuit.answered(System.nanoTime() - callStart);
+            counted(reservation, slot, model, reply, inputTokens);
+            outcome(model, "ok");
+            tokens(model, reply, prices.cost(model, reply.usage()).orElse(null));
+            return reply;
+        }
+    }
+
     /** What health shows per model, in pool order: the quota, and the circuit of its calls. */
     public List<ModelQuotaState> state() {
         List<ModelQuotaState> quotas = quota.state();

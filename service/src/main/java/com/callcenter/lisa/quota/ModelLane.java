@@ -3,7 +3,9 @@ package com.callcenter.lisa.quota;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -26,6 +28,12 @@ import org.slf4j.LoggerFactory;
  * PostgreSQL) is always asked outside it, with the inputs of the decision taken under the lock and the
  * outcome applied under it again. A request that left the queue while the ledger granted its slot
  * gives the slot back.
+ *
+ * <p>Background work (a wrap-up for the CRM) waits in a second queue, first come, first served, that the
+ * dispatcher serves only when no live request waits: it takes only slots nobody in a conversation wants.
+ * A live request arriving while the ledger grants a background slot makes that slot go back, so a live
+ * request never waits behind background work for more than the budget already spent. Background
+ * requests are never refused for their wait or the queue's length: they wait as long as they must.
  */
 final class ModelLane implements AutoCloseable {
 
@@ -54,6 +62,8 @@ final class ModelLane implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final FairQueue queue;
+    /** Background requests: served only while {@link #queue} is empty. */
+    private final Deque<Reservation> background = new ArrayDeque<>();
     private final Thread dispatcher;
     /** Counts changes of the queue and the pause, so that the dispatcher never sleeps through one. */
     private long version;
@@ -213,6 +223,32 @@ final class ModelLane implements AutoCloseable {
         }
         tell(moved);
         return reservation;
+    }
+
+    /**
+     * Queues a background request: it gets a slot only when no live request waits and the budgets allow,
+     * however long that takes (a daily quota used up makes it wait for the reset, not fail).
+     */
+    Reservation reserveBackground(int inputTokens, long spendMicros) {
+        Reservation reservation = new Reservation(this, inputTokens, spendMicros, clock.instant(), (position, wait) -> { },
+                Share.NONE);
+        lock.lock();
+        try {
+            background.addLast(reservation);
+            changed();
+        } finally {
+            lock.unlock();
+        }
+        return reservation;
+    }
+
+    int backgroundLength() {
+        lock.lock();
+        try {
+            return background.size();
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**
@@ -383,12 +419,20 @@ final class ModelLane implements AutoCloseable {
         try {
             head = queue.peek();
             if (head == null) {
+                head = background.peekFirst();
+            }
+            if (head == null) {
                 changed.await();
                 return;
             }
             now = clock.instant();
             if (now.isBefore(exhaustedUntil)) {
-                refuseAll(now);
+                if (queue.isEmpty()) {
+                    // Only background work waits, and it waits for the reset rather than fail.
+                    awaitFor(Duration.between(now, exhaustedUntil));
+                } else {
+                    refuseAll(now);
+                }
                 return;
             }
             if (now.isBefore(pausedUntil)) {
@@ -429,7 +473,12 @@ final class ModelLane implements AutoCloseable {
         boolean given;
         lock.lock();
         try {
-            given = head.slot.complete(slot);
+            if (!queue.isEmpty() && background.peekFirst() == head) {
+                // A live request came while the ledger granted this background one: the slot is the live one's.
+                given = false;
+            } else {
+                given = head.slot.complete(slot);
+            }
             if (given) {
                 moved = leave(head, true);
                 changed();
@@ -477,6 +526,9 @@ final class ModelLane implements AutoCloseable {
      * client's turn) and renumbers the rest.
      */
     private List<Reservation> leave(Reservation reservation, boolean served) {
+        if (background.remove(reservation)) {
+            return List.of();
+        }
         queue.remove(reservation, served);
         reservation.position = 0;
         return renumber();

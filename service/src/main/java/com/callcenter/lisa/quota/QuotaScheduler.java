@@ -48,6 +48,8 @@ public class QuotaScheduler implements AutoCloseable {
         this.metrics = metrics;
         for (ModelLane lane : lanes) {
             metrics.gauge("lisa.quota.queue.length", Tags.of("model", lane.model()), lane, ModelLane::queueLength);
+            metrics.gauge("lisa.quota.background.length", Tags.of("model", lane.model()), lane,
+                    ModelLane::backgroundLength);
         }
     }
 
@@ -101,6 +103,37 @@ public class QuotaScheduler implements AutoCloseable {
     public Reservation reserve(int model, int inputTokens, long spendMicros, boolean retry, PlaceListener place,
                                Share share) {
         return lanes.get(model).reserve(inputTokens, spendMicros, retry, place, share);
+    }
+
+    /**
+     * Queues a background request (a wrap-up) for a slot of the model at {@code model}: it is served only
+     * when no live request of the model waits and the budgets (the spend budget too, for a call that may cost
+     * up to {@code spendMicros}) allow, and never refused for its wait.
+     */
+    public Reservation reserveBackground(int model, int inputTokens, long spendMicros) {
+        return lanes.get(model).reserveBackground(inputTokens, spendMicros);
+    }
+
+    /**
+     * Waits at most {@code max} for a background slot; the request stays queued when none came, so the
+     * caller can do what it must meanwhile (renew its claim) and wait again, for as long as it takes.
+     *
+     * @return the ledger id of the slot, to be used or given back like any other; empty if none came yet
+     * @throws InterruptedException if the waiting thread was interrupted: the request left the queue,
+     *                              and a slot granted meanwhile was given back
+     */
+    public java.util.OptionalLong awaitBackground(Reservation reservation, Duration max) throws InterruptedException {
+        try {
+            return java.util.OptionalLong.of(reservation.await(max));
+        } catch (TimeoutException e) {
+            return java.util.OptionalLong.empty();
+        } catch (InterruptedException e) {
+            if (!reservation.cancel(new QuotaRejectedException(QuotaRejectedException.Reason.WAITED_TOO_LONG,
+                    Duration.ZERO, "The waiting background request was interrupted."))) {
+                giveBack(reservation);
+            }
+            throw e;
+        }
     }
 
     /**

@@ -75,6 +75,11 @@ public final class Reservation {
     }
 
     /** The granted slot of a reservation that could no longer be cancelled. */
+    public long grantedSlot() {
+        return granted();
+    }
+
+    /** The granted slot of a reservation that could no longer be cancelled. */
     long granted() {
         try {
             return slot.join();

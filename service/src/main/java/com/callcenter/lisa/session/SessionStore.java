@@ -114,20 +114,61 @@ class SessionStore {
         });
     }
 
-    /** Closes an open (active or handed-off) session; a closed one keeps its first closing status and time. */
+    /**
+     * Closes an open (active or handed-off) session; a closed one keeps its first closing status and time. A
+     * session with at
+     * least one turn gets its wrap-up due in the same transaction (table wrap_up, package wrapup), so
+     * that no ended conversation is left without one, whatever happens to the instance next.
+     */
     boolean close(UUID id, SessionStatus status, Instant at) {
-        return jdbc.sql("update session set status = ?, closed_at = ? where id = ? and status in ('ACTIVE', 'HANDED_OFF')")
-                .params(status.name(), utc(at), id)
-                .update() == 1;
+        Boolean closed = transaction.execute(tx -> {
+            boolean updated = jdbc.sql("update session set status = ?, closed_at = ? where id = ? and status in ('ACTIVE', 'HANDED_OFF')")
+                    .params(status.name(), utc(at), id)
+                    .update() == 1;
+            if (updated) {
+                wrapUpDue(id, at);
+            }
+            return updated;
+        });
+        return Boolean.TRUE.equals(closed);
     }
 
-    int expireIdle(Instant idleSince, Instant now) {
-        return jdbc.sql("""
-                update session set status = 'EXPIRED', closed_at = ?
-                where status in ('ACTIVE', 'HANDED_OFF') and last_activity < ?""")
-                .params(utc(now), utc(idleSince))
-                .update();
+    /**
+     * Makes the wrap-up of a session with at least one turn due (nothing if it has none, or has one already).
+     * Called inside the transaction that ends the session, so that the two commit together; a handoff to a human
+     * (which ends Lisa's part of the call) is to call it in its own transaction too.
+     */
+    void wrapUpDue(UUID id, Instant at) {
+        // Due at the millisecond: the databases round to microseconds, and a due time rounded up past the
+        // instant would not be due yet for a worker that asks at that very instant.
+        Instant due = at.truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        jdbc.sql(WRAP_UP_DUE + " s.id = ?").params(utc(at), utc(at), utc(due), id).update();
     }
+
+    int expireIdle(Instant idleSince, Instant sweptAt) {
+        // Stored and compared at a precision every database keeps, so that the sessions closed now are found again.
+        Instant now = sweptAt.truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        Integer expired = transaction.execute(tx -> {
+            int count = jdbc.sql("""
+                    update session set status = 'EXPIRED', closed_at = ?
+                    where status in ('ACTIVE', 'HANDED_OFF') and last_activity < ?""")
+                    .params(utc(now), utc(idleSince))
+                    .update();
+            if (count > 0) {
+                // The sessions this sweep closed: another instance's sweep closes at its own instant.
+                jdbc.sql(WRAP_UP_DUE + " s.status = 'EXPIRED' and s.closed_at = ?")
+                        .params(utc(now), utc(now), utc(now), utc(now)).update();
+            }
+            return count;
+        });
+        return expired == null ? 0 : expired;
+    }
+
+    /** A wrap-up due for each selected session with a turn and none yet (params: created, updated, due). */
+    private static final String WRAP_UP_DUE = """
+            insert into wrap_up (session_id, state, attempts, created_at, updated_at, next_attempt_at)
+            select s.id, 'PENDING', 0, ?, ?, ? from session s
+            where s.turn_count > 0 and not exists (select 1 from wrap_up w where w.session_id = s.id) and""";
 
     /** Deletes sessions closed before the cut-off; their turns go with them (on delete cascade). */
     int purgeClosedBefore(Instant cutoff) {
@@ -196,6 +237,7 @@ class SessionStore {
             if (updated == 0) {
                 return false;
             }
+            wrapUpDue(id, at); // Lisa's part of the call ends: its wrap-up for the CRM, in the same transaction
             // The session's row is locked by the update until commit: numbers cannot collide.
             jdbc.sql("""
                     insert into handoff (session_id, handoff_number, reason, handed_off_by, handed_off_at, after_turn)

@@ -1,0 +1,163 @@
+package com.callcenter.lisa.wrapup;
+
+import static com.callcenter.lisa.web.ProblemAssertions.assertProblem;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.callcenter.lisa.emulator.RecordedRequest;
+import com.callcenter.lisa.emulator.ScriptedAnswer;
+import com.callcenter.lisa.session.SessionService;
+import com.callcenter.lisa.support.Api;
+import com.callcenter.lisa.support.MovableTime;
+import com.callcenter.lisa.support.MutableClock;
+import com.callcenter.lisa.support.ServiceTest;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
+import java.io.InputStream;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.List;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.annotation.Import;
+import org.springframework.test.context.TestPropertySource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The wrap-up of a session for the CRM, for each way a session ends, over HTTP through the SDK and the
+ * emulator: made with structured output, valid against the schema, one retry for an answer that breaks it.
+ */
+@Tag("database")
+@TestPropertySource(properties = {"lisa.wrapup.enabled=true", "lisa.wrapup.poll-interval=200ms"})
+@Import(MovableTime.class)
+class WrapUpTest extends ServiceTest {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    @Autowired
+    MutableClock clock;
+
+    @Autowired
+    SessionService sessions;
+
+    @Test
+    void aDeletedSessionGetsAWrapUpValidAgainstTheSchema() throws Exception {
+        String id = api.newSession();
+        assertThat(api.chat(id, "Ich interessiere mich für den Tarif, rufen Sie mich morgen an: callback").status())
+                .isEqualTo(200);
+        assertProblem(api.get("/api/v1/sessions/" + id + "/wrap-up"), 404, "wrap-up-not-found"); // still active
+
+        assertThat(api.delete("/api/v1/sessions/" + id).status()).isEqualTo(204);
+
+        JsonNode body = awaitFinished(id);
+        assertThat(body.get("state").asString()).isEqualTo("done");
+        assertThat(body.get("attempts").asInt()).isEqualTo(1);
+        JsonNode wrapUp = body.get("wrapUp");
+        assertThat(schema().validate(wrapUp)).isEmpty();
+        // The emulator answers from the conversation: the customer said "callback".
+        assertThat(wrapUp.get("outcome").asString()).isEqualTo("CALLBACK");
+        assertThat(wrapUp.get("summary").asString()).startsWith("Customer: Ich interessiere mich");
+        OffsetDateTime.parse(wrapUp.get("callbackAt").asString());
+        RecordedRequest asked = wrapUpRequests().getFirst();
+        JsonNode config = JSON.readTree(asked.body()).get("generationConfig");
+        assertThat(config.get("responseMimeType").asString()).isEqualTo("application/json");
+        assertThat(config.get("responseJsonSchema").get("required")).hasSize(7);
+        assertThat(asked.body()).contains("Ich interessiere mich für den Tarif");
+    }
+
+    @Test
+    void anExpiredSessionGetsAWrapUpFromTheSweep() {
+        String id = api.newSession();
+        assertThat(api.chat(id, "Kein Interesse, danke").status()).isEqualTo(200);
+
+        clock.advance(Duration.ofMinutes(31));
+        sessions.sweep();
+
+        JsonNode body = awaitFinished(id);
+        assertThat(body.get("state").asString()).isEqualTo("done");
+        assertThat(schema().validate(body.get("wrapUp"))).isEmpty();
+        assertThat(api.get("/api/v1/sessions/" + id).json().get("status").asString()).isEqualTo("expired");
+    }
+
+    @Test
+    void aHandoffToAHumanMakesTheWrapUpDue() {
+        String id = api.newSession();
+        assertThat(api.chat(id, "Ich möchte mit einem Menschen sprechen").status()).isEqualTo(200);
+
+        Api.Response handedOff = api.post("/api/v1/sessions/" + id + "/handoff", "{\"reason\": \"Kunde will einen Menschen\"}");
+        assertThat(handedOff.status()).as(handedOff.body()).isBetween(200, 299);
+
+        JsonNode body = awaitFinished(id);
+        assertThat(body.get("state").asString()).isEqualTo("done");
+        assertThat(schema().validate(body.get("wrapUp"))).isEmpty();
+    }
+
+    @Test
+    void aSessionWithoutTurnsGetsNone() {
+        String id = api.newSession();
+        assertThat(api.delete("/api/v1/sessions/" + id).status()).isEqualTo(204);
+
+        assertProblem(api.get("/api/v1/sessions/" + id + "/wrap-up"), 404, "wrap-up-not-found");
+        assertProblem(api.get("/api/v1/sessions/00000000-0000-4000-8000-000000000000/wrap-up"), 404,
+                "session-not-found");
+        assertProblem(api.get("/api/v1/sessions/12345/wrap-up"), 400, "invalid-session-id");
+    }
+
+    @Test
+    void anAnswerThatIsNotJsonIsAskedForOnceMore() {
+        String id = api.newSession();
+        assertThat(api.chat(id, "Ich kaufe").status()).isEqualTo(200);
+        upstream.script(ScriptedAnswer.invalidJson());
+
+        assertThat(api.delete("/api/v1/sessions/" + id).status()).isEqualTo(204);
+
+        JsonNode body = awaitFinished(id);
+        assertThat(body.get("state").asString()).as(body.toString()).isEqualTo("done");
+        assertThat(body.get("attempts").asInt()).isEqualTo(2);
+        assertThat(schema().validate(body.get("wrapUp"))).isEmpty();
+        assertThat(wrapUpRequests()).hasSize(2);
+    }
+
+    @Test
+    void twoBrokenAnswersMakeItFailWithTheReason() {
+        String id = api.newSession();
+        assertThat(api.chat(id, "Hallo").status()).isEqualTo(200);
+        upstream.script(ScriptedAnswer.invalidJson().times(2));
+
+        assertThat(api.delete("/api/v1/sessions/" + id).status()).isEqualTo(204);
+
+        JsonNode body = awaitFinished(id);
+        assertThat(body.get("state").asString()).isEqualTo("failed");
+        assertThat(body.get("attempts").asInt()).isEqualTo(2);
+        assertThat(body.get("reason").asString()).contains("did not follow the wrap-up schema 2 times")
+                .contains("not JSON");
+        assertThat(body.has("wrapUp")).isFalse();
+        assertThat(wrapUpRequests()).hasSize(2);
+    }
+
+    /** Polls GET .../wrap-up until it is no longer 202 (pending), and checks it answered 200. */
+    private JsonNode awaitFinished(String id) {
+        Api.Response[] last = new Api.Response[1];
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            last[0] = api.get("/api/v1/sessions/" + id + "/wrap-up");
+            assertThat(last[0].status()).as(last[0].body()).isIn(200, 202);
+            return last[0].status() == 200;
+        });
+        return last[0].json();
+    }
+
+    private static List<RecordedRequest> wrapUpRequests() {
+        return upstream.requests().stream().filter(r -> r.body().contains("responseJsonSchema")).toList();
+    }
+
+    static Schema schema() {
+        try (InputStream in = WrapUpTest.class.getClassLoader().getResourceAsStream("wrapup/wrap-up.schema.json")) {
+            return SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12).getSchema(JSON.readTree(in));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}
