@@ -17,8 +17,8 @@ import java.util.stream.Stream;
  */
 public final class AllBenches {
 
-    static final List<String> FILES = List.of("startup.md", "overhead.md", "streaming.md", "sessions-at-rest.md",
-            "sessions-at-rest-postgres.md");
+    static final List<String> FILES =
+            List.of("startup.md", "overhead.md", "streaming.md", "sessions-at-rest.md", "sessions-at-rest-postgres.md");
 
     public static void main(String[] args) throws Exception {
         Map<String, String> options = CapacityBench.options(args);
@@ -39,7 +39,9 @@ public final class AllBenches {
     static String summary(Path root) throws Exception {
         Path results = root.resolve("bench/results");
         StringBuilder out = new StringBuilder("# Performance: every figure beside its target\n\n");
-        out.append("Collected at ").append(Instant.now()).append(" from the results files below (each names its own ")
+        out.append("Collected at ")
+                .append(Instant.now())
+                .append(" from the results files below (each names its own ")
                 .append("command, machine, JDK and versions). Rebuild with `./dev bench all --only summary`.\n\n");
         out.append("| figure | target | measured | verdict |\n|---|---|---|---|\n");
         for (String name : FILES) {
@@ -49,20 +51,37 @@ public final class AllBenches {
                 continue;
             }
             for (String row : targetRows(Files.readString(file))) {
-                out.append("| [").append(name.replace(".md", "")).append("](").append(name).append(") ").append(row).append("\n");
+                out.append("| [")
+                        .append(name.replace(".md", ""))
+                        .append("](")
+                        .append(name)
+                        .append(") ")
+                        .append(row)
+                        .append("\n");
             }
         }
         out.append("\n## Quota use (capacity benchmark)\n\n");
         try (Stream<Path> files = Files.list(results)) {
-            List<Path> capacity = files.filter(p -> p.getFileName().toString().startsWith("capacity-")).sorted().toList();
+            List<Path> capacity = files.filter(p -> p.getFileName().toString().startsWith("capacity-"))
+                    .sorted()
+                    .toList();
             for (Path file : capacity) {
-                out.append("- [").append(file.getFileName()).append("](").append(file.getFileName()).append("): ");
+                out.append("- [")
+                        .append(file.getFileName())
+                        .append("](")
+                        .append(file.getFileName())
+                        .append("): ");
                 List<String> facts = new ArrayList<>();
                 for (String line : Files.readAllLines(file)) {
-                    for (String key : List.of("achieved rate ÷ quota", "upstream 429s", "quota wait p99 (ms)",
+                    for (String key : List.of(
+                            "achieved rate ÷ quota",
+                            "upstream 429s",
+                            "quota wait p99 (ms)",
                             "Jain's fairness index over sessions")) {
                         if (line.startsWith("| " + key + " |")) {
-                            facts.add(key + " " + line.substring(key.length() + 4, line.length() - 2).strip());
+                            facts.add(key + " "
+                                    + line.substring(key.length() + 4, line.length() - 2)
+                                            .strip());
                         }
                     }
                 }

@@ -46,7 +46,9 @@ public final class CapacityBench {
         try (Processes processes = new Processes(root)) {
             String upstream = processes.emulator("--rpm", String.valueOf(realRpm));
             Path data = Files.createTempDirectory("lisa-bench-");
-            String service = processes.service(upstream, "jdbc:h2:file:" + data.resolve("lisa"),
+            String service = processes.service(
+                    upstream,
+                    "jdbc:h2:file:" + data.resolve("lisa"),
                     "--lisa.quota.budget.requests-per-minute=" + rpm,
                     "--lisa.quota.budget.input-tokens-per-minute=0",
                     "--lisa.quota.budget.requests-per-day=0");
@@ -61,14 +63,16 @@ public final class CapacityBench {
         }
     }
 
-    record Result(long[] servedPerSession, List<Long> waitsMs, Map<String, Long> rejections, long servedInRun) {
-    }
+    record Result(long[] servedPerSession, List<Long> waitsMs, Map<String, Long> rejections, long servedInRun) {}
 
     private static Result drive(String service, int sessions, Duration duration) throws Exception {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         List<String> ids = new ArrayList<>();
         for (int s = 0; s < sessions; s++) {
-            ids.add(JSON.readTree(post(http, service + "/api/v1/sessions", "{}").body()).get("id").asText());
+            ids.add(JSON.readTree(post(http, service + "/api/v1/sessions", "{}").body())
+                    .get("id")
+                    .asText());
         }
         AtomicLongArray served = new AtomicLongArray(sessions);
         List<Long> waits = Collections.synchronizedList(new ArrayList<>());
@@ -81,8 +85,10 @@ public final class CapacityBench {
                 pool.submit(() -> {
                     int turn = 0;
                     while (System.nanoTime() < end) {
-                        HttpResponse<String> response = post(http, service + "/api/v1/sessions/" + ids.get(session)
-                                + "/chat", "{\"message\": \"Sitzung " + session + ", Frage " + (++turn) + "\"}");
+                        HttpResponse<String> response = post(
+                                http,
+                                service + "/api/v1/sessions/" + ids.get(session) + "/chat",
+                                "{\"message\": \"Sitzung " + session + ", Frage " + (++turn) + "\"}");
                         JsonNode body = JSON.readTree(response.body());
                         if (response.statusCode() == 200) {
                             if (System.nanoTime() < end) {
@@ -91,8 +97,12 @@ public final class CapacityBench {
                             }
                         } else {
                             rejections.merge(reason(response.statusCode(), body), 1L, Long::sum);
-                            long retryAfter = response.headers().firstValue("Retry-After").map(Long::parseLong).orElse(1L);
-                            Thread.sleep(Math.max(0, Math.min(retryAfter * 1000, (end - System.nanoTime()) / 1_000_000)));
+                            long retryAfter = response.headers()
+                                    .firstValue("Retry-After")
+                                    .map(Long::parseLong)
+                                    .orElse(1L);
+                            Thread.sleep(
+                                    Math.max(0, Math.min(retryAfter * 1000, (end - System.nanoTime()) / 1_000_000)));
                         }
                     }
                     return null;
@@ -115,7 +125,9 @@ public final class CapacityBench {
         }
         String type = problem.path("type").asText("status-" + status);
         String kind = type.substring(type.lastIndexOf(':') + 1);
-        return problem.has("upstreamStatus") ? kind + " (Gemini " + problem.get("upstreamStatus").asInt() + ")" : kind;
+        return problem.has("upstreamStatus")
+                ? kind + " (Gemini " + problem.get("upstreamStatus").asInt() + ")"
+                : kind;
     }
 
     private static String report(int sessions, int rpm, int realRpm, Duration duration, Result result, long throttled) {
@@ -125,9 +137,20 @@ public final class CapacityBench {
         Collections.sort(waits);
         StringBuilder out = new StringBuilder();
         out.append("# Capacity benchmark\n\n");
-        out.append("Command: `./dev bench capacity --sessions ").append(sessions).append(" --rpm ").append(rpm)
-                .append(" --real-rpm ").append(realRpm).append(" --duration ").append(duration.toSeconds()).append("`\n\n");
-        out.append("Run at ").append(Instant.now()).append(" on ").append(Environment.describe()).append("\n\n");
+        out.append("Command: `./dev bench capacity --sessions ")
+                .append(sessions)
+                .append(" --rpm ")
+                .append(rpm)
+                .append(" --real-rpm ")
+                .append(realRpm)
+                .append(" --duration ")
+                .append(duration.toSeconds())
+                .append("`\n\n");
+        out.append("Run at ")
+                .append(Instant.now())
+                .append(" on ")
+                .append(Environment.describe())
+                .append("\n\n");
         out.append("| measure | value |\n|---|---|\n");
         out.append(row("sessions", sessions));
         out.append(row("service budget (requests/min)", rpm));
@@ -140,7 +163,9 @@ public final class CapacityBench {
         out.append(row("quota wait p50 (ms)", percentile(waits, 0.50)));
         out.append(row("quota wait p99 (ms)", percentile(waits, 0.99)));
         out.append(row("Jain's fairness index over sessions", String.format("%.4f", jain(result.servedPerSession()))));
-        out.append(row("rejections by reason", result.rejections().isEmpty() ? "none" : result.rejections().toString()));
+        out.append(row(
+                "rejections by reason",
+                result.rejections().isEmpty() ? "none" : result.rejections().toString()));
         return out.toString();
     }
 
@@ -167,7 +192,8 @@ public final class CapacityBench {
     }
 
     private static double sum(String prometheus, String metric) {
-        Matcher m = Pattern.compile("^" + metric + "\\{[^}]*} ([0-9.eE+-]+)$", Pattern.MULTILINE).matcher(prometheus);
+        Matcher m = Pattern.compile("^" + metric + "\\{[^}]*} ([0-9.eE+-]+)$", Pattern.MULTILINE)
+                .matcher(prometheus);
         double total = 0;
         while (m.find()) {
             total += Double.parseDouble(m.group(1));
@@ -176,14 +202,19 @@ public final class CapacityBench {
     }
 
     private static HttpResponse<String> post(HttpClient http, String url, String json) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(120))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
+        return http.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .timeout(Duration.ofSeconds(120))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(json))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
     private static String get(String url) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).GET().build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+        return HttpClient.newHttpClient()
+                .send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofString())
+                .body();
     }
 
     static Map<String, String> options(String[] args) {

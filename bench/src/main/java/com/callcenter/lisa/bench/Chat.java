@@ -34,7 +34,9 @@ final class Chat {
 
     /** The three ways to the model that are compared. */
     enum Target {
-        DIRECT("(a) emulator directly"), SERVICE("(b) Lisa service"), PORTKEY("(c) Portkey gateway");
+        DIRECT("(a) emulator directly"),
+        SERVICE("(b) Lisa service"),
+        PORTKEY("(c) Portkey gateway");
 
         final String label;
 
@@ -44,8 +46,7 @@ final class Chat {
     }
 
     /** Where everything listens, and the persona prompt the service sends, so the stateless bodies match its upstream calls. */
-    record Endpoints(String emulator, String service, String portkey, String systemPrompt) {
-    }
+    record Endpoints(String emulator, String service, String portkey, String systemPrompt) {}
 
     private final Target target;
     private final Endpoints endpoints;
@@ -66,7 +67,10 @@ final class Chat {
     }
 
     static HttpClient client() {
-        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+        return HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
     }
 
     /** Starts a new conversation if the current one is full; not part of a turn's latency. */
@@ -76,8 +80,10 @@ final class Chat {
             conversations++;
             inConversation = 0;
             if (target == Target.SERVICE) {
-                HttpResponse<String> created = send(HttpRequest.newBuilder(URI.create(endpoints.service() + "/api/v1/sessions"))
-                        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")));
+                HttpResponse<String> created =
+                        send(HttpRequest.newBuilder(URI.create(endpoints.service() + "/api/v1/sessions"))
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString("{}")));
                 sessionId = JSON.readTree(created.body()).get("id").asText();
             }
         }
@@ -89,9 +95,17 @@ final class Chat {
         HttpResponse<String> response = send(request(message, false));
         JsonNode body = JSON.readTree(response.body());
         String reply = switch (target) {
-            case DIRECT -> body.path("candidates").path(0).path("content").path("parts").path(0).path("text").asText();
+            case DIRECT ->
+                body.path("candidates")
+                        .path(0)
+                        .path("content")
+                        .path("parts")
+                        .path(0)
+                        .path("text")
+                        .asText();
             case SERVICE -> body.path("reply").asText();
-            case PORTKEY -> body.path("choices").path(0).path("message").path("content").asText();
+            case PORTKEY ->
+                body.path("choices").path(0).path("message").path("content").asText();
         };
         history.add(new String[] {message, reply});
         inConversation++;
@@ -99,8 +113,7 @@ final class Chat {
     }
 
     /** What a streamed turn showed: for each stamped chunk, nanoseconds from the emulator writing it to this client reading it. */
-    record Streamed(List<Long> chunkDelaysNanos, long firstEventNanos) {
-    }
+    record Streamed(List<Long> chunkDelaysNanos, long firstEventNanos) {}
 
     /**
      * One streamed turn. Reads the event stream line by line and takes {@link System#nanoTime()} as
@@ -110,14 +123,16 @@ final class Chat {
     Streamed streamTurn() throws Exception {
         String message = message();
         long sent = System.nanoTime();
-        HttpResponse<InputStream> response = http.send(request(message, true).build(), HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> response =
+                http.send(request(message, true).build(), HttpResponse.BodyHandlers.ofInputStream());
         if (response.statusCode() != 200) {
             throw new IllegalStateException(target + " answered " + response.statusCode() + ": "
                     + new String(response.body().readAllBytes(), StandardCharsets.UTF_8));
         }
         List<Long> delays = new ArrayList<>();
         long firstEvent = -1;
-        try (BufferedReader lines = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+        try (BufferedReader lines =
+                new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
             String line;
             String event = "message";
             while ((line = lines.readLine()) != null) {
@@ -155,20 +170,36 @@ final class Chat {
         return switch (target) {
             case DIRECT -> {
                 ObjectNode body = JSON.createObjectNode();
-                body.putObject("systemInstruction").putArray("parts").addObject().put("text", endpoints.systemPrompt());
+                body.putObject("systemInstruction")
+                        .putArray("parts")
+                        .addObject()
+                        .put("text", endpoints.systemPrompt());
                 ArrayNode contents = body.putArray("contents");
                 for (String[] turn : history) {
-                    contents.addObject().put("role", "user").putArray("parts").addObject().put("text", turn[0]);
-                    contents.addObject().put("role", "model").putArray("parts").addObject().put("text", turn[1]);
+                    contents.addObject()
+                            .put("role", "user")
+                            .putArray("parts")
+                            .addObject()
+                            .put("text", turn[0]);
+                    contents.addObject()
+                            .put("role", "model")
+                            .putArray("parts")
+                            .addObject()
+                            .put("text", turn[1]);
                 }
-                contents.addObject().put("role", "user").putArray("parts").addObject().put("text", message);
+                contents.addObject()
+                        .put("role", "user")
+                        .putArray("parts")
+                        .addObject()
+                        .put("text", message);
                 body.putObject("generationConfig").put("maxOutputTokens", 1024);
                 String path = stream ? ":streamGenerateContent?alt=sse" : ":generateContent";
                 yield post(endpoints.emulator() + "/v1beta/models/" + MODEL + path, body.toString())
                         .header("x-goog-api-key", API_KEY);
             }
             case SERVICE -> {
-                HttpRequest.Builder builder = post(endpoints.service() + "/api/v1/sessions/" + sessionId + "/chat",
+                HttpRequest.Builder builder = post(
+                        endpoints.service() + "/api/v1/sessions/" + sessionId + "/chat",
                         JSON.createObjectNode().put("message", message).toString());
                 yield stream ? builder.header("Accept", "text/event-stream") : builder;
             }
@@ -193,8 +224,10 @@ final class Chat {
     }
 
     private static HttpRequest.Builder post(String url, String json) {
-        return HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json));
+        return HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofSeconds(60))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json));
     }
 
     private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {

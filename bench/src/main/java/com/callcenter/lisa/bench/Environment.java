@@ -7,8 +7,7 @@ import java.nio.file.Path;
 /** What a result was measured on, recorded beside it. */
 final class Environment {
 
-    private Environment() {
-    }
+    private Environment() {}
 
     static String describe() {
         return Runtime.getRuntime().availableProcessors() + " cores, " + cpuModel() + ", JDK "
@@ -30,7 +29,10 @@ final class Environment {
     /** Output of a short command, or "unknown". */
     static String run(Path directory, String... command) {
         try {
-            Process process = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true).start();
+            Process process = new ProcessBuilder(command)
+                    .directory(directory.toFile())
+                    .redirectErrorStream(true)
+                    .start();
             String out = new String(process.getInputStream().readAllBytes()).strip();
             return process.waitFor() == 0 ? out : "unknown";
         } catch (IOException | InterruptedException e) {
@@ -43,7 +45,8 @@ final class Environment {
             return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
                     .filter(line -> line.startsWith("model name"))
                     .map(line -> line.substring(line.indexOf(':') + 1).strip())
-                    .findFirst().orElse("unknown CPU");
+                    .findFirst()
+                    .orElse("unknown CPU");
         } catch (IOException e) {
             return "unknown CPU";
         }

@@ -19,9 +19,12 @@ final class LisaInstruction {
 
     static String read(Path root) throws IOException {
         Path folder = root.resolve(FOLDER);
-        StringBuilder out = new StringBuilder(Files.readString(folder.resolve("prompt.md")).strip());
+        StringBuilder out =
+                new StringBuilder(Files.readString(folder.resolve("prompt.md")).strip());
         for (String file : KNOWLEDGE) {
-            out.append("\n\n<knowledge file=\"").append(file).append("\">\n")
+            out.append("\n\n<knowledge file=\"")
+                    .append(file)
+                    .append("\">\n")
                     .append(Files.readString(folder.resolve(file)).strip())
                     .append("\n</knowledge>");
         }

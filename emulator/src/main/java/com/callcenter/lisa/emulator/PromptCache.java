@@ -22,98 +22,96 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class PromptCache {
 
-  /** A model's remembered prefixes are dropped wholesale beyond this (a benchmark's flood). */
-  private static final int MAX_PREFIXES_PER_MODEL = 200_000;
+    /** A model's remembered prefixes are dropped wholesale beyond this (a benchmark's flood). */
+    private static final int MAX_PREFIXES_PER_MODEL = 200_000;
 
-  private final Clock clock;
-  private final Map<String, Map<String, Instant>> prefixesByModel = new ConcurrentHashMap<>();
+    private final Clock clock;
+    private final Map<String, Map<String, Instant>> prefixesByModel = new ConcurrentHashMap<>();
 
-  PromptCache(Clock clock) {
-    this.clock = clock;
-  }
+    PromptCache(Clock clock) {
+        this.clock = clock;
+    }
 
-  /**
-   * The cached tokens of this request (0 below {@code minTokens}), then remembers its prefixes.
-   */
-  int cachedTokensThenRemember(
-      String model, ModelRequest request, int minTokens, Duration window) {
-    Instant now = clock.instant();
-    Map<String, Instant> seen =
-        prefixesByModel.computeIfAbsent(model, m -> new ConcurrentHashMap<>());
-    MessageDigest chain = sha256();
-    int tokens = 0;
-    int cached = 0;
-    String[] keys = new String[countParts(request)];
-    int k = 0;
-    k = walk(request.systemInstruction(), "system", chain, keys, k);
-    for (JsonNode content : request.contents()) {
-      k = walk(content, content.path("role").asText("user"), chain, keys, k);
+    /**
+     * The cached tokens of this request (0 below {@code minTokens}), then remembers its prefixes.
+     */
+    int cachedTokensThenRemember(String model, ModelRequest request, int minTokens, Duration window) {
+        Instant now = clock.instant();
+        Map<String, Instant> seen = prefixesByModel.computeIfAbsent(model, m -> new ConcurrentHashMap<>());
+        MessageDigest chain = sha256();
+        int tokens = 0;
+        int cached = 0;
+        String[] keys = new String[countParts(request)];
+        int k = 0;
+        k = walk(request.systemInstruction(), "system", chain, keys, k);
+        for (JsonNode content : request.contents()) {
+            k = walk(content, content.path("role").asText("user"), chain, keys, k);
+        }
+        // tokens per part, in the same order as the keys
+        int[] partTokens = new int[keys.length];
+        int t = 0;
+        for (JsonNode part : request.systemInstruction().path("parts")) {
+            partTokens[t++] = Tokens.of(part.path("text").asText(""));
+        }
+        for (JsonNode content : request.contents()) {
+            for (JsonNode part : content.path("parts")) {
+                partTokens[t++] = Tokens.of(part.path("text").asText(""));
+            }
+        }
+        for (int i = 0; i < keys.length; i++) {
+            tokens += partTokens[i];
+            Instant at = seen.get(keys[i]);
+            if (at == null || !at.plus(window).isAfter(now)) {
+                break;
+            }
+            cached = tokens;
+        }
+        if (seen.size() > MAX_PREFIXES_PER_MODEL) {
+            seen.values().removeIf(at -> !at.plus(window).isAfter(now));
+            if (seen.size() > MAX_PREFIXES_PER_MODEL) {
+                seen.clear();
+            }
+        }
+        for (String key : keys) {
+            seen.put(key, now);
+        }
+        return cached >= Math.max(1, minTokens) ? cached : 0;
     }
-    // tokens per part, in the same order as the keys
-    int[] partTokens = new int[keys.length];
-    int t = 0;
-    for (JsonNode part : request.systemInstruction().path("parts")) {
-      partTokens[t++] = Tokens.of(part.path("text").asText(""));
-    }
-    for (JsonNode content : request.contents()) {
-      for (JsonNode part : content.path("parts")) {
-        partTokens[t++] = Tokens.of(part.path("text").asText(""));
-      }
-    }
-    for (int i = 0; i < keys.length; i++) {
-      tokens += partTokens[i];
-      Instant at = seen.get(keys[i]);
-      if (at == null || !at.plus(window).isAfter(now)) {
-        break;
-      }
-      cached = tokens;
-    }
-    if (seen.size() > MAX_PREFIXES_PER_MODEL) {
-      seen.values().removeIf(at -> !at.plus(window).isAfter(now));
-      if (seen.size() > MAX_PREFIXES_PER_MODEL) {
-        seen.clear();
-      }
-    }
-    for (String key : keys) {
-      seen.put(key, now);
-    }
-    return cached >= Math.max(1, minTokens) ? cached : 0;
-  }
 
-  void reset() {
-    prefixesByModel.clear();
-  }
-
-  private static int countParts(ModelRequest request) {
-    int n = request.systemInstruction().path("parts").size();
-    for (JsonNode content : request.contents()) {
-      n += content.path("parts").size();
+    void reset() {
+        prefixesByModel.clear();
     }
-    return n;
-  }
 
-  private static int walk(
-      JsonNode content, String role, MessageDigest chain, String[] keys, int k) {
-    for (JsonNode part : content.path("parts")) {
-      byte[] r = role.getBytes(StandardCharsets.UTF_8);
-      byte[] p = Json.oneLine(part).getBytes(StandardCharsets.UTF_8);
-      chain.update(ByteBuffer.allocate(8).putInt(r.length).putInt(p.length).array());
-      chain.update(r);
-      chain.update(p);
-      try {
-        keys[k++] = Base64.getEncoder().encodeToString(((MessageDigest) chain.clone()).digest());
-      } catch (CloneNotSupportedException e) {
-        throw new IllegalStateException("SHA-256 digests are cloneable in every JDK", e);
-      }
+    private static int countParts(ModelRequest request) {
+        int n = request.systemInstruction().path("parts").size();
+        for (JsonNode content : request.contents()) {
+            n += content.path("parts").size();
+        }
+        return n;
     }
-    return k;
-  }
 
-  private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is part of every JDK", e);
+    private static int walk(JsonNode content, String role, MessageDigest chain, String[] keys, int k) {
+        for (JsonNode part : content.path("parts")) {
+            byte[] r = role.getBytes(StandardCharsets.UTF_8);
+            byte[] p = Json.oneLine(part).getBytes(StandardCharsets.UTF_8);
+            chain.update(
+                    ByteBuffer.allocate(8).putInt(r.length).putInt(p.length).array());
+            chain.update(r);
+            chain.update(p);
+            try {
+                keys[k++] = Base64.getEncoder().encodeToString(((MessageDigest) chain.clone()).digest());
+            } catch (CloneNotSupportedException e) {
+                throw new IllegalStateException("SHA-256 digests are cloneable in every JDK", e);
+            }
+        }
+        return k;
     }
-  }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
 }

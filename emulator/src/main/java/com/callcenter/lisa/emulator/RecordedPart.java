@@ -12,9 +12,9 @@ package com.callcenter.lisa.emulator;
  * @param functionCallName name of its {@code functionCall}, or null
  */
 public record RecordedPart(
-    int contentIndex,
-    String role,
-    String text,
-    boolean thought,
-    String thoughtSignature,
-    String functionCallName) {}
+        int contentIndex,
+        String role,
+        String text,
+        boolean thought,
+        String thoughtSignature,
+        String functionCallName) {}

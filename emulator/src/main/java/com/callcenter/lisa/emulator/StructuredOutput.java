@@ -32,207 +32,206 @@ import java.util.regex.Pattern;
  */
 final class StructuredOutput {
 
-  static final int STRING_WORDS = 30;
-  private static final int MAX_DEPTH = 16;
+    static final int STRING_WORDS = 30;
+    private static final int MAX_DEPTH = 16;
 
-  private final JsonNode root;
-  private final String conversation;
-  private final String lastUserText;
+    private final JsonNode root;
+    private final String conversation;
+    private final String lastUserText;
 
-  private StructuredOutput(JsonNode root, String conversation, String lastUserText) {
-    this.root = root;
-    this.conversation = conversation.toLowerCase(Locale.ROOT).replace('_', ' ');
-    this.lastUserText = lastUserText;
-  }
-
-  /** The schema the request asks its answer to follow, or null when it asks for free text. */
-  static JsonNode requestedSchema(ModelRequest request) {
-    JsonNode config = request.generationConfig();
-    String mime = text(config, "responseMimeType", "response_mime_type");
-    if (!"application/json".equalsIgnoreCase(mime.trim())) {
-      return null;
+    private StructuredOutput(JsonNode root, String conversation, String lastUserText) {
+        this.root = root;
+        this.conversation = conversation.toLowerCase(Locale.ROOT).replace('_', ' ');
+        this.lastUserText = lastUserText;
     }
-    for (String[] names :
-        List.of(
-            new String[] {"responseJsonSchema", "response_json_schema"},
-            new String[] {"responseSchema", "response_schema"})) {
-      JsonNode schema = config.path(names[0]);
-      if (schema.isMissingNode()) {
-        schema = config.path(names[1]);
-      }
-      if (schema.isObject()) {
-        return schema;
-      }
-    }
-    return null;
-  }
 
-  /** The JSON answer for {@code schema}, on one line. */
-  static String answer(ModelRequest request, JsonNode schema) {
-    StringBuilder conversation = new StringBuilder();
-    for (JsonNode content : request.contents()) {
-      for (JsonNode part : content.path("parts")) {
-        if (part.path("text").isTextual() && !part.path("thought").asBoolean(false)) {
-          conversation.append(part.path("text").asText()).append('\n');
+    /** The schema the request asks its answer to follow, or null when it asks for free text. */
+    static JsonNode requestedSchema(ModelRequest request) {
+        JsonNode config = request.generationConfig();
+        String mime = text(config, "responseMimeType", "response_mime_type");
+        if (!"application/json".equalsIgnoreCase(mime.trim())) {
+            return null;
         }
-      }
-    }
-    return Json.oneLine(
-        new StructuredOutput(schema, conversation.toString(), request.lastUserText())
-            .value(schema, 0));
-  }
-
-  private JsonNode value(JsonNode schema, int depth) {
-    JsonNodeFactory nodes = JsonNodeFactory.instance;
-    if (depth > MAX_DEPTH || !schema.isObject()) {
-      return nodes.nullNode();
-    }
-    JsonNode ref = schema.path("$ref");
-    if (ref.isTextual()) {
-      return value(resolve(ref.asText()), depth + 1);
-    }
-    if (schema.has("const")) {
-      return schema.get("const");
-    }
-    if (schema.path("enum").isArray() && !schema.path("enum").isEmpty()) {
-      return chosen((ArrayNode) schema.get("enum"));
-    }
-    for (String choice : List.of("anyOf", "oneOf", "allOf")) {
-      JsonNode choices = schema.path(choice);
-      if (choices.isArray() && !choices.isEmpty() && !schema.has("type")) {
-        return value(choices.get(0), depth + 1);
-      }
-    }
-    String type = type(schema);
-    return switch (type) {
-      case "object" -> {
-        ObjectNode object = nodes.objectNode();
-        Iterator<Map.Entry<String, JsonNode>> properties = schema.path("properties").fields();
-        while (properties.hasNext()) {
-          Map.Entry<String, JsonNode> property = properties.next();
-          object.set(property.getKey(), value(property.getValue(), depth + 1));
+        for (String[] names : List.of(
+                new String[] {"responseJsonSchema", "response_json_schema"},
+                new String[] {"responseSchema", "response_schema"})) {
+            JsonNode schema = config.path(names[0]);
+            if (schema.isMissingNode()) {
+                schema = config.path(names[1]);
+            }
+            if (schema.isObject()) {
+                return schema;
+            }
         }
-        for (JsonNode required : schema.path("required")) {
-          if (!object.has(required.asText())) {
-            object.put(required.asText(), "");
-          }
+        return null;
+    }
+
+    /** The JSON answer for {@code schema}, on one line. */
+    static String answer(ModelRequest request, JsonNode schema) {
+        StringBuilder conversation = new StringBuilder();
+        for (JsonNode content : request.contents()) {
+            for (JsonNode part : content.path("parts")) {
+                if (part.path("text").isTextual() && !part.path("thought").asBoolean(false)) {
+                    conversation.append(part.path("text").asText()).append('\n');
+                }
+            }
         }
-        yield object;
-      }
-      case "array" -> {
-        ArrayNode array = nodes.arrayNode();
-        int count = Math.max(1, schema.path("minItems").asInt(1));
-        if (schema.has("maxItems")) {
-          count = Math.min(count, schema.path("maxItems").asInt());
+        return Json.oneLine(
+                new StructuredOutput(schema, conversation.toString(), request.lastUserText()).value(schema, 0));
+    }
+
+    private JsonNode value(JsonNode schema, int depth) {
+        JsonNodeFactory nodes = JsonNodeFactory.instance;
+        if (depth > MAX_DEPTH || !schema.isObject()) {
+            return nodes.nullNode();
         }
-        for (int i = 0; i < count; i++) {
-          array.add(value(schema.path("items"), depth + 1));
+        JsonNode ref = schema.path("$ref");
+        if (ref.isTextual()) {
+            return value(resolve(ref.asText()), depth + 1);
         }
-        yield array;
-      }
-      case "integer" -> nodes.numberNode((long) Math.ceil(number(schema)));
-      case "number" -> nodes.numberNode(number(schema));
-      case "boolean" -> nodes.booleanNode(false);
-      case "null" -> nodes.nullNode();
-      default -> nodes.textNode(string(schema));
-    };
-  }
+        if (schema.has("const")) {
+            return schema.get("const");
+        }
+        if (schema.path("enum").isArray() && !schema.path("enum").isEmpty()) {
+            return chosen((ArrayNode) schema.get("enum"));
+        }
+        for (String choice : List.of("anyOf", "oneOf", "allOf")) {
+            JsonNode choices = schema.path(choice);
+            if (choices.isArray() && !choices.isEmpty() && !schema.has("type")) {
+                return value(choices.get(0), depth + 1);
+            }
+        }
+        String type = type(schema);
+        return switch (type) {
+            case "object" -> {
+                ObjectNode object = nodes.objectNode();
+                Iterator<Map.Entry<String, JsonNode>> properties =
+                        schema.path("properties").fields();
+                while (properties.hasNext()) {
+                    Map.Entry<String, JsonNode> property = properties.next();
+                    object.set(property.getKey(), value(property.getValue(), depth + 1));
+                }
+                for (JsonNode required : schema.path("required")) {
+                    if (!object.has(required.asText())) {
+                        object.put(required.asText(), "");
+                    }
+                }
+                yield object;
+            }
+            case "array" -> {
+                ArrayNode array = nodes.arrayNode();
+                int count = Math.max(1, schema.path("minItems").asInt(1));
+                if (schema.has("maxItems")) {
+                    count = Math.min(count, schema.path("maxItems").asInt());
+                }
+                for (int i = 0; i < count; i++) {
+                    array.add(value(schema.path("items"), depth + 1));
+                }
+                yield array;
+            }
+            case "integer" -> nodes.numberNode((long) Math.ceil(number(schema)));
+            case "number" -> nodes.numberNode(number(schema));
+            case "boolean" -> nodes.booleanNode(false);
+            case "null" -> nodes.nullNode();
+            default -> nodes.textNode(string(schema));
+        };
+    }
 
-  /** The first enum value, or the first other one the conversation names. */
-  private JsonNode chosen(ArrayNode values) {
-    for (int i = 1; i < values.size(); i++) {
-      String value = values.get(i).asText().toLowerCase(Locale.ROOT).replace('_', ' ');
-      if (!value.isBlank()
-          && Pattern.compile("(?<![\\p{L}\\p{N}])" + Pattern.quote(value) + "(?![\\p{L}\\p{N}])")
-              .matcher(conversation)
-              .find()) {
-        return values.get(i);
-      }
+    /** The first enum value, or the first other one the conversation names. */
+    private JsonNode chosen(ArrayNode values) {
+        for (int i = 1; i < values.size(); i++) {
+            String value = values.get(i).asText().toLowerCase(Locale.ROOT).replace('_', ' ');
+            if (!value.isBlank()
+                    && Pattern.compile("(?<![\\p{L}\\p{N}])" + Pattern.quote(value) + "(?![\\p{L}\\p{N}])")
+                            .matcher(conversation)
+                            .find()) {
+                return values.get(i);
+            }
+        }
+        return values.get(0);
     }
-    return values.get(0);
-  }
 
-  private String string(JsonNode schema) {
-    String format = schema.path("format").asText("");
-    switch (format) {
-      case "date-time":
-        return "2026-01-01T09:00:00Z";
-      case "date":
-        return "2026-01-01";
-      case "time":
-        return "09:00:00Z";
-      case "email":
-        return "kunde@example.com";
-      case "uri":
-        return "https://example.com/";
-      case "uuid":
-        return "00000000-0000-4000-8000-000000000000";
-      default:
-        break;
+    private String string(JsonNode schema) {
+        String format = schema.path("format").asText("");
+        switch (format) {
+            case "date-time":
+                return "2026-01-01T09:00:00Z";
+            case "date":
+                return "2026-01-01";
+            case "time":
+                return "09:00:00Z";
+            case "email":
+                return "kunde@example.com";
+            case "uri":
+                return "https://example.com/";
+            case "uuid":
+                return "00000000-0000-4000-8000-000000000000";
+            default:
+                break;
+        }
+        String[] words = lastUserText.trim().split("\\s+");
+        String text = String.join(" ", List.of(words).subList(0, Math.min(words.length, STRING_WORDS)))
+                .trim();
+        if (schema.has("maxLength")) {
+            int max = schema.path("maxLength").asInt();
+            if (text.codePointCount(0, text.length()) > max) {
+                text = text.substring(0, text.offsetByCodePoints(0, max));
+            }
+        }
+        int min = schema.path("minLength").asInt(0);
+        int length = text.codePointCount(0, text.length());
+        if (length < min) {
+            text = text + "x".repeat(min - length);
+        }
+        return text;
     }
-    String[] words = lastUserText.trim().split("\\s+");
-    String text =
-        String.join(" ", List.of(words).subList(0, Math.min(words.length, STRING_WORDS))).trim();
-    if (schema.has("maxLength")) {
-      int max = schema.path("maxLength").asInt();
-      if (text.codePointCount(0, text.length()) > max) {
-        text = text.substring(0, text.offsetByCodePoints(0, max));
-      }
-    }
-    int min = schema.path("minLength").asInt(0);
-    int length = text.codePointCount(0, text.length());
-    if (length < min) {
-      text = text + "x".repeat(min - length);
-    }
-    return text;
-  }
 
-  private static double number(JsonNode schema) {
-    double value = 0;
-    if (schema.path("minimum").isNumber()) {
-      value = schema.path("minimum").asDouble();
-    } else if (schema.path("exclusiveMinimum").isNumber()) {
-      value = schema.path("exclusiveMinimum").asDouble() + 1;
+    private static double number(JsonNode schema) {
+        double value = 0;
+        if (schema.path("minimum").isNumber()) {
+            value = schema.path("minimum").asDouble();
+        } else if (schema.path("exclusiveMinimum").isNumber()) {
+            value = schema.path("exclusiveMinimum").asDouble() + 1;
+        }
+        if (schema.path("maximum").isNumber() && value > schema.path("maximum").asDouble()) {
+            value = schema.path("maximum").asDouble();
+        }
+        return value;
     }
-    if (schema.path("maximum").isNumber() && value > schema.path("maximum").asDouble()) {
-      value = schema.path("maximum").asDouble();
-    }
-    return value;
-  }
 
-  /** The schema's type, lower case (responseSchema writes OBJECT, STRING...); one of a list. */
-  private static String type(JsonNode schema) {
-    JsonNode type = schema.path("type");
-    if (type.isArray()) {
-      List<String> types = new ArrayList<>();
-      type.forEach(t -> types.add(t.asText().toLowerCase(Locale.ROOT)));
-      return types.stream().filter(t -> !t.equals("null")).findFirst().orElse("null");
+    /** The schema's type, lower case (responseSchema writes OBJECT, STRING...); one of a list. */
+    private static String type(JsonNode schema) {
+        JsonNode type = schema.path("type");
+        if (type.isArray()) {
+            List<String> types = new ArrayList<>();
+            type.forEach(t -> types.add(t.asText().toLowerCase(Locale.ROOT)));
+            return types.stream().filter(t -> !t.equals("null")).findFirst().orElse("null");
+        }
+        if (type.isTextual()) {
+            return type.asText().toLowerCase(Locale.ROOT);
+        }
+        if (schema.has("properties")) {
+            return "object";
+        }
+        return schema.has("items") ? "array" : "string";
     }
-    if (type.isTextual()) {
-      return type.asText().toLowerCase(Locale.ROOT);
-    }
-    if (schema.has("properties")) {
-      return "object";
-    }
-    return schema.has("items") ? "array" : "string";
-  }
 
-  private JsonNode resolve(String ref) {
-    if (!ref.startsWith("#/")) {
-      return JsonNodeFactory.instance.objectNode(); // only local references are followed
+    private JsonNode resolve(String ref) {
+        if (!ref.startsWith("#/")) {
+            return JsonNodeFactory.instance.objectNode(); // only local references are followed
+        }
+        JsonNode node = root;
+        for (String step : ref.substring(2).split("/")) {
+            node = node.path(step.replace("~1", "/").replace("~0", "~"));
+        }
+        return node;
     }
-    JsonNode node = root;
-    for (String step : ref.substring(2).split("/")) {
-      node = node.path(step.replace("~1", "/").replace("~0", "~"));
-    }
-    return node;
-  }
 
-  private static String text(JsonNode node, String camel, String snake) {
-    JsonNode value = node.path(camel);
-    if (value.isMissingNode()) {
-      value = node.path(snake);
+    private static String text(JsonNode node, String camel, String snake) {
+        JsonNode value = node.path(camel);
+        if (value.isMissingNode()) {
+            value = node.path(snake);
+        }
+        return value.asText("");
     }
-    return value.asText("");
-  }
 }

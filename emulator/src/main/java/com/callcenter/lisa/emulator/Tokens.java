@@ -6,25 +6,25 @@ package com.callcenter.lisa.emulator;
  */
 final class Tokens {
 
-  private Tokens() {}
+    private Tokens() {}
 
-  static int of(String text) {
-    return (text.length() + 3) / 4;
-  }
+    static int of(String text) {
+        return (text.length() + 3) / 4;
+    }
 
-  /**
-   * The longest prefix of {@code text} that costs at most {@code maxTokens} tokens, never cutting a
-   * surrogate pair in half.
-   */
-  static String truncate(String text, int maxTokens) {
-    long maxChars = (long) maxTokens * 4;
-    if (text.length() <= maxChars) {
-      return text;
+    /**
+     * The longest prefix of {@code text} that costs at most {@code maxTokens} tokens, never cutting a
+     * surrogate pair in half.
+     */
+    static String truncate(String text, int maxTokens) {
+        long maxChars = (long) maxTokens * 4;
+        if (text.length() <= maxChars) {
+            return text;
+        }
+        int end = (int) maxChars;
+        if (end > 0 && Character.isHighSurrogate(text.charAt(end - 1))) {
+            end--;
+        }
+        return text.substring(0, end);
     }
-    int end = (int) maxChars;
-    if (end > 0 && Character.isHighSurrogate(text.charAt(end - 1))) {
-      end--;
-    }
-    return text.substring(0, end);
-  }
 }

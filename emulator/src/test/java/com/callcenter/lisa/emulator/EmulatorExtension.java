@@ -23,65 +23,65 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 final class EmulatorExtension implements BeforeAllCallback, BeforeEachCallback, AfterAllCallback {
 
-  private static final ExtensionContext.Namespace NAMESPACE =
-      ExtensionContext.Namespace.create(EmulatorExtension.class);
+    private static final ExtensionContext.Namespace NAMESPACE =
+            ExtensionContext.Namespace.create(EmulatorExtension.class);
 
-  private final EmulatorConfig config;
+    private final EmulatorConfig config;
 
-  EmulatorExtension() {
-    this(EmulatorConfig.defaults());
-  }
-
-  EmulatorExtension(EmulatorConfig config) {
-    this.config = config;
-  }
-
-  @Override
-  public void beforeAll(ExtensionContext context) throws Exception {
-    Class<?> testClass = context.getRequiredTestClass();
-    List<Field> emulatorFields = staticFields(testClass, GeminiEmulator.class);
-    if (emulatorFields.size() != 1) {
-      throw new ExtensionConfigurationException(
-          testClass.getName() + " needs exactly one static GeminiEmulator field for " + this);
+    EmulatorExtension() {
+        this(EmulatorConfig.defaults());
     }
-    GeminiEmulator emu = GeminiEmulator.start(config);
-    context.getStore(NAMESPACE).put(GeminiEmulator.class, emu);
-    set(emulatorFields.get(0), emu);
-    for (Field client : staticFields(testClass, Client.class)) {
-      set(client, Sdk.client(emu));
+
+    EmulatorExtension(EmulatorConfig config) {
+        this.config = config;
     }
-  }
 
-  @Override
-  public void beforeEach(ExtensionContext context) {
-    emulator(context).reset();
-  }
-
-  @Override
-  public void afterAll(ExtensionContext context) {
-    GeminiEmulator emu = emulator(context);
-    if (emu != null) {
-      emu.close();
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        Class<?> testClass = context.getRequiredTestClass();
+        List<Field> emulatorFields = staticFields(testClass, GeminiEmulator.class);
+        if (emulatorFields.size() != 1) {
+            throw new ExtensionConfigurationException(
+                    testClass.getName() + " needs exactly one static GeminiEmulator field for " + this);
+        }
+        GeminiEmulator emu = GeminiEmulator.start(config);
+        context.getStore(NAMESPACE).put(GeminiEmulator.class, emu);
+        set(emulatorFields.get(0), emu);
+        for (Field client : staticFields(testClass, Client.class)) {
+            set(client, Sdk.client(emu));
+        }
     }
-  }
 
-  private static GeminiEmulator emulator(ExtensionContext context) {
-    return context.getStore(NAMESPACE).get(GeminiEmulator.class, GeminiEmulator.class);
-  }
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        emulator(context).reset();
+    }
 
-  private static List<Field> staticFields(Class<?> testClass, Class<?> type) {
-    return Arrays.stream(testClass.getDeclaredFields())
-        .filter(f -> Modifier.isStatic(f.getModifiers()) && f.getType() == type)
-        .toList();
-  }
+    @Override
+    public void afterAll(ExtensionContext context) {
+        GeminiEmulator emu = emulator(context);
+        if (emu != null) {
+            emu.close();
+        }
+    }
 
-  private static void set(Field field, Object value) throws IllegalAccessException {
-    field.setAccessible(true);
-    field.set(null, value);
-  }
+    private static GeminiEmulator emulator(ExtensionContext context) {
+        return context.getStore(NAMESPACE).get(GeminiEmulator.class, GeminiEmulator.class);
+    }
 
-  @Override
-  public String toString() {
-    return "EmulatorExtension(" + config + ")";
-  }
+    private static List<Field> staticFields(Class<?> testClass, Class<?> type) {
+        return Arrays.stream(testClass.getDeclaredFields())
+                .filter(f -> Modifier.isStatic(f.getModifiers()) && f.getType() == type)
+                .toList();
+    }
+
+    private static void set(Field field, Object value) throws IllegalAccessException {
+        field.setAccessible(true);
+        field.set(null, value);
+    }
+
+    @Override
+    public String toString() {
+        return "EmulatorExtension(" + config + ")";
+    }
 }

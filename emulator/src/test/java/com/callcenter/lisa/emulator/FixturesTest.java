@@ -12,62 +12,60 @@ import org.junit.jupiter.api.io.TempDir;
 /** Locating the recorded fixtures kept in the repository. */
 class FixturesTest {
 
-  private final String configured = System.getProperty(Fixtures.PROPERTY);
+    private final String configured = System.getProperty(Fixtures.PROPERTY);
 
-  @AfterEach
-  void restoreProperty() {
-    if (configured == null) {
-      System.clearProperty(Fixtures.PROPERTY);
-    } else {
-      System.setProperty(Fixtures.PROPERTY, configured);
+    @AfterEach
+    void restoreProperty() {
+        if (configured == null) {
+            System.clearProperty(Fixtures.PROPERTY);
+        } else {
+            System.setProperty(Fixtures.PROPERTY, configured);
+        }
     }
-  }
 
-  @Test
-  void foundInTheRepositoryFromTheModuleDirectory() {
-    System.clearProperty(Fixtures.PROPERTY);
-    Path root = Fixtures.root();
+    @Test
+    void foundInTheRepositoryFromTheModuleDirectory() {
+        System.clearProperty(Fixtures.PROPERTY);
+        Path root = Fixtures.root();
 
-    assertThat(root)
-        .endsWith(Path.of("emulator", "src", "test", "resources", "gemini-fixtures"))
-        .startsWith(Path.of("").toAbsolutePath().getParent());
-    assertThat(root.resolve("PROVENANCE.md")).exists();
-    assertThat(Fixtures.path("errors/503-overloaded.json")).isRegularFile();
-  }
+        assertThat(root)
+                .endsWith(Path.of("emulator", "src", "test", "resources", "gemini-fixtures"))
+                .startsWith(Path.of("").toAbsolutePath().getParent());
+        assertThat(root.resolve("PROVENANCE.md")).exists();
+        assertThat(Fixtures.path("errors/503-overloaded.json")).isRegularFile();
+    }
 
-  @Test
-  void theirLicencesComeWithThem() {
-    assertThat(Fixtures.path("licenses/Apache-2.0.txt")).content().contains("Version 2.0");
-    assertThat(Fixtures.path("licenses/MIT-pydantic-ai.txt"))
-        .content()
-        .contains("Pydantic Services Inc.");
-    assertThat(Fixtures.path("PROVENANCE.md"))
-        .content()
-        .contains("licenses/Apache-2.0.txt", "licenses/MIT-pydantic-ai.txt");
-  }
+    @Test
+    void theirLicencesComeWithThem() {
+        assertThat(Fixtures.path("licenses/Apache-2.0.txt")).content().contains("Version 2.0");
+        assertThat(Fixtures.path("licenses/MIT-pydantic-ai.txt")).content().contains("Pydantic Services Inc.");
+        assertThat(Fixtures.path("PROVENANCE.md"))
+                .content()
+                .contains("licenses/Apache-2.0.txt", "licenses/MIT-pydantic-ai.txt");
+    }
 
-  @Test
-  void systemPropertyWins(@TempDir Path dir) throws Exception {
-    Files.writeString(dir.resolve("x.json"), "{}");
-    System.setProperty(Fixtures.PROPERTY, dir.toString());
+    @Test
+    void systemPropertyWins(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("x.json"), "{}");
+        System.setProperty(Fixtures.PROPERTY, dir.toString());
 
-    assertThat(Fixtures.root()).isEqualTo(dir.toAbsolutePath().normalize());
-    assertThat(Fixtures.path("x.json")).isRegularFile();
-  }
+        assertThat(Fixtures.root()).isEqualTo(dir.toAbsolutePath().normalize());
+        assertThat(Fixtures.path("x.json")).isRegularFile();
+    }
 
-  @Test
-  void configuredButMissingFolderIsAnError(@TempDir Path dir) {
-    System.setProperty(Fixtures.PROPERTY, dir.resolve("missing").toString());
+    @Test
+    void configuredButMissingFolderIsAnError(@TempDir Path dir) {
+        System.setProperty(Fixtures.PROPERTY, dir.resolve("missing").toString());
 
-    assertThatThrownBy(Fixtures::root)
-        .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("does not exist");
-  }
+        assertThatThrownBy(Fixtures::root)
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("does not exist");
+    }
 
-  @Test
-  void unknownFileIsAnError() {
-    assertThatThrownBy(() -> Fixtures.path("errors/does-not-exist.json"))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("no fixture errors/does-not-exist.json");
-  }
+    @Test
+    void unknownFileIsAnError() {
+        assertThatThrownBy(() -> Fixtures.path("errors/does-not-exist.json"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("no fixture errors/does-not-exist.json");
+    }
 }

@@ -17,43 +17,44 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(EmulatorExtension.class)
 class SdkRetryOptionsTest {
 
-  static GeminiEmulator emu; // started, reset and closed by EmulatorExtension
+    static GeminiEmulator emu; // started, reset and closed by EmulatorExtension
 
-  @Test
-  void attemptsOneSendsExactlyOneRequestPerCall() {
-    Client client =
-        Sdk.client(
-            emu, "v1beta", "emulator-key", 30_000, HttpRetryOptions.builder().attempts(1).build());
-    emu.script(
-        ScriptedAnswer.fixture(Fixtures.path("errors/503-overloaded.json")),
-        ScriptedAnswer.text("zweiter Versuch"));
+    @Test
+    void attemptsOneSendsExactlyOneRequestPerCall() {
+        Client client = Sdk.client(
+                emu,
+                "v1beta",
+                "emulator-key",
+                30_000,
+                HttpRetryOptions.builder().attempts(1).build());
+        emu.script(
+                ScriptedAnswer.fixture(Fixtures.path("errors/503-overloaded.json")),
+                ScriptedAnswer.text("zweiter Versuch"));
 
-    ServerException e =
-        catchThrowableOfType(
-            ServerException.class, () -> client.models.generateContent("m", "Hallo", null));
+        ServerException e =
+                catchThrowableOfType(ServerException.class, () -> client.models.generateContent("m", "Hallo", null));
 
-    assertThat(e.code()).isEqualTo(503);
-    assertThat(emu.requests()).hasSize(1); // the SDK did not retry into the second scripted answer
-  }
-
-  @Test
-  void emptyRetryableCodeListReturnsRetryableErrorsAtOnce() {
-    Client client = Sdk.client(emu); // attempts(1) + httpStatusCodes(List.of())
-    emu.script(ScriptedAnswer.fixture(Fixtures.path("errors/503-overloaded.json")).times(10));
-
-    long start = System.nanoTime();
-    for (int i = 0; i < 10; i++) {
-      assertThat(
-              catchThrowableOfType(
-                      ServerException.class,
-                      () -> client.models.generateContent("m", "Hallo", null))
-                  .code())
-          .isEqualTo(503);
+        assertThat(e.code()).isEqualTo(503);
+        assertThat(emu.requests()).hasSize(1); // the SDK did not retry into the second scripted answer
     }
-    long elapsedMs = (System.nanoTime() - start) / 1_000_000;
 
-    // with attempts(1) alone ten calls sleep ten random backoffs of 0-2 s (about 10 s in total)
-    assertThat(elapsedMs).isLessThan(1_500);
-    assertThat(emu.requests()).hasSize(10);
-  }
+    @Test
+    void emptyRetryableCodeListReturnsRetryableErrorsAtOnce() {
+        Client client = Sdk.client(emu); // attempts(1) + httpStatusCodes(List.of())
+        emu.script(ScriptedAnswer.fixture(Fixtures.path("errors/503-overloaded.json"))
+                .times(10));
+
+        long start = System.nanoTime();
+        for (int i = 0; i < 10; i++) {
+            assertThat(catchThrowableOfType(
+                                    ServerException.class, () -> client.models.generateContent("m", "Hallo", null))
+                            .code())
+                    .isEqualTo(503);
+        }
+        long elapsedMs = (System.nanoTime() - start) / 1_000_000;
+
+        // with attempts(1) alone ten calls sleep ten random backoffs of 0-2 s (about 10 s in total)
+        assertThat(elapsedMs).isLessThan(1_500);
+        assertThat(emu.requests()).hasSize(10);
+    }
 }

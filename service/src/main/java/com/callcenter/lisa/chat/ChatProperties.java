@@ -21,8 +21,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 public record ChatProperties(
         @DefaultValue("4000") int maxMessageChars,
         @DefaultValue("16000") int maxInputTokens,
-        @DefaultValue("Entschuldigung, dazu kann ich gerade nichts sagen. Können Sie Ihre Frage bitte anders formulieren?")
+
+        @DefaultValue(
+                "Entschuldigung, dazu kann ich gerade nichts sagen. Können Sie Ihre Frage bitte anders formulieren?")
         String fallbackReply,
+
         @DefaultValue Idempotency idempotency,
         @DefaultValue("4") int maxToolRounds) {
 
@@ -44,6 +47,5 @@ public record ChatProperties(
             @DefaultValue("24h") Duration ttl,
             @DefaultValue("15s") Duration lease,
             @DefaultValue("5s") Duration renewInterval,
-            @DefaultValue("100ms") Duration pollInterval) {
-    }
+            @DefaultValue("100ms") Duration pollInterval) {}
 }

@@ -1,5 +1,6 @@
 package com.callcenter.lisa.chat;
 
+import com.callcenter.lisa.session.TurnConflictException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -7,7 +8,6 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Optional;
 import java.util.UUID;
-import com.callcenter.lisa.session.TurnConflictException;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -19,12 +19,21 @@ import org.springframework.stereotype.Repository;
 @Repository
 class ChatRequestStore {
 
-    enum State { RUNNING, DONE }
+    enum State {
+        RUNNING,
+        DONE
+    }
 
     /** A stored request; the outcome fields are set once it is DONE. */
-    record Row(String messageSha256, State state, Instant createdAt, Instant leaseUntil, Integer turnNumber,
-               Integer totalTokens, Long queueWaitMs, Integer attempts) {
-    }
+    record Row(
+            String messageSha256,
+            State state,
+            Instant createdAt,
+            Instant leaseUntil,
+            Integer turnNumber,
+            Integer totalTokens,
+            Long queueWaitMs,
+            Integer attempts) {}
 
     private final JdbcClient jdbc;
 
@@ -38,18 +47,23 @@ class ChatRequestStore {
      * @param instanceId {@code lisa.instance-id} of the instance running the request
      * @param claimId    this claim; a later claim of the same key (after this one's instance died) has another
      */
-    record Holder(String instanceId, UUID claimId) {
-    }
+    record Holder(String instanceId, UUID claimId) {}
 
     /** @return false if a row for the key exists already */
-    boolean insertRunning(UUID sessionId, String key, String messageSha256, Instant now, Instant leaseUntil,
-                          Holder holder) {
+    boolean insertRunning(
+            UUID sessionId, String key, String messageSha256, Instant now, Instant leaseUntil, Holder holder) {
         try {
             jdbc.sql("""
                     insert into chat_request (session_id, idempotency_key, message_sha256, state, created_at, lease_until,
                                               instance_id, claim_id)
                     values (?, ?, ?, 'RUNNING', ?, ?, ?, ?)""")
-                    .params(sessionId, key, messageSha256, utc(now), utc(leaseUntil), holder.instanceId(),
+                    .params(
+                            sessionId,
+                            key,
+                            messageSha256,
+                            utc(now),
+                            utc(leaseUntil),
+                            holder.instanceId(),
                             holder.claimId())
                     .update();
             return true;
@@ -62,10 +76,7 @@ class ChatRequestStore {
         return jdbc.sql("""
                 select message_sha256, state, created_at, lease_until, turn_number, total_tokens, queue_wait_ms,
                        attempts
-                from chat_request where session_id = ? and idempotency_key = ?""")
-                .params(sessionId, key)
-                .query(ChatRequestStore::row)
-                .optional();
+                from chat_request where session_id = ? and idempotency_key = ?""").params(sessionId, key).query(ChatRequestStore::row).optional();
     }
 
     /**
@@ -74,22 +85,37 @@ class ChatRequestStore {
      *
      * @return whether this caller got it
      */
-    boolean takeOver(UUID sessionId, String key, String messageSha256, Instant now, Instant leaseUntil,
-                     Instant forgottenBefore, Holder holder) {
+    boolean takeOver(
+            UUID sessionId,
+            String key,
+            String messageSha256,
+            Instant now,
+            Instant leaseUntil,
+            Instant forgottenBefore,
+            Holder holder) {
         return jdbc.sql("""
                 update chat_request
                 set message_sha256 = ?, state = 'RUNNING', created_at = ?, lease_until = ?, turn_number = null,
                     total_tokens = null, queue_wait_ms = null, attempts = null, instance_id = ?, claim_id = ?
                 where session_id = ? and idempotency_key = ?
                   and ((state = 'RUNNING' and lease_until < ?) or created_at < ?)""")
-                .params(messageSha256, utc(now), utc(leaseUntil), holder.instanceId(), holder.claimId(), sessionId, key,
-                        utc(now), utc(forgottenBefore))
-                .update() == 1;
+                        .params(
+                                messageSha256,
+                                utc(now),
+                                utc(leaseUntil),
+                                holder.instanceId(),
+                                holder.claimId(),
+                                sessionId,
+                                key,
+                                utc(now),
+                                utc(forgottenBefore))
+                        .update()
+                == 1;
     }
 
     /** Marks the request done; runs in the transaction that stores its turn. */
-    void done(UUID sessionId, String key, UUID claimId, int turnNumber, int totalTokens, long queueWaitMs,
-              int attempts) {
+    void done(
+            UUID sessionId, String key, UUID claimId, int turnNumber, int totalTokens, long queueWaitMs, int attempts) {
         int updated = jdbc.sql("""
                 update chat_request set state = 'DONE', turn_number = ?, total_tokens = ?, queue_wait_ms = ?,
                                         attempts = ?
@@ -110,9 +136,7 @@ class ChatRequestStore {
     void release(UUID sessionId, String key, UUID claimId) {
         jdbc.sql("""
                 delete from chat_request
-                where session_id = ? and idempotency_key = ? and state = 'RUNNING' and claim_id = ?""")
-                .params(sessionId, key, claimId)
-                .update();
+                where session_id = ? and idempotency_key = ? and state = 'RUNNING' and claim_id = ?""").params(sessionId, key, claimId).update();
     }
 
     /**
@@ -141,14 +165,21 @@ class ChatRequestStore {
     }
 
     int purgeCreatedBefore(Instant cutoff) {
-        return jdbc.sql("delete from chat_request where created_at < ?").param(utc(cutoff)).update();
+        return jdbc.sql("delete from chat_request where created_at < ?")
+                .param(utc(cutoff))
+                .update();
     }
 
     private static Row row(ResultSet rs, int row) throws SQLException {
-        return new Row(rs.getString("message_sha256"), State.valueOf(rs.getString("state")),
-                instant(rs, "created_at"), instant(rs, "lease_until"),
-                rs.getObject("turn_number", Integer.class), rs.getObject("total_tokens", Integer.class),
-                rs.getObject("queue_wait_ms", Long.class), rs.getObject("attempts", Integer.class));
+        return new Row(
+                rs.getString("message_sha256"),
+                State.valueOf(rs.getString("state")),
+                instant(rs, "created_at"),
+                instant(rs, "lease_until"),
+                rs.getObject("turn_number", Integer.class),
+                rs.getObject("total_tokens", Integer.class),
+                rs.getObject("queue_wait_ms", Long.class),
+                rs.getObject("attempts", Integer.class));
     }
 
     private static OffsetDateTime utc(Instant instant) {

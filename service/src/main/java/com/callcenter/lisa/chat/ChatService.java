@@ -1,17 +1,17 @@
 package com.callcenter.lisa.chat;
 
 import com.callcenter.lisa.gemini.Dispatched;
+import com.callcenter.lisa.gemini.FunctionCalls;
 import com.callcenter.lisa.gemini.GeminiClient;
 import com.callcenter.lisa.gemini.GeminiGateway;
 import com.callcenter.lisa.gemini.GeminiReply;
 import com.callcenter.lisa.gemini.Prompt;
 import com.callcenter.lisa.gemini.TokenUsage;
-import com.callcenter.lisa.gemini.FunctionCalls;
 import com.callcenter.lisa.gemini.ToolDeclaration;
-import com.callcenter.lisa.persona.Persona;
 import com.callcenter.lisa.identity.Callers;
 import com.callcenter.lisa.limits.LimitedClient;
 import com.callcenter.lisa.limits.OwnerLimiter;
+import com.callcenter.lisa.persona.Persona;
 import com.callcenter.lisa.persona.PersonaCatalog;
 import com.callcenter.lisa.quota.QueuePlace;
 import com.callcenter.lisa.quota.QuotaRejectedException;
@@ -54,9 +54,12 @@ import tools.jackson.databind.json.JsonMapper;
 public class ChatService {
 
     /** A message let in: who sent what, and its admission to the quota queue. */
-    record Accepted(UUID sessionId, String message, Instant receivedAt, IdempotentRequests.Request request,
-                    QuotaScheduler.Admission admission) {
-    }
+    record Accepted(
+            UUID sessionId,
+            String message,
+            Instant receivedAt,
+            IdempotentRequests.Request request,
+            QuotaScheduler.Admission admission) {}
 
     private final SessionService sessions;
     private final PersonaCatalog personas;
@@ -74,9 +77,18 @@ public class ChatService {
     /** Messages waiting for quota, by session: ending the session takes them out of the queue. */
     private final WaitingMessages waiting = new WaitingMessages();
 
-    ChatService(SessionService sessions, PersonaCatalog personas, GeminiClient gemini, GeminiGateway gateway,
-                ChatProperties properties, IdempotentRequests requests, OwnerLimiter limiter,
-                TransactionTemplate transaction, Clock clock, ToolRunner toolRunner, JsonMapper json) {
+    ChatService(
+            SessionService sessions,
+            PersonaCatalog personas,
+            GeminiClient gemini,
+            GeminiGateway gateway,
+            ChatProperties properties,
+            IdempotentRequests requests,
+            OwnerLimiter limiter,
+            TransactionTemplate transaction,
+            Clock clock,
+            ToolRunner toolRunner,
+            JsonMapper json) {
         this.toolRunner = toolRunner;
         this.json = json;
         this.sessions = sessions;
@@ -124,8 +136,10 @@ public class ChatService {
                     return new PendingTurn(this, new PendingTurn.Work.Answered(stored(sessionId, done.row())));
                 }
                 case IdempotentRequests.Claim.Running ignored -> {
-                    return new PendingTurn(this, new PendingTurn.Work.AwaitFirst(
-                            new Accepted(sessionId, message, receivedAt, request, null)));
+                    return new PendingTurn(
+                            this,
+                            new PendingTurn.Work.AwaitFirst(
+                                    new Accepted(sessionId, message, receivedAt, request, null)));
                 }
                 case IdempotentRequests.Claim.Claimed ignored -> {
                     // a new request: taken below
@@ -147,10 +161,10 @@ public class ChatService {
                     yield replay(stored(first.sessionId(), done.row()), observer);
                 }
                 // The first run failed, so nothing was stored: this repeat is now the request.
-                QuotaScheduler.Admission admission = admit(sessions.get(first.sessionId()), first.message(),
-                        first.request());
-                yield take(new Accepted(first.sessionId(), first.message(), now(), first.request(),
-                        admission), observer);
+                QuotaScheduler.Admission admission =
+                        admit(sessions.get(first.sessionId()), first.message(), first.request());
+                yield take(
+                        new Accepted(first.sessionId(), first.message(), now(), first.request(), admission), observer);
             }
         };
     }
@@ -203,8 +217,8 @@ public class ChatService {
     private int admissionTokens(Session session, String message) {
         Conversation conversation = sessions.activeConversation(session.id());
         String instruction = personas.systemInstruction(session.persona(), session.context());
-        return PromptBuilder.estimatedTokens(prompts.build(instruction, conversation.turns(),
-                conversation.handoffMessages(), message));
+        return PromptBuilder.estimatedTokens(
+                prompts.build(instruction, conversation.turns(), conversation.handoffMessages(), message));
     }
 
     /**
@@ -266,22 +280,24 @@ public class ChatService {
         long arrived = System.nanoTime();
         try (SessionTurnOrder.Slot slot = turnOrder.await(sessionId, remaining(admission))) {
             if (slot == null) {
-                throw new QuotaRejectedException(QuotaRejectedException.Reason.WAITED_TOO_LONG, Duration.ofSeconds(1),
+                throw new QuotaRejectedException(
+                        QuotaRejectedException.Reason.WAITED_TOO_LONG,
+                        Duration.ofSeconds(1),
                         "The session's earlier messages were still being answered when this one's wait ran out.");
             }
             long sessionWaitMs = (System.nanoTime() - arrived) / 1_000_000;
             Conversation conversation = sessions.activeConversation(sessionId);
             // Rendered from the persona (read once at start-up) and the stored context: the same bytes every turn.
-            String systemPrompt = personas.systemInstruction(conversation.session().persona(),
-                    conversation.session().context());
+            String systemPrompt = personas.systemInstruction(
+                    conversation.session().persona(), conversation.session().context());
             Persona persona = personas.resolve(conversation.session().persona());
             List<ToolDeclaration> tools = toolRunner.declarations(persona);
             int turnNumber = conversation.session().turnCount() + 1;
-            Prompt prompt = prompts.build(systemPrompt, conversation.turns(), conversation.handoffMessages(),
-                            accepted.message())
+            Prompt prompt = prompts.build(
+                            systemPrompt, conversation.turns(), conversation.handoffMessages(), accepted.message())
                     .withTools(tools, tools.isEmpty() || properties.maxToolRounds() <= 0);
-            Dispatched<GeminiReply> dispatch = gateway.dispatch(admission, PromptBuilder.estimatedTokens(prompt),
-                    call(prompt, observer));
+            Dispatched<GeminiReply> dispatch =
+                    gateway.dispatch(admission, PromptBuilder.estimatedTokens(prompt), call(prompt, observer));
             GeminiReply reply = dispatch.result();
             long geminiWaitMs = dispatch.queueWaitMs();
             int attempts = dispatch.attempts();
@@ -297,8 +313,8 @@ public class ChatService {
                 rounds++;
                 List<FunctionCalls.Answer> answers = new ArrayList<>(requested.size());
                 for (FunctionCalls.Call call : requested) {
-                    ToolCall done = toolRunner.run(persona, sessionId, turnNumber, toolCalls.size() + 1, call,
-                            remaining(admission));
+                    ToolCall done = toolRunner.run(
+                            persona, sessionId, turnNumber, toolCalls.size() + 1, call, remaining(admission));
                     toolCalls.add(done);
                     observer.toolCalled(done.name(), done.status());
                     answers.add(new FunctionCalls.Answer(call.id(), call.name(), done.result()));
@@ -308,12 +324,13 @@ public class ChatService {
                 contents.add(responses);
                 // After the last allowed round the model is asked once more with function calling off: it answers
                 // in words, so the turn ends with something Lisa says.
-                prompt = prompt.followedBy(List.of(
-                        new Prompt.Message(Prompt.Role.MODEL, reply.text(), reply.modelParts(), reply.model()),
-                        new Prompt.Message(Prompt.Role.USER, "", responses, null)),
+                prompt = prompt.followedBy(
+                        List.of(
+                                new Prompt.Message(Prompt.Role.MODEL, reply.text(), reply.modelParts(), reply.model()),
+                                new Prompt.Message(Prompt.Role.USER, "", responses, null)),
                         rounds >= properties.maxToolRounds());
-                dispatch = gateway.dispatch(admission, PromptBuilder.estimatedTokens(prompt), call(prompt, observer),
-                        reply.model());
+                dispatch = gateway.dispatch(
+                        admission, PromptBuilder.estimatedTokens(prompt), call(prompt, observer), reply.model());
                 reply = dispatch.result();
                 geminiWaitMs += dispatch.queueWaitMs();
                 attempts += dispatch.attempts();
@@ -333,12 +350,24 @@ public class ChatService {
                 // The fallback line is ours, not Gemini's: such a turn goes back as text.
                 modelParts = spoken ? reply.modelParts() : null;
             } else {
-                contents.add(spoken && reply.modelParts() != null ? reply.modelParts() : FunctionCalls.textContent(text));
+                contents.add(
+                        spoken && reply.modelParts() != null ? reply.modelParts() : FunctionCalls.textContent(text));
                 modelParts = FunctionCalls.sequence(contents);
             }
-            Turn turn = new Turn(turnNumber, accepted.message(), accepted.receivedAt(), text,
-                    now(), reply.finishReason(), reply.model(), usage.promptTokens(), usage.replyTokens(), modelParts,
-                    usage.cachedTokens(), usage.thoughtTokens(), costUsd,
+            Turn turn = new Turn(
+                    turnNumber,
+                    accepted.message(),
+                    accepted.receivedAt(),
+                    text,
+                    now(),
+                    reply.finishReason(),
+                    reply.model(),
+                    usage.promptTokens(),
+                    usage.replyTokens(),
+                    modelParts,
+                    usage.cachedTokens(),
+                    usage.thoughtTokens(),
+                    costUsd,
                     toolCalls.isEmpty() ? null : json.writeValueAsString(toolCalls));
             long queueWaitMs = sessionWaitMs + geminiWaitMs;
             int allAttempts = attempts;
@@ -349,14 +378,25 @@ public class ChatService {
                     requests.done(accepted.request(), turn.number(), turnUsage.totalTokens(), queueWaitMs, allAttempts);
                 }
             });
-            return new TurnResult(sessionId, text, reply.finishReason(), reply.model(), usage,
-                    turn.repliedAt(), queueWaitMs, allAttempts, costUsd);
+            return new TurnResult(
+                    sessionId,
+                    text,
+                    reply.finishReason(),
+                    reply.model(),
+                    usage,
+                    turn.repliedAt(),
+                    queueWaitMs,
+                    allAttempts,
+                    costUsd);
         }
     }
 
     private static TokenUsage sum(TokenUsage a, TokenUsage b) {
-        return new TokenUsage(a.promptTokens() + b.promptTokens(), a.replyTokens() + b.replyTokens(),
-                a.totalTokens() + b.totalTokens(), a.cachedTokens() + b.cachedTokens(),
+        return new TokenUsage(
+                a.promptTokens() + b.promptTokens(),
+                a.replyTokens() + b.replyTokens(),
+                a.totalTokens() + b.totalTokens(),
+                a.cachedTokens() + b.cachedTokens(),
                 a.thoughtTokens() + b.thoughtTokens());
     }
 
@@ -380,11 +420,24 @@ public class ChatService {
     }
 
     private TurnResult stored(UUID sessionId, ChatRequestStore.Row row) {
-        Turn turn = sessions.turn(sessionId, row.turnNumber()).orElseThrow(
-                () -> new IllegalStateException("Turn " + row.turnNumber() + " of " + sessionId + " is gone"));
-        return new TurnResult(sessionId, turn.reply(), turn.finishReason(), turn.model(),
-                new TokenUsage(turn.promptTokens(), turn.replyTokens(), row.totalTokens(), turn.cachedTokens(),
-                        turn.thoughtTokens()), turn.repliedAt(), row.queueWaitMs(), row.attempts(), turn.costUsd());
+        Turn turn = sessions.turn(sessionId, row.turnNumber())
+                .orElseThrow(
+                        () -> new IllegalStateException("Turn " + row.turnNumber() + " of " + sessionId + " is gone"));
+        return new TurnResult(
+                sessionId,
+                turn.reply(),
+                turn.finishReason(),
+                turn.model(),
+                new TokenUsage(
+                        turn.promptTokens(),
+                        turn.replyTokens(),
+                        row.totalTokens(),
+                        turn.cachedTokens(),
+                        turn.thoughtTokens()),
+                turn.repliedAt(),
+                row.queueWaitMs(),
+                row.attempts(),
+                turn.costUsd());
     }
 
     /** Times as the store keeps them (microseconds), so a reply says what a later read of it says. */
@@ -399,22 +452,26 @@ public class ChatService {
 
     private void validate(String message) {
         if (message == null) {
-            throw new InvalidMessageException(InvalidMessageException.Reason.BLANK,
+            throw new InvalidMessageException(
+                    InvalidMessageException.Reason.BLANK,
                     "The message is empty; send the customer's words in \"message\".");
         }
         int unstorable = IncomingText.firstUnstorable(message);
         if (unstorable >= 0) {
-            throw new InvalidMessageException(InvalidMessageException.Reason.INVALID_TEXT,
+            throw new InvalidMessageException(
+                    InvalidMessageException.Reason.INVALID_TEXT,
                     "The message contains a character that cannot be stored (NUL or an unpaired UTF-16 surrogate) "
                             + "at position " + unstorable + "; nothing was sent to Gemini.");
         }
         if (IncomingText.isBlank(message)) {
-            throw new InvalidMessageException(InvalidMessageException.Reason.BLANK,
+            throw new InvalidMessageException(
+                    InvalidMessageException.Reason.BLANK,
                     "The message is empty or only white space and invisible characters; send the customer's words "
                             + "in \"message\".");
         }
         if (message.length() > properties.maxMessageChars()) {
-            throw new InvalidMessageException(InvalidMessageException.Reason.TOO_LONG,
+            throw new InvalidMessageException(
+                    InvalidMessageException.Reason.TOO_LONG,
                     "The message has " + message.length() + " characters; at most " + properties.maxMessageChars()
                             + " are accepted.");
         }

@@ -48,8 +48,10 @@ public class ClaimTimingRules {
             throw new ClaimTimingException(broken);
         }
         if (!"graceful".equalsIgnoreCase(shutdown)) {
-            log.warn("server.shutdown={}: turns in flight are cut when the service stops (their clients get no "
-                    + "answer and retry); server.shutdown=graceful lets them finish", shutdown);
+            log.warn(
+                    "server.shutdown={}: turns in flight are cut when the service stops (their clients get no "
+                            + "answer and retry); server.shutdown=graceful lets them finish",
+                    shutdown);
         }
     }
 
@@ -58,8 +60,13 @@ public class ClaimTimingRules {
         return longestTurn;
     }
 
-    private List<String> check(ChatProperties.Idempotency idempotency, QuotaProperties quota, GeminiProperties gemini,
-                               int attempts, String shutdown, Duration shutdownTimeout) {
+    private List<String> check(
+            ChatProperties.Idempotency idempotency,
+            QuotaProperties quota,
+            GeminiProperties gemini,
+            int attempts,
+            String shutdown,
+            Duration shutdownTimeout) {
         List<String> broken = new ArrayList<>();
         Duration lease = idempotency.lease();
         Duration renew = idempotency.renewInterval();

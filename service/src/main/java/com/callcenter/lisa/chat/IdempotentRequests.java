@@ -2,6 +2,8 @@ package com.callcenter.lisa.chat;
 
 import com.callcenter.lisa.session.SessionProperties;
 import com.callcenter.lisa.session.TurnConflictException;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -16,8 +18,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import jakarta.annotation.PostConstruct;
-import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
@@ -55,16 +55,13 @@ class IdempotentRequests {
     /** What a request with a key is, on arrival. */
     sealed interface Claim {
         /** New (or its earlier run failed): this caller runs it. */
-        record Claimed() implements Claim {
-        }
+        record Claimed() implements Claim {}
 
         /** Answered before: this is its stored outcome. */
-        record Done(ChatRequestStore.Row row) implements Claim {
-        }
+        record Done(ChatRequestStore.Row row) implements Claim {}
 
         /** Being answered right now, by this or another instance. */
-        record Running() implements Claim {
-        }
+        record Running() implements Claim {}
     }
 
     private final ChatRequestStore store;
@@ -86,8 +83,14 @@ class IdempotentRequests {
     private final ScheduledExecutorService leaseKeeper = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("idempotency-leases").daemon().factory());
 
-    IdempotentRequests(ChatRequestStore store, ChatProperties properties, Clock clock, TaskScheduler scheduler,
-                       SessionProperties sessions, ServiceInstance instance, ClaimTimingRules timing) {
+    IdempotentRequests(
+            ChatRequestStore store,
+            ChatProperties properties,
+            Clock clock,
+            TaskScheduler scheduler,
+            SessionProperties sessions,
+            ServiceInstance instance,
+            ClaimTimingRules timing) {
         this.store = store;
         this.properties = properties.idempotency();
         this.clock = clock;
@@ -118,10 +121,17 @@ class IdempotentRequests {
             if (!forgotten && !row.messageSha256().equals(request.messageSha256())) {
                 throw new IdempotencyKeyReusedException();
             }
-            boolean abandoned = row.state() == ChatRequestStore.State.RUNNING && row.leaseUntil().isBefore(now);
+            boolean abandoned = row.state() == ChatRequestStore.State.RUNNING
+                    && row.leaseUntil().isBefore(now);
             if (forgotten || abandoned) {
-                if (store.takeOver(request.sessionId(), request.key(), request.messageSha256(), now, lease,
-                        forgottenBefore, holder)) {
+                if (store.takeOver(
+                        request.sessionId(),
+                        request.key(),
+                        request.messageSha256(),
+                        now,
+                        lease,
+                        forgottenBefore,
+                        holder)) {
                     return claimed(request, holder);
                 }
                 continue;
@@ -145,7 +155,8 @@ class IdempotentRequests {
         while (true) {
             releaseIfUnreleased(request);
             Optional<ChatRequestStore.Row> row = store.find(request.sessionId(), request.key());
-            boolean stillRunning = row.isPresent() && row.get().state() == ChatRequestStore.State.RUNNING
+            boolean stillRunning = row.isPresent()
+                    && row.get().state() == ChatRequestStore.State.RUNNING
                     && !row.get().leaseUntil().isBefore(clock.instant());
             if (!stillRunning) {
                 Claim claim = claim(request);
@@ -192,8 +203,10 @@ class IdempotentRequests {
         } catch (RuntimeException e) {
             // Renewed until released, so a repeat would wait for it: released as soon as the store is back.
             unreleased.put(request, claimId);
-            log.warn("Could not release the idempotency key of a failed turn of session {}, will retry: {}",
-                    request.sessionId(), e.getMessage());
+            log.warn(
+                    "Could not release the idempotency key of a failed turn of session {}, will retry: {}",
+                    request.sessionId(),
+                    e.getMessage());
         }
     }
 
@@ -216,12 +229,16 @@ class IdempotentRequests {
         try {
             int released = store.releaseAllOf(instanceId);
             if (released > 0) {
-                log.info("Released {} idempotency keys that instance {} held when it stopped without finishing",
-                        released, instanceId);
+                log.info(
+                        "Released {} idempotency keys that instance {} held when it stopped without finishing",
+                        released,
+                        instanceId);
             }
         } catch (RuntimeException e) {
-            log.warn("Could not release the idempotency keys of this instance's predecessor; they free when their "
-                    + "lease runs out: {}", e.getMessage());
+            log.warn(
+                    "Could not release the idempotency keys of this instance's predecessor; they free when their "
+                            + "lease runs out: {}",
+                    e.getMessage());
         }
         long every = properties.renewInterval().toMillis();
         leaseKeeper.scheduleWithFixedDelay(this::renewLeases, every, every, TimeUnit.MILLISECONDS);
@@ -252,8 +269,10 @@ class IdempotentRequests {
             Instant now = clock.instant();
             store.renew(instanceId, now.minus(renewedFor), now.plus(properties.lease()));
         } catch (RuntimeException e) {
-            log.warn("Could not renew the leases of running requests, will retry in {}: {}",
-                    ClaimTimingRules.text(properties.renewInterval()), e.getMessage());
+            log.warn(
+                    "Could not renew the leases of running requests, will retry in {}: {}",
+                    ClaimTimingRules.text(properties.renewInterval()),
+                    e.getMessage());
         }
     }
 
@@ -270,7 +289,8 @@ class IdempotentRequests {
             try {
                 store.release(request.sessionId(), request.key(), claimId);
             } catch (RuntimeException e) {
-                log.warn("Idempotency key of session {} left held; it frees when its lease runs out",
+                log.warn(
+                        "Idempotency key of session {} left held; it frees when its lease runs out",
                         request.sessionId());
             }
         });

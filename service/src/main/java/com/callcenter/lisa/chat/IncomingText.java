@@ -7,8 +7,7 @@ package com.callcenter.lisa.chat;
  */
 public final class IncomingText {
 
-    private IncomingText() {
-    }
+    private IncomingText() {}
 
     /**
      * Where the first character lies that the conversation store cannot keep, or -1 if there is none:
@@ -54,13 +53,16 @@ public final class IncomingText {
         if (type == Character.CONTROL || type == Character.FORMAT) {
             return true;
         }
-        return c == 0x034F                          // combining grapheme joiner
-                || c == 0x115F || c == 0x1160        // Hangul choseong/jungseong fillers
-                || c == 0x17B4 || c == 0x17B5        // Khmer inherent vowels
-                || (c >= 0x180B && c <= 0x180F)      // Mongolian variation selectors and vowel separator
-                || c == 0x2800                       // Braille pattern blank
-                || c == 0x3164 || c == 0xFFA0        // Hangul fillers
-                || (c >= 0xFE00 && c <= 0xFE0F)      // variation selectors
-                || (c >= 0xE0100 && c <= 0xE01EF);   // variation selectors supplement
+        return c == 0x034F // combining grapheme joiner
+                || c == 0x115F
+                || c == 0x1160 // Hangul choseong/jungseong fillers
+                || c == 0x17B4
+                || c == 0x17B5 // Khmer inherent vowels
+                || (c >= 0x180B && c <= 0x180F) // Mongolian variation selectors and vowel separator
+                || c == 0x2800 // Braille pattern blank
+                || c == 0x3164
+                || c == 0xFFA0 // Hangul fillers
+                || (c >= 0xFE00 && c <= 0xFE0F) // variation selectors
+                || (c >= 0xE0100 && c <= 0xE01EF); // variation selectors supplement
     }
 }

@@ -4,7 +4,11 @@ package com.callcenter.lisa.chat;
 public class InvalidMessageException extends RuntimeException {
 
     /** Why the message was refused. */
-    public enum Reason { BLANK, TOO_LONG, INVALID_TEXT }
+    public enum Reason {
+        BLANK,
+        TOO_LONG,
+        INVALID_TEXT
+    }
 
     private final Reason reason;
 

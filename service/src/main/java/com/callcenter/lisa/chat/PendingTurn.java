@@ -15,16 +15,13 @@ public final class PendingTurn {
     /** What is left to do. */
     sealed interface Work {
         /** A new turn, admitted to the quota queue. */
-        record Take(ChatService.Accepted accepted) implements Work {
-        }
+        record Take(ChatService.Accepted accepted) implements Work {}
 
         /** A repeat of an Idempotency-Key that was answered before. */
-        record Answered(TurnResult result) implements Work {
-        }
+        record Answered(TurnResult result) implements Work {}
 
         /** A repeat of an Idempotency-Key whose first request is still being answered. */
-        record AwaitFirst(ChatService.Accepted accepted) implements Work {
-        }
+        record AwaitFirst(ChatService.Accepted accepted) implements Work {}
     }
 
     PendingTurn(ChatService service, Work work) {
@@ -38,7 +35,8 @@ public final class PendingTurn {
 
     /** The message's place in the quota queue while it waits; empty for a repeat of an earlier request. */
     public Optional<PlaceInLine> place() {
-        return work instanceof Work.Take take ? Optional.of(new PlaceInLine(take.accepted().admission().place()))
+        return work instanceof Work.Take take
+                ? Optional.of(new PlaceInLine(take.accepted().admission().place()))
                 : Optional.empty();
     }
 

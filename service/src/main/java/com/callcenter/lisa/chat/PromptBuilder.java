@@ -109,7 +109,8 @@ final class PromptBuilder {
                     .append(message.content())
                     .append('\n');
         }
-        return text.append("[You have the call again. The customer's next message:]\n").append(customerWords)
+        return text.append("[You have the call again. The customer's next message:]\n")
+                .append(customerWords)
                 .toString();
     }
 
@@ -146,8 +147,8 @@ final class PromptBuilder {
         int tokens = TokenEstimate.of(prompt.systemInstruction());
         for (Prompt.Message message : prompt.messages()) {
             // a function response has no text: its JSON is what Gemini reads
-            tokens += TokenEstimate.of(message.text().isEmpty() && message.modelParts() != null
-                    ? message.modelParts() : message.text());
+            tokens += TokenEstimate.of(
+                    message.text().isEmpty() && message.modelParts() != null ? message.modelParts() : message.text());
         }
         return tokens;
     }

@@ -48,6 +48,7 @@ class ToolRunner {
     private static final Logger log = LoggerFactory.getLogger(ToolRunner.class);
     /** The longest endpoint answer passed on to the model; longer ones are an error. */
     private static final int MAX_RESULT_CHARS = 16_000;
+
     private static final String REQUEST_HUMAN_SCHEMA = """
             {"type":"object","required":["reason"],"properties":{"reason":{"type":"string",\
             "description":"Why a human agent should take over, in one sentence."}}}""";
@@ -55,9 +56,8 @@ class ToolRunner {
     private final Environment environment;
     private final JsonMapper json;
     private final HandoffService handoff;
-    private final HttpClient http = HttpClient.newBuilder()
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .build();
+    private final HttpClient http =
+            HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
 
     ToolRunner(Environment environment, JsonMapper json, HandoffService handoff) {
         this.environment = environment;
@@ -71,10 +71,13 @@ class ToolRunner {
         for (PersonaTool tool : persona.tools()) {
             declared.add(new ToolDeclaration(tool.name(), tool.description(), tool.parametersJson()));
         }
-        if (persona.requestHuman() && declared.stream().noneMatch(tool -> tool.name().equals(REQUEST_HUMAN))) {
-            declared.add(new ToolDeclaration(REQUEST_HUMAN,
+        if (persona.requestHuman()
+                && declared.stream().noneMatch(tool -> tool.name().equals(REQUEST_HUMAN))) {
+            declared.add(new ToolDeclaration(
+                    REQUEST_HUMAN,
                     "Hands the call to a human agent of the call center, e.g. when the customer asks for a person "
-                            + "or you cannot help further.", REQUEST_HUMAN_SCHEMA));
+                            + "or you cannot help further.",
+                    REQUEST_HUMAN_SCHEMA));
         }
         return declared;
     }
@@ -87,19 +90,29 @@ class ToolRunner {
      */
     ToolCall run(Persona persona, UUID sessionId, int turn, int index, FunctionCalls.Call call, Duration deadline) {
         JsonNode args = call.args();
-        Optional<PersonaTool> declared = persona.tools().stream().filter(t -> t.name().equals(call.name())).findFirst();
+        Optional<PersonaTool> declared = persona.tools().stream()
+                .filter(t -> t.name().equals(call.name()))
+                .findFirst();
         if (declared.isEmpty()) {
             if (persona.requestHuman() && REQUEST_HUMAN.equals(call.name())) {
                 return requestHuman(sessionId, args);
             }
-            return new ToolCall(call.name(), args, ToolCall.UNKNOWN_TOOL,
-                    error("There is no tool named \"" + call.name() + "\"; use only the declared tools."), 0);
+            return new ToolCall(
+                    call.name(),
+                    args,
+                    ToolCall.UNKNOWN_TOOL,
+                    error("There is no tool named \"" + call.name() + "\"; use only the declared tools."),
+                    0);
         }
         PersonaTool tool = declared.get();
         List<String> wrong = tool.checkArguments(args);
         if (!wrong.isEmpty()) {
-            return new ToolCall(call.name(), args, ToolCall.INVALID_ARGUMENTS,
-                    error("The arguments do not fit the tool's parameters: " + String.join("; ", wrong)), 0);
+            return new ToolCall(
+                    call.name(),
+                    args,
+                    ToolCall.INVALID_ARGUMENTS,
+                    error("The arguments do not fit the tool's parameters: " + String.join("; ", wrong)),
+                    0);
         }
         return callEndpoint(tool, sessionId, turn, index, args, deadline);
     }
@@ -112,8 +125,12 @@ class ToolRunner {
     private ToolCall requestHuman(UUID sessionId, JsonNode args) {
         JsonNode reason = args.path("reason");
         if (!reason.isString() || reason.asString().isBlank()) {
-            return new ToolCall(REQUEST_HUMAN, args, ToolCall.INVALID_ARGUMENTS,
-                    error("request_human needs a \"reason\" (text)."), 0);
+            return new ToolCall(
+                    REQUEST_HUMAN,
+                    args,
+                    ToolCall.INVALID_ARGUMENTS,
+                    error("request_human needs a \"reason\" (text)."),
+                    0);
         }
         long start = System.nanoTime();
         try {
@@ -124,24 +141,30 @@ class ToolRunner {
             result.put("note", "A human agent takes the call over now; tell the customer so, briefly.");
             return new ToolCall(REQUEST_HUMAN, args, ToolCall.OK, result, millisSince(start));
         } catch (InvalidMessageException e) {
-            return new ToolCall(REQUEST_HUMAN, args, ToolCall.INVALID_ARGUMENTS, error(e.getMessage()),
-                    millisSince(start));
+            return new ToolCall(
+                    REQUEST_HUMAN, args, ToolCall.INVALID_ARGUMENTS, error(e.getMessage()), millisSince(start));
         } catch (RuntimeException e) {
-            log.warn("request_human of session {} could not hand off: {}", sessionId, e.getClass().getSimpleName());
-            return new ToolCall(REQUEST_HUMAN, args, ToolCall.ERROR,
+            log.warn(
+                    "request_human of session {} could not hand off: {}",
+                    sessionId,
+                    e.getClass().getSimpleName());
+            return new ToolCall(
+                    REQUEST_HUMAN,
+                    args,
+                    ToolCall.ERROR,
                     error("No human agent can take over this conversation right now; keep helping the customer."),
                     millisSince(start));
         }
     }
 
-    private ToolCall callEndpoint(PersonaTool tool, UUID sessionId, int turn, int index, JsonNode args,
-                                  Duration deadline) {
+    private ToolCall callEndpoint(
+            PersonaTool tool, UUID sessionId, int turn, int index, JsonNode args, Duration deadline) {
         PersonaTool.Http endpoint = tool.http();
         Duration timeout = endpoint.timeout().compareTo(deadline) <= 0 ? endpoint.timeout() : deadline;
         long start = System.nanoTime();
         if (!timeout.isPositive()) {
-            return new ToolCall(tool.name(), args, ToolCall.TIMEOUT,
-                    error("The turn had no time left to call the tool."), 0);
+            return new ToolCall(
+                    tool.name(), args, ToolCall.TIMEOUT, error("The turn had no time left to call the tool."), 0);
         }
         ObjectNode body = JsonNodeFactory.instance.objectNode();
         body.put("sessionId", sessionId.toString());
@@ -150,7 +173,8 @@ class ToolRunner {
         callNode.put("name", tool.name());
         callNode.set("args", args);
         try {
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(endpoint.resolvedUrl(environment::getProperty)))
+            HttpRequest.Builder request = HttpRequest.newBuilder(
+                            URI.create(endpoint.resolvedUrl(environment::getProperty)))
                     .timeout(timeout)
                     .header("Content-Type", "application/json")
                     .header("Idempotency-Key", sessionId + "/" + turn + "/" + index);
@@ -158,27 +182,36 @@ class ToolRunner {
             HttpRequest.BodyPublisher publisher = "GET".equals(endpoint.method())
                     ? HttpRequest.BodyPublishers.noBody()
                     : HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body), StandardCharsets.UTF_8);
-            HttpResponse<String> response = http.send(request.method(endpoint.method(), publisher).build(),
+            HttpResponse<String> response = http.send(
+                    request.method(endpoint.method(), publisher).build(),
                     HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
             long took = millisSince(start);
             int status = response.statusCode();
             if (status < 200 || status > 299) {
                 logged(tool, sessionId, turn, index, "HTTP " + status, took);
-                return new ToolCall(tool.name(), args, ToolCall.ERROR,
-                        error("The tool failed (HTTP " + status + "); nothing is known to have been done."), took);
+                return new ToolCall(
+                        tool.name(),
+                        args,
+                        ToolCall.ERROR,
+                        error("The tool failed (HTTP " + status + "); nothing is known to have been done."),
+                        took);
             }
             if (response.body().length() > MAX_RESULT_CHARS) {
                 logged(tool, sessionId, turn, index, "answer too long", took);
-                return new ToolCall(tool.name(), args, ToolCall.ERROR,
-                        error("The tool's answer was too long to use."), took);
+                return new ToolCall(
+                        tool.name(), args, ToolCall.ERROR, error("The tool's answer was too long to use."), took);
             }
             logged(tool, sessionId, turn, index, "ok", took);
             return new ToolCall(tool.name(), args, ToolCall.OK, result(response.body()), took);
         } catch (HttpTimeoutException e) {
             long took = millisSince(start);
             logged(tool, sessionId, turn, index, "timeout", took);
-            return new ToolCall(tool.name(), args, ToolCall.TIMEOUT,
-                    error("The tool did not answer within " + timeout.toMillis() + " ms; it may or may not have acted."),
+            return new ToolCall(
+                    tool.name(),
+                    args,
+                    ToolCall.TIMEOUT,
+                    error("The tool did not answer within " + timeout.toMillis()
+                            + " ms; it may or may not have acted."),
                     took);
         } catch (IOException | RuntimeException e) {
             // Not the exception's text: it may name the URL, and the URL may hold a secret.
@@ -216,7 +249,13 @@ class ToolRunner {
     }
 
     private static void logged(PersonaTool tool, UUID sessionId, int turn, int index, String outcome, long took) {
-        log.info("Tool {} (call {} of turn {} of session {}): {} in {} ms", tool.name(), index, turn, sessionId,
-                outcome, took);
+        log.info(
+                "Tool {} (call {} of turn {} of session {}): {} in {} ms",
+                tool.name(),
+                index,
+                turn,
+                sessionId,
+                outcome,
+                took);
     }
 }

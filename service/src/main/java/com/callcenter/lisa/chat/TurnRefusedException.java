@@ -23,7 +23,10 @@ public class TurnRefusedException extends RuntimeException {
     }
 
     static TurnRefusedException of(QuotaRejectedException e) {
-        return new TurnRefusedException(e.getMessage(), e.reason().name().toLowerCase(Locale.ROOT), e.retryAfter(),
+        return new TurnRefusedException(
+                e.getMessage(),
+                e.reason().name().toLowerCase(Locale.ROOT),
+                e.retryAfter(),
                 e.reason() == QuotaRejectedException.Reason.CIRCUIT_OPEN);
     }
 

@@ -14,11 +14,26 @@ import java.util.UUID;
  * @param attempts    calls made to Gemini for this turn
  * @param costUsd     what the call cost by the price table; null when unknown (a model without a price)
  */
-public record TurnResult(UUID sessionId, String reply, String finishReason, String model, TokenUsage usage,
-                         Instant createdAt, long queueWaitMs, int attempts, BigDecimal costUsd) {
+public record TurnResult(
+        UUID sessionId,
+        String reply,
+        String finishReason,
+        String model,
+        TokenUsage usage,
+        Instant createdAt,
+        long queueWaitMs,
+        int attempts,
+        BigDecimal costUsd) {
 
-    public TurnResult(UUID sessionId, String reply, String finishReason, String model, TokenUsage usage,
-                      Instant createdAt, long queueWaitMs, int attempts) {
+    public TurnResult(
+            UUID sessionId,
+            String reply,
+            String finishReason,
+            String model,
+            TokenUsage usage,
+            Instant createdAt,
+            long queueWaitMs,
+            int attempts) {
         this(sessionId, reply, finishReason, model, usage, createdAt, queueWaitMs, attempts, null);
     }
 }

@@ -20,16 +20,13 @@ public final class FunctionCalls {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private FunctionCalls() {
-    }
+    private FunctionCalls() {}
 
     /** One call the model asked for: {@code args} is {@code {}} when it sent none; {@code id} may be null. */
-    public record Call(String id, String name, JsonNode args) {
-    }
+    public record Call(String id, String name, JsonNode args) {}
 
     /** A result for one call: {@code response} is a JSON object (Gemini takes nothing else). */
-    public record Answer(String id, String name, JsonNode response) {
-    }
+    public record Answer(String id, String name, JsonNode response) {}
 
     /** The function calls of a kept model content, in order; none for null or a content without calls. */
     public static List<Call> requested(String modelParts) {
@@ -42,8 +39,10 @@ public final class FunctionCalls {
             JsonNode call = part.path("functionCall");
             if (call.isObject()) {
                 JsonNode args = call.path("args");
-                calls.add(new Call(call.hasNonNull("id") ? call.get("id").asString() : null,
-                        call.path("name").asString(""), args.isObject() ? args : JSON.createObjectNode()));
+                calls.add(new Call(
+                        call.hasNonNull("id") ? call.get("id").asString() : null,
+                        call.path("name").asString(""),
+                        args.isObject() ? args : JSON.createObjectNode()));
             }
         }
         return calls;
@@ -94,8 +93,7 @@ public final class FunctionCalls {
             if ("user".equals(content.path("role").asString(""))) {
                 messages.add(new Prompt.Message(Prompt.Role.USER, "", json, null));
             } else {
-                messages.add(new Prompt.Message(Prompt.Role.MODEL, i == contents.size() - 1 ? reply : "", json,
-                        model));
+                messages.add(new Prompt.Message(Prompt.Role.MODEL, i == contents.size() - 1 ? reply : "", json, model));
             }
         }
         return messages;

@@ -36,8 +36,8 @@ public class GeminiClient {
      * Finish reasons that mean Google stopped the reply for its content. Whatever text came before
      * the stop is not shown to a customer; the caller's fallback line is.
      */
-    private static final Set<String> BLOCKED = Set.of(
-            "SAFETY", "RECITATION", "BLOCKLIST", "PROHIBITED_CONTENT", "SPII", "IMAGE_SAFETY");
+    private static final Set<String> BLOCKED =
+            Set.of("SAFETY", "RECITATION", "BLOCKLIST", "PROHIBITED_CONTENT", "SPII", "IMAGE_SAFETY");
 
     private static final tools.jackson.databind.json.JsonMapper TOOL_JSON =
             tools.jackson.databind.json.JsonMapper.builder().build();
@@ -49,8 +49,13 @@ public class GeminiClient {
     private final GeminiErrors errors;
     private final GenerationPlan plan;
 
-    GeminiClient(Client sdk, GeminiProperties properties, GeminiEndpoint endpoint, UpstreamState state, Clock clock,
-                 GenerationPlan plan) {
+    GeminiClient(
+            Client sdk,
+            GeminiProperties properties,
+            GeminiEndpoint endpoint,
+            UpstreamState state,
+            Clock clock,
+            GenerationPlan plan) {
         this.sdk = sdk;
         this.properties = properties;
         this.endpoint = endpoint;
@@ -80,8 +85,8 @@ public class GeminiClient {
      */
     public GeminiReply generate(String model, Prompt prompt) {
         try {
-            GenerateContentResponse response = sdk.models.generateContent(model, contents(model, prompt),
-                    config(model, prompt));
+            GenerateContentResponse response =
+                    sdk.models.generateContent(model, contents(model, prompt), config(model, prompt));
             state.succeeded();
             return reply(model, response, visibleText(response), parts(response));
         } catch (RuntimeException e) {
@@ -103,7 +108,7 @@ public class GeminiClient {
         List<Part> received = new ArrayList<>();
         boolean handedOn = false;
         try (ResponseStream<GenerateContentResponse> stream =
-                     sdk.models.generateContentStream(model, contents(model, prompt), config(model, prompt))) {
+                sdk.models.generateContentStream(model, contents(model, prompt), config(model, prompt))) {
             GenerateContentResponse last = null;
             Optional<GenerateContentResponseUsageMetadata> usage = Optional.empty();
             for (GenerateContentResponse chunk : stream) {
@@ -120,11 +125,12 @@ public class GeminiClient {
                 }
             }
             if (last == null) {
-                throw new GeminiFailure(GeminiFailure.Kind.UNAVAILABLE, 0, "Gemini's stream ended without a chunk.",
-                        null, null);
+                throw new GeminiFailure(
+                        GeminiFailure.Kind.UNAVAILABLE, 0, "Gemini's stream ended without a chunk.", null, null);
             }
             state.succeeded();
-            GenerateContentResponse whole = last.usageMetadata().isPresent() || usage.isEmpty() ? last
+            GenerateContentResponse whole = last.usageMetadata().isPresent() || usage.isEmpty()
+                    ? last
                     : last.toBuilder().usageMetadata(usage.get()).build();
             return reply(model, whole, text.toString(), received);
         } catch (RuntimeException e) {
@@ -160,12 +166,16 @@ public class GeminiClient {
         GenerateContentConfig.Builder config = plan.configFor(model).toBuilder()
                 .systemInstruction(Content.fromParts(Part.fromText(prompt.systemInstruction())));
         if (!prompt.tools().isEmpty()) {
-            config.tools(Tool.builder().functionDeclarations(prompt.tools().stream()
-                    .map(GeminiClient::declaration).toList()).build());
+            config.tools(Tool.builder()
+                    .functionDeclarations(prompt.tools().stream()
+                            .map(GeminiClient::declaration)
+                            .toList())
+                    .build());
             if (prompt.toolsOff()) {
                 // Declared still (the history holds calls of them), but the model must answer in words.
-                config.toolConfig(ToolConfig.builder().functionCallingConfig(
-                        FunctionCallingConfig.builder().mode(FunctionCallingConfigMode.Known.NONE)));
+                config.toolConfig(ToolConfig.builder()
+                        .functionCallingConfig(
+                                FunctionCallingConfig.builder().mode(FunctionCallingConfigMode.Known.NONE)));
             }
         }
         return config.build();
@@ -187,28 +197,43 @@ public class GeminiClient {
         return failure;
     }
 
-    private GeminiReply reply(String model, GenerateContentResponse response, String visibleText,
-                              List<Part> parts) {
-        Optional<Candidate> candidate = response.candidates().flatMap(list -> list.stream().findFirst());
-        String finishReason = candidate.flatMap(Candidate::finishReason).map(Object::toString)
+    private GeminiReply reply(String model, GenerateContentResponse response, String visibleText, List<Part> parts) {
+        Optional<Candidate> candidate =
+                response.candidates().flatMap(list -> list.stream().findFirst());
+        String finishReason = candidate
+                .flatMap(Candidate::finishReason)
+                .map(Object::toString)
                 .or(() -> response.promptFeedback()
-                        .map(feedback -> feedback.blockReason().map(reason -> "PROMPT_BLOCKED_" + reason)
+                        .map(feedback -> feedback.blockReason()
+                                .map(reason -> "PROMPT_BLOCKED_" + reason)
                                 .orElse("PROMPT_BLOCKED")))
                 .orElse("FINISH_REASON_UNSPECIFIED");
         boolean blocked = BLOCKED.contains(finishReason);
         String text = blocked ? "" : visibleText;
-        return new GeminiReply(text, finishReason, reported(model), usage(response.usageMetadata()),
+        return new GeminiReply(
+                text,
+                finishReason,
+                reported(model),
+                usage(response.usageMetadata()),
                 blocked ? null : ModelParts.stored(parts));
     }
 
     private static List<Part> parts(GenerateContentResponse response) {
-        return response.candidates().flatMap(list -> list.stream().findFirst())
-                .flatMap(Candidate::content).flatMap(Content::parts).orElse(List.of());
+        return response.candidates()
+                .flatMap(list -> list.stream().findFirst())
+                .flatMap(Candidate::content)
+                .flatMap(Content::parts)
+                .orElse(List.of());
     }
 
     private static String visibleText(GenerateContentResponse response) {
-        return response.candidates().flatMap(list -> list.stream().findFirst())
-                .flatMap(Candidate::content).flatMap(Content::parts).orElse(List.of()).stream()
+        return response
+                .candidates()
+                .flatMap(list -> list.stream().findFirst())
+                .flatMap(Candidate::content)
+                .flatMap(Content::parts)
+                .orElse(List.of())
+                .stream()
                 // Thought parts are the model's reasoning, never Lisa's words.
                 .filter(part -> !part.thought().orElse(false))
                 .map(part -> part.text().orElse(""))

@@ -29,15 +29,21 @@ class GeminiConfiguration {
     GeminiEndpoint geminiEndpoint(GeminiProperties properties) {
         if (properties.demo()) {
             GeminiEmulator emulator = startDemoEmulator();
-            log.warn("DEMO MODE: Lisa's replies come from the built-in Gemini emulator at {}, not from Google. "
-                    + "Set GEMINI_API_KEY and leave LISA_DEMO unset for real replies.", emulator.baseUrl());
+            log.warn(
+                    "DEMO MODE: Lisa's replies come from the built-in Gemini emulator at {}, not from Google. "
+                            + "Set GEMINI_API_KEY and leave LISA_DEMO unset for real replies.",
+                    emulator.baseUrl());
             return new GeminiEndpoint(emulator.baseUrl(), emulator.config().apiKey(), true, emulator);
         }
         if (properties.apiKey() == null || properties.apiKey().isBlank()) {
             throw new MissingApiKeyException();
         }
-        log.info("Gemini: model {} at {} (API {}), timeout {}", properties.model(), properties.baseUrl(),
-                properties.apiVersion(), properties.timeout());
+        log.info(
+                "Gemini: model {} at {} (API {}), timeout {}",
+                properties.model(),
+                properties.baseUrl(),
+                properties.apiVersion(),
+                properties.timeout());
         return new GeminiEndpoint(properties.baseUrl(), properties.apiKey(), false, null);
     }
 
@@ -54,9 +60,15 @@ class GeminiConfiguration {
     GenerationPlan generationPlan(GeminiProperties properties, ModelTable table, Environment environment) {
         GenerationPlan plan = GenerationPlan.check(properties, fallbackModelNames(environment), table);
         plan.warnings().forEach(log::warn);
-        plan.rules().values().forEach(rules -> log.info("Gemini model {}: thinking by {}, {}",
-                rules.model(), rules.thinking(), rules.listed() ? "rules from the model table"
-                        : rules.known() ? "rules of its family " + rules.family() : "no rules known"));
+        plan.rules()
+                .values()
+                .forEach(rules -> log.info(
+                        "Gemini model {}: thinking by {}, {}",
+                        rules.model(),
+                        rules.thinking(),
+                        rules.listed()
+                                ? "rules from the model table"
+                                : rules.known() ? "rules of its family " + rules.family() : "no rules known"));
         return plan;
     }
 
@@ -67,15 +79,15 @@ class GeminiConfiguration {
     private static List<String> fallbackModelNames(Environment environment) {
         return Binder.get(environment)
                 .bind("lisa.quota.fallback-models", Bindable.listOf(FallbackModelName.class))
-                .orElse(List.of()).stream()
+                .orElse(List.of())
+                .stream()
                 .map(FallbackModelName::name)
                 .filter(name -> name != null && !name.isBlank())
                 .toList();
     }
 
     /** Only the name of an entry of {@code lisa.quota.fallback-models}; its budget is the quota's business. */
-    record FallbackModelName(String name) {
-    }
+    record FallbackModelName(String name) {}
 
     @Bean(destroyMethod = "close")
     Client geminiSdkClient(GeminiEndpoint endpoint, GeminiProperties properties) {
@@ -87,7 +99,10 @@ class GeminiConfiguration {
                 // ignore Gemini's retryDelay and spend quota behind the scheduler's back. With
                 // attempts(1) alone, SDK 2.0.0 still sleeps one backoff before reporting a
                 // 408/429/5xx; an empty list of retryable statuses removes that too.
-                .retryOptions(HttpRetryOptions.builder().attempts(1).httpStatusCodes(List.of()).build())
+                .retryOptions(HttpRetryOptions.builder()
+                        .attempts(1)
+                        .httpStatusCodes(List.of())
+                        .build())
                 .build();
         return Client.builder()
                 .apiKey(endpoint.apiKey())

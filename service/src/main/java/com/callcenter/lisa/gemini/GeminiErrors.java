@@ -59,8 +59,12 @@ final class GeminiErrors {
             return fromTransport(io);
         }
         log.warn("Unexpected failure calling Gemini: {}", scrub(e.toString()));
-        return new GeminiFailure(GeminiFailure.Kind.UNAVAILABLE, 0,
-                "The call to Gemini failed (" + inWords(rootCause(e)) + ").", UNAVAILABLE_RETRY, e);
+        return new GeminiFailure(
+                GeminiFailure.Kind.UNAVAILABLE,
+                0,
+                "The call to Gemini failed (" + inWords(rootCause(e)) + ").",
+                UNAVAILABLE_RETRY,
+                e);
     }
 
     private GeminiFailure fromStatus(ApiException e) {
@@ -72,12 +76,16 @@ final class GeminiErrors {
         if (code == 429) {
             String quotaId = find(QUOTA_ID, full);
             if (quotaId != null && quotaId.contains("PerDay")) {
-                return new GeminiFailure(GeminiFailure.Kind.QUOTA_DAY, code,
+                return new GeminiFailure(
+                        GeminiFailure.Kind.QUOTA_DAY,
+                        code,
                         said + " (daily quota " + quotaId + " is used up until midnight Pacific time)",
-                        untilQuotaDayEnds(), e);
+                        untilQuotaDayEnds(),
+                        e);
             }
             String delay = find(RETRY_DELAY, full);
-            Duration retryAfter = delay == null ? MINUTE_WINDOW
+            Duration retryAfter = delay == null
+                    ? MINUTE_WINDOW
                     : Duration.ofMillis((long) Math.ceil(Double.parseDouble(delay) * 1000));
             return new GeminiFailure(GeminiFailure.Kind.QUOTA_MINUTE, code, said, retryAfter, e);
         }
@@ -99,15 +107,23 @@ final class GeminiErrors {
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
             // OkHttp reports both its call timeout and socket read timeouts as InterruptedIOException.
             if (cause instanceof InterruptedIOException) {
-                return new GeminiFailure(GeminiFailure.Kind.TIMEOUT, 0,
-                        "Gemini did not answer within the time allowed.", UNAVAILABLE_RETRY, e);
+                return new GeminiFailure(
+                        GeminiFailure.Kind.TIMEOUT,
+                        0,
+                        "Gemini did not answer within the time allowed.",
+                        UNAVAILABLE_RETRY,
+                        e);
             }
         }
         Throwable root = rootCause(e);
         // The technical cause goes to the log; the client and the health view get it in words.
         log.warn("Gemini transport failure: {}", scrub(root.toString()));
-        return new GeminiFailure(GeminiFailure.Kind.UNAVAILABLE, 0,
-                "The call to Gemini failed (" + inWords(root) + ").", UNAVAILABLE_RETRY, e);
+        return new GeminiFailure(
+                GeminiFailure.Kind.UNAVAILABLE,
+                0,
+                "The call to Gemini failed (" + inWords(root) + ").",
+                UNAVAILABLE_RETRY,
+                e);
     }
 
     /** What a transport failure means, for people: never an exception's class or message. */

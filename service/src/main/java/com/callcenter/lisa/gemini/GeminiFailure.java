@@ -37,8 +37,8 @@ public class GeminiFailure extends RuntimeException {
         this(kind, upstreamStatus, message, retryAfter, cause, false);
     }
 
-    private GeminiFailure(Kind kind, int upstreamStatus, String message, Duration retryAfter, Throwable cause,
-                          boolean midReply) {
+    private GeminiFailure(
+            Kind kind, int upstreamStatus, String message, Duration retryAfter, Throwable cause, boolean midReply) {
         super(message, cause, false, false);
         this.kind = kind;
         this.upstreamStatus = upstreamStatus;
@@ -48,8 +48,8 @@ public class GeminiFailure extends RuntimeException {
 
     /** The same failure, after part of the reply had already gone to the client. */
     GeminiFailure midReply() {
-        return new GeminiFailure(kind, upstreamStatus, "Gemini's reply broke off midway: " + getMessage(),
-                retryAfter, getCause(), true);
+        return new GeminiFailure(
+                kind, upstreamStatus, "Gemini's reply broke off midway: " + getMessage(), retryAfter, getCause(), true);
     }
 
     /**

@@ -1,12 +1,12 @@
 package com.callcenter.lisa.gemini;
 
+import com.callcenter.lisa.quota.ModelQuotaState;
 import com.callcenter.lisa.quota.QueuePlace;
 import com.callcenter.lisa.quota.QuotaProperties;
 import com.callcenter.lisa.quota.QuotaRejectedException;
 import com.callcenter.lisa.quota.QuotaScheduler;
 import com.callcenter.lisa.quota.Reservation;
 import com.callcenter.lisa.quota.Share;
-import com.callcenter.lisa.quota.ModelQuotaState;
 import com.callcenter.lisa.quota.SpendState;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -58,14 +58,24 @@ public class GeminiGateway {
     private static final int LARGEST_REPLY = 65_536;
 
     /** Without prices: every cost is unknown and no call is charged against a spend budget (tests). */
-    GeminiGateway(QuotaScheduler quota, QuotaProperties properties, Clock clock, MeterRegistry metrics,
-                  ModelAvailability availability) {
+    GeminiGateway(
+            QuotaScheduler quota,
+            QuotaProperties properties,
+            Clock clock,
+            MeterRegistry metrics,
+            ModelAvailability availability) {
         this(quota, properties, clock, metrics, availability, new PriceTable(Map.of(), clock), null);
     }
 
     @Autowired
-    GeminiGateway(QuotaScheduler quota, QuotaProperties properties, Clock clock, MeterRegistry metrics,
-                  ModelAvailability availability, PriceTable prices, GeminiProperties gemini) {
+    GeminiGateway(
+            QuotaScheduler quota,
+            QuotaProperties properties,
+            Clock clock,
+            MeterRegistry metrics,
+            ModelAvailability availability,
+            PriceTable prices,
+            GeminiProperties gemini) {
         this.prices = prices;
         Integer cap = gemini == null ? null : gemini.generation().maxOutputTokens();
         this.replyCap = cap == null ? LARGEST_REPLY : cap;
@@ -126,8 +136,9 @@ public class GeminiGateway {
      * @throws GeminiFailure          when Gemini refused for good, or kept failing within the wait
      * @throws QuotaRejectedException when no slot could be had in time, or the request left the queue
      */
-    public Dispatched<GeminiReply> dispatch(QuotaScheduler.Admission admission, int inputTokens,
-                                           Function<String, GeminiReply> call) throws InterruptedException {
+    public Dispatched<GeminiReply> dispatch(
+            QuotaScheduler.Admission admission, int inputTokens, Function<String, GeminiReply> call)
+            throws InterruptedException {
         return dispatch(admission, inputTokens, call, null);
     }
 
@@ -140,8 +151,8 @@ public class GeminiGateway {
      *
      * @param answeredBy the model of the turn's previous request, or null for a turn's first request
      */
-    public Dispatched<GeminiReply> dispatch(QuotaScheduler.Admission admission, int inputTokens,
-                                           Function<String, GeminiReply> call, String answeredBy)
+    public Dispatched<GeminiReply> dispatch(
+            QuotaScheduler.Admission admission, int inputTokens, Function<String, GeminiReply> call, String answeredBy)
             throws InterruptedException {
         long waitedNanos = 0;
         int attempts = 0;
@@ -185,12 +196,17 @@ public class GeminiGateway {
                 }
                 if (!admitted) {
                     // A fallback model: only if it can serve within what is left of the wait.
-                    quota.admit(model, 0, inputTokens, spendEstimate(model, inputTokens), admission.arrivedAt(),
+                    quota.admit(
+                            model,
+                            0,
+                            inputTokens,
+                            spendEstimate(model, inputTokens),
+                            admission.arrivedAt(),
                             admission.share());
                     admitted = true;
                 }
-                reservation = quota.reserve(model, inputTokens, spendEstimate(model, inputTokens), retry, place,
-                        admission.share());
+                reservation = quota.reserve(
+                        model, inputTokens, spendEstimate(model, inputTokens), retry, place, admission.share());
                 place.attach(reservation);
                 slot = quota.await(reservation, admission.deadline());
             } catch (QuotaRejectedException e) {
@@ -250,7 +266,8 @@ public class GeminiGateway {
                     case QUOTA_MINUTE -> {
                         circuit.answered(took);
                         Duration delay = failure.retryAfter().orElse(Duration.ofMinutes(1));
-                        metrics.counter("lisa.gemini.throttled", "model", name, "quota", "minute").increment();
+                        metrics.counter("lisa.gemini.throttled", "model", name, "quota", "minute")
+                                .increment();
                         quota.throttled(reservation, slot, delay);
                         if (failure.isMidReply() || !fitsBeforeDeadline(admission, delay)) {
                             recordWait(waitedNanos);
@@ -280,9 +297,10 @@ public class GeminiGateway {
                     }
                     case QUOTA_DAY -> {
                         circuit.answered(took);
-                        metrics.counter("lisa.gemini.throttled", "model", name, "quota", "day").increment();
-                        quota.exhaustedUntil(model,
-                                clock.instant().plus(failure.retryAfter().orElse(Duration.ofHours(1))));
+                        metrics.counter("lisa.gemini.throttled", "model", name, "quota", "day")
+                                .increment();
+                        quota.exhaustedUntil(
+                                model, clock.instant().plus(failure.retryAfter().orElse(Duration.ofHours(1))));
                         if (failure.isMidReply() || ++model >= models.size()) {
                             recordWait(waitedNanos);
                             throw failure;
@@ -292,7 +310,8 @@ public class GeminiGateway {
                     case UNAVAILABLE, TIMEOUT -> {
                         circuit.failed(took, failure);
                         Duration backoff = backoff(attempts);
-                        if (failure.isMidReply() || attempts >= properties.retry().maxAttempts()
+                        if (failure.isMidReply()
+                                || attempts >= properties.retry().maxAttempts()
                                 || !fitsBeforeDeadline(admission, backoff)) {
                             recordWait(waitedNanos);
                             throw failure;
@@ -341,8 +360,13 @@ public class GeminiGateway {
      * @throws IllegalArgumentException if {@code model} is not in the pool
      * @throws GeminiFailure            when Gemini refused or failed
      */
-    public GeminiReply background(String model, int inputTokens, Runnable whileWaiting, Duration waitingInterval,
-                                  Function<String, GeminiReply> call) throws InterruptedException {
+    public GeminiReply background(
+            String model,
+            int inputTokens,
+            Runnable whileWaiting,
+            Duration waitingInterval,
+            Function<String, GeminiReply> call)
+            throws InterruptedException {
         int index = models.indexOf(model);
         if (index < 0) {
             throw new IllegalArgumentException(model + " is not a model of the pool " + models);
@@ -383,8 +407,8 @@ public class GeminiGateway {
                     case UNAVAILABLE, TIMEOUT -> circuit.failed(took, failure);
                     case QUOTA_DAY -> {
                         circuit.answered(took);
-                        quota.exhaustedUntil(index,
-                                clock.instant().plus(failure.retryAfter().orElse(Duration.ofHours(1))));
+                        quota.exhaustedUntil(
+                                index, clock.instant().plus(failure.retryAfter().orElse(Duration.ofHours(1))));
                     }
                     default -> {
                         circuit.answered(took);
@@ -439,14 +463,17 @@ public class GeminiGateway {
         try {
             quota.correct(reservation, slot, reported > 0 ? reported : estimatedTokens, spent);
         } catch (RuntimeException e) {
-            log.warn("The quota ledger of {} could not record the input tokens of a reply; it keeps the estimate: {}",
-                    reservation.model(), e.toString());
+            log.warn(
+                    "The quota ledger of {} could not record the input tokens of a reply; it keeps the estimate: {}",
+                    reservation.model(),
+                    e.toString());
         }
     }
 
     private QuotaRejectedException circuitOpen(int model) {
         Duration remaining = circuits.get(model).remainingOpen();
-        return new QuotaRejectedException(QuotaRejectedException.Reason.CIRCUIT_OPEN,
+        return new QuotaRejectedException(
+                QuotaRejectedException.Reason.CIRCUIT_OPEN,
                 remaining.isPositive() ? remaining : Duration.ofSeconds(1),
                 "Gemini (" + models.get(model) + ") failed repeatedly; requests are paused for a cool-down.");
     }
@@ -462,7 +489,8 @@ public class GeminiGateway {
 
     /** Exponential backoff with full jitter: uniform in [0, min(max, base × 2^(attempt−1))]. */
     private Duration backoff(int attempt) {
-        long ceiling = Math.min(properties.retry().maxDelay().toMillis(),
+        long ceiling = Math.min(
+                properties.retry().maxDelay().toMillis(),
                 properties.retry().baseDelay().toMillis() << Math.min(20, attempt - 1));
         return Duration.ofMillis(ThreadLocalRandom.current().nextLong(ceiling + 1));
     }

@@ -22,7 +22,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 @ConfigurationProperties("lisa.gemini")
 public record GeminiProperties(
         String apiKey,
-        @DefaultValue("https://generativelanguage.googleapis.com") String baseUrl,
+
+        @DefaultValue("https://generativelanguage.googleapis.com")
+        String baseUrl,
+
         @DefaultValue("v1beta") String apiVersion,
         @DefaultValue("gemini-3.5-flash-lite") String model,
         @DefaultValue("30s") Duration timeout,
@@ -67,6 +70,5 @@ public record GeminiProperties(
             Double topP,
             Integer topK,
             Double frequencyPenalty,
-            Double presencePenalty) {
-    }
+            Double presencePenalty) {}
 }

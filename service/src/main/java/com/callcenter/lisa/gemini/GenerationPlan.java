@@ -36,8 +36,11 @@ public final class GenerationPlan {
     private final List<String> warnings;
     private final GeminiProperties properties;
 
-    private GenerationPlan(Map<String, ModelRules> rules, Map<String, GenerateContentConfig> configs,
-                           List<String> warnings, GeminiProperties properties) {
+    private GenerationPlan(
+            Map<String, ModelRules> rules,
+            Map<String, GenerateContentConfig> configs,
+            List<String> warnings,
+            GeminiProperties properties) {
         this.rules = rules;
         this.configs = configs;
         this.warnings = List.copyOf(warnings);
@@ -62,12 +65,13 @@ public final class GenerationPlan {
         Map<String, GenerateContentConfig> configs = new LinkedHashMap<>();
         for (ModelRules model : rules.values()) {
             if (!model.listed()) {
-                warnings.add(model.known()
-                        ? "Model " + model.model() + " is not in the model table (" + ModelTable.RESOURCE
-                                + "): it is treated by the rules of its family, " + model.family()
-                                + " (by its name); check Google's model page for what it accepts."
-                        : "Model " + model.model() + " is not in the model table (" + ModelTable.RESOURCE
-                                + ") and matches no model family: its generation settings are sent unchecked.");
+                warnings.add(
+                        model.known()
+                                ? "Model " + model.model() + " is not in the model table (" + ModelTable.RESOURCE
+                                        + "): it is treated by the rules of its family, " + model.family()
+                                        + " (by its name); check Google's model page for what it accepts."
+                                : "Model " + model.model() + " is not in the model table (" + ModelTable.RESOURCE
+                                        + ") and matches no model family: its generation settings are sent unchecked.");
             }
             Set<GenerationSetting> sent = EnumSet.noneOf(GenerationSetting.class);
             for (GenerationSetting setting : GenerationSetting.values()) {
@@ -109,80 +113,109 @@ public final class GenerationPlan {
         return warnings;
     }
 
-    private enum Kind { SEND, LEAVE_OUT, REJECT }
+    private enum Kind {
+        SEND,
+        LEAVE_OUT,
+        REJECT
+    }
 
     private record Verdict(Kind kind, String message) {
         static final Verdict SEND = new Verdict(Kind.SEND, null);
     }
 
-    private static Verdict judge(GenerationSetting setting, GeminiProperties.Generation generation, ModelRules model,
-                                 Iterable<ModelRules> all) {
+    private static Verdict judge(
+            GenerationSetting setting,
+            GeminiProperties.Generation generation,
+            ModelRules model,
+            Iterable<ModelRules> all) {
         String assignment = setting.assignment(generation);
         if (model.rejects().contains(setting)) {
-            return new Verdict(Kind.REJECT, assignment + " is not accepted by " + model.model()
-                    + " (Google answers a request that sets " + setting.tableName() + " with an error for this model); "
-                    + "remove it, or choose models that take it.");
+            return new Verdict(
+                    Kind.REJECT,
+                    assignment + " is not accepted by " + model.model()
+                            + " (Google answers a request that sets " + setting.tableName()
+                            + " with an error for this model); "
+                            + "remove it, or choose models that take it.");
         }
         if (model.ignores().contains(setting)) {
-            return new Verdict(Kind.LEAVE_OUT, assignment + " has no effect on " + model.model()
-                    + " (Google documents that this model ignores a custom " + setting.tableName()
-                    + "); it is not sent to that model.");
+            return new Verdict(
+                    Kind.LEAVE_OUT,
+                    assignment + " has no effect on " + model.model()
+                            + " (Google documents that this model ignores a custom " + setting.tableName()
+                            + "); it is not sent to that model.");
         }
         return switch (setting) {
             case THINKING_LEVEL -> thinkingLevel(generation, model, all);
             case THINKING_BUDGET -> thinkingBudget(generation, model, all);
-            case MAX_OUTPUT_TOKENS -> model.outputTokens() != null
-                    && generation.maxOutputTokens() > model.outputTokens()
-                    ? new Verdict(Kind.REJECT, assignment + " is more than " + model.model() + " can write ("
-                            + model.outputTokens() + " output tokens); set " + setting.property() + "="
-                            + model.outputTokens() + " or less.")
-                    : Verdict.SEND;
+            case MAX_OUTPUT_TOKENS ->
+                model.outputTokens() != null && generation.maxOutputTokens() > model.outputTokens()
+                        ? new Verdict(
+                                Kind.REJECT,
+                                assignment + " is more than " + model.model() + " can write ("
+                                        + model.outputTokens() + " output tokens); set " + setting.property() + "="
+                                        + model.outputTokens() + " or less.")
+                        : Verdict.SEND;
             default -> Verdict.SEND;
         };
     }
 
-    private static Verdict thinkingLevel(GeminiProperties.Generation generation, ModelRules model,
-                                         Iterable<ModelRules> all) {
+    private static Verdict thinkingLevel(
+            GeminiProperties.Generation generation, ModelRules model, Iterable<ModelRules> all) {
         String assignment = GenerationSetting.THINKING_LEVEL.assignment(generation);
         String level = generation.thinkingLevel().trim().toUpperCase(Locale.ROOT);
         return switch (model.thinking()) {
             case UNKNOWN -> Verdict.SEND;
-            case LEVEL -> model.thinkingLevels().contains(level) ? Verdict.SEND
-                    : new Verdict(Kind.REJECT, assignment + " is not accepted by " + model.model() + " (it takes "
-                            + String.join(", ", model.thinkingLevels()) + "); set "
-                            + GenerationSetting.THINKING_LEVEL.property() + "=" + nearestLevel(level, model)
-                            + " instead, or remove it.");
+            case LEVEL ->
+                model.thinkingLevels().contains(level)
+                        ? Verdict.SEND
+                        : new Verdict(
+                                Kind.REJECT,
+                                assignment + " is not accepted by " + model.model() + " (it takes "
+                                        + String.join(", ", model.thinkingLevels()) + "); set "
+                                        + GenerationSetting.THINKING_LEVEL.property() + "=" + nearestLevel(level, model)
+                                        + " instead, or remove it.");
             case BUDGET -> {
                 if (anyTakes(all, ModelRules.Thinking.LEVEL)) {
-                    yield new Verdict(Kind.LEAVE_OUT, generation.thinkingBudget() != null ? null
-                            : model.model() + " is not sent " + assignment + " (" + model.family()
-                                    + " models take thinking-budget) and thinks at its default; set "
-                                    + GenerationSetting.THINKING_BUDGET.property() + " to choose for it.");
+                    yield new Verdict(
+                            Kind.LEAVE_OUT,
+                            generation.thinkingBudget() != null
+                                    ? null
+                                    : model.model() + " is not sent " + assignment + " (" + model.family()
+                                            + " models take thinking-budget) and thinks at its default; set "
+                                            + GenerationSetting.THINKING_BUDGET.property() + " to choose for it.");
                 }
-                yield new Verdict(Kind.REJECT, assignment + " is not accepted by " + model.model() + " ("
-                        + model.family() + " models take thinking-budget); set "
-                        + GenerationSetting.THINKING_BUDGET.property() + "=" + budgetFor(level)
-                        + " (thinking tokens; -1 = the model decides) instead, or remove it.");
+                yield new Verdict(
+                        Kind.REJECT,
+                        assignment + " is not accepted by " + model.model() + " ("
+                                + model.family() + " models take thinking-budget); set "
+                                + GenerationSetting.THINKING_BUDGET.property() + "=" + budgetFor(level)
+                                + " (thinking tokens; -1 = the model decides) instead, or remove it.");
             }
         };
     }
 
-    private static Verdict thinkingBudget(GeminiProperties.Generation generation, ModelRules model,
-                                          Iterable<ModelRules> all) {
+    private static Verdict thinkingBudget(
+            GeminiProperties.Generation generation, ModelRules model, Iterable<ModelRules> all) {
         String assignment = GenerationSetting.THINKING_BUDGET.assignment(generation);
         return switch (model.thinking()) {
             case UNKNOWN, BUDGET -> Verdict.SEND;
             case LEVEL -> {
                 if (anyTakes(all, ModelRules.Thinking.BUDGET)) {
-                    yield new Verdict(Kind.LEAVE_OUT, generation.thinkingLevel() != null ? null
-                            : model.model() + " is not sent " + assignment + " (" + model.family()
-                                    + " models take thinking-level) and thinks at its default; set "
-                                    + GenerationSetting.THINKING_LEVEL.property() + " to choose for it.");
+                    yield new Verdict(
+                            Kind.LEAVE_OUT,
+                            generation.thinkingLevel() != null
+                                    ? null
+                                    : model.model() + " is not sent " + assignment + " (" + model.family()
+                                            + " models take thinking-level) and thinks at its default; set "
+                                            + GenerationSetting.THINKING_LEVEL.property() + " to choose for it.");
                 }
-                yield new Verdict(Kind.REJECT, assignment + " is not accepted by " + model.model() + " ("
-                        + model.family() + " models take thinking-level); set "
-                        + GenerationSetting.THINKING_LEVEL.property() + "="
-                        + nearestLevel(levelFor(generation.thinkingBudget()), model) + " instead, or remove it.");
+                yield new Verdict(
+                        Kind.REJECT,
+                        assignment + " is not accepted by " + model.model() + " ("
+                                + model.family() + " models take thinking-level); set "
+                                + GenerationSetting.THINKING_LEVEL.property() + "="
+                                + nearestLevel(levelFor(generation.thinkingBudget()), model)
+                                + " instead, or remove it.");
             }
         };
     }
@@ -263,7 +296,10 @@ public final class GenerationPlan {
         }
         if (!properties.safety().isEmpty()) {
             config.safetySettings(properties.safety().entrySet().stream()
-                    .map(e -> SafetySetting.builder().category(e.getKey()).threshold(e.getValue()).build())
+                    .map(e -> SafetySetting.builder()
+                            .category(e.getKey())
+                            .threshold(e.getValue())
+                            .build())
                     .toList());
         }
         return config.build();

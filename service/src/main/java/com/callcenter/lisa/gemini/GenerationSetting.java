@@ -47,6 +47,8 @@ public enum GenerationSetting {
     }
 
     static Optional<GenerationSetting> byTableName(String name) {
-        return Arrays.stream(values()).filter(setting -> setting.name.equals(name)).findFirst();
+        return Arrays.stream(values())
+                .filter(setting -> setting.name.equals(name))
+                .findFirst();
     }
 }

@@ -50,12 +50,16 @@ public class ModelAvailability {
      * @param lastCheckedAt the last look-up with {@code models.get}
      * @param nextCheckAt   when it is looked up again
      */
-    public record View(String model, String status, String reason, String whatToSet, Instant since,
-                       Instant lastCheckedAt, Instant nextCheckAt) {
-    }
+    public record View(
+            String model,
+            String status,
+            String reason,
+            String whatToSet,
+            Instant since,
+            Instant lastCheckedAt,
+            Instant nextCheckAt) {}
 
-    private record Gone(String reason, Instant since, Instant checkedAt, Instant nextCheckAt) {
-    }
+    private record Gone(String reason, Instant since, Instant checkedAt, Instant nextCheckAt) {}
 
     /** The look-up of one model; throws the SDK's exception when Gemini does not find it. */
     @FunctionalInterface
@@ -75,14 +79,24 @@ public class ModelAvailability {
     private final Set<String> checking = ConcurrentHashMap.newKeySet();
 
     @Autowired
-    ModelAvailability(Client sdk, ModelCheckProperties properties, QuotaScheduler quota, GeminiEndpoint endpoint,
-                      TaskScheduler scheduler, Clock clock) {
+    ModelAvailability(
+            Client sdk,
+            ModelCheckProperties properties,
+            QuotaScheduler quota,
+            GeminiEndpoint endpoint,
+            TaskScheduler scheduler,
+            Clock clock) {
         // models.get: the free look-up, never a generation request
         this(model -> sdk.models.get(model, null), properties, quota.models(), endpoint.apiKey(), scheduler, clock);
     }
 
-    ModelAvailability(LookUp lookUp, ModelCheckProperties properties, List<String> models, String apiKey,
-                      TaskScheduler scheduler, Clock clock) {
+    ModelAvailability(
+            LookUp lookUp,
+            ModelCheckProperties properties,
+            List<String> models,
+            String apiKey,
+            TaskScheduler scheduler,
+            Clock clock) {
         this.lookUp = lookUp;
         this.properties = properties;
         this.scheduler = scheduler;
@@ -110,10 +124,13 @@ public class ModelAvailability {
             CompletableFuture.allOf(lookUps.toArray(CompletableFuture[]::new))
                     .get(properties.startupWait().toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
-            log.warn("The start-up look-up of the Gemini models took longer than {}; it finishes in the background",
+            log.warn(
+                    "The start-up look-up of the Gemini models took longer than {}; it finishes in the background",
                     properties.startupWait());
         } catch (ExecutionException e) {
-            log.warn("The start-up look-up of the Gemini models failed: {}", e.getCause().toString());
+            log.warn(
+                    "The start-up look-up of the Gemini models failed: {}",
+                    e.getCause().toString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -131,11 +148,15 @@ public class ModelAvailability {
      */
     void markUnavailable(String model, String reason) {
         Instant now = clock.instant();
-        Gone before = gone.putIfAbsent(model,
-                new Gone(reason, now, checked.get(model), now.plus(properties.recheckInterval())));
+        Gone before = gone.putIfAbsent(
+                model, new Gone(reason, now, checked.get(model), now.plus(properties.recheckInterval())));
         if (before == null) {
-            log.error("Gemini no longer serves the model {}. {} Requests go to the next model of the pool, if any; "
-                    + "it is looked up again every {}. {}", model, sentence(reason), properties.recheckInterval(),
+            log.error(
+                    "Gemini no longer serves the model {}. {} Requests go to the next model of the pool, if any; "
+                            + "it is looked up again every {}. {}",
+                    model,
+                    sentence(reason),
+                    properties.recheckInterval(),
                     whatToSet(model));
         }
     }
@@ -192,23 +213,39 @@ public class ModelAvailability {
             if (e.code() == 404) {
                 String reason = errors.classify(e).getMessage();
                 Gone before = gone.get(model);
-                gone.put(model, new Gone(before == null ? reason : before.reason(),
-                        before == null ? now : before.since(), now, now.plus(properties.recheckInterval())));
+                gone.put(
+                        model,
+                        new Gone(
+                                before == null ? reason : before.reason(),
+                                before == null ? now : before.since(),
+                                now,
+                                now.plus(properties.recheckInterval())));
                 if (before == null) {
-                    log.error("Gemini does not serve the configured model {}. {} It is not used until a look-up "
-                            + "finds it (every {}). {}", model, sentence(reason), properties.recheckInterval(),
+                    log.error(
+                            "Gemini does not serve the configured model {}. {} It is not used until a look-up "
+                                    + "finds it (every {}). {}",
+                            model,
+                            sentence(reason),
+                            properties.recheckInterval(),
                             whatToSet(model));
                 } else {
-                    log.info("Gemini still does not serve the model {}; next look-up in {}", model,
+                    log.info(
+                            "Gemini still does not serve the model {}; next look-up in {}",
+                            model,
                             properties.recheckInterval());
                 }
             } else {
-                log.warn("Could not look up the Gemini model {} ({} {}); its state is unchanged", model, e.code(),
+                log.warn(
+                        "Could not look up the Gemini model {} ({} {}); its state is unchanged",
+                        model,
+                        e.code(),
                         e.status());
                 postpone(model, now);
             }
         } catch (RuntimeException e) {
-            log.warn("Could not look up the Gemini model {}: {}; its state is unchanged", model,
+            log.warn(
+                    "Could not look up the Gemini model {}: {}; its state is unchanged",
+                    model,
                     errors.classify(e).getMessage());
             postpone(model, now);
         }
@@ -216,8 +253,8 @@ public class ModelAvailability {
 
     /** A look-up that said nothing: try again after the interval, not at every poll. */
     private void postpone(String model, Instant now) {
-        gone.computeIfPresent(model, (name, g) ->
-                new Gone(g.reason(), g.since(), now, now.plus(properties.recheckInterval())));
+        gone.computeIfPresent(
+                model, (name, g) -> new Gone(g.reason(), g.since(), now, now.plus(properties.recheckInterval())));
     }
 
     /** Every model of the pool, in the order they are tried. */
@@ -225,10 +262,17 @@ public class ModelAvailability {
         List<View> views = new ArrayList<>(models.size());
         for (String model : models) {
             Gone g = gone.get(model);
-            views.add(g == null
-                    ? new View(model, "AVAILABLE", null, null, null, checked.get(model), null)
-                    : new View(model, "UNAVAILABLE", g.reason(), whatToSet(model), g.since(), g.checkedAt(),
-                            g.nextCheckAt()));
+            views.add(
+                    g == null
+                            ? new View(model, "AVAILABLE", null, null, null, checked.get(model), null)
+                            : new View(
+                                    model,
+                                    "UNAVAILABLE",
+                                    g.reason(),
+                                    whatToSet(model),
+                                    g.since(),
+                                    g.checkedAt(),
+                                    g.nextCheckAt()));
         }
         return views;
     }
@@ -243,16 +287,25 @@ public class ModelAvailability {
         for (String model : models) {
             Gone g = gone.get(model);
             if (g != null) {
-                message.append(' ').append(model).append(": ").append(sentence(g.reason())).append(' ')
+                message.append(' ')
+                        .append(model)
+                        .append(": ")
+                        .append(sentence(g.reason()))
+                        .append(' ')
                         .append(whatToSet(model));
                 next = next == null || g.nextCheckAt().isBefore(next) ? g.nextCheckAt() : next;
             }
         }
-        message.append(" The models are looked up again every ").append(humane(properties.recheckInterval()))
+        message.append(" The models are looked up again every ")
+                .append(humane(properties.recheckInterval()))
                 .append(".");
         Duration retryAfter = next == null ? Duration.ofMinutes(1) : Duration.between(clock.instant(), next);
-        return new GeminiFailure(GeminiFailure.Kind.MODEL_UNAVAILABLE, 404, message.toString(),
-                retryAfter.isNegative() || retryAfter.isZero() ? Duration.ofSeconds(1) : retryAfter, null);
+        return new GeminiFailure(
+                GeminiFailure.Kind.MODEL_UNAVAILABLE,
+                404,
+                message.toString(),
+                retryAfter.isNegative() || retryAfter.isZero() ? Duration.ofSeconds(1) : retryAfter,
+                null);
     }
 
     /** The setting that names {@code model}: the primary's, or its place among the fallback models. */

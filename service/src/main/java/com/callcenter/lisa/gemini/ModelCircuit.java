@@ -39,15 +39,17 @@ final class ModelCircuit {
         this.clock = clock;
         this.coolDown = settings.coolDown();
         int threshold = Math.max(1, settings.failureThreshold());
-        this.breaker = CircuitBreaker.of("gemini-" + model, CircuitBreakerConfig.custom()
-                .slidingWindow(threshold, threshold, CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
-                .failureRateThreshold(100)
-                .waitDurationInOpenState(settings.coolDown())
-                .permittedNumberOfCallsInHalfOpenState(1)
-                .maxWaitDurationInHalfOpenState(settings.halfOpenTimeout())
-                .automaticTransitionFromOpenToHalfOpenEnabled(false)
-                .clock(clock)
-                .build());
+        this.breaker = CircuitBreaker.of(
+                "gemini-" + model,
+                CircuitBreakerConfig.custom()
+                        .slidingWindow(threshold, threshold, CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+                        .failureRateThreshold(100)
+                        .waitDurationInOpenState(settings.coolDown())
+                        .permittedNumberOfCallsInHalfOpenState(1)
+                        .maxWaitDurationInHalfOpenState(settings.halfOpenTimeout())
+                        .automaticTransitionFromOpenToHalfOpenEnabled(false)
+                        .clock(clock)
+                        .build());
         breaker.getEventPublisher().onStateTransition(event -> {
             if (event.getStateTransition().getToState() == CircuitBreaker.State.OPEN) {
                 openUntil = clock.instant().plus(coolDown);

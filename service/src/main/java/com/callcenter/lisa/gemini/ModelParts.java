@@ -25,8 +25,7 @@ import java.util.Optional;
  */
 final class ModelParts {
 
-    private ModelParts() {
-    }
+    private ModelParts() {}
 
     /** The parts to keep from what Gemini sent, as JSON; null when nothing is left to send back. */
     static String stored(List<Part> received) {
@@ -36,7 +35,10 @@ final class ModelParts {
             if (part.thought().orElse(false)) {
                 if (part.thoughtSignature().isPresent()) {
                     run = flush(kept, run);
-                    kept.add(Part.builder().thought(true).thoughtSignature(part.thoughtSignature().get()).build());
+                    kept.add(Part.builder()
+                            .thought(true)
+                            .thoughtSignature(part.thoughtSignature().get())
+                            .build());
                 }
                 continue;
             }

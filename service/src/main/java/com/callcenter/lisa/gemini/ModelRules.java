@@ -53,8 +53,20 @@ public record ModelRules(
 
     /** A model neither the table nor any family prefix knows: no rules, everything is sent. */
     static ModelRules unknown(String model) {
-        return new ModelRules(model, null, false, Thinking.UNKNOWN, List.of(), null, Set.of(), Set.of(), false,
-                null, null, null, false);
+        return new ModelRules(
+                model,
+                null,
+                false,
+                Thinking.UNKNOWN,
+                List.of(),
+                null,
+                Set.of(),
+                Set.of(),
+                false,
+                null,
+                null,
+                null,
+                false);
     }
 
     boolean known() {

@@ -32,13 +32,15 @@ public final class ModelTable {
     private ModelTable(Document document) {
         this.families = document.families().stream()
                 // The longest prefix wins, so a "gemini-3.5" family could refine "gemini-3".
-                .sorted(Comparator.comparingInt((Family family) -> family.prefix().length()).reversed())
+                .sorted(Comparator.comparingInt(
+                                (Family family) -> family.prefix().length())
+                        .reversed())
                 .toList();
         Map<String, Model> byName = new java.util.LinkedHashMap<>();
         for (Model model : document.models()) {
             if (familyNamed(model.family()).isEmpty()) {
-                throw new IllegalStateException(RESOURCE + ": model " + model.name() + " names the unknown family "
-                        + model.family());
+                throw new IllegalStateException(
+                        RESOURCE + ": model " + model.name() + " names the unknown family " + model.family());
             }
             if (byName.put(model.name(), model) != null) {
                 throw new IllegalStateException(RESOURCE + ": model " + model.name() + " is listed twice");
@@ -67,14 +69,18 @@ public final class ModelTable {
     /** The rules of {@code model}: its own entry over its family's, else its family's by prefix, else none. */
     public ModelRules rules(String model) {
         Model listed = models.get(model);
-        Optional<Family> family = listed != null ? familyNamed(listed.family())
-                : families.stream().filter(f -> model.toLowerCase(Locale.ROOT).startsWith(f.prefix())).findFirst();
+        Optional<Family> family = listed != null
+                ? familyNamed(listed.family())
+                : families.stream()
+                        .filter(f -> model.toLowerCase(Locale.ROOT).startsWith(f.prefix()))
+                        .findFirst();
         if (family.isEmpty()) {
             return ModelRules.unknown(model);
         }
         Family f = family.get();
-        Model m = listed != null ? listed : new Model(model, f.name(), null, null, null, null, null, null, null,
-                null, null);
+        Model m = listed != null
+                ? listed
+                : new Model(model, f.name(), null, null, null, null, null, null, null, null, null);
         return new ModelRules(
                 model,
                 f.name(),
@@ -102,8 +108,8 @@ public final class ModelTable {
     private static Set<GenerationSetting> settings(List<String> names) {
         Set<GenerationSetting> settings = new LinkedHashSet<>();
         for (String name : names) {
-            settings.add(GenerationSetting.byTableName(name).orElseThrow(() -> new IllegalStateException(
-                    RESOURCE + ": unknown generation setting " + name)));
+            settings.add(GenerationSetting.byTableName(name)
+                    .orElseThrow(() -> new IllegalStateException(RESOURCE + ": unknown generation setting " + name)));
         }
         return settings;
     }
@@ -116,10 +122,19 @@ public final class ModelTable {
     }
 
     /** A family's rules; {@code thinking} is required, the rest may be left out. */
-    record Family(String name, String prefix, ModelRules.Thinking thinking, List<String> thinkingLevels,
-                  String defaultThinkingLevel, List<String> ignores, List<String> rejects,
-                  Boolean rejectsLastTurnFromModel, Integer contextTokens, Integer outputTokens,
-                  Integer minCacheTokens, Boolean thoughtSignatures) {
+    record Family(
+            String name,
+            String prefix,
+            ModelRules.Thinking thinking,
+            List<String> thinkingLevels,
+            String defaultThinkingLevel,
+            List<String> ignores,
+            List<String> rejects,
+            Boolean rejectsLastTurnFromModel,
+            Integer contextTokens,
+            Integer outputTokens,
+            Integer minCacheTokens,
+            Boolean thoughtSignatures) {
         Family {
             if (name == null || prefix == null || thinking == null) {
                 throw new IllegalStateException(RESOURCE + ": a family needs name, prefix and thinking");
@@ -128,8 +143,16 @@ public final class ModelTable {
     }
 
     /** A model's own facts; what it leaves out (null) comes from its family. */
-    record Model(String name, String family, List<String> thinkingLevels, String defaultThinkingLevel,
-                 List<String> ignores, List<String> rejects, Boolean rejectsLastTurnFromModel,
-                 Integer contextTokens, Integer outputTokens, Integer minCacheTokens, Boolean thoughtSignatures) {
-    }
+    record Model(
+            String name,
+            String family,
+            List<String> thinkingLevels,
+            String defaultThinkingLevel,
+            List<String> ignores,
+            List<String> rejects,
+            Boolean rejectsLastTurnFromModel,
+            Integer contextTokens,
+            Integer outputTokens,
+            Integer minCacheTokens,
+            Boolean thoughtSignatures) {}
 }

@@ -14,8 +14,11 @@ import org.springframework.core.env.Environment;
 class PriceConfiguration {
 
     @Bean
-    PriceTable priceTable(Environment environment, Clock clock, QuotaProperties quota,
-                          @Value("${lisa.gemini.model:gemini-2.5-flash-lite}") String primaryModel) {
+    PriceTable priceTable(
+            Environment environment,
+            Clock clock,
+            QuotaProperties quota,
+            @Value("${lisa.gemini.model:gemini-2.5-flash-lite}") String primaryModel) {
         PriceTable table = PriceTable.load(environment, clock);
         List<String> models = new ArrayList<>();
         models.add(primaryModel);

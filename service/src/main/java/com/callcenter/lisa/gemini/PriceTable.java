@@ -20,9 +20,9 @@ import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.boot.env.YamlPropertySourceLoader;
+import org.springframework.core.ResolvableType;
 import org.springframework.core.env.Environment;
 import org.springframework.core.env.PropertySource;
-import org.springframework.core.ResolvableType;
 import org.springframework.core.io.ClassPathResource;
 
 /**
@@ -46,21 +46,20 @@ public final class PriceTable {
     private static final BigDecimal MILLION = BigDecimal.valueOf(1_000_000);
 
     /** A configuration override: any field left out keeps the table's price. */
-    record Override(BigDecimal input, BigDecimal cachedInput, BigDecimal output) {
-    }
+    record Override(BigDecimal input, BigDecimal cachedInput, BigDecimal output) {}
 
     /** A price as written in prices.yml. */
-    record Listed(LocalDate since, BigDecimal input, BigDecimal cachedInput, BigDecimal output, String source) {
-    }
+    record Listed(LocalDate since, BigDecimal input, BigDecimal cachedInput, BigDecimal output, String source) {}
 
     /** Each model's prices, oldest first. */
     private final Map<String, List<Price>> prices;
+
     private final Clock clock;
 
     PriceTable(Map<String, List<Price>> prices, Clock clock) {
         Map<String, List<Price>> sorted = new HashMap<>();
-        prices.forEach((model, list) -> sorted.put(model,
-                list.stream().sorted(Comparator.comparing(Price::since)).toList()));
+        prices.forEach((model, list) -> sorted.put(
+                model, list.stream().sorted(Comparator.comparing(Price::since)).toList()));
         this.prices = Map.copyOf(sorted);
         this.clock = clock;
     }
@@ -72,17 +71,22 @@ public final class PriceTable {
                 .bind("lisa.gemini.prices", Bindable.mapOf(String.class, Override.class))
                 .orElse(Map.of());
         Map<String, List<Price>> prices = new LinkedHashMap<>();
-        listed.forEach((model, list) -> prices.put(model, list.stream()
-                .map(p -> new Price(p.since(), p.input(), p.cachedInput(), p.output(), p.source()))
-                .toList()));
+        listed.forEach((model, list) -> prices.put(
+                model,
+                list.stream()
+                        .map(p -> new Price(p.since(), p.input(), p.cachedInput(), p.output(), p.source()))
+                        .toList()));
         overrides.forEach((model, override) -> prices.put(model, overridden(model, prices.get(model), override)));
         return new PriceTable(prices, clock);
     }
 
     private static Map<String, List<Listed>> listed() {
         try {
-            List<PropertySource<?>> sources = new YamlPropertySourceLoader().load(RESOURCE, new ClassPathResource(RESOURCE));
-            ResolvableType type = ResolvableType.forClassWithGenerics(Map.class, ResolvableType.forClass(String.class),
+            List<PropertySource<?>> sources =
+                    new YamlPropertySourceLoader().load(RESOURCE, new ClassPathResource(RESOURCE));
+            ResolvableType type = ResolvableType.forClassWithGenerics(
+                    Map.class,
+                    ResolvableType.forClass(String.class),
                     ResolvableType.forClassWithGenerics(List.class, Listed.class));
             return new Binder(ConfigurationPropertySources.from(sources))
                     .bind("prices", Bindable.<Map<String, List<Listed>>>of(type))
@@ -104,12 +108,13 @@ public final class PriceTable {
                 throw new IllegalStateException("lisa.gemini.prices.[" + model + "] needs input, cached-input and "
                         + "output: the price table has no price for " + model + " to fill in the rest");
             }
-            return List.of(new Price(LocalDate.of(2000, 1, 1), override.input(), override.cachedInput(),
-                    override.output(), source));
+            return List.of(new Price(
+                    LocalDate.of(2000, 1, 1), override.input(), override.cachedInput(), override.output(), source));
         }
         List<Price> result = new ArrayList<>();
         for (Price price : listed) {
-            result.add(new Price(price.since(),
+            result.add(new Price(
+                    price.since(),
                     override.input() != null ? override.input() : price.input(),
                     override.cachedInput() != null ? override.cachedInput() : price.cachedInput(),
                     override.output() != null ? override.output() : price.output(),
@@ -152,9 +157,11 @@ public final class PriceTable {
     public Optional<BigDecimal> cost(String model, TokenUsage usage) {
         return price(model).map(price -> {
             long uncached = Math.max(0, (long) usage.promptTokens() - usage.cachedTokens());
-            BigDecimal perMillion = price.input().multiply(BigDecimal.valueOf(uncached))
+            BigDecimal perMillion = price.input()
+                    .multiply(BigDecimal.valueOf(uncached))
                     .add(price.cachedInput().multiply(BigDecimal.valueOf(usage.cachedTokens())))
-                    .add(price.output().multiply(BigDecimal.valueOf((long) usage.replyTokens() + usage.thoughtTokens())));
+                    .add(price.output()
+                            .multiply(BigDecimal.valueOf((long) usage.replyTokens() + usage.thoughtTokens())));
             return perMillion.divide(MILLION).setScale(COST_SCALE, RoundingMode.HALF_UP);
         });
     }
@@ -165,8 +172,11 @@ public final class PriceTable {
      * Tokens × USD per million tokens is exactly micro-dollars. 0 for a model without a price.
      */
     public long estimateMicros(String model, int inputTokens, int maxOutputTokens) {
-        return price(model).map(price -> micros(price.input().multiply(BigDecimal.valueOf(inputTokens))
-                .add(price.output().multiply(BigDecimal.valueOf(maxOutputTokens))))).orElse(0L);
+        return price(model)
+                .map(price -> micros(price.input()
+                        .multiply(BigDecimal.valueOf(inputTokens))
+                        .add(price.output().multiply(BigDecimal.valueOf(maxOutputTokens)))))
+                .orElse(0L);
     }
 
     /** What a call cost in micro-dollars (rounded up), from Gemini's counts; 0 for a model without a price. */
@@ -182,12 +192,22 @@ public final class PriceTable {
     void warnAboutUnpriced(List<String> models) {
         for (String model : models) {
             if (!knows(model)) {
-                log.warn("No price for Gemini model {} in {} or lisa.gemini.prices.[{}]: the cost of its turns is "
-                        + "reported as unknown (null), and the spend budget cannot count them", model, RESOURCE, model);
+                log.warn(
+                        "No price for Gemini model {} in {} or lisa.gemini.prices.[{}]: the cost of its turns is "
+                                + "reported as unknown (null), and the spend budget cannot count them",
+                        model,
+                        RESOURCE,
+                        model);
             } else {
                 Price price = price(model).orElseThrow();
-                log.info("Price of {}: USD {} input, {} cached input, {} output per 1M tokens (since {}; {})", model,
-                        price.input(), price.cachedInput(), price.output(), price.since(), price.source());
+                log.info(
+                        "Price of {}: USD {} input, {} cached input, {} output per 1M tokens (since {}; {})",
+                        model,
+                        price.input(),
+                        price.cachedInput(),
+                        price.output(),
+                        price.since(),
+                        price.source());
             }
         }
     }

@@ -11,8 +11,7 @@ import java.util.List;
  * @param toolsOff the tools stay declared but the model may not call them (function calling mode NONE):
  *                 the last request of a turn that used up its tool rounds
  */
-public record Prompt(String systemInstruction, List<Message> messages, List<ToolDeclaration> tools,
-                     boolean toolsOff) {
+public record Prompt(String systemInstruction, List<Message> messages, List<ToolDeclaration> tools, boolean toolsOff) {
 
     public Prompt {
         messages = List.copyOf(messages);
@@ -38,7 +37,10 @@ public record Prompt(String systemInstruction, List<Message> messages, List<Tool
         return new Prompt(systemInstruction, all, tools, off);
     }
 
-    public enum Role { USER, MODEL }
+    public enum Role {
+        USER,
+        MODEL
+    }
 
     /**
      * @param text       what was said

@@ -7,8 +7,7 @@ package com.callcenter.lisa.gemini;
  */
 public final class TokenEstimate {
 
-    private TokenEstimate() {
-    }
+    private TokenEstimate() {}
 
     public static int of(String text) {
         return text.isEmpty() ? 0 : (text.length() + 3) / 4;

@@ -5,5 +5,4 @@ package com.callcenter.lisa.gemini;
  *
  * @param parametersJson the JSON Schema of its arguments, as JSON text (sent as {@code parametersJsonSchema})
  */
-public record ToolDeclaration(String name, String description, String parametersJson) {
-}
+public record ToolDeclaration(String name, String description, String parametersJson) {}

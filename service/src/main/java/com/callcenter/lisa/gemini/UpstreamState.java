@@ -14,8 +14,7 @@ import org.springframework.stereotype.Component;
 public class UpstreamState {
 
     /** The most recent failed call. */
-    public record LastError(Instant at, GeminiFailure.Kind kind, int upstreamStatus, String message) {
-    }
+    public record LastError(Instant at, GeminiFailure.Kind kind, int upstreamStatus, String message) {}
 
     private final Clock clock;
     private final AtomicReference<Instant> lastSuccess = new AtomicReference<>();

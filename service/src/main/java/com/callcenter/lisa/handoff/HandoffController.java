@@ -46,12 +46,19 @@ class HandoffController {
             handed off keeps its first handoff. Ending (DELETE) and expiry apply as to an active session; each \
             message of the agent's conversation counts as activity.""")
     @ApiResponse(responseCode = "200", description = "Handed off (or already was): the session view, with handoff.")
-    @ApiResponse(responseCode = "400", description = "Malformed id (invalid-session-id) or body (invalid-request), "
-            + "blank reason (blank-message), reason too long (message-too-long), text the store cannot keep "
-            + "(invalid-text).", content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
-    @ApiResponse(responseCode = "404", description = "No such session (session-not-found).",
+    @ApiResponse(
+            responseCode = "400",
+            description = "Malformed id (invalid-session-id) or body (invalid-request), "
+                    + "blank reason (blank-message), reason too long (message-too-long), text the store cannot keep "
+                    + "(invalid-text).",
             content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
-    @ApiResponse(responseCode = "409", description = "The session is ended or expired (session-closed).",
+    @ApiResponse(
+            responseCode = "404",
+            description = "No such session (session-not-found).",
+            content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
+    @ApiResponse(
+            responseCode = "409",
+            description = "The session is ended or expired (session-closed).",
             content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
     SessionView handOff(@PathVariable UUID id, @RequestBody HandoffRequest request) {
         handoffs.handOff(id, request.reason(), Handoff.By.APP);
@@ -67,17 +74,24 @@ class HandoffController {
             lisa.handoff.repeat-window (10 s) is taken for a double submit: the stored message is answered and \
             nothing is added.""")
     @ApiResponse(responseCode = "201", description = "Stored: the message as the session view shows it.")
-    @ApiResponse(responseCode = "400", description = "Malformed id (invalid-session-id), body or a role other than "
-            + "agent or user (invalid-request), blank content (blank-message), content too long (message-too-long), "
-            + "text the store cannot keep (invalid-text). Nothing is stored.",
+    @ApiResponse(
+            responseCode = "400",
+            description = "Malformed id (invalid-session-id), body or a role other than "
+                    + "agent or user (invalid-request), blank content (blank-message), content too long (message-too-long), "
+                    + "text the store cannot keep (invalid-text). Nothing is stored.",
             content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
-    @ApiResponse(responseCode = "404", description = "No such session (session-not-found).",
+    @ApiResponse(
+            responseCode = "404",
+            description = "No such session (session-not-found).",
             content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
-    @ApiResponse(responseCode = "409", description = "Lisa has the call (session-not-handed-off), or the session is "
-            + "ended or expired (session-closed).",
+    @ApiResponse(
+            responseCode = "409",
+            description = "Lisa has the call (session-not-handed-off), or the session is "
+                    + "ended or expired (session-closed).",
             content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
     SessionView.MessageView message(@PathVariable UUID id, @Valid @RequestBody HandoffMessageRequest request) {
-        HandoffMessage stored = handoffs.addMessage(id, HandoffMessage.Author.ofRole(request.role()), request.content());
+        HandoffMessage stored =
+                handoffs.addMessage(id, HandoffMessage.Author.ofRole(request.role()), request.content());
         return SessionView.MessageView.of(stored);
     }
 
@@ -87,11 +101,17 @@ class HandoffController {
             next message, what the human agent and the customer said meanwhile, marked as such. Idempotent: a \
             session Lisa has stays as it is. No body.""")
     @ApiResponse(responseCode = "200", description = "Active (or already was): the session view.")
-    @ApiResponse(responseCode = "400", description = "Malformed id (invalid-session-id).",
+    @ApiResponse(
+            responseCode = "400",
+            description = "Malformed id (invalid-session-id).",
             content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
-    @ApiResponse(responseCode = "404", description = "No such session (session-not-found).",
+    @ApiResponse(
+            responseCode = "404",
+            description = "No such session (session-not-found).",
             content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
-    @ApiResponse(responseCode = "409", description = "The session is ended or expired (session-closed).",
+    @ApiResponse(
+            responseCode = "409",
+            description = "The session is ended or expired (session-closed).",
             content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
     SessionView resume(@PathVariable UUID id) {
         return SessionView.of(handoffs.resume(id));

@@ -10,5 +10,4 @@ import java.time.Instant;
  * @param at     when it was handed off
  * @param by     {@code app} or {@code tool}
  */
-public record HandoffNotice(String reason, Instant at, String by) {
-}
+public record HandoffNotice(String reason, Instant at, String by) {}

@@ -20,7 +20,8 @@ public record HandoffProperties(
 
     public HandoffProperties {
         Assert.isTrue(!repeatWindow.isNegative(), "lisa.handoff.repeat-window must not be negative");
-        Assert.isTrue(maxReasonChars >= 1 && maxReasonChars <= 1000,
+        Assert.isTrue(
+                maxReasonChars >= 1 && maxReasonChars <= 1000,
                 "lisa.handoff.max-reason-chars must be between 1 and 1000 (the store's column)");
     }
 }

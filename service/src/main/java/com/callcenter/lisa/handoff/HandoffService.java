@@ -93,21 +93,25 @@ public class HandoffService {
     /** The same rules as for a chat message, checked before anything is stored. */
     private static void check(String field, String text, int maxChars) {
         if (text == null) {
-            throw new InvalidMessageException(InvalidMessageException.Reason.BLANK,
+            throw new InvalidMessageException(
+                    InvalidMessageException.Reason.BLANK,
                     "The " + field + " is missing; send it as a JSON string in \"" + field + "\".");
         }
         int unstorable = IncomingText.firstUnstorable(text);
         if (unstorable >= 0) {
-            throw new InvalidMessageException(InvalidMessageException.Reason.INVALID_TEXT,
+            throw new InvalidMessageException(
+                    InvalidMessageException.Reason.INVALID_TEXT,
                     "The " + field + " contains a character that cannot be stored (NUL or an unpaired UTF-16 "
                             + "surrogate) at position " + unstorable + "; nothing was stored.");
         }
         if (IncomingText.isBlank(text)) {
-            throw new InvalidMessageException(InvalidMessageException.Reason.BLANK,
+            throw new InvalidMessageException(
+                    InvalidMessageException.Reason.BLANK,
                     "The " + field + " is empty or only white space and invisible characters.");
         }
         if (text.length() > maxChars) {
-            throw new InvalidMessageException(InvalidMessageException.Reason.TOO_LONG,
+            throw new InvalidMessageException(
+                    InvalidMessageException.Reason.TOO_LONG,
                     "The " + field + " has " + text.length() + " characters; at most " + maxChars + " are accepted.");
         }
     }

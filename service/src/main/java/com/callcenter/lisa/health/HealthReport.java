@@ -23,11 +23,21 @@ import java.util.List;
  *                     NOT_FOUND: shut down or "no longer available to new users") with Gemini's words, the
  *                     setting to change, and when it is looked up again (models.get, free)
  */
-public record HealthReport(Status status, Database database, Upstream upstream, List<ModelQuotaState> quota,
-                           SpendState spend, Instant quotaAt, String auth,
-                           List<ModelAvailability.View> availability) {
+public record HealthReport(
+        Status status,
+        Database database,
+        Upstream upstream,
+        List<ModelQuotaState> quota,
+        SpendState spend,
+        Instant quotaAt,
+        String auth,
+        List<ModelAvailability.View> availability) {
 
-    public enum Status { UP, DEGRADED, DOWN }
+    public enum Status {
+        UP,
+        DEGRADED,
+        DOWN
+    }
 
     /**
      * The outcome of the store's last background check (every second, bounded by a short timeout).
@@ -36,21 +46,18 @@ public record HealthReport(Status status, Database database, Upstream upstream, 
      * @param checkedAt when it was checked
      * @param downSince since when it has been down
      */
-    public record Database(Status status, long latencyMs, String error, Instant checkedAt, Instant downSince) {
-    }
+    public record Database(Status status, long latencyMs, String error, Instant checkedAt, Instant downSince) {}
 
     /**
      * @param mode        {@code google}, or {@code demo} when replies come from the built-in emulator
      * @param lastSuccess the last call that got a reply
      * @param lastError   the last call that failed
      */
-    public record Upstream(Status status, String mode, String model, Instant lastSuccess, LastError lastError) {
-    }
+    public record Upstream(Status status, String mode, String model, Instant lastSuccess, LastError lastError) {}
 
     /**
      * @param upstreamStatus Gemini's HTTP status, 0 if no answer came
      * @param message        what happened, in words
      */
-    public record LastError(Instant at, GeminiFailure.Kind kind, int upstreamStatus, String message) {
-    }
+    public record LastError(Instant at, GeminiFailure.Kind kind, int upstreamStatus, String message) {}
 }

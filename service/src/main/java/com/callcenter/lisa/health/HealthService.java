@@ -5,8 +5,8 @@ import com.callcenter.lisa.gemini.GeminiFailure;
 import com.callcenter.lisa.gemini.GeminiGateway;
 import com.callcenter.lisa.gemini.ModelAvailability;
 import com.callcenter.lisa.gemini.UpstreamState;
-import com.callcenter.lisa.identity.AuthMode;
 import com.callcenter.lisa.health.HealthReport.Status;
+import com.callcenter.lisa.identity.AuthMode;
 import com.callcenter.lisa.quota.ModelQuotaState;
 import com.callcenter.lisa.quota.SpendState;
 import com.callcenter.lisa.session.StoreState;
@@ -40,8 +40,7 @@ public class HealthService {
     /** Well within the one second a health answer may take, well beyond a healthy ledger read. */
     static final Duration QUOTA_READ_BOUND = Duration.ofMillis(300);
 
-    private record QuotaFigures(List<ModelQuotaState> models, SpendState spend, Instant readAt) {
-    }
+    private record QuotaFigures(List<ModelQuotaState> models, SpendState spend, Instant readAt) {}
 
     private final StoreState store;
     private final UpstreamState upstream;
@@ -53,8 +52,14 @@ public class HealthService {
     private final AtomicReference<CompletableFuture<QuotaFigures>> quotaRead = new AtomicReference<>();
     private volatile QuotaFigures lastQuota;
 
-    HealthService(StoreState store, UpstreamState upstream, GeminiClient gemini, GeminiGateway gateway,
-                  ModelAvailability availability, Clock clock, AuthMode auth) {
+    HealthService(
+            StoreState store,
+            UpstreamState upstream,
+            GeminiClient gemini,
+            GeminiGateway gateway,
+            ModelAvailability availability,
+            Clock clock,
+            AuthMode auth) {
         this.availability = availability;
         this.store = store;
         this.auth = auth;
@@ -68,8 +73,8 @@ public class HealthService {
         HealthReport.Database database = database();
         QuotaFigures quota = quota();
         List<ModelQuotaState> models = quota == null ? List.of() : quota.models();
-        boolean modelBlocked = models.stream()
-                .anyMatch(model -> !"CLOSED".equals(model.circuit()) || model.exhaustedUntil() != null);
+        boolean modelBlocked =
+                models.stream().anyMatch(model -> !"CLOSED".equals(model.circuit()) || model.exhaustedUntil() != null);
         // Read from memory: which models Gemini said are gone (404) and when they are looked up again.
         List<ModelAvailability.View> availabilityView = availability.state();
         boolean modelGone = availabilityView.stream().anyMatch(model -> "UNAVAILABLE".equals(model.status()));
@@ -80,12 +85,19 @@ public class HealthService {
                 gemini.modelName(),
                 upstream.lastSuccess().orElse(null),
                 upstream.lastError()
-                        .map(e -> new HealthReport.LastError(e.at(), e.kind(), e.upstreamStatus(),
-                                inWords(e.kind(), e.upstreamStatus())))
+                        .map(e -> new HealthReport.LastError(
+                                e.at(), e.kind(), e.upstreamStatus(), inWords(e.kind(), e.upstreamStatus())))
                         .orElse(null));
         Status overall = database.status() == Status.DOWN ? Status.DOWN : upstreamStatus;
-        return new HealthReport(overall, database, upstreamView, models, quota == null ? null : quota.spend(),
-                quota == null ? null : quota.readAt(), auth.wireName(), availabilityView);
+        return new HealthReport(
+                overall,
+                database,
+                upstreamView,
+                models,
+                quota == null ? null : quota.spend(),
+                quota == null ? null : quota.readAt(),
+                auth.wireName(),
+                availabilityView);
     }
 
     private HealthReport.Database database() {
@@ -93,8 +105,12 @@ public class HealthService {
         if (check.up()) {
             return new HealthReport.Database(Status.UP, check.latencyMs(), null, check.checkedAt(), null);
         }
-        return new HealthReport.Database(Status.DOWN, check.latencyMs(),
-                "The conversation store is unavailable: " + check.reason() + ".", check.checkedAt(), check.since());
+        return new HealthReport.Database(
+                Status.DOWN,
+                check.latencyMs(),
+                "The conversation store is unavailable: " + check.reason() + ".",
+                check.checkedAt(),
+                check.since());
     }
 
     /** Fresh figures if the ledger answers within the bound, else the last ones read (or none yet). */
@@ -109,8 +125,7 @@ public class HealthService {
             if (quotaRead.compareAndSet(read, fresh)) {
                 Thread.ofVirtual().name("health-quota-read").start(() -> {
                     try {
-                        QuotaFigures figures = new QuotaFigures(gateway.state(), gateway.spend(),
-                                clock.instant());
+                        QuotaFigures figures = new QuotaFigures(gateway.state(), gateway.spend(), clock.instant());
                         lastQuota = figures;
                         fresh.complete(figures);
                     } catch (RuntimeException e) {
@@ -140,9 +155,10 @@ public class HealthService {
             case REJECTED -> "Gemini rejected the request" + status + ".";
             case QUOTA_MINUTE -> "Gemini's per-minute quota was used up" + status + ".";
             case QUOTA_DAY -> "Gemini's daily quota is used up until midnight Pacific time" + status + ".";
-            case UNAVAILABLE -> upstreamStatus > 0
-                    ? "Gemini answered that it is unavailable" + status + "."
-                    : "Gemini could not be reached.";
+            case UNAVAILABLE ->
+                upstreamStatus > 0
+                        ? "Gemini answered that it is unavailable" + status + "."
+                        : "Gemini could not be reached.";
             case TIMEOUT -> "Gemini did not answer in time" + status + ".";
             case MODEL_UNAVAILABLE -> "Gemini does not serve the model" + status + "; see availability.";
         };

@@ -5,8 +5,14 @@ import java.util.Set;
 import java.util.UUID;
 
 /** An API key as stored: everything but the key, of which only a hash is kept. */
-public record ApiKey(UUID id, String tenant, String name, Set<Role> roles, Instant createdAt, Instant lastUsedAt,
-                     Instant revokedAt) {
+public record ApiKey(
+        UUID id,
+        String tenant,
+        String name,
+        Set<Role> roles,
+        Instant createdAt,
+        Instant lastUsedAt,
+        Instant revokedAt) {
 
     public ApiKey {
         roles = Set.copyOf(roles);
@@ -21,6 +27,5 @@ public record ApiKey(UUID id, String tenant, String name, Set<Role> roles, Insta
     }
 
     /** A key just created, with the key itself: shown once, never stored. */
-    public record Created(ApiKey key, String secret) {
-    }
+    public record Created(ApiKey key, String secret) {}
 }

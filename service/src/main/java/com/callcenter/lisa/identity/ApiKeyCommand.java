@@ -24,8 +24,7 @@ public final class ApiKeyCommand {
 
     private static final String USAGE = "usage: api-key create --tenant T --name N --roles agent[,supervisor,admin]";
 
-    private ApiKeyCommand() {
-    }
+    private ApiKeyCommand() {}
 
     public static boolean matches(String[] args) {
         return args.length > 0 && "api-key".equals(args[0]);
@@ -98,8 +97,9 @@ public final class ApiKeyCommand {
                 return 2;
             }
             out.println(created.secret());
-            err.println("API key " + created.key().name() + " (id " + created.key().id() + ") for tenant "
-                    + created.key().tenant() + " with roles " + roles + ". Store it now: it is not shown again.");
+            err.println("API key " + created.key().name() + " (id "
+                    + created.key().id() + ") for tenant " + created.key().tenant() + " with roles " + roles
+                    + ". Store it now: it is not shown again.");
             return 0;
         }
     }

@@ -43,15 +43,25 @@ class ApiKeyStore {
     /** Every key, or a tenant's, newest first. */
     List<ApiKey> list(String tenant) {
         return tenant == null
-                ? jdbc.sql("select " + COLUMNS + " from api_key order by created_at desc, id").query(ApiKeyStore::key).list()
+                ? jdbc.sql("select " + COLUMNS + " from api_key order by created_at desc, id")
+                        .query(ApiKeyStore::key)
+                        .list()
                 : jdbc.sql("select " + COLUMNS + " from api_key where tenant = ? order by created_at desc, id")
-                        .param(tenant).query(ApiKeyStore::key).list();
+                        .param(tenant)
+                        .query(ApiKeyStore::key)
+                        .list();
     }
 
     /** Revokes a key; a revoked one keeps its first revocation time. */
     boolean revoke(UUID id, Instant at) {
-        jdbc.sql("update api_key set revoked_at = ? where id = ? and revoked_at is null").params(utc(at), id).update();
-        return jdbc.sql("select count(*) from api_key where id = ?").param(id).query(Integer.class).single() == 1;
+        jdbc.sql("update api_key set revoked_at = ? where id = ? and revoked_at is null")
+                .params(utc(at), id)
+                .update();
+        return jdbc.sql("select count(*) from api_key where id = ?")
+                        .param(id)
+                        .query(Integer.class)
+                        .single()
+                == 1;
     }
 
     /** Records a use unless one was recorded since {@code notBefore}: at most one write per interval. */
@@ -67,10 +77,18 @@ class ApiKeyStore {
 
     private static ApiKey key(ResultSet rs, int row) throws SQLException {
         Set<Role> roles = EnumSet.noneOf(Role.class);
-        Arrays.stream(rs.getString("roles").split(",")).map(Role::fromClaim).flatMap(Optional::stream)
+        Arrays.stream(rs.getString("roles").split(","))
+                .map(Role::fromClaim)
+                .flatMap(Optional::stream)
                 .forEach(roles::add);
-        return new ApiKey(rs.getObject("id", UUID.class), rs.getString("tenant"), rs.getString("name"), roles,
-                instant(rs, "created_at"), instant(rs, "last_used_at"), instant(rs, "revoked_at"));
+        return new ApiKey(
+                rs.getObject("id", UUID.class),
+                rs.getString("tenant"),
+                rs.getString("name"),
+                roles,
+                instant(rs, "created_at"),
+                instant(rs, "last_used_at"),
+                instant(rs, "revoked_at"));
     }
 
     private static OffsetDateTime utc(Instant instant) {

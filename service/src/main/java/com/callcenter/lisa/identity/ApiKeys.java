@@ -58,8 +58,14 @@ public class ApiKeys {
         byte[] bytes = new byte[32];
         random.nextBytes(bytes);
         String secret = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-        ApiKey key = new ApiKey(UUID.randomUUID(), tenant.trim(), name.trim(), roles,
-                clock.instant().truncatedTo(ChronoUnit.MICROS), null, null);
+        ApiKey key = new ApiKey(
+                UUID.randomUUID(),
+                tenant.trim(),
+                name.trim(),
+                roles,
+                clock.instant().truncatedTo(ChronoUnit.MICROS),
+                null,
+                null);
         store.insert(key, hash(secret));
         log.info("API key {} created for tenant {} with roles {}", key.name(), key.tenant(), key.roles());
         return new ApiKey.Created(key, secret);
@@ -92,8 +98,8 @@ public class ApiKeys {
 
     static String hash(String secret) {
         try {
-            return HexFormat.of().formatHex(
-                    MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JDK", e);
         }

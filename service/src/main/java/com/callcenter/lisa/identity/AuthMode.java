@@ -47,8 +47,8 @@ public record AuthMode(boolean jwt, boolean apiKey) {
         }
         Set<String> known = Set.of("jwt", "api-key");
         if (!known.containsAll(parts)) {
-            throw new IllegalArgumentException("LISA_AUTH_MODE=" + value + " is not one of jwt, api-key, "
-                    + "jwt,api-key or none");
+            throw new IllegalArgumentException(
+                    "LISA_AUTH_MODE=" + value + " is not one of jwt, api-key, " + "jwt,api-key or none");
         }
         return new AuthMode(parts.contains("jwt"), parts.contains("api-key"));
     }

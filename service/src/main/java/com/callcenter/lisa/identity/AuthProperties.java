@@ -28,7 +28,11 @@ public record AuthProperties(
         @DefaultValue("1m") Duration keyUseRecorded) {
 
     public AuthProperties {
-        corsOrigins = corsOrigins == null ? List.of()
-                : corsOrigins.stream().map(String::trim).filter(origin -> !origin.isEmpty()).toList();
+        corsOrigins = corsOrigins == null
+                ? List.of()
+                : corsOrigins.stream()
+                        .map(String::trim)
+                        .filter(origin -> !origin.isEmpty())
+                        .toList();
     }
 }

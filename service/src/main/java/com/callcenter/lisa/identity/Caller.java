@@ -24,7 +24,11 @@ public record Caller(String tenant, String owner, Set<Role> roles, Kind kind, St
     /** Every request when {@code LISA_AUTH_MODE=none}: may do everything, owns nothing. */
     public static final Caller NONE = new Caller(DEFAULT_TENANT, null, Set.of(Role.ADMIN), Kind.NONE, null);
 
-    public enum Kind { TOKEN, API_KEY, NONE }
+    public enum Kind {
+        TOKEN,
+        API_KEY,
+        NONE
+    }
 
     public Caller {
         Objects.requireNonNull(tenant, "tenant");
@@ -48,7 +52,9 @@ public record Caller(String tenant, String owner, Set<Role> roles, Kind kind, St
         if (isAdmin() || isSupervisorOf(sessionTenant)) {
             return true;
         }
-        return roles.contains(Role.AGENT) && tenant.equals(sessionTenant) && owner != null
+        return roles.contains(Role.AGENT)
+                && tenant.equals(sessionTenant)
+                && owner != null
                 && owner.equals(sessionOwner);
     }
 }

@@ -9,7 +9,9 @@ final class CallerAuthentication extends AbstractAuthenticationToken {
     private final Caller caller;
 
     CallerAuthentication(Caller caller) {
-        super(caller.roles().stream().map(role -> new SimpleGrantedAuthority(role.authority())).toList());
+        super(caller.roles().stream()
+                .map(role -> new SimpleGrantedAuthority(role.authority()))
+                .toList());
         this.caller = caller;
         setAuthenticated(true);
     }

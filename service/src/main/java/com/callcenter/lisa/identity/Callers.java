@@ -10,8 +10,7 @@ import org.springframework.security.core.context.SecurityContextHolder;
  */
 public final class Callers {
 
-    private Callers() {
-    }
+    private Callers() {}
 
     /**
      * The authenticated caller, or empty when no credential was checked on this thread: authentication is

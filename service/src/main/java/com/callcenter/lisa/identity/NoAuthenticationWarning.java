@@ -22,7 +22,8 @@ class NoAuthenticationWarning implements DisposableBean {
 
     NoAuthenticationWarning(AuthMode mode, AuthProperties properties) {
         if (mode.none()) {
-            timer = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("lisa-auth-warning").factory());
+            timer = Executors.newSingleThreadScheduledExecutor(
+                    Thread.ofVirtual().name("lisa-auth-warning").factory());
             long every = Math.max(1, properties.noneWarning().toMillis());
             timer.scheduleAtFixedRate(() -> log.warn(TEXT), every, every, TimeUnit.MILLISECONDS);
         } else {

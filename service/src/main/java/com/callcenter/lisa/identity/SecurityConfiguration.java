@@ -50,9 +50,15 @@ class SecurityConfiguration {
     }
 
     @Bean
-    SecurityFilterChain lisaSecurity(HttpSecurity http, AuthMode mode, AuthProperties properties, ApiKeys keys,
-                                     ObjectProvider<JwtDecoder> decoder, AuthenticationEntryPoint entryPoint,
-                                     AccessDeniedHandler accessDenied) throws Exception {
+    SecurityFilterChain lisaSecurity(
+            HttpSecurity http,
+            AuthMode mode,
+            AuthProperties properties,
+            ApiKeys keys,
+            ObjectProvider<JwtDecoder> decoder,
+            AuthenticationEntryPoint entryPoint,
+            AccessDeniedHandler accessDenied)
+            throws Exception {
         http.csrf(csrf -> csrf.disable()) // bearer credentials only, never cookies: nothing to forge
                 .sessionManagement(sessions -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .requestCache(cache -> cache.disable())
@@ -60,8 +66,8 @@ class SecurityConfiguration {
                 .httpBasic(basic -> basic.disable())
                 .logout(logout -> logout.disable())
                 .headers(headers -> headers.frameOptions(Customizer.withDefaults()))
-                .exceptionHandling(errors -> errors.authenticationEntryPoint(entryPoint)
-                        .accessDeniedHandler(accessDenied));
+                .exceptionHandling(
+                        errors -> errors.authenticationEntryPoint(entryPoint).accessDeniedHandler(accessDenied));
         if (properties.corsOrigins().isEmpty()) {
             http.cors(cors -> cors.disable());
         } else {
@@ -76,7 +82,8 @@ class SecurityConfiguration {
             http.cors(c -> c.configurationSource(source));
         }
         if (mode.none()) {
-            return http.authorizeHttpRequests(requests -> requests.anyRequest().permitAll()).build();
+            return http.authorizeHttpRequests(requests -> requests.anyRequest().permitAll())
+                    .build();
         }
         List<AuthenticationProvider> providers = new ArrayList<>();
         if (mode.apiKey()) {
@@ -85,8 +92,9 @@ class SecurityConfiguration {
         if (mode.jwt()) {
             JwtDecoder jwtDecoder = decoder.getIfAvailable();
             if (jwtDecoder == null) {
-                throw new IllegalStateException("LISA_AUTH_MODE includes jwt, but no token issuer is configured: set "
-                        + "spring.security.oauth2.resourceserver.jwt.issuer-uri or .jwk-set-uri (see README, Authentication)");
+                throw new IllegalStateException(
+                        "LISA_AUTH_MODE includes jwt, but no token issuer is configured: set "
+                                + "spring.security.oauth2.resourceserver.jwt.issuer-uri or .jwk-set-uri (see README, Authentication)");
             }
             JwtAuthenticationProvider tokens = new JwtAuthenticationProvider(jwtDecoder);
             tokens.setJwtAuthenticationConverter(new TokenCallers(properties));
@@ -99,13 +107,17 @@ class SecurityConfiguration {
                         .authenticationEntryPoint(entryPoint)
                         .accessDeniedHandler(accessDenied))
                 .authorizeHttpRequests(requests -> {
-                    requests.requestMatchers("/api/v1/health", "/error", "/actuator/**").permitAll();
+                    requests.requestMatchers("/api/v1/health", "/error", "/actuator/**")
+                            .permitAll();
                     if (properties.publicApiDocs()) {
-                        requests.requestMatchers("/v3/api-docs/**", "/v3/api-docs", "/swagger-ui/**", "/swagger-ui.html")
+                        requests.requestMatchers(
+                                        "/v3/api-docs/**", "/v3/api-docs", "/swagger-ui/**", "/swagger-ui.html")
                                 .permitAll();
                     }
-                    requests.requestMatchers("/api/v1/admin/**").hasRole("ADMIN")
-                            .anyRequest().hasAnyRole(ROLES);
+                    requests.requestMatchers("/api/v1/admin/**")
+                            .hasRole("ADMIN")
+                            .anyRequest()
+                            .hasAnyRole(ROLES);
                 });
         return http.build();
     }

@@ -20,8 +20,12 @@ final class TokenCallers implements Converter<Jwt, AbstractAuthenticationToken> 
     public AbstractAuthenticationToken convert(Jwt jwt) {
         Object tenantClaim = jwt.getClaims().get(properties.tenantClaim());
         String tenant = tenantClaim instanceof String text && !text.isBlank() ? text : Caller.DEFAULT_TENANT;
-        return new CallerAuthentication(new Caller(tenant, jwt.getSubject(), roles(jwt.getClaims().get(properties.rolesClaim())),
-                Caller.Kind.TOKEN, null));
+        return new CallerAuthentication(new Caller(
+                tenant,
+                jwt.getSubject(),
+                roles(jwt.getClaims().get(properties.rolesClaim())),
+                Caller.Kind.TOKEN,
+                null));
     }
 
     /** A list of names, or one name, or a space- or comma-separated string; unknown names are dropped. */

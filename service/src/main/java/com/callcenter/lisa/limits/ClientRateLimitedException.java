@@ -10,7 +10,11 @@ import java.time.Duration;
 public class ClientRateLimitedException extends RuntimeException {
 
     /** Which limit was reached. */
-    public enum Limit { ACTIVE_SESSIONS, SESSIONS_PER_MINUTE, MESSAGES_PER_MINUTE }
+    public enum Limit {
+        ACTIVE_SESSIONS,
+        SESSIONS_PER_MINUTE,
+        MESSAGES_PER_MINUTE
+    }
 
     private final Limit limit;
     private final Duration retryAfter;

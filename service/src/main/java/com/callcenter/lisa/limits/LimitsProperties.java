@@ -17,8 +17,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  */
 @ConfigurationProperties("lisa.limits")
 public record LimitsProperties(
-        @DefaultValue Token token,
-        @DefaultValue("60s") Duration activeSessionsRetryAfter) {
+        @DefaultValue Token token, @DefaultValue("60s") Duration activeSessionsRetryAfter) {
 
     /** The defaults for token owners; 0 = no limit of that kind. */
     public record Token(

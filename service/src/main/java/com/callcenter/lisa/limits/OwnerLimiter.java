@@ -39,8 +39,7 @@ public class OwnerLimiter {
     /** Owners idle for a window are forgotten every this many checks, so the map holds only recent owners. */
     private static final int PURGE_EVERY = 1024;
 
-    private record Key(String tenant, String owner) {
-    }
+    private record Key(String tenant, String owner) {}
 
     private final LimitsProperties properties;
     private final Clock clock;
@@ -65,8 +64,10 @@ public class OwnerLimiter {
      */
     public LimitedClient clientOf(Caller caller) {
         return switch (caller.kind()) {
-            case TOKEN -> caller.owner() == null ? LimitedClient.UNLIMITED
-                    : new LimitedClient(caller.tenant(), caller.owner(), tokenLimits());
+            case TOKEN ->
+                caller.owner() == null
+                        ? LimitedClient.UNLIMITED
+                        : new LimitedClient(caller.tenant(), caller.owner(), tokenLimits());
             case API_KEY -> new LimitedClient(caller.tenant(), caller.owner(), OwnerLimits.NONE);
             case NONE -> LimitedClient.UNLIMITED;
         };
@@ -83,14 +84,21 @@ public class OwnerLimiter {
         if (limits.activeSessions() != null) {
             int active = activeSessions.getAsInt();
             if (active >= limits.activeSessions()) {
-                throw new ClientRateLimitedException(ClientRateLimitedException.Limit.ACTIVE_SESSIONS,
-                        properties.activeSessionsRetryAfter(), "This client already has " + active
-                        + " active sessions, its limit is " + limits.activeSessions()
-                        + "; end one (DELETE it) or wait for one to expire. No session was created.");
+                throw new ClientRateLimitedException(
+                        ClientRateLimitedException.Limit.ACTIVE_SESSIONS,
+                        properties.activeSessionsRetryAfter(),
+                        "This client already has " + active
+                                + " active sessions, its limit is " + limits.activeSessions()
+                                + "; end one (DELETE it) or wait for one to expire. No session was created.");
             }
         }
-        take(sessionsCreated, client, limits.sessionsPerMinute(), ClientRateLimitedException.Limit.SESSIONS_PER_MINUTE,
-                "sessions created", "No session was created.");
+        take(
+                sessionsCreated,
+                client,
+                limits.sessionsPerMinute(),
+                ClientRateLimitedException.Limit.SESSIONS_PER_MINUTE,
+                "sessions created",
+                "No session was created.");
     }
 
     /**
@@ -99,13 +107,22 @@ public class OwnerLimiter {
      * @throws ClientRateLimitedException if over the limit; nothing was counted
      */
     public void admitMessage(LimitedClient client) {
-        take(messagesSent, client, client.limits().messagesPerMinute(),
-                ClientRateLimitedException.Limit.MESSAGES_PER_MINUTE, "messages sent",
+        take(
+                messagesSent,
+                client,
+                client.limits().messagesPerMinute(),
+                ClientRateLimitedException.Limit.MESSAGES_PER_MINUTE,
+                "messages sent",
                 "Nothing was sent to Gemini and nothing was stored.");
     }
 
-    private void take(Map<Key, Deque<Instant>> counted, LimitedClient client, Integer limit,
-                      ClientRateLimitedException.Limit which, String what, String consequence) {
+    private void take(
+            Map<Key, Deque<Instant>> counted,
+            LimitedClient client,
+            Integer limit,
+            ClientRateLimitedException.Limit which,
+            String what,
+            String consequence) {
         if (limit == null) {
             return;
         }
@@ -125,9 +142,13 @@ public class OwnerLimiter {
                     blocking = oldest.next();
                 }
                 Duration retryAfter = Duration.between(now, blocking.plus(WINDOW));
-                throw new ClientRateLimitedException(which, retryAfter, "This client has " + what + " "
-                        + log.size() + " times in the last minute, its limit is " + limit + "; the next is let in "
-                        + Math.max(1, (retryAfter.toMillis() + 999) / 1000) + " s from now. " + consequence);
+                throw new ClientRateLimitedException(
+                        which,
+                        retryAfter,
+                        "This client has " + what + " "
+                                + log.size() + " times in the last minute, its limit is " + limit
+                                + "; the next is let in "
+                                + Math.max(1, (retryAfter.toMillis() + 999) / 1000) + " s from now. " + consequence);
             }
             log.addLast(now);
             return log;

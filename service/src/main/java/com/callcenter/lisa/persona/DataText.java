@@ -22,8 +22,7 @@ import tools.jackson.databind.JsonNode;
  */
 final class DataText {
 
-    private DataText() {
-    }
+    private DataText() {}
 
     /** The value as a JSON literal in the escaped form described above. */
     static String json(JsonNode value) {
@@ -95,8 +94,13 @@ final class DataText {
             return true;
         }
         return switch (Character.getType(c)) {
-            case Character.CONTROL, Character.FORMAT, Character.LINE_SEPARATOR, Character.PARAGRAPH_SEPARATOR,
-                 Character.SURROGATE, Character.PRIVATE_USE, Character.UNASSIGNED -> true;
+            case Character.CONTROL,
+                    Character.FORMAT,
+                    Character.LINE_SEPARATOR,
+                    Character.PARAGRAPH_SEPARATOR,
+                    Character.SURROGATE,
+                    Character.PRIVATE_USE,
+                    Character.UNASSIGNED -> true;
             default -> false;
         };
     }

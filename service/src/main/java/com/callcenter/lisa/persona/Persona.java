@@ -23,8 +23,13 @@ import tools.jackson.databind.node.ObjectNode;
  * @param tools        the tools it declares (function calling)
  * @param requestHuman whether it has the built-in {@code request_human} tool (persona.yml {@code request_human: false} opts out)
  */
-public record Persona(String name, String prompt, List<Knowledge> knowledge, Map<String, ContextSchema> context,
-                      List<PersonaTool> tools, boolean requestHuman) {
+public record Persona(
+        String name,
+        String prompt,
+        List<Knowledge> knowledge,
+        Map<String, ContextSchema> context,
+        List<PersonaTool> tools,
+        boolean requestHuman) {
 
     /** The parts of a call context, in the order they are checked. */
     static final List<String> CONTEXT_PARTS = List.of("customer", "campaign");
@@ -46,12 +51,10 @@ public record Persona(String name, String prompt, List<Knowledge> knowledge, Map
     }
 
     /** A knowledge file: its name as listed in persona.yml and its text. */
-    public record Knowledge(String file, String text) {
-    }
+    public record Knowledge(String file, String text) {}
 
     /** The schema of one part of the call context, compiled, and as JSON text. */
-    public record ContextSchema(String part, Schema schema, String json) {
-    }
+    public record ContextSchema(String part, Schema schema, String json) {}
 
     /**
      * The system instruction of a session with this persona and that context: the prompt with its placeholders
@@ -66,16 +69,23 @@ public record Persona(String name, String prompt, List<Knowledge> knowledge, Map
         StringBuilder out = new StringBuilder(prompt.length() + 256);
         while (matcher.find()) {
             JsonNode value = at(values, matcher.group(1));
-            matcher.appendReplacement(out, Matcher.quoteReplacement(
-                    value.isMissingNode() || value.isNull() ? "\"\"" : DataText.json(value)));
+            matcher.appendReplacement(
+                    out,
+                    Matcher.quoteReplacement(value.isMissingNode() || value.isNull() ? "\"\"" : DataText.json(value)));
         }
         matcher.appendTail(out);
         for (Knowledge file : knowledge) {
-            out.append("\n\n<knowledge file=\"").append(file.file()).append("\">\n").append(file.text())
+            out.append("\n\n<knowledge file=\"")
+                    .append(file.file())
+                    .append("\">\n")
+                    .append(file.text())
                     .append("\n</knowledge>");
         }
         if (!values.isEmpty()) {
-            out.append("\n\n<context>\n").append(CONTEXT_INTRO).append('\n').append(DataText.json(values))
+            out.append("\n\n<context>\n")
+                    .append(CONTEXT_INTRO)
+                    .append('\n')
+                    .append(DataText.json(values))
                     .append("\n</context>");
         }
         return out.toString();
@@ -94,17 +104,22 @@ public record Persona(String name, String prompt, List<Knowledge> knowledge, Map
             context = JsonNodeFactory.instance.objectNode();
         }
         if (!context.isObject()) {
-            throw new InvalidContextException("context", "context: must be a JSON object with \"customer\" and/or "
-                    + "\"campaign\". Nothing was created.");
+            throw new InvalidContextException(
+                    "context",
+                    "context: must be a JSON object with \"customer\" and/or " + "\"campaign\". Nothing was created.");
         }
         for (String key : context.propertyNames()) {
             if (!CONTEXT_PARTS.contains(key)) {
-                throw new InvalidContextException("context." + key, "context." + key + ": not a part of a call "
-                        + "context; the parts are \"customer\" and \"campaign\". Nothing was created.");
+                throw new InvalidContextException(
+                        "context." + key,
+                        "context." + key + ": not a part of a call "
+                                + "context; the parts are \"customer\" and \"campaign\". Nothing was created.");
             }
             if (!this.context.containsKey(key)) {
-                throw new InvalidContextException("context." + key, "context." + key + ": the persona '" + name
-                        + "' takes no " + key + " context. Nothing was created.");
+                throw new InvalidContextException(
+                        "context." + key,
+                        "context." + key + ": the persona '" + name + "' takes no " + key
+                                + " context. Nothing was created.");
             }
         }
         checkText(context, "context", maxValueChars);
@@ -121,9 +136,14 @@ public record Persona(String name, String prompt, List<Knowledge> knowledge, Map
             if (!errors.isEmpty()) {
                 Error first = errors.getFirst();
                 String field = field("context." + part, first);
-                throw new InvalidContextException(field, field + ": " + words(first)
-                        + (errors.size() > 1 ? " (and " + (errors.size() - 1) + " more problem"
-                        + (errors.size() > 2 ? "s" : "") + ")" : "") + ". Nothing was created.");
+                throw new InvalidContextException(
+                        field,
+                        field + ": " + words(first)
+                                + (errors.size() > 1
+                                        ? " (and " + (errors.size() - 1) + " more problem"
+                                                + (errors.size() > 2 ? "s" : "") + ")"
+                                        : "")
+                                + ". Nothing was created.");
             }
             if (given) {
                 canonical.set(part, value);
@@ -131,8 +151,10 @@ public record Persona(String name, String prompt, List<Knowledge> knowledge, Map
         }
         CallContext checked = CallContext.of(canonical);
         if (checked.json().length() > CallContext.MAX_CHARS) {
-            throw new InvalidContextException("context", "context: " + checked.json().length() + " characters in its "
-                    + "stored form; at most " + CallContext.MAX_CHARS + " are kept. Nothing was created.");
+            throw new InvalidContextException(
+                    "context",
+                    "context: " + checked.json().length() + " characters in its " + "stored form; at most "
+                            + CallContext.MAX_CHARS + " are kept. Nothing was created.");
         }
         return checked;
     }
@@ -151,13 +173,19 @@ public record Persona(String name, String prompt, List<Knowledge> knowledge, Map
             String text = node.asString();
             int bad = IncomingText.firstUnstorable(text);
             if (bad >= 0) {
-                throw new InvalidContextException(field, field + ": contains a character that cannot be stored "
-                        + "(NUL or an unpaired UTF-16 surrogate) at position " + bad + ". Nothing was created.");
+                throw new InvalidContextException(
+                        field,
+                        field + ": contains a character that cannot be stored "
+                                + "(NUL or an unpaired UTF-16 surrogate) at position " + bad
+                                + ". Nothing was created.");
             }
             if (text.length() > maxValueChars) {
-                throw new InvalidContextException(field, field + ": " + text.length() + " characters; at most "
-                        + maxValueChars + " are accepted in a call context (lisa.personas.max-context-value-chars). "
-                        + "Nothing was created.");
+                throw new InvalidContextException(
+                        field,
+                        field + ": " + text.length() + " characters; at most "
+                                + maxValueChars
+                                + " are accepted in a call context (lisa.personas.max-context-value-chars). "
+                                + "Nothing was created.");
             }
         } else if (node.isArray()) {
             for (int i = 0; i < node.size(); i++) {
@@ -166,9 +194,12 @@ public record Persona(String name, String prompt, List<Knowledge> knowledge, Map
         } else if (node.isObject()) {
             for (Iterator<Map.Entry<String, JsonNode>> it = node.properties().iterator(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> entry = it.next();
-                if (IncomingText.firstUnstorable(entry.getKey()) >= 0 || entry.getKey().length() > 128) {
-                    throw new InvalidContextException(field, field + ": has a key that is longer than 128 characters "
-                            + "or contains a character that cannot be stored. Nothing was created.");
+                if (IncomingText.firstUnstorable(entry.getKey()) >= 0
+                        || entry.getKey().length() > 128) {
+                    throw new InvalidContextException(
+                            field,
+                            field + ": has a key that is longer than 128 characters "
+                                    + "or contains a character that cannot be stored. Nothing was created.");
                 }
                 checkText(entry.getValue(), field + "." + entry.getKey(), maxValueChars);
             }
@@ -195,7 +226,8 @@ public record Persona(String name, String prompt, List<Knowledge> knowledge, Map
     /** The validator's message without its own {@code $.path: } prefix (the field is named by us). */
     private static String words(Error error) {
         String message = error.getMessage();
-        return message == null ? "does not fit the schema (" + error.getKeyword() + ")"
+        return message == null
+                ? "does not fit the schema (" + error.getKeyword() + ")"
                 : message.replaceFirst("^\\$[^:]*: ", "");
     }
 }

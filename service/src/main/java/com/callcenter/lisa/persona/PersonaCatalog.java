@@ -38,41 +38,58 @@ public class PersonaCatalog {
         Map<String, Persona> loaded = new LinkedHashMap<>();
         Map<String, Resource> prompts = properties.prompts() == null ? Map.of() : properties.prompts();
         Path directory = properties.directory();
-        boolean replaced = prompts.containsKey(BUILT_IN)
-                || directory != null && Files.isDirectory(directory.resolve(BUILT_IN));
+        boolean replaced =
+                prompts.containsKey(BUILT_IN) || directory != null && Files.isDirectory(directory.resolve(BUILT_IN));
         if (!replaced) {
-            loaded.put(BUILT_IN, loader.load(BUILT_IN, new PersonaLoader.Classpath("personas/" + BUILT_IN,
-                    PersonaCatalog.class.getClassLoader())));
+            loaded.put(
+                    BUILT_IN,
+                    loader.load(
+                            BUILT_IN,
+                            new PersonaLoader.Classpath(
+                                    "personas/" + BUILT_IN, PersonaCatalog.class.getClassLoader())));
         }
         if (directory != null) {
             for (Path folder : folders(directory)) {
                 String name = folder.getFileName().toString();
                 if (!PERSONA_NAME.matcher(name).matches()) {
-                    throw new PersonaConfigException(folder.toString(), 0, "a persona folder's name is the persona's "
-                            + "name: letters, digits, _ . -, at most 64 characters");
+                    throw new PersonaConfigException(
+                            folder.toString(),
+                            0,
+                            "a persona folder's name is the persona's "
+                                    + "name: letters, digits, _ . -, at most 64 characters");
                 }
                 loaded.put(name, loader.load(name, new PersonaLoader.Folder(folder)));
             }
         }
         prompts.forEach((name, file) -> {
             if (loaded.containsKey(name) && !name.equals(BUILT_IN)) {
-                throw new PersonaConfigException(String.valueOf(file), 0, "the persona '" + name + "' is both a folder "
-                        + "under lisa.personas.directory and a file under lisa.personas.prompts; keep one");
+                throw new PersonaConfigException(
+                        String.valueOf(file),
+                        0,
+                        "the persona '" + name + "' is both a folder "
+                                + "under lisa.personas.directory and a file under lisa.personas.prompts; keep one");
             }
             loaded.put(name, promptOnly(name, file));
-            log.warn("Persona '{}' comes from lisa.personas.prompts (a prompt file only); a folder under "
-                    + "lisa.personas.directory can also give her knowledge, call context and tools", name);
+            log.warn(
+                    "Persona '{}' comes from lisa.personas.prompts (a prompt file only); a folder under "
+                            + "lisa.personas.directory can also give her knowledge, call context and tools",
+                    name);
         });
         checkRoomForTheConversation(loaded, environment, directory);
         this.personas = Map.copyOf(loaded);
         this.maxContextValueChars = properties.maxContextValueChars();
         Persona fallback = personas.get(properties.defaultPersona());
         if (fallback == null) {
-            throw new PersonaConfigException("lisa.personas.default-persona", 0, "there is no persona '"
-                    + properties.defaultPersona() + "'; known: " + String.join(", ", personas.keySet().stream().sorted().toList()));
+            throw new PersonaConfigException(
+                    "lisa.personas.default-persona",
+                    0,
+                    "there is no persona '" + properties.defaultPersona() + "'; known: "
+                            + String.join(
+                                    ", ", personas.keySet().stream().sorted().toList()));
         }
         this.defaultPersona = fallback;
-        log.info("Personas: {} (default {})", personas.keySet().stream().sorted().toList(), defaultPersona.name());
+        log.info(
+                "Personas: {} (default {})", personas.keySet().stream().sorted().toList(), defaultPersona.name());
     }
 
     /**
@@ -110,33 +127,43 @@ public class PersonaCatalog {
      * gets what is left. An instruction that leaves no room for a longest message would make the model forget the
      * whole conversation on every turn, silently: that stops the start; one that leaves less than half is a warning.
      */
-    private static void checkRoomForTheConversation(Map<String, Persona> personas, Environment environment,
-                                                    Path directory) {
+    private static void checkRoomForTheConversation(
+            Map<String, Persona> personas, Environment environment, Path directory) {
         int maxInput = environment.getProperty("lisa.chat.max-input-tokens", Integer.class, 16000);
         int longestMessage = (environment.getProperty("lisa.chat.max-message-chars", Integer.class, 4000) + 3) / 4;
         personas.values().forEach(persona -> {
             int instruction = com.callcenter.lisa.gemini.TokenEstimate.of(persona.systemInstruction(CallContext.NONE));
             String file = directory != null && Files.isDirectory(directory.resolve(persona.name()))
-                    ? directory.resolve(persona.name()).resolve(PersonaLoader.DESCRIPTOR).toString()
+                    ? directory
+                            .resolve(persona.name())
+                            .resolve(PersonaLoader.DESCRIPTOR)
+                            .toString()
                     : "persona '" + persona.name() + "'";
             if (instruction + longestMessage > maxInput) {
-                throw new PersonaConfigException(file, 0, "the prompt and knowledge are about " + instruction
-                        + " tokens; with a longest message (" + longestMessage + ") that is more than "
-                        + "lisa.chat.max-input-tokens (" + maxInput + ") and no turn of the conversation would fit; "
-                        + "raise LISA_CHAT_MAXINPUTTOKENS or shorten the knowledge");
+                throw new PersonaConfigException(
+                        file,
+                        0,
+                        "the prompt and knowledge are about " + instruction
+                                + " tokens; with a longest message (" + longestMessage + ") that is more than "
+                                + "lisa.chat.max-input-tokens (" + maxInput
+                                + ") and no turn of the conversation would fit; "
+                                + "raise LISA_CHAT_MAXINPUTTOKENS or shorten the knowledge");
             }
             if (instruction > maxInput / 2) {
-                log.warn("Persona '{}': prompt and knowledge are about {} tokens, more than half of "
-                        + "lisa.chat.max-input-tokens ({}); little room is left for the conversation's history",
-                        persona.name(), instruction, maxInput);
+                log.warn(
+                        "Persona '{}': prompt and knowledge are about {} tokens, more than half of "
+                                + "lisa.chat.max-input-tokens ({}); little room is left for the conversation's history",
+                        persona.name(),
+                        instruction,
+                        maxInput);
             }
         });
     }
 
     private static List<Path> folders(Path directory) {
         if (!Files.isDirectory(directory)) {
-            throw new PersonaConfigException(directory.toString(), 0, "lisa.personas.directory "
-                    + "(LISA_PERSONAS_DIRECTORY) is not a folder");
+            throw new PersonaConfigException(
+                    directory.toString(), 0, "lisa.personas.directory " + "(LISA_PERSONAS_DIRECTORY) is not a folder");
         }
         try (Stream<Path> entries = Files.list(directory)) {
             return entries.filter(Files::isDirectory)
@@ -144,7 +171,8 @@ public class PersonaCatalog {
                     .sorted()
                     .toList();
         } catch (IOException e) {
-            throw new PersonaConfigException(directory.toString(), 0, "cannot list the persona folders: " + e.getMessage());
+            throw new PersonaConfigException(
+                    directory.toString(), 0, "cannot list the persona folders: " + e.getMessage());
         }
     }
 
@@ -153,15 +181,21 @@ public class PersonaCatalog {
         try (var in = file.getInputStream()) {
             prompt = new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
         } catch (IOException e) {
-            throw new PersonaConfigException(String.valueOf(file), 0, "cannot read the prompt file of persona '"
-                    + name + "' (lisa.personas.prompts." + name + ")");
+            throw new PersonaConfigException(
+                    String.valueOf(file),
+                    0,
+                    "cannot read the prompt file of persona '" + name + "' (lisa.personas.prompts." + name + ")");
         }
         if (prompt.isEmpty()) {
-            throw new PersonaConfigException(String.valueOf(file), 0, "the prompt file of persona '" + name + "' is empty");
+            throw new PersonaConfigException(
+                    String.valueOf(file), 0, "the prompt file of persona '" + name + "' is empty");
         }
         if (Persona.PLACEHOLDER.matcher(prompt).find()) {
-            throw new PersonaConfigException(String.valueOf(file), 0, "a prompt from lisa.personas.prompts cannot use "
-                    + "{{placeholders}}: it has no context schema; make the persona a folder with a persona.yml");
+            throw new PersonaConfigException(
+                    String.valueOf(file),
+                    0,
+                    "a prompt from lisa.personas.prompts cannot use "
+                            + "{{placeholders}}: it has no context schema; make the persona a folder with a persona.yml");
         }
         return new Persona(name, prompt, List.of(), Map.of(), List.of(), true);
     }

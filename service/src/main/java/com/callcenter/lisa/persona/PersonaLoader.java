@@ -119,8 +119,8 @@ final class PersonaLoader {
     Persona load(String name, Source source) {
         String descriptor = source.describe(DESCRIPTOR);
         String yamlText = text(source, DESCRIPTOR, descriptor, 0)
-                .orElseThrow(() -> new PersonaConfigException(descriptor, 0, "the file is missing; every persona "
-                        + "folder needs a persona.yml"));
+                .orElseThrow(() -> new PersonaConfigException(
+                        descriptor, 0, "the file is missing; every persona " + "folder needs a persona.yml"));
         Node root;
         try {
             // compose, not load: the node tree keeps every value's line (duplicate keys are checked below)
@@ -132,20 +132,24 @@ final class PersonaLoader {
             throw new PersonaConfigException(descriptor, 0, "not valid YAML: " + e.getMessage());
         }
         if (!(root instanceof MappingNode mapping)) {
-            throw new PersonaConfigException(descriptor, root == null ? 0 : line(root),
-                    "expected a mapping with at least \"prompt:\"");
+            throw new PersonaConfigException(
+                    descriptor, root == null ? 0 : line(root), "expected a mapping with at least \"prompt:\"");
         }
         Map<String, NodeTuple> keys = keys(mapping, PERSONA_KEYS, descriptor, "persona.yml");
         Yamls yaml = new Yamls(descriptor);
 
         NodeTuple promptEntry = keys.get("prompt");
         if (promptEntry == null) {
-            throw new PersonaConfigException(descriptor, line(mapping), "\"prompt:\" is missing: name the file "
-                    + "holding the system prompt, e.g. prompt: prompt.md");
+            throw new PersonaConfigException(
+                    descriptor,
+                    line(mapping),
+                    "\"prompt:\" is missing: name the file " + "holding the system prompt, e.g. prompt: prompt.md");
         }
         String promptFile = yaml.fileName(promptEntry.getValueNode(), "prompt");
         String prompt = text(source, promptFile, descriptor, line(promptEntry.getValueNode()))
-                .orElseThrow(() -> new PersonaConfigException(descriptor, line(promptEntry.getValueNode()),
+                .orElseThrow(() -> new PersonaConfigException(
+                        descriptor,
+                        line(promptEntry.getValueNode()),
                         "the prompt file " + source.describe(promptFile) + " does not exist"))
                 .strip();
         if (prompt.isEmpty()) {
@@ -159,7 +163,9 @@ final class PersonaLoader {
             for (Node item : yaml.sequence(knowledgeEntry.getValueNode(), "knowledge")) {
                 String file = yaml.fileName(item, "knowledge");
                 String text = text(source, file, descriptor, line(item))
-                        .orElseThrow(() -> new PersonaConfigException(descriptor, line(item),
+                        .orElseThrow(() -> new PersonaConfigException(
+                                descriptor,
+                                line(item),
                                 "the knowledge file " + source.describe(file) + " does not exist"))
                         .strip();
                 if (text.isEmpty()) {
@@ -169,9 +175,14 @@ final class PersonaLoader {
                 knowledge.add(new Persona.Knowledge(file, text));
             }
             if (tokens > maxKnowledgeTokens) {
-                throw new PersonaConfigException(descriptor, line(knowledgeEntry.getKeyNode()), "the knowledge files "
-                        + "hold about " + tokens + " tokens together, more than lisa.personas.max-knowledge-tokens ("
-                        + maxKnowledgeTokens + "); every turn sends them to Gemini, so shorten them or raise the limit");
+                throw new PersonaConfigException(
+                        descriptor,
+                        line(knowledgeEntry.getKeyNode()),
+                        "the knowledge files "
+                                + "hold about " + tokens
+                                + " tokens together, more than lisa.personas.max-knowledge-tokens ("
+                                + maxKnowledgeTokens
+                                + "); every turn sends them to Gemini, so shorten them or raise the limit");
             }
         }
 
@@ -180,15 +191,20 @@ final class PersonaLoader {
         NodeTuple contextEntry = keys.get("context");
         if (contextEntry != null) {
             if (!(contextEntry.getValueNode() instanceof MappingNode parts)) {
-                throw new PersonaConfigException(descriptor, line(contextEntry.getValueNode()),
+                throw new PersonaConfigException(
+                        descriptor,
+                        line(contextEntry.getValueNode()),
                         "\"context:\" must be a mapping with \"customer:\" and/or \"campaign:\", each a JSON Schema");
             }
-            keys(parts, Set.copyOf(Persona.CONTEXT_PARTS), descriptor, "context").forEach((part, entry) -> {
-                JsonNode tree = schema(yaml, entry.getValueNode(), "context." + part);
-                contextTrees.put(part, tree);
-                context.put(part, new Persona.ContextSchema(part, compile(tree, descriptor,
-                        line(entry.getValueNode())), tree.toString()));
-            });
+            keys(parts, Set.copyOf(Persona.CONTEXT_PARTS), descriptor, "context")
+                    .forEach((part, entry) -> {
+                        JsonNode tree = schema(yaml, entry.getValueNode(), "context." + part);
+                        contextTrees.put(part, tree);
+                        context.put(
+                                part,
+                                new Persona.ContextSchema(
+                                        part, compile(tree, descriptor, line(entry.getValueNode())), tree.toString()));
+                    });
         }
         checkPlaceholders(prompt, source.describe(promptFile), contextTrees);
 
@@ -198,8 +214,10 @@ final class PersonaLoader {
             for (Node item : yaml.sequence(toolsEntry.getValueNode(), "tools")) {
                 PersonaTool tool = tool(yaml, item);
                 if (tools.stream().anyMatch(other -> other.name().equals(tool.name()))) {
-                    throw new PersonaConfigException(descriptor, line(item), "a second tool named '" + tool.name()
-                            + "'; tool names must be unique");
+                    throw new PersonaConfigException(
+                            descriptor,
+                            line(item),
+                            "a second tool named '" + tool.name() + "'; tool names must be unique");
                 }
                 tools.add(tool);
             }
@@ -218,23 +236,36 @@ final class PersonaLoader {
         Matcher matcher = Persona.PLACEHOLDER.matcher(prompt);
         while (matcher.find()) {
             String path = matcher.group(1);
-            int line = 1 + (int) prompt.substring(0, matcher.start()).chars().filter(c -> c == '\n').count();
+            int line = 1
+                    + (int) prompt.substring(0, matcher.start())
+                            .chars()
+                            .filter(c -> c == '\n')
+                            .count();
             if (!CONTEXT_PATH.matcher(path).matches()) {
-                throw new PersonaConfigException(promptFile, line, "unknown placeholder {{" + path + "}}: "
-                        + "placeholders name a field of the call context, e.g. {{customer.name}} or {{campaign.offer}}");
+                throw new PersonaConfigException(
+                        promptFile,
+                        line,
+                        "unknown placeholder {{" + path + "}}: "
+                                + "placeholders name a field of the call context, e.g. {{customer.name}} or {{campaign.offer}}");
             }
             String[] steps = path.split("\\.");
             JsonNode schema = schemas.get(steps[0]);
             if (schema == null) {
-                throw new PersonaConfigException(promptFile, line, "unknown placeholder {{" + path + "}}: persona.yml "
-                        + "declares no " + steps[0] + " context (context: " + steps[0] + ": {type: object, properties: ...})");
+                throw new PersonaConfigException(
+                        promptFile,
+                        line,
+                        "unknown placeholder {{" + path + "}}: persona.yml " + "declares no " + steps[0]
+                                + " context (context: " + steps[0] + ": {type: object, properties: ...})");
             }
             for (int i = 1; i < steps.length; i++) {
                 schema = schema.path("properties").path(steps[i]);
                 if (schema.isMissingNode()) {
-                    throw new PersonaConfigException(promptFile, line, "unknown placeholder {{" + path + "}}: the "
-                            + steps[0] + " schema in persona.yml declares no property '"
-                            + String.join(".", java.util.Arrays.copyOfRange(steps, 1, i + 1)) + "'");
+                    throw new PersonaConfigException(
+                            promptFile,
+                            line,
+                            "unknown placeholder {{" + path + "}}: the "
+                                    + steps[0] + " schema in persona.yml declares no property '"
+                                    + String.join(".", java.util.Arrays.copyOfRange(steps, 1, i + 1)) + "'");
                 }
             }
         }
@@ -243,18 +274,24 @@ final class PersonaLoader {
     private PersonaTool tool(Yamls yaml, Node item) {
         String descriptor = yaml.file;
         if (!(item instanceof MappingNode mapping)) {
-            throw new PersonaConfigException(descriptor, line(item), "each tool is a mapping with name, description, "
-                    + "parameters and http");
+            throw new PersonaConfigException(
+                    descriptor, line(item), "each tool is a mapping with name, description, " + "parameters and http");
         }
         Map<String, NodeTuple> keys = keys(mapping, TOOL_KEYS, descriptor, "a tool");
         String name = yaml.required(keys, "name", mapping, "tool");
         if (!TOOL_NAME.matcher(name).matches()) {
-            throw new PersonaConfigException(descriptor, line(keys.get("name").getValueNode()), "the tool name '" + name
-                    + "' is not a valid function name (a letter or _, then letters, digits, _ . : -, at most 64)");
+            throw new PersonaConfigException(
+                    descriptor,
+                    line(keys.get("name").getValueNode()),
+                    "the tool name '" + name
+                            + "' is not a valid function name (a letter or _, then letters, digits, _ . : -, at most 64)");
         }
         if (name.equals(REQUEST_HUMAN)) {
-            throw new PersonaConfigException(descriptor, line(keys.get("name").getValueNode()), "'request_human' is "
-                    + "the built-in handoff tool; give this tool another name (or opt out with request_human: false)");
+            throw new PersonaConfigException(
+                    descriptor,
+                    line(keys.get("name").getValueNode()),
+                    "'request_human' is "
+                            + "the built-in handoff tool; give this tool another name (or opt out with request_human: false)");
         }
         String description = yaml.required(keys, "description", mapping, "tool '" + name + "'");
         JsonNode parameters = NODES.objectNode().put("type", "object");
@@ -266,19 +303,28 @@ final class PersonaLoader {
         Schema compiled = compile(parameters, descriptor, parametersLine);
         NodeTuple httpEntry = keys.get("http");
         if (httpEntry == null) {
-            throw new PersonaConfigException(descriptor, line(mapping), "the tool '" + name + "' has no \"http:\" "
-                    + "(method, url, headers, timeout): the endpoint the service calls for it");
+            throw new PersonaConfigException(
+                    descriptor,
+                    line(mapping),
+                    "the tool '" + name + "' has no \"http:\" "
+                            + "(method, url, headers, timeout): the endpoint the service calls for it");
         }
         if (!(httpEntry.getValueNode() instanceof MappingNode httpNode)) {
-            throw new PersonaConfigException(descriptor, line(httpEntry.getValueNode()), "\"http:\" of tool '" + name
-                    + "' must be a mapping with method, url, headers and timeout");
+            throw new PersonaConfigException(
+                    descriptor,
+                    line(httpEntry.getValueNode()),
+                    "\"http:\" of tool '" + name + "' must be a mapping with method, url, headers and timeout");
         }
         Map<String, NodeTuple> http = keys(httpNode, HTTP_KEYS, descriptor, "http of tool '" + name + "'");
         String method = http.containsKey("method")
-                ? yaml.scalar(http.get("method").getValueNode(), "method").toUpperCase(Locale.ROOT) : "POST";
+                ? yaml.scalar(http.get("method").getValueNode(), "method").toUpperCase(Locale.ROOT)
+                : "POST";
         if (!METHODS.contains(method)) {
-            throw new PersonaConfigException(descriptor, line(http.get("method").getValueNode()), "unknown HTTP method '"
-                    + method + "'; use one of " + String.join(", ", new java.util.TreeSet<>(METHODS)));
+            throw new PersonaConfigException(
+                    descriptor,
+                    line(http.get("method").getValueNode()),
+                    "unknown HTTP method '" + method + "'; use one of "
+                            + String.join(", ", new java.util.TreeSet<>(METHODS)));
         }
         String url = yaml.required(http, "url", httpNode, "http of tool '" + name + "'");
         int urlLine = line(http.get("url").getValueNode());
@@ -290,17 +336,20 @@ final class PersonaLoader {
         } catch (IllegalArgumentException e) {
             uri = null;
         }
-        if (uri == null || uri.getHost() == null
+        if (uri == null
+                || uri.getHost() == null
                 || !("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme()))) {
-            throw new PersonaConfigException(descriptor, urlLine, "the url of tool '" + name + "' is not an http(s) "
-                    + "URL once its ${...} settings are filled in");
+            throw new PersonaConfigException(
+                    descriptor,
+                    urlLine,
+                    "the url of tool '" + name + "' is not an http(s) " + "URL once its ${...} settings are filled in");
         }
         Map<String, String> headers = new LinkedHashMap<>();
         if (http.containsKey("headers")) {
             Node headersNode = http.get("headers").getValueNode();
             if (!(headersNode instanceof MappingNode headerMap)) {
-                throw new PersonaConfigException(descriptor, line(headersNode), "\"headers:\" must be a mapping of "
-                        + "header name to value");
+                throw new PersonaConfigException(
+                        descriptor, line(headersNode), "\"headers:\" must be a mapping of " + "header name to value");
             }
             for (NodeTuple header : headerMap.getValue()) {
                 String headerName = yaml.scalar(header.getKeyNode(), "header name");
@@ -319,19 +368,29 @@ final class PersonaLoader {
                 timeout = null;
             }
             if (timeout == null || timeout.isNegative() || timeout.isZero()) {
-                throw new PersonaConfigException(descriptor, line(timeoutNode), "the timeout of tool '" + name
-                        + "' is not a positive duration such as 5s or 1500ms");
+                throw new PersonaConfigException(
+                        descriptor,
+                        line(timeoutNode),
+                        "the timeout of tool '" + name + "' is not a positive duration such as 5s or 1500ms");
             }
         }
-        return new PersonaTool(name, description, parameters.toString(), compiled,
-                new PersonaTool.Http(method, url, headers, timeout), line(mapping));
+        return new PersonaTool(
+                name,
+                description,
+                parameters.toString(),
+                compiled,
+                new PersonaTool.Http(method, url, headers, timeout),
+                line(mapping));
     }
 
     private static void checkTemplate(String template, String file, int line) {
         String rest = PersonaTool.Http.PLACEHOLDER.matcher(template).replaceAll("");
         if (rest.contains("${")) {
-            throw new PersonaConfigException(file, line, "a malformed ${...} placeholder; write ${NAME} with the name "
-                    + "of an environment variable or setting");
+            throw new PersonaConfigException(
+                    file,
+                    line,
+                    "a malformed ${...} placeholder; write ${NAME} with the name "
+                            + "of an environment variable or setting");
         }
     }
 
@@ -339,8 +398,11 @@ final class PersonaLoader {
         Matcher matcher = PersonaTool.Http.PLACEHOLDER.matcher(template);
         while (matcher.find()) {
             if (settings.apply(matcher.group(1)) == null) {
-                throw new PersonaConfigException(file, line, "${" + matcher.group(1) + "} is not set: set the "
-                        + "environment variable " + matcher.group(1) + " (or the setting of that name)");
+                throw new PersonaConfigException(
+                        file,
+                        line,
+                        "${" + matcher.group(1) + "} is not set: set the " + "environment variable " + matcher.group(1)
+                                + " (or the setting of that name)");
             }
         }
         return PersonaTool.Http.resolve(template, settings);
@@ -351,14 +413,16 @@ final class PersonaLoader {
         Map<String, Integer> lines = new LinkedHashMap<>();
         JsonNode tree = yaml.json(node, "", lines);
         if (!tree.isObject() || !"object".equals(tree.path("type").asString(""))) {
-            throw new PersonaConfigException(yaml.file, line(node), what + " must be a JSON Schema of "
-                    + "\"type: object\"");
+            throw new PersonaConfigException(
+                    yaml.file, line(node), what + " must be a JSON Schema of " + "\"type: object\"");
         }
         checkReferences(tree, "", yaml.file, lines, line(node));
         List<Error> errors = metaSchema.validate(tree);
         if (!errors.isEmpty()) {
             Error error = errors.getFirst();
-            throw new PersonaConfigException(yaml.file, lineOf(error.getInstanceLocation(), lines, line(node)),
+            throw new PersonaConfigException(
+                    yaml.file,
+                    lineOf(error.getInstanceLocation(), lines, line(node)),
                     what + " is not a valid JSON Schema (draft 2020-12): at "
                             + String.valueOf(error.getInstanceLocation()).replaceFirst("^\\$", what)
                             + ": " + error.getMessage().replaceFirst("^\\$[^:]*: ", ""));
@@ -367,19 +431,25 @@ final class PersonaLoader {
     }
 
     /** No remote schemas: a reference outside the document would be fetched at start-up, or fail later. */
-    private static void checkReferences(JsonNode node, String pointer, String file, Map<String, Integer> lines,
-                                        int fallback) {
+    private static void checkReferences(
+            JsonNode node, String pointer, String file, Map<String, Integer> lines, int fallback) {
         if (node.isObject()) {
             for (Map.Entry<String, JsonNode> field : node.properties()) {
                 String at = pointer + "/" + field.getKey();
                 String key = field.getKey();
-                if ((key.equals("$ref") || key.equals("$dynamicRef")) && !field.getValue().asString("").startsWith("#")) {
-                    throw new PersonaConfigException(file, lines.getOrDefault(at, fallback), key + " may only point "
-                            + "inside the same schema (#/...); remote schemas are not loaded");
+                if ((key.equals("$ref") || key.equals("$dynamicRef"))
+                        && !field.getValue().asString("").startsWith("#")) {
+                    throw new PersonaConfigException(
+                            file,
+                            lines.getOrDefault(at, fallback),
+                            key + " may only point " + "inside the same schema (#/...); remote schemas are not loaded");
                 }
                 if (key.equals("$schema") && !field.getValue().asString("").startsWith(DRAFT_2020_12)) {
-                    throw new PersonaConfigException(file, lines.getOrDefault(at, fallback), "only JSON Schema draft "
-                            + "2020-12 is supported ($schema: " + DRAFT_2020_12 + ", or leave it out)");
+                    throw new PersonaConfigException(
+                            file,
+                            lines.getOrDefault(at, fallback),
+                            "only JSON Schema draft " + "2020-12 is supported ($schema: " + DRAFT_2020_12
+                                    + ", or leave it out)");
                 }
                 checkReferences(field.getValue(), at, file, lines, fallback);
             }
@@ -424,11 +494,15 @@ final class PersonaLoader {
                 throw new PersonaConfigException(file, line(tuple.getKeyNode()), "keys must be plain words");
             }
             if (!allowed.contains(key.getValue())) {
-                throw new PersonaConfigException(file, line(key), "unknown key \"" + key.getValue() + "\" in " + where
-                        + "; known keys: " + String.join(", ", new java.util.TreeSet<>(allowed)));
+                throw new PersonaConfigException(
+                        file,
+                        line(key),
+                        "unknown key \"" + key.getValue() + "\" in " + where + "; known keys: "
+                                + String.join(", ", new java.util.TreeSet<>(allowed)));
             }
             if (keys.put(key.getValue(), tuple) != null) {
-                throw new PersonaConfigException(file, line(key), "\"" + key.getValue() + "\" appears twice in " + where);
+                throw new PersonaConfigException(
+                        file, line(key), "\"" + key.getValue() + "\" appears twice in " + where);
             }
         }
         return keys;
@@ -441,14 +515,17 @@ final class PersonaLoader {
             if (bytes.isEmpty()) {
                 return Optional.empty();
             }
-            return Optional.of(StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(java.nio.ByteBuffer.wrap(bytes.get())).toString());
+            return Optional.of(StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(bytes.get()))
+                    .toString());
         } catch (CharacterCodingException e) {
             throw new PersonaConfigException(source.describe(file), 0, "the file is not UTF-8 text");
         } catch (IOException e) {
-            throw new PersonaConfigException(referencedFrom, line, "cannot read " + source.describe(file) + ": "
-                    + e.getMessage());
+            throw new PersonaConfigException(
+                    referencedFrom, line, "cannot read " + source.describe(file) + ": " + e.getMessage());
         }
     }
 
@@ -473,7 +550,8 @@ final class PersonaLoader {
             }
             String value = scalar(entry.getValueNode(), key).strip();
             if (value.isEmpty()) {
-                throw new PersonaConfigException(file, line(entry.getValueNode()), "\"" + key + ":\" is empty in " + where);
+                throw new PersonaConfigException(
+                        file, line(entry.getValueNode()), "\"" + key + ":\" is empty in " + where);
             }
             return value;
         }
@@ -489,18 +567,21 @@ final class PersonaLoader {
             if (node instanceof SequenceNode sequence) {
                 return sequence.getValue();
             }
-            throw new PersonaConfigException(file, line(node), "\"" + what + ":\" must be a list, e.g. " + what
-                    + ": [a.md, b.md]");
+            throw new PersonaConfigException(
+                    file, line(node), "\"" + what + ":\" must be a list, e.g. " + what + ": [a.md, b.md]");
         }
 
         /** A file name inside the persona's folder: no absolute paths, no "..", no folders outside. */
         String fileName(Node node, String what) {
             String name = scalar(node, what).strip();
             Path path = Path.of(name).normalize();
-            if (name.isEmpty() || path.isAbsolute() || path.startsWith("..") || name.contains("\\")
+            if (name.isEmpty()
+                    || path.isAbsolute()
+                    || path.startsWith("..")
+                    || name.contains("\\")
                     || name.startsWith("/")) {
-                throw new PersonaConfigException(file, line(node), "\"" + name + "\" must name a file inside the "
-                        + "persona's folder");
+                throw new PersonaConfigException(
+                        file, line(node), "\"" + name + "\" must name a file inside the " + "persona's folder");
             }
             return path.toString().replace('\\', '/');
         }
@@ -513,7 +594,8 @@ final class PersonaLoader {
                 for (NodeTuple tuple : mapping.getValue()) {
                     String key = scalar(tuple.getKeyNode(), "a key");
                     if (object.has(key)) {
-                        throw new PersonaConfigException(file, line(tuple.getKeyNode()), "\"" + key + "\" appears twice");
+                        throw new PersonaConfigException(
+                                file, line(tuple.getKeyNode()), "\"" + key + "\" appears twice");
                     }
                     object.set(key, json(tuple.getValueNode(), pointer + "/" + key, lines));
                 }
@@ -539,7 +621,8 @@ final class PersonaLoader {
             if (tag.equals(Tag.INT)) {
                 try {
                     BigInteger number = new BigInteger(value.replace("_", ""));
-                    return number.bitLength() < 32 ? NODES.numberNode(number.intValue())
+                    return number.bitLength() < 32
+                            ? NODES.numberNode(number.intValue())
                             : number.bitLength() < 64 ? NODES.numberNode(number.longValue()) : NODES.numberNode(number);
                 } catch (NumberFormatException e) {
                     return NODES.stringNode(value);

@@ -30,5 +30,4 @@ public record PersonaProperties(
         Path directory,
         @DefaultValue("100000") @Min(1) int maxKnowledgeTokens,
         @DefaultValue("1000") @Min(1) @Max(100_000) int maxContextValueChars,
-        Map<String, Resource> prompts) {
-}
+        Map<String, Resource> prompts) {}

@@ -24,8 +24,8 @@ import tools.jackson.databind.json.JsonMapper;
  * @param http           the endpoint
  * @param line           the line of the tool in persona.yml (for messages)
  */
-public record PersonaTool(String name, String description, String parametersJson, Schema parameters, Http http,
-                          int line) {
+public record PersonaTool(
+        String name, String description, String parametersJson, Schema parameters, Http http, int line) {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 

@@ -6,6 +6,7 @@ import java.util.Set;
 public class UnknownPersonaException extends RuntimeException {
 
     public UnknownPersonaException(String name, Set<String> known) {
-        super("Unknown persona '" + name + "'; configured personas: " + String.join(", ", known.stream().sorted().toList()) + ".");
+        super("Unknown persona '" + name + "'; configured personas: "
+                + String.join(", ", known.stream().sorted().toList()) + ".");
     }
 }

@@ -130,8 +130,8 @@ final class DatabaseQuotaLedger implements QuotaLedger {
             int today = stored.countOn(day);
             if (!unlimited(budget)) {
                 Usage usage = totals(model, at);
-                if (!rules.fitAtOnce(budget, usage.requestsLastMinute(), usage.inputTokensLastMinute(), today,
-                        inputTokens, 1)) {
+                if (!rules.fitAtOnce(
+                        budget, usage.requestsLastMinute(), usage.inputTokensLastMinute(), today, inputTokens, 1)) {
                     // Near a limit: which buckets leave the window when decides the wait.
                     List<Bucket> buckets = buckets(model, rules.firstBucket(at));
                     Optional<Decision.Wait> wait = rules.check(budget, buckets, today, inputTokens, at);
@@ -162,10 +162,18 @@ final class DatabaseQuotaLedger implements QuotaLedger {
         long micros = QuotaRules.micros(at);
         for (int attempt = 1; ; attempt++) {
             long id = alone(() -> jdbc.sql("select quota_try_acquire(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-                    .params(model, micros, rules.bucketOf(micros), rules.firstBucket(at),
+                    .params(
+                            model,
+                            micros,
+                            rules.bucketOf(micros),
+                            rules.firstBucket(at),
                             QuotaRules.micros(Instant.EPOCH.plus(rules.window())),
-                            QuotaRules.pacificDay(at), (long) inputTokens, (long) budget.requestsPerMinute(),
-                            budget.inputTokensPerMinute(), (long) budget.requestsPerDay(), utc(at))
+                            QuotaRules.pacificDay(at),
+                            (long) inputTokens,
+                            (long) budget.requestsPerMinute(),
+                            budget.inputTokensPerMinute(),
+                            (long) budget.requestsPerDay(),
+                            utc(at))
                     .query((rs, row) -> {
                         long granted = rs.getLong(1);
                         return rs.wasNull() ? -1L : granted;
@@ -175,7 +183,8 @@ final class DatabaseQuotaLedger implements QuotaLedger {
                 return new Decision.Granted(id);
             }
             Snapshot snapshot = snapshot(model, at);
-            Optional<Decision.Wait> wait = rules.check(budget, snapshot.buckets(), snapshot.requestsToday(), inputTokens, at);
+            Optional<Decision.Wait> wait =
+                    rules.check(budget, snapshot.buckets(), snapshot.requestsToday(), inputTokens, at);
             if (wait.isPresent()) {
                 return wait.get();
             }
@@ -191,8 +200,10 @@ final class DatabaseQuotaLedger implements QuotaLedger {
     public void correct(String model, long id, int actualInputTokens) {
         QuotaRules.requireTokens(actualInputTokens);
         if (functions) {
-            alone(() -> jdbc.sql("select quota_correct(?, ?, ?)").params(model, id, (long) actualInputTokens)
-                    .query((rs, row) -> 0).list());
+            alone(() -> jdbc.sql("select quota_correct(?, ?, ?)")
+                    .params(model, id, (long) actualInputTokens)
+                    .query((rs, row) -> 0)
+                    .list());
             return;
         }
         // No model lock: the rows' locks make the change atomic, and a concurrent decision sees the old
@@ -207,7 +218,8 @@ final class DatabaseQuotaLedger implements QuotaLedger {
             if (found.isEmpty() || found.getFirst()[0] == null) {
                 return;
             }
-            int corrected = jdbc.sql("update quota_bucket set input_tokens = input_tokens + ? where model = ? and bucket_no = ?")
+            int corrected = jdbc.sql(
+                            "update quota_bucket set input_tokens = input_tokens + ? where model = ? and bucket_no = ?")
                     .params(actualInputTokens - found.getFirst()[1], model, found.getFirst()[0])
                     .update();
             if (corrected > 0) {
@@ -227,14 +239,18 @@ final class DatabaseQuotaLedger implements QuotaLedger {
                             select bucket_no, sent_at, input_tokens from quota_dispatch
                             where id = ? and model = ? for update""")
                     .params(id, model)
-                    .query((rs, row) -> new Released(rs.getObject("bucket_no", Long.class),
-                            rs.getObject("sent_at", OffsetDateTime.class).toInstant(), rs.getLong("input_tokens")))
+                    .query((rs, row) -> new Released(
+                            rs.getObject("bucket_no", Long.class),
+                            rs.getObject("sent_at", OffsetDateTime.class).toInstant(),
+                            rs.getLong("input_tokens")))
                     .list();
             if (found.isEmpty()) {
                 return; // unknown, already released, or purged
             }
             Released released = found.getFirst();
-            jdbc.sql("delete from quota_dispatch where id = ? and model = ?").params(id, model).update();
+            jdbc.sql("delete from quota_dispatch where id = ? and model = ?")
+                    .params(id, model)
+                    .update();
             jdbc.sql("""
                             update quota_model set requests_today = requests_today - 1
                             where model = ? and pacific_day = ? and requests_today > 0""")
@@ -249,7 +265,11 @@ final class DatabaseQuotaLedger implements QuotaLedger {
                                     first_micros = case when first_micros = ? or requests <= 2 then last_micros
                                                         else first_micros end
                                 where model = ? and bucket_no = ?""")
-                        .params(released.tokens(), released.tokens(), QuotaRules.micros(released.sentAt()), model,
+                        .params(
+                                released.tokens(),
+                                released.tokens(),
+                                QuotaRules.micros(released.sentAt()),
+                                model,
                                 released.bucket())
                         .update();
             }
@@ -270,8 +290,13 @@ final class DatabaseQuotaLedger implements QuotaLedger {
         // No lock: an estimate changes nothing, and is stale the moment it is told anyway. Far from the
         // limits (nearly always) the totals, one row, say there is no wait; near them the buckets decide.
         Usage usage = totals(model, at);
-        if (rules.fitAtOnce(budget, usage.requestsLastMinute(), usage.inputTokensLastMinute(), usage.requestsToday(),
-                inputTokens, position)) {
+        if (rules.fitAtOnce(
+                budget,
+                usage.requestsLastMinute(),
+                usage.inputTokensLastMinute(),
+                usage.requestsToday(),
+                inputTokens,
+                position)) {
             return Duration.ZERO;
         }
         Snapshot snapshot = snapshot(model, at);
@@ -303,7 +328,8 @@ final class DatabaseQuotaLedger implements QuotaLedger {
     int purgeBefore(Instant cutoff) {
         int deleted = 0;
         long firstKept = rules.bucketOf(QuotaRules.micros(cutoff));
-        for (String model : jdbc.sql("select model from quota_model").query(String.class).list()) {
+        for (String model :
+                jdbc.sql("select model from quota_model").query(String.class).list()) {
             deleted += jdbc.sql("delete from quota_dispatch where model = ? and sent_at < ?")
                     .params(model, utc(cutoff))
                     .update();
@@ -323,11 +349,10 @@ final class DatabaseQuotaLedger implements QuotaLedger {
             return;
         }
         try {
-            transaction.executeWithoutResult(status -> jdbc.sql("""
+            transaction.executeWithoutResult(
+                    status -> jdbc.sql("""
                             insert into quota_model (model)
-                            select ? where not exists (select 1 from quota_model where model = ?)""")
-                    .params(model, model)
-                    .update());
+                            select ? where not exists (select 1 from quota_model where model = ?)""").params(model, model).update());
         } catch (DuplicateKeyException inserted) {
             // Another instance registered the model between our check and our insert: just as good.
         }
@@ -341,7 +366,8 @@ final class DatabaseQuotaLedger implements QuotaLedger {
     private Today lock(String model) {
         List<Today> locked = jdbc.sql("select pacific_day, requests_today from quota_model where model = ? for update")
                 .param(model)
-                .query((rs, row) -> new Today(rs.getObject("pacific_day", LocalDate.class), rs.getInt("requests_today")))
+                .query((rs, row) ->
+                        new Today(rs.getObject("pacific_day", LocalDate.class), rs.getInt("requests_today")))
                 .list();
         if (locked.isEmpty()) {
             throw new IllegalStateException("The quota_model row of " + model + " is missing");
@@ -380,8 +406,8 @@ final class DatabaseQuotaLedger implements QuotaLedger {
                                    as today
                         from quota_bucket where model = ? and bucket_no >= ?""")
                 .params(start, start, start, start, model, QuotaRules.pacificDay(at), model, rules.firstBucket(at))
-                .query((rs, row) -> new Usage(Math.toIntExact(rs.getLong("requests")), rs.getLong("tokens"),
-                        rs.getInt("today")))
+                .query((rs, row) ->
+                        new Usage(Math.toIntExact(rs.getLong("requests")), rs.getLong("tokens"), rs.getInt("today")))
                 .single();
     }
 
@@ -397,15 +423,13 @@ final class DatabaseQuotaLedger implements QuotaLedger {
                         select 'b' as kind, bucket_no, requests, input_tokens, first_micros, last_micros
                         from quota_bucket where model = ? and bucket_no >= ?
                         union all
-                        select 'd', 0, requests_today, 0, 0, 0 from quota_model where model = ? and pacific_day = ?""")
-                .params(model, rules.firstBucket(at), model, day)
-                .query(rs -> {
-                    if ("d".equals(rs.getString("kind"))) {
-                        today[0] = rs.getInt("requests");
-                    } else {
-                        buckets.add(bucket(rs, 0));
-                    }
-                });
+                        select 'd', 0, requests_today, 0, 0, 0 from quota_model where model = ? and pacific_day = ?""").params(model, rules.firstBucket(at), model, day).query(rs -> {
+            if ("d".equals(rs.getString("kind"))) {
+                today[0] = rs.getInt("requests");
+            } else {
+                buckets.add(bucket(rs, 0));
+            }
+        });
         buckets.sort(Comparator.comparingLong(Bucket::number));
         return new Snapshot(buckets, today[0]);
     }
@@ -426,9 +450,7 @@ final class DatabaseQuotaLedger implements QuotaLedger {
         if (updated == 0) {
             jdbc.sql("""
                             insert into quota_bucket (model, bucket_no, requests, input_tokens, first_micros, last_micros)
-                            values (?, ?, 1, ?, ?, ?)""")
-                    .params(model, bucket, inputTokens, micros, micros)
-                    .update();
+                            values (?, ?, 1, ?, ?, ?)""").params(model, bucket, inputTokens, micros, micros).update();
         }
     }
 
@@ -459,20 +481,21 @@ final class DatabaseQuotaLedger implements QuotaLedger {
         }
     }
 
-    private record Snapshot(List<Bucket> buckets, int requestsToday) {
-    }
+    private record Snapshot(List<Bucket> buckets, int requestsToday) {}
 
-    private record Released(Long bucket, Instant sentAt, long tokens) {
-    }
+    private record Released(Long bucket, Instant sentAt, long tokens) {}
 
     private static Bucket bucket(ResultSet rs, int row) throws SQLException {
-        return new Bucket(rs.getLong("bucket_no"), rs.getInt("requests"), rs.getLong("input_tokens"),
-                rs.getLong("first_micros"), rs.getLong("last_micros"));
+        return new Bucket(
+                rs.getLong("bucket_no"),
+                rs.getInt("requests"),
+                rs.getLong("input_tokens"),
+                rs.getLong("first_micros"),
+                rs.getLong("last_micros"));
     }
 
     /** What the ledger needs to know of its database, asked once. */
-    private record Database(boolean readCommittedByDefault, boolean hasFunctions) {
-    }
+    private record Database(boolean readCommittedByDefault, boolean hasFunctions) {}
 
     /**
      * Whether the transactions of this manager's database run READ COMMITTED unless told otherwise,
@@ -487,8 +510,8 @@ final class DatabaseQuotaLedger implements QuotaLedger {
             boolean functions = false;
             if ("PostgreSQL".equals(connection.getMetaData().getDatabaseProductName())) {
                 try (var statement = connection.prepareStatement(
-                        "select count(*) from pg_proc where proname in ('quota_try_acquire', 'quota_correct')");
-                     ResultSet rs = statement.executeQuery()) {
+                                "select count(*) from pg_proc where proname in ('quota_try_acquire', 'quota_correct')");
+                        ResultSet rs = statement.executeQuery()) {
                     functions = rs.next() && rs.getInt(1) == 2;
                 }
                 if (!functions) {

@@ -50,16 +50,16 @@ final class DatabaseSpendLedger implements SpendLedger {
         long charged = SpendRules.charged(budgetMicros, micros);
         long bucket = rules.bucketOf(atMicros);
         return transaction.execute(status -> {
-            jdbc.sql("select id from quota_spend_lock where id = 1 for update").query((rs, row) -> 0).list();
+            jdbc.sql("select id from quota_spend_lock where id = 1 for update")
+                    .query((rs, row) -> 0)
+                    .list();
             var wait = rules.check(budgetMicros, buckets(at), micros, at);
             if (wait.isPresent()) {
                 return new Decision.Wait(wait.get());
             }
             int updated = jdbc.sql("""
                     update quota_spend set micros = micros + ?, last_micros = greatest(last_micros, ?)
-                    where bucket_no = ?""")
-                    .params(charged, atMicros, bucket)
-                    .update();
+                    where bucket_no = ?""").params(charged, atMicros, bucket).update();
             if (updated == 0) {
                 // Under the lock: nobody else can insert this bucket between the update and the insert.
                 jdbc.sql("insert into quota_spend (bucket_no, micros, last_micros) values (?, ?, ?)")
@@ -81,10 +81,9 @@ final class DatabaseSpendLedger implements SpendLedger {
     }
 
     private void change(long bucket, long delta) {
-        transaction.executeWithoutResult(status -> jdbc.sql("""
-                update quota_spend set micros = greatest(0, micros + ?) where bucket_no = ?""")
-                .params(delta, bucket)
-                .update());
+        transaction.executeWithoutResult(
+                status -> jdbc.sql("""
+                update quota_spend set micros = greatest(0, micros + ?) where bucket_no = ?""").params(delta, bucket).update());
     }
 
     @Override
@@ -105,7 +104,8 @@ final class DatabaseSpendLedger implements SpendLedger {
     }
 
     private List<SpendRules.Bucket> buckets(Instant now) {
-        return jdbc.sql("select bucket_no, micros, last_micros from quota_spend where bucket_no >= ? order by bucket_no")
+        return jdbc.sql(
+                        "select bucket_no, micros, last_micros from quota_spend where bucket_no >= ? order by bucket_no")
                 .param(rules.firstBucket(now))
                 .query((rs, row) -> new SpendRules.Bucket(rs.getLong(1), rs.getLong(2), rs.getLong(3)))
                 .list();

@@ -42,6 +42,7 @@ final class FairQueue {
     private long virtualPass;
     /** Breaks ties between equal passes: the tenant that started waiting first goes first. */
     private long joined;
+
     private int size;
 
     private static final class Tenant {
@@ -80,13 +81,15 @@ final class FairQueue {
             retries.addFirst(reservation);
             return;
         }
-        Tenant tenant = tenants.computeIfAbsent(reservation.share.tenant(),
-                name -> new Tenant(name, weightOf.applyAsInt(name)));
+        Tenant tenant = tenants.computeIfAbsent(
+                reservation.share.tenant(), name -> new Tenant(name, weightOf.applyAsInt(name)));
         if (!tenant.waiting()) {
             tenant.pass = Math.max(tenant.pass, virtualPass);
             tenant.joinedAt = joined++;
         }
-        tenant.owners.computeIfAbsent(reservation.share.owner(), owner -> new ArrayDeque<>()).addLast(reservation);
+        tenant.owners
+                .computeIfAbsent(reservation.share.owner(), owner -> new ArrayDeque<>())
+                .addLast(reservation);
     }
 
     /** The next to be let out, or null. */
@@ -175,8 +178,7 @@ final class FairQueue {
     private List<Reservation> order(Reservation extra) {
         List<Reservation> order = new ArrayList<>(size + 1);
         order.addAll(retries);
-        record Turns(Tenant tenant, Iterator<Reservation> requests, long[] pass) {
-        }
+        record Turns(Tenant tenant, Iterator<Reservation> requests, long[] pass) {}
         PriorityQueue<Turns> heap = new PriorityQueue<>(
                 (a, b) -> before(a.pass[0], a.tenant.joinedAt, b.pass[0], b.tenant.joinedAt) ? -1 : 1);
         Map<String, Tenant> view = tenants;
@@ -192,8 +194,12 @@ final class FairQueue {
             }
         }
         for (Tenant tenant : view.values()) {
-            List<Reservation> turns = ringOrder(tenant, tenant == extraTenant || extra != null
-                    && extra.share.tenant().equals(tenant.name) ? extra : null);
+            List<Reservation> turns = ringOrder(
+                    tenant,
+                    tenant == extraTenant
+                                    || extra != null && extra.share.tenant().equals(tenant.name)
+                            ? extra
+                            : null);
             if (!turns.isEmpty()) {
                 heap.add(new Turns(tenant, turns.iterator(), new long[] {tenant.pass}));
             }

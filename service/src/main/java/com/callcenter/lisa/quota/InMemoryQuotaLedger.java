@@ -82,8 +82,7 @@ final class InMemoryQuotaLedger implements QuotaLedger {
     }
 
     /** A grant still in the window: where its tokens are counted. */
-    private record Grant(long micros, long inputTokens) {
-    }
+    private record Grant(long micros, long inputTokens) {}
 
     /** One model's record. Every method is synchronized: this object is the model's lock. */
     private final class ModelLog {
@@ -94,9 +93,11 @@ final class InMemoryQuotaLedger implements QuotaLedger {
         private final Map<Long, Grant> grants = new LinkedHashMap<>();
         /** The requests and tokens of {@link #buckets}, kept up to date so that a decision far from the limits need not add them up. */
         private long requests;
+
         private long tokens;
         /** The latest instant any call has brought: this log's time, which never runs backwards. */
         private Instant latest;
+
         private LocalDate day;
         private int requestsToday;
 
@@ -128,8 +129,14 @@ final class InMemoryQuotaLedger implements QuotaLedger {
             int index = indexOf(rules.bucketOf(grant.micros()));
             Bucket bucket = buckets.get(index);
             long delta = actualInputTokens - grant.inputTokens();
-            buckets.set(index, new Bucket(bucket.number(), bucket.requests(), Math.max(0, bucket.inputTokens() + delta),
-                    bucket.firstMicros(), bucket.lastMicros()));
+            buckets.set(
+                    index,
+                    new Bucket(
+                            bucket.number(),
+                            bucket.requests(),
+                            Math.max(0, bucket.inputTokens() + delta),
+                            bucket.firstMicros(),
+                            bucket.lastMicros()));
             tokens += delta;
             grants.put(id, new Grant(grant.micros(), actualInputTokens));
         }

@@ -45,7 +45,8 @@ final class InMemorySpendLedger implements SpendLedger {
         for (int i = 0; i < buckets.size(); i++) {
             SpendRules.Bucket bucket = buckets.get(i);
             if (bucket.number() == number) {
-                buckets.set(i, new SpendRules.Bucket(number, Math.max(0, bucket.micros() + delta), bucket.lastMicros()));
+                buckets.set(
+                        i, new SpendRules.Bucket(number, Math.max(0, bucket.micros() + delta), bucket.lastMicros()));
                 return;
             }
         }

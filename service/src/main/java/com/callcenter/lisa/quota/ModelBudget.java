@@ -7,5 +7,4 @@ package com.callcenter.lisa.quota;
  * @param inputTokensPerMinute input (prompt) tokens in any rolling 60 seconds
  * @param requestsPerDay       requests per Pacific-time day (reset at midnight America/Los_Angeles)
  */
-public record ModelBudget(int requestsPerMinute, long inputTokensPerMinute, int requestsPerDay) {
-}
+public record ModelBudget(int requestsPerMinute, long inputTokensPerMinute, int requestsPerDay) {}

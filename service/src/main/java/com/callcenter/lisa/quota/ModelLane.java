@@ -43,13 +43,18 @@ final class ModelLane implements AutoCloseable {
     private static final Duration AFTER_FAILURE = Duration.ofMillis(100);
 
     /** What health shows of this model's queue and budget. */
-    record State(String model, ModelBudget configured, int effectiveRequestsPerMinute, QuotaLedger.Usage usage,
-                 int queueLength, Duration oldestWait, Instant pausedUntil, Instant exhaustedUntil) {
-    }
+    record State(
+            String model,
+            ModelBudget configured,
+            int effectiveRequestsPerMinute,
+            QuotaLedger.Usage usage,
+            int queueLength,
+            Duration oldestWait,
+            Instant pausedUntil,
+            Instant exhaustedUntil) {}
 
     /** Where a request arriving now would stand, and its estimated wait. */
-    record Estimate(int position, Duration estimatedWait) {
-    }
+    record Estimate(int position, Duration estimatedWait) {}
 
     private final String model;
     private final ModelBudget budget;
@@ -59,14 +64,17 @@ final class ModelLane implements AutoCloseable {
     private final AdaptiveLimit limit;
     /** The project's spend budget, shared by every lane. */
     private final SpendBudget spend;
+
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final FairQueue queue;
     /** Background requests: served only while {@link #queue} is empty. */
     private final Deque<Reservation> background = new ArrayDeque<>();
+
     private final Thread dispatcher;
     /** Counts changes of the queue and the pause, so that the dispatcher never sleeps through one. */
     private long version;
+
     private Instant pausedUntil = Instant.MIN;
     private Instant exhaustedUntil = Instant.MIN;
     private volatile boolean running = true;
@@ -74,14 +82,26 @@ final class ModelLane implements AutoCloseable {
     /**
      * @param weights each tenant's weight in the round robin (1 = an equal share)
      */
-    ModelLane(String model, ModelBudget budget, QuotaLedger ledger, Clock clock, int maxQueue, AdaptiveLimit limit,
-              ToIntFunction<String> weights) {
+    ModelLane(
+            String model,
+            ModelBudget budget,
+            QuotaLedger ledger,
+            Clock clock,
+            int maxQueue,
+            AdaptiveLimit limit,
+            ToIntFunction<String> weights) {
         this(model, budget, ledger, clock, maxQueue, limit, weights, SpendBudget.NONE);
     }
 
     /** A lane whose tenants all weigh the same, under the project's spend budget {@code spend}. */
-    ModelLane(String model, ModelBudget budget, QuotaLedger ledger, Clock clock, int maxQueue, AdaptiveLimit limit,
-              SpendBudget spend) {
+    ModelLane(
+            String model,
+            ModelBudget budget,
+            QuotaLedger ledger,
+            Clock clock,
+            int maxQueue,
+            AdaptiveLimit limit,
+            SpendBudget spend) {
         this(model, budget, ledger, clock, maxQueue, limit, tenant -> 1, spend);
     }
 
@@ -89,8 +109,15 @@ final class ModelLane implements AutoCloseable {
      * @param weights each tenant's weight in the round robin (1 = an equal share)
      * @param spend   the project's spend budget, shared by every lane
      */
-    ModelLane(String model, ModelBudget budget, QuotaLedger ledger, Clock clock, int maxQueue, AdaptiveLimit limit,
-              ToIntFunction<String> weights, SpendBudget spend) {
+    ModelLane(
+            String model,
+            ModelBudget budget,
+            QuotaLedger ledger,
+            Clock clock,
+            int maxQueue,
+            AdaptiveLimit limit,
+            ToIntFunction<String> weights,
+            SpendBudget spend) {
         this.model = model;
         this.queue = new FairQueue(weights);
         this.spend = spend;
@@ -137,7 +164,8 @@ final class ModelLane implements AutoCloseable {
         }
         if (queued >= maxQueue) {
             refuseIfDailyBudgetUsed(now);
-            throw new QuotaRejectedException(QuotaRejectedException.Reason.QUEUE_FULL,
+            throw new QuotaRejectedException(
+                    QuotaRejectedException.Reason.QUEUE_FULL,
                     estimate(queued - maxQueue + 1, inputTokens, spendMicros, now, paused, inForce),
                     maxQueue + " requests already wait for " + model + ".");
         }
@@ -146,10 +174,13 @@ final class ModelLane implements AutoCloseable {
         if (wait.compareTo(maxWait) > 0) {
             refuseIfDailyBudgetUsed(now);
             // Coming back once the queue has moved on by the excess gets the request in.
-            // Which budget holds it back, in words: the project's spend is a different thing to fix than a model's rate.
+            // Which budget holds it back, in words: the project's spend is a different thing to fix than a model's
+            // rate.
             boolean spendBound = spend.limited()
                     && spend.estimateWait(position, spendMicros, now).compareTo(maxWait) > 0;
-            throw new QuotaRejectedException(QuotaRejectedException.Reason.WAIT_TOO_LONG, wait.minus(maxWait),
+            throw new QuotaRejectedException(
+                    QuotaRejectedException.Reason.WAIT_TOO_LONG,
+                    wait.minus(maxWait),
                     "The wait for " + model + " is about " + (wait.toMillis() + 999) / 1000 + " s, longer than the "
                             + maxWait.toSeconds() + " s a request may wait"
                             + (spendBound ? ": the Gemini spend budget of the last 10 minutes is used up." : "."));
@@ -184,7 +215,9 @@ final class ModelLane implements AutoCloseable {
             tryNow = queue.isEmpty() && !now.isBefore(pausedUntil);
             inForce = budget(now);
             if (!tryNow && !front && queue.size() >= maxQueue) {
-                throw new QuotaRejectedException(QuotaRejectedException.Reason.QUEUE_FULL, RECHECK,
+                throw new QuotaRejectedException(
+                        QuotaRejectedException.Reason.QUEUE_FULL,
+                        RECHECK,
                         maxQueue + " requests already wait for " + model + ".");
             }
         } finally {
@@ -230,8 +263,8 @@ final class ModelLane implements AutoCloseable {
      * however long that takes (a daily quota used up makes it wait for the reset, not fail).
      */
     Reservation reserveBackground(int inputTokens, long spendMicros) {
-        Reservation reservation = new Reservation(this, inputTokens, spendMicros, clock.instant(), (position, wait) -> { },
-                Share.NONE);
+        Reservation reservation =
+                new Reservation(this, inputTokens, spendMicros, clock.instant(), (position, wait) -> {}, Share.NONE);
         lock.lock();
         try {
             background.addLast(reservation);
@@ -581,7 +614,8 @@ final class ModelLane implements AutoCloseable {
     }
 
     private QuotaRejectedException exhausted(Instant now) {
-        return new QuotaRejectedException(QuotaRejectedException.Reason.DAILY_QUOTA_EXHAUSTED,
+        return new QuotaRejectedException(
+                QuotaRejectedException.Reason.DAILY_QUOTA_EXHAUSTED,
                 Duration.between(now, exhaustedUntil),
                 "The daily Gemini quota of " + model + " is used up until midnight Pacific time.");
     }
@@ -589,7 +623,8 @@ final class ModelLane implements AutoCloseable {
     /** Outside the lock: asks the ledger. */
     private void refuseIfDailyBudgetUsed(Instant now) {
         if (budget.requestsPerDay() > 0 && ledger.usage(model, now).requestsToday() >= budget.requestsPerDay()) {
-            throw new QuotaRejectedException(QuotaRejectedException.Reason.DAILY_QUOTA_EXHAUSTED,
+            throw new QuotaRejectedException(
+                    QuotaRejectedException.Reason.DAILY_QUOTA_EXHAUSTED,
                     Duration.between(now, QuotaRules.nextPacificMidnight(now)),
                     "The daily budget of " + budget.requestsPerDay() + " requests to " + model
                             + " is used up until midnight Pacific time.");
@@ -600,8 +635,8 @@ final class ModelLane implements AutoCloseable {
      * Outside the lock: asks the ledgers. The wait is the longer of the model's and the spend budget's:
      * each holds the request back on its own, so the longer one is the least it will wait.
      */
-    private Duration estimate(int position, int inputTokens, long spendMicros, Instant now, Instant paused,
-                              ModelBudget inForce) {
+    private Duration estimate(
+            int position, int inputTokens, long spendMicros, Instant now, Instant paused, ModelBudget inForce) {
         Duration pause = now.isBefore(paused) ? Duration.between(now, paused) : Duration.ZERO;
         Duration modelWait = ledger.estimateWait(model, inForce, position, inputTokens, now.plus(pause));
         Duration spendWait = spend.estimateWait(position, spendMicros, now.plus(pause));

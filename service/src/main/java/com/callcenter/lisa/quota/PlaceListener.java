@@ -8,8 +8,7 @@ package com.callcenter.lisa.quota;
 @FunctionalInterface
 public interface PlaceListener {
 
-    PlaceListener NONE = (position, estimatedWait) -> {
-    };
+    PlaceListener NONE = (position, estimatedWait) -> {};
 
     /**
      * @param position      1 = next to be let out

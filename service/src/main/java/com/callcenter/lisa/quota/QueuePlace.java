@@ -12,8 +12,7 @@ public final class QueuePlace implements PlaceListener {
 
     private final int arrivalPosition;
     private final Duration arrivalEstimate;
-    private volatile BiConsumer<Integer, Duration> watcher = (position, wait) -> {
-    };
+    private volatile BiConsumer<Integer, Duration> watcher = (position, wait) -> {};
     private Reservation reservation;
     private QuotaRejectedException leftBecause;
     private boolean dispatched;
@@ -44,9 +43,9 @@ public final class QueuePlace implements PlaceListener {
     /** The queue moved the request to {@code position}; without an estimate of the queue's, the arrival one is scaled. */
     @Override
     public void moved(int position, Duration estimatedWait) {
-        Duration wait = estimatedWait != null ? estimatedWait
-                : arrivalEstimate.multipliedBy(position)
-                        .dividedBy(Math.max(1, arrivalPosition));
+        Duration wait = estimatedWait != null
+                ? estimatedWait
+                : arrivalEstimate.multipliedBy(position).dividedBy(Math.max(1, arrivalPosition));
         watcher.accept(position, wait);
     }
 
@@ -101,19 +100,25 @@ public final class QueuePlace implements PlaceListener {
 
     /** The client went away while the request waited. */
     public static QuotaRejectedException clientGone() {
-        return new QuotaRejectedException(QuotaRejectedException.Reason.CLIENT_GONE, Duration.ZERO,
+        return new QuotaRejectedException(
+                QuotaRejectedException.Reason.CLIENT_GONE,
+                Duration.ZERO,
                 "The client went away while the request waited; nothing was sent to Gemini.");
     }
 
     /** A human agent took the call over while the request waited. */
     public static QuotaRejectedException handedOff() {
-        return new QuotaRejectedException(QuotaRejectedException.Reason.HANDED_OFF, Duration.ZERO,
+        return new QuotaRejectedException(
+                QuotaRejectedException.Reason.HANDED_OFF,
+                Duration.ZERO,
                 "A human agent took the call over while the request waited; nothing was sent to Gemini.");
     }
 
     /** The session was ended while the request waited. */
     public static QuotaRejectedException sessionEnded() {
-        return new QuotaRejectedException(QuotaRejectedException.Reason.SESSION_ENDED, Duration.ZERO,
+        return new QuotaRejectedException(
+                QuotaRejectedException.Reason.SESSION_ENDED,
+                Duration.ZERO,
                 "The session was ended while the request waited; nothing was sent to Gemini.");
     }
 }

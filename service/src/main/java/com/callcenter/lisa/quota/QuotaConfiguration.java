@@ -30,17 +30,23 @@ class QuotaConfiguration {
     private static final Duration PURGE_INTERVAL = Duration.ofMinutes(10);
 
     @Bean
-    QuotaLedger quotaLedger(QuotaProperties properties, GeminiMinuteProperties gemini, DataSource dataSource,
-                            JdbcClient jdbc, TransactionTemplate transaction) {
+    QuotaLedger quotaLedger(
+            QuotaProperties properties,
+            GeminiMinuteProperties gemini,
+            DataSource dataSource,
+            JdbcClient jdbc,
+            TransactionTemplate transaction) {
         boolean database = switch (properties.ledger()) {
             case "memory" -> false;
             case "database" -> true;
             case "auto" -> isPostgres(dataSource);
-            default -> throw new IllegalStateException(
-                    "lisa.quota.ledger must be auto, memory or database, not '" + properties.ledger() + "'");
+            default ->
+                throw new IllegalStateException(
+                        "lisa.quota.ledger must be auto, memory or database, not '" + properties.ledger() + "'");
         };
-        log.info("Gemini quota counted {}", database
-                ? "in the database: instances sharing it share the budget" : "in this process only");
+        log.info(
+                "Gemini quota counted {}",
+                database ? "in the database: instances sharing it share the budget" : "in this process only");
         QuotaRules rules = new QuotaRules(properties.window(), gemini.geminiMinute());
         return database ? new DatabaseQuotaLedger(jdbc, transaction, rules) : new InMemoryQuotaLedger(rules);
     }
@@ -50,21 +56,29 @@ class QuotaConfiguration {
      * share one budget share the other), in memory otherwise.
      */
     @Bean
-    SpendLedger spendLedger(QuotaProperties properties, QuotaLedger quotaLedger, JdbcClient jdbc,
-                            TransactionTemplate transaction) {
+    SpendLedger spendLedger(
+            QuotaProperties properties, QuotaLedger quotaLedger, JdbcClient jdbc, TransactionTemplate transaction) {
         SpendRules rules = new SpendRules(properties.window().minus(QuotaRules.WINDOW));
         return quotaLedger instanceof DatabaseQuotaLedger
-                ? new DatabaseSpendLedger(jdbc, transaction, rules) : new InMemorySpendLedger(rules);
+                ? new DatabaseSpendLedger(jdbc, transaction, rules)
+                : new InMemorySpendLedger(rules);
     }
 
     @Bean(destroyMethod = "close")
-    QuotaScheduler quotaScheduler(QuotaProperties properties, @Value("${lisa.gemini.model:gemini-2.5-flash-lite}") String primaryModel,
-                                  QuotaLedger ledger, SpendLedger spendLedger, Clock clock, MeterRegistry metrics,
-                                  TenantProperties tenants) {
+    QuotaScheduler quotaScheduler(
+            QuotaProperties properties,
+            @Value("${lisa.gemini.model:gemini-2.5-flash-lite}") String primaryModel,
+            QuotaLedger ledger,
+            SpendLedger spendLedger,
+            Clock clock,
+            MeterRegistry metrics,
+            TenantProperties tenants) {
         SpendRules rules = new SpendRules(properties.window().minus(QuotaRules.WINDOW));
         SpendBudget spend = new SpendBudget(properties.spendPer10minMicros(), spendLedger, rules.window());
         if (spend.limited()) {
-            log.info("Gemini spend budget: USD {} per rolling {} s, for all models together", properties.spendPer10min(),
+            log.info(
+                    "Gemini spend budget: USD {} per rolling {} s, for all models together",
+                    properties.spendPer10min(),
                     rules.window().toSeconds());
         }
         List<ModelLane> lanes = new ArrayList<>();
@@ -77,38 +91,60 @@ class QuotaConfiguration {
 
     /** The database ledger keeps a row per request and per second; rows older than an hour are deleted now and then. */
     @Bean
-    ApplicationRunner quotaLedgerPurge(QuotaLedger ledger, SpendLedger spendLedger, TaskScheduler scheduler,
-                                       Clock clock) {
+    ApplicationRunner quotaLedgerPurge(
+            QuotaLedger ledger, SpendLedger spendLedger, TaskScheduler scheduler, Clock clock) {
         return args -> {
             if (spendLedger instanceof DatabaseSpendLedger spend) {
-                scheduler.scheduleWithFixedDelay(() -> {
-                    try {
-                        spend.purgeBefore(clock.instant().minus(DatabaseSpendLedger.RETENTION));
-                    } catch (RuntimeException e) {
-                        log.warn("Purging the spend ledger failed: {}", e.toString());
-                    }
-                }, PURGE_INTERVAL);
+                scheduler.scheduleWithFixedDelay(
+                        () -> {
+                            try {
+                                spend.purgeBefore(clock.instant().minus(DatabaseSpendLedger.RETENTION));
+                            } catch (RuntimeException e) {
+                                log.warn("Purging the spend ledger failed: {}", e.toString());
+                            }
+                        },
+                        PURGE_INTERVAL);
             }
             if (ledger instanceof DatabaseQuotaLedger database) {
-                scheduler.scheduleWithFixedDelay(() -> {
-                    try {
-                        int deleted = database.purgeBefore(clock.instant().minus(DatabaseQuotaLedger.RETENTION));
-                        log.debug("Purged {} old quota ledger rows", deleted);
-                    } catch (RuntimeException e) {
-                        // The next run catches up; the rows only cost space meanwhile.
-                        log.warn("Purging the quota ledger failed: {}", e.toString());
-                    }
-                }, PURGE_INTERVAL);
+                scheduler.scheduleWithFixedDelay(
+                        () -> {
+                            try {
+                                int deleted =
+                                        database.purgeBefore(clock.instant().minus(DatabaseQuotaLedger.RETENTION));
+                                log.debug("Purged {} old quota ledger rows", deleted);
+                            } catch (RuntimeException e) {
+                                // The next run catches up; the rows only cost space meanwhile.
+                                log.warn("Purging the quota ledger failed: {}", e.toString());
+                            }
+                        },
+                        PURGE_INTERVAL);
             }
         };
     }
 
-    private static ModelLane lane(String model, QuotaProperties.Budget budget, QuotaProperties properties,
-                                  QuotaLedger ledger, SpendBudget spend, Clock clock, TenantProperties tenants) {
-        log.info("Gemini quota for {}: {} requests/min, {} input tokens/min, {} requests/day (0 = unlimited)",
-                model, budget.requestsPerMinute(), budget.inputTokensPerMinute(), budget.requestsPerDay());
-        return new ModelLane(model, budget.toModelBudget(), ledger, clock, properties.maxQueue(),
-                new AdaptiveLimit(budget.requestsPerMinute(), RECOVERY), tenants::weight, spend);
+    private static ModelLane lane(
+            String model,
+            QuotaProperties.Budget budget,
+            QuotaProperties properties,
+            QuotaLedger ledger,
+            SpendBudget spend,
+            Clock clock,
+            TenantProperties tenants) {
+        log.info(
+                "Gemini quota for {}: {} requests/min, {} input tokens/min, {} requests/day (0 = unlimited)",
+                model,
+                budget.requestsPerMinute(),
+                budget.inputTokensPerMinute(),
+                budget.requestsPerDay());
+        return new ModelLane(
+                model,
+                budget.toModelBudget(),
+                ledger,
+                clock,
+                properties.maxQueue(),
+                new AdaptiveLimit(budget.requestsPerMinute(), RECOVERY),
+                tenants::weight,
+                spend);
     }
 
     private static boolean isPostgres(DataSource dataSource) {

@@ -16,22 +16,23 @@ interface QuotaLedger {
     /** The outcome of {@link #tryAcquire}. */
     sealed interface Decision {
         /** Recorded as sent; {@code id} identifies the record for {@link #correct}. */
-        record Granted(long id) implements Decision {
-        }
+        record Granted(long id) implements Decision {}
 
         /** Not recorded: the earliest moment this request could be sent is {@code after} from now. */
-        record Wait(Duration after, Limit limit) implements Decision {
-        }
+        record Wait(Duration after, Limit limit) implements Decision {}
     }
 
     /** Which budget said no. */
-    enum Limit { REQUESTS_PER_MINUTE, INPUT_TOKENS_PER_MINUTE, REQUESTS_PER_DAY,
+    enum Limit {
+        REQUESTS_PER_MINUTE,
+        INPUT_TOKENS_PER_MINUTE,
+        REQUESTS_PER_DAY,
         /** The project's spend budget ({@link SpendLedger}), decided by the lane next to this ledger. */
-        SPEND_PER_10_MINUTES }
+        SPEND_PER_10_MINUTES
+    }
 
     /** What has been used, for health and metrics. */
-    record Usage(int requestsLastMinute, long inputTokensLastMinute, int requestsToday) {
-    }
+    record Usage(int requestsLastMinute, long inputTokensLastMinute, int requestsToday) {}
 
     /**
      * Atomically checks every budget for one more request of {@code inputTokens} sent at {@code now}

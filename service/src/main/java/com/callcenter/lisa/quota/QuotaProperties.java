@@ -47,14 +47,17 @@ public record QuotaProperties(
             spendPer10min = BigDecimal.ZERO;
         }
         if (spendPer10min.signum() < 0) {
-            throw new IllegalArgumentException("lisa.quota.spend-per-10min (GEMINI_SPEND_PER_10MIN) cannot be negative: "
-                    + spendPer10min);
+            throw new IllegalArgumentException(
+                    "lisa.quota.spend-per-10min (GEMINI_SPEND_PER_10MIN) cannot be negative: " + spendPer10min);
         }
     }
 
     /** The spend budget in micro-dollars (rounded down: never more than configured). */
     public long spendPer10minMicros() {
-        return spendPer10min.movePointRight(6).setScale(0, java.math.RoundingMode.FLOOR).longValueExact();
+        return spendPer10min
+                .movePointRight(6)
+                .setScale(0, java.math.RoundingMode.FLOOR)
+                .longValueExact();
     }
 
     /** Zero means no limit of that kind. */
@@ -68,8 +71,7 @@ public record QuotaProperties(
         }
     }
 
-    public record FallbackModel(String name, @DefaultValue Budget budget) {
-    }
+    public record FallbackModel(String name, @DefaultValue Budget budget) {}
 
     /**
      * Retries of transient failures (500, 503, 504, connection failures, timeouts): exponential
@@ -80,8 +82,7 @@ public record QuotaProperties(
     public record Retry(
             @DefaultValue("3") int maxAttempts,
             @DefaultValue("500ms") Duration baseDelay,
-            @DefaultValue("8s") Duration maxDelay) {
-    }
+            @DefaultValue("8s") Duration maxDelay) {}
 
     /**
      * The circuit breaker of each model's calls (resilience4j's, in {@code gemini.ModelCircuit}).
@@ -95,6 +96,5 @@ public record QuotaProperties(
     public record Breaker(
             @DefaultValue("5") int failureThreshold,
             @DefaultValue("30s") Duration coolDown,
-            @DefaultValue("60s") Duration halfOpenTimeout) {
-    }
+            @DefaultValue("60s") Duration halfOpenTimeout) {}
 }

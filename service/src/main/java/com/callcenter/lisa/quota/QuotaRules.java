@@ -74,7 +74,11 @@ final class QuotaRules {
         Bucket plus(long tokens, long micros) {
             return requests <= 0
                     ? new Bucket(number, 1, inputTokens + tokens, micros, micros)
-                    : new Bucket(number, requests + 1, inputTokens + tokens, Math.min(firstMicros, micros),
+                    : new Bucket(
+                            number,
+                            requests + 1,
+                            inputTokens + tokens,
+                            Math.min(firstMicros, micros),
                             Math.max(lastMicros, micros));
         }
 
@@ -90,8 +94,7 @@ final class QuotaRules {
     }
 
     /** A share of a bucket that leaves the window at one instant: how the rules see the record. */
-    private record Slice(Instant sentAt, int requests, long inputTokens) {
-    }
+    private record Slice(Instant sentAt, int requests, long inputTokens) {}
 
     /** How long a request counts here: Gemini's minute, plus any margin for the time it takes to get there. */
     private final Duration window;
@@ -159,15 +162,14 @@ final class QuotaRules {
      * @return empty if every budget allows it; otherwise the wait after which it would be allowed if
      *         nothing else were sent meanwhile, with the limit that holds it back longest
      */
-    Optional<Wait> check(ModelBudget budget, List<Bucket> buckets, int requestsToday, long inputTokens,
-                         Instant now) {
+    Optional<Wait> check(ModelBudget budget, List<Bucket> buckets, int requestsToday, long inputTokens, Instant now) {
         requireValid(budget);
         requireTokens(inputTokens);
         return checkWindow(budget, inWindow(slices(buckets), now), requestsToday, inputTokens, now);
     }
 
-    private Optional<Wait> checkWindow(ModelBudget budget, List<Slice> inWindow, int requestsToday, long inputTokens,
-                                       Instant now) {
+    private Optional<Wait> checkWindow(
+            ModelBudget budget, List<Slice> inWindow, int requestsToday, long inputTokens, Instant now) {
         Wait longest = null;
 
         int rpm = budget.requestsPerMinute();
@@ -218,8 +220,13 @@ final class QuotaRules {
      * for {@code count = 1}, and {@link #estimateWait} is zero exactly when it holds for
      * {@code count = position}; when it does not hold, ask those for the wait.
      */
-    boolean fitAtOnce(ModelBudget budget, long requestsInWindow, long tokensInWindow, int requestsToday,
-                      long inputTokens, int count) {
+    boolean fitAtOnce(
+            ModelBudget budget,
+            long requestsInWindow,
+            long tokensInWindow,
+            int requestsToday,
+            long inputTokens,
+            int count) {
         requireValid(budget);
         requireTokens(inputTokens);
         if (count < 1) {
@@ -242,8 +249,8 @@ final class QuotaRules {
      * @param buckets       as for {@link #check}; not modified
      * @param requestsToday as for {@link #check}; a later Pacific day starts with none
      */
-    Duration estimateWait(ModelBudget budget, List<Bucket> buckets, int requestsToday, int position,
-                          long inputTokens, Instant now) {
+    Duration estimateWait(
+            ModelBudget budget, List<Bucket> buckets, int requestsToday, int position, long inputTokens, Instant now) {
         if (position < 1) {
             throw new IllegalArgumentException("position starts at 1, was " + position);
         }
@@ -332,7 +339,8 @@ final class QuotaRules {
 
     /** Epoch microseconds of an instant, rounded down: what both databases store of a timestamp. */
     static long micros(Instant instant) {
-        return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), MICROS_PER_SECOND), instant.getNano() / 1_000);
+        return Math.addExact(
+                Math.multiplyExact(instant.getEpochSecond(), MICROS_PER_SECOND), instant.getNano() / 1_000);
     }
 
     static Instant instant(long micros) {

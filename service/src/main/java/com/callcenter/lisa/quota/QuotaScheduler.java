@@ -31,13 +31,13 @@ public class QuotaScheduler implements AutoCloseable {
      * while it waits and lets it leave the queue. {@code share} is whose request it is, for the round
      * robin over clients of every queue it joins.
      */
-    public record Admission(Instant arrivedAt, Instant deadline, int model, QueuePlace place, Share share) {
-    }
+    public record Admission(Instant arrivedAt, Instant deadline, int model, QueuePlace place, Share share) {}
 
     private final List<ModelLane> lanes;
     private final Clock clock;
     /** How old the queueing estimate may be for a request to be refused on it at once. */
     private static final Duration FRESH = Duration.ofSeconds(1);
+
     private final MeterRegistry metrics;
     private final Duration maxWait;
 
@@ -48,8 +48,8 @@ public class QuotaScheduler implements AutoCloseable {
         this.metrics = metrics;
         for (ModelLane lane : lanes) {
             metrics.gauge("lisa.quota.queue.length", Tags.of("model", lane.model()), lane, ModelLane::queueLength);
-            metrics.gauge("lisa.quota.background.length", Tags.of("model", lane.model()), lane,
-                    ModelLane::backgroundLength);
+            metrics.gauge(
+                    "lisa.quota.background.length", Tags.of("model", lane.model()), lane, ModelLane::backgroundLength);
         }
     }
 
@@ -78,13 +78,13 @@ public class QuotaScheduler implements AutoCloseable {
      * As {@link #admit(int, int, int, Instant, Share)}, for a call that may cost up to {@code spendMicros}
      * (micro-dollars, by the caller's prices): the wait estimated counts the project's spend budget too.
      */
-    public Admission admit(int model, int aheadInSession, int inputTokens, long spendMicros, Instant arrivedAt,
-                           Share share) {
+    public Admission admit(
+            int model, int aheadInSession, int inputTokens, long spendMicros, Instant arrivedAt, Share share) {
         Instant deadline = arrivedAt.plus(maxWait);
-        ModelLane.Estimate estimate = lanes.get(model).check(inputTokens, spendMicros, aheadInSession,
-                remaining(deadline), share);
-        return new Admission(arrivedAt, deadline, model, new QueuePlace(estimate.position(), estimate.estimatedWait()),
-                share);
+        ModelLane.Estimate estimate =
+                lanes.get(model).check(inputTokens, spendMicros, aheadInSession, remaining(deadline), share);
+        return new Admission(
+                arrivedAt, deadline, model, new QueuePlace(estimate.position(), estimate.estimatedWait()), share);
     }
 
     /**
@@ -100,8 +100,8 @@ public class QuotaScheduler implements AutoCloseable {
      * As {@link #reserve(int, int, boolean, PlaceListener, Share)}, for a call that may cost up to
      * {@code spendMicros}: its slot is granted only when the project's spend budget also has room for it.
      */
-    public Reservation reserve(int model, int inputTokens, long spendMicros, boolean retry, PlaceListener place,
-                               Share share) {
+    public Reservation reserve(
+            int model, int inputTokens, long spendMicros, boolean retry, PlaceListener place, Share share) {
         return lanes.get(model).reserve(inputTokens, spendMicros, retry, place, share);
     }
 
@@ -128,8 +128,10 @@ public class QuotaScheduler implements AutoCloseable {
         } catch (TimeoutException e) {
             return java.util.OptionalLong.empty();
         } catch (InterruptedException e) {
-            if (!reservation.cancel(new QuotaRejectedException(QuotaRejectedException.Reason.WAITED_TOO_LONG,
-                    Duration.ZERO, "The waiting background request was interrupted."))) {
+            if (!reservation.cancel(new QuotaRejectedException(
+                    QuotaRejectedException.Reason.WAITED_TOO_LONG,
+                    Duration.ZERO,
+                    "The waiting background request was interrupted."))) {
                 giveBack(reservation);
             }
             throw e;
@@ -152,16 +154,20 @@ public class QuotaScheduler implements AutoCloseable {
             return reservation.await(remaining(deadline));
         } catch (TimeoutException e) {
             ModelLane lane = reservation.lane;
-            QuotaRejectedException late = new QuotaRejectedException(QuotaRejectedException.Reason.WAITED_TOO_LONG,
-                    Duration.ofSeconds(1), "The request waited " + maxWait.toSeconds()
-                            + " s without its turn for " + lane.model() + " coming.");
+            QuotaRejectedException late = new QuotaRejectedException(
+                    QuotaRejectedException.Reason.WAITED_TOO_LONG,
+                    Duration.ofSeconds(1),
+                    "The request waited " + maxWait.toSeconds() + " s without its turn for " + lane.model()
+                            + " coming.");
             if (reservation.cancel(late)) {
                 throw late;
             }
             return reservation.granted();
         } catch (InterruptedException e) {
-            if (!reservation.cancel(new QuotaRejectedException(QuotaRejectedException.Reason.WAITED_TOO_LONG,
-                    Duration.ZERO, "The waiting request was interrupted."))) {
+            if (!reservation.cancel(new QuotaRejectedException(
+                    QuotaRejectedException.Reason.WAITED_TOO_LONG,
+                    Duration.ZERO,
+                    "The waiting request was interrupted."))) {
                 giveBack(reservation);
             }
             throw e;
@@ -178,15 +184,18 @@ public class QuotaScheduler implements AutoCloseable {
         Duration estimated = reservation.estimatedWait();
         // Only the estimate just made on queueing: once the queue has moved (a head refused, a slot given
         // back) it no longer says when this request's slot comes, and the wait itself decides.
-        if (estimated == null || Duration.between(reservation.enqueuedAt, clock.instant()).compareTo(FRESH) > 0) {
+        if (estimated == null
+                || Duration.between(reservation.enqueuedAt, clock.instant()).compareTo(FRESH) > 0) {
             return;
         }
         Instant due = reservation.enqueuedAt.plus(estimated);
         if (!due.isAfter(deadline)) {
             return;
         }
-        QuotaRejectedException tooLate = new QuotaRejectedException(QuotaRejectedException.Reason.WAIT_TOO_LONG,
-                Duration.between(deadline, due), "The wait for " + reservation.model() + " grew to about "
+        QuotaRejectedException tooLate = new QuotaRejectedException(
+                QuotaRejectedException.Reason.WAIT_TOO_LONG,
+                Duration.between(deadline, due),
+                "The wait for " + reservation.model() + " grew to about "
                         + (estimated.toMillis() + 999) / 1000 + " s while the request was being let in, longer than it"
                         + " may wait (" + maxWait.toSeconds() + " s).");
         if (reservation.cancel(tooLate)) {
@@ -202,8 +211,10 @@ public class QuotaScheduler implements AutoCloseable {
         } catch (RuntimeException e) {
             // Refused after all (nothing to give back), or the ledger failed: the slot then only
             // counts until it leaves the window. The interruption is what the caller must hear of.
-            log.debug("A slot of {} granted to an interrupted request was not given back: {}",
-                    reservation.model(), e.toString());
+            log.debug(
+                    "A slot of {} granted to an interrupted request was not given back: {}",
+                    reservation.model(),
+                    e.toString());
         }
     }
 
@@ -237,8 +248,10 @@ public class QuotaScheduler implements AutoCloseable {
 
     /** Counts a request refused or given up before it reached Gemini, by reason. */
     public QuotaRejectedException rejected(QuotaRejectedException e) {
-        Counter.builder("lisa.quota.rejections").tag("reason", e.reason().name().toLowerCase(Locale.ROOT))
-                .register(metrics).increment();
+        Counter.builder("lisa.quota.rejections")
+                .tag("reason", e.reason().name().toLowerCase(Locale.ROOT))
+                .register(metrics)
+                .increment();
         return e;
     }
 

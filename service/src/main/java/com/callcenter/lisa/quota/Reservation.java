@@ -20,6 +20,7 @@ public final class Reservation {
     final long spendMicros;
     /** The spend charged for the granted slot (null: none, or no spend budget), for its correction or release. */
     volatile SpendLedger.Charge charge;
+
     final Instant enqueuedAt;
     final PlaceListener listener;
     /** Whose request it is: its place in the round robin over tenants and owners. */
@@ -33,15 +34,19 @@ public final class Reservation {
     /** The place it was queued at and the wait the ledger estimated for it then; null until estimated. */
     private volatile Estimate queuedAt;
 
-    private record Estimate(int position, Duration estimatedWait) {
-    }
+    private record Estimate(int position, Duration estimatedWait) {}
 
     Reservation(ModelLane lane, int inputTokens, Instant enqueuedAt, PlaceListener listener, Share share) {
         this(lane, inputTokens, 0, enqueuedAt, listener, share);
     }
 
-    Reservation(ModelLane lane, int inputTokens, long spendMicros, Instant enqueuedAt, PlaceListener listener,
-                Share share) {
+    Reservation(
+            ModelLane lane,
+            int inputTokens,
+            long spendMicros,
+            Instant enqueuedAt,
+            PlaceListener listener,
+            Share share) {
         this.lane = lane;
         this.inputTokens = inputTokens;
         this.spendMicros = spendMicros;
@@ -121,8 +126,8 @@ public final class Reservation {
         if (now > 0 && now != told) {
             told = now;
             Estimate at = queuedAt;
-            Duration wait = at == null ? null
-                    : at.estimatedWait().multipliedBy(now).dividedBy(Math.max(1, at.position()));
+            Duration wait =
+                    at == null ? null : at.estimatedWait().multipliedBy(now).dividedBy(Math.max(1, at.position()));
             listener.moved(now, wait);
         }
     }

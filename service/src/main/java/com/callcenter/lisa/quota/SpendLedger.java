@@ -20,16 +20,13 @@ import java.time.Instant;
 interface SpendLedger {
 
     /** A request's charge: where it was recorded and how much, for its correction or release. */
-    record Charge(long bucket, long micros) {
-    }
+    record Charge(long bucket, long micros) {}
 
     sealed interface Decision {
-        record Granted(Charge charge) implements Decision {
-        }
+        record Granted(Charge charge) implements Decision {}
 
         /** Not charged: the earliest moment it could be is {@code after} from now. */
-        record Wait(Duration after) implements Decision {
-        }
+        record Wait(Duration after) implements Decision {}
     }
 
     /** Atomically checks the budget for one more charge of {@code micros} at {@code now} and, if it fits, records it. */

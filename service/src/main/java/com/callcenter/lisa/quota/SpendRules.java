@@ -29,8 +29,7 @@ final class SpendRules {
      * @param micros      micro-dollars charged in it (estimates until corrected)
      * @param lastMicros  epoch microseconds of its latest charge
      */
-    record Bucket(long number, long micros, long lastMicros) {
-    }
+    record Bucket(long number, long micros, long lastMicros) {}
 
     private final Duration window;
 

@@ -15,8 +15,8 @@ import java.math.BigDecimal;
 public record SpendState(BigDecimal budgetUsd, BigDecimal usedUsd, BigDecimal leftUsd, long windowSeconds) {
 
     static SpendState of(long budgetMicros, long usedMicros, long windowSeconds) {
-        return new SpendState(usd(budgetMicros), usd(usedMicros), usd(Math.max(0, budgetMicros - usedMicros)),
-                windowSeconds);
+        return new SpendState(
+                usd(budgetMicros), usd(usedMicros), usd(Math.max(0, budgetMicros - usedMicros)), windowSeconds);
     }
 
     private static BigDecimal usd(long micros) {

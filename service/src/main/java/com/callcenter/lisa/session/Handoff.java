@@ -17,7 +17,8 @@ public record Handoff(String reason, By by, Instant at, int afterTurn, Instant r
 
     /** Who handed the call off: the app (or a supervisor through it), or Lisa herself with her tool. */
     public enum By {
-        APP, TOOL;
+        APP,
+        TOOL;
 
         /** The lower-case name used in the API and the database. */
         public String wireName() {

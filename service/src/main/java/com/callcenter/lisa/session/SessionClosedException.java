@@ -12,10 +12,13 @@ public class SessionClosedException extends RuntimeException {
     private final SessionStatus status;
 
     public SessionClosedException(UUID sessionId, SessionStatus status) {
-        super(status == SessionStatus.HANDED_OFF
-                ? "Session " + sessionId + " is handed off to a human agent; Lisa takes no messages until it is "
-                        + "resumed (POST /api/v1/sessions/" + sessionId + "/resume)."
-                : "Session " + sessionId + " is " + status.wireName() + " and takes no new messages; start a new session.");
+        super(
+                status == SessionStatus.HANDED_OFF
+                        ? "Session " + sessionId
+                                + " is handed off to a human agent; Lisa takes no messages until it is "
+                                + "resumed (POST /api/v1/sessions/" + sessionId + "/resume)."
+                        : "Session " + sessionId + " is " + status.wireName()
+                                + " and takes no new messages; start a new session.");
         this.sessionId = sessionId;
         this.status = status;
     }

@@ -31,8 +31,10 @@ public record SessionPage(List<Session> sessions, String next) {
         /** @throws IllegalArgumentException if the text is not a cursor this service made */
         public static Cursor decode(String text) {
             try {
-                String[] parts = new String(Base64.getUrlDecoder().decode(text), StandardCharsets.UTF_8).split("\\.", 3);
-                return new Cursor(Instant.ofEpochSecond(Long.parseLong(parts[0]), Long.parseLong(parts[1])),
+                String[] parts =
+                        new String(Base64.getUrlDecoder().decode(text), StandardCharsets.UTF_8).split("\\.", 3);
+                return new Cursor(
+                        Instant.ofEpochSecond(Long.parseLong(parts[0]), Long.parseLong(parts[1])),
                         UUID.fromString(parts[2]));
             } catch (RuntimeException e) {
                 throw new IllegalArgumentException("after is not a cursor from a previous page", e);

@@ -15,5 +15,4 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 public record SessionProperties(
         @DefaultValue("30m") Duration idleTimeout,
         @DefaultValue("30d") Duration retention,
-        @DefaultValue("1m") Duration sweepInterval) {
-}
+        @DefaultValue("1m") Duration sweepInterval) {}

@@ -1,10 +1,10 @@
 package com.callcenter.lisa.session;
 
-import com.callcenter.lisa.persona.CallContext;
-import com.callcenter.lisa.persona.Persona;
 import com.callcenter.lisa.identity.Caller;
 import com.callcenter.lisa.identity.Callers;
 import com.callcenter.lisa.limits.OwnerLimiter;
+import com.callcenter.lisa.persona.CallContext;
+import com.callcenter.lisa.persona.Persona;
 import com.callcenter.lisa.persona.PersonaCatalog;
 import java.time.Clock;
 import java.time.Duration;
@@ -46,8 +46,14 @@ public class SessionService {
     private final StoreState storeState;
     private final OwnerLimiter limiter;
 
-    SessionService(SessionStore store, PersonaCatalog personas, SessionProperties properties, Clock clock,
-                   ApplicationEventPublisher events, StoreState storeState, OwnerLimiter limiter) {
+    SessionService(
+            SessionStore store,
+            PersonaCatalog personas,
+            SessionProperties properties,
+            Clock clock,
+            ApplicationEventPublisher events,
+            StoreState storeState,
+            OwnerLimiter limiter) {
         this.store = store;
         this.limiter = limiter;
         this.storeState = storeState;
@@ -75,10 +81,20 @@ public class SessionService {
         Instant now = clock.instant();
         Caller caller = Callers.currentOrNone();
         // Active = not ended and not idle past the timeout (the sweep may not have marked it yet).
-        limiter.admitSession(limiter.clientOf(caller), () -> store.countActive(caller.tenant(), caller.owner(),
-                now.minus(properties.idleTimeout())));
-        Session session = new Session(UUID.randomUUID(), SessionStatus.ACTIVE, resolved.name(), now, now,
-                metadata == null ? Map.of() : metadata, 0, callContext, caller.tenant(), caller.owner());
+        limiter.admitSession(
+                limiter.clientOf(caller),
+                () -> store.countActive(caller.tenant(), caller.owner(), now.minus(properties.idleTimeout())));
+        Session session = new Session(
+                UUID.randomUUID(),
+                SessionStatus.ACTIVE,
+                resolved.name(),
+                now,
+                now,
+                metadata == null ? Map.of() : metadata,
+                0,
+                callContext,
+                caller.tenant(),
+                caller.owner());
         store.insert(session);
         return session;
     }
@@ -93,7 +109,9 @@ public class SessionService {
     public Session get(UUID id) {
         storeState.requireUp();
         Session session = store.find(id)
-                .filter(found -> Callers.current().map(caller -> caller.maySee(found.tenant(), found.owner())).orElse(true))
+                .filter(found -> Callers.current()
+                        .map(caller -> caller.maySee(found.tenant(), found.owner()))
+                        .orElse(true))
                 .orElseThrow(() -> new SessionNotFoundException(id));
         return expireIfIdle(session);
     }
@@ -156,7 +174,11 @@ public class SessionService {
     /** The session with its turns and what was said while a human agent had the call. */
     private Conversation withHistory(Session session) {
         UUID id = session.id();
-        return new Conversation(session, store.turns(id), store.handoffMessages(id), store.openHandoff(id).orElse(null));
+        return new Conversation(
+                session,
+                store.turns(id),
+                store.handoffMessages(id),
+                store.openHandoff(id).orElse(null));
     }
 
     /**
@@ -247,12 +269,13 @@ public class SessionService {
      * @throws SessionNotHandedOffException if Lisa has the call
      * @throws SessionClosedException       if it was ended or has expired
      */
-    public HandoffMessage addHandoffMessage(UUID id, HandoffMessage.Author author, String content,
-                                            Duration repeatWindow) {
+    public HandoffMessage addHandoffMessage(
+            UUID id, HandoffMessage.Author author, String content, Duration repeatWindow) {
         get(id); // unknown sessions, a store known to be down, and expiry first
         return store.addHandoffMessage(id, author, content, now(), repeatWindow).orElseThrow(() -> {
             Session session = store.find(id).orElseThrow(() -> new SessionNotFoundException(id));
-            return session.isActive() ? new SessionNotHandedOffException(id)
+            return session.isActive()
+                    ? new SessionNotHandedOffException(id)
                     : new SessionClosedException(id, session.status());
         });
     }
@@ -268,14 +291,19 @@ public class SessionService {
         int expired = store.expireIdle(now.minus(properties.idleTimeout()), now);
         int purged = store.purgeClosedBefore(now.minus(properties.retention()));
         if (expired > 0 || purged > 0) {
-            log.info("Session sweep: {} expired after {} idle, {} purged after {} retention",
-                    expired, properties.idleTimeout(), purged, properties.retention());
+            log.info(
+                    "Session sweep: {} expired after {} idle, {} purged after {} retention",
+                    expired,
+                    properties.idleTimeout(),
+                    purged,
+                    properties.retention());
         }
     }
 
     private Session expireIfIdle(Session session) {
         Instant now = clock.instant();
-        if (session.status().open() && session.lastActivity().plus(properties.idleTimeout()).isBefore(now)) {
+        if (session.status().open()
+                && session.lastActivity().plus(properties.idleTimeout()).isBefore(now)) {
             store.close(session.id(), SessionStatus.EXPIRED, now);
             return store.find(session.id()).orElseThrow(() -> new SessionNotFoundException(session.id()));
         }

@@ -5,7 +5,10 @@ package com.callcenter.lisa.session;
  * {@link #HANDED_OFF} one is with a human agent until it is resumed (the call goes on without Lisa).
  */
 public enum SessionStatus {
-    ACTIVE, HANDED_OFF, ENDED, EXPIRED;
+    ACTIVE,
+    HANDED_OFF,
+    ENDED,
+    EXPIRED;
 
     /** Whether the call is still going on, with Lisa or a human agent: it can still be ended or expire. */
     public boolean open() {

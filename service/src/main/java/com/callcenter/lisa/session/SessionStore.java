@@ -26,7 +26,7 @@ import tools.jackson.databind.json.JsonMapper;
 @Repository
 class SessionStore {
 
-    private static final TypeReference<Map<String, String>> METADATA = new TypeReference<>() { };
+    private static final TypeReference<Map<String, String>> METADATA = new TypeReference<>() {};
 
     private final JdbcClient jdbc;
     private final TransactionTemplate transaction;
@@ -43,10 +43,16 @@ class SessionStore {
                 insert into session (id, persona, status, metadata, created_at, last_activity, turn_count, context,
                                      tenant, owner)
                 values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
-                .params(session.id(), session.persona(), session.status().name(),
-                        json.writeValueAsString(session.metadata()), utc(session.createdAt()),
-                        utc(session.lastActivity()), session.turnCount(),
-                        session.context().isEmpty() ? null : session.context().json(), session.tenant(),
+                .params(
+                        session.id(),
+                        session.persona(),
+                        session.status().name(),
+                        json.writeValueAsString(session.metadata()),
+                        utc(session.createdAt()),
+                        utc(session.lastActivity()),
+                        session.turnCount(),
+                        session.context().isEmpty() ? null : session.context().json(),
+                        session.tenant(),
                         session.owner())
                 .update();
     }
@@ -54,10 +60,7 @@ class SessionStore {
     Optional<Session> find(UUID id) {
         return jdbc.sql("""
                 select id, persona, status, metadata, created_at, last_activity, turn_count, context, tenant, owner
-                from session where id = ?""")
-                .param(id)
-                .query(this::session)
-                .optional();
+                from session where id = ?""").param(id).query(this::session).optional();
     }
 
     List<Turn> turns(UUID sessionId) {
@@ -65,10 +68,7 @@ class SessionStore {
                 select turn_number, user_message, received_at, reply, replied_at, finish_reason, model,
                        cached_tokens, thought_tokens, cost_usd,
                        prompt_tokens, reply_tokens, model_parts, tool_calls
-                from turn where session_id = ? order by turn_number""")
-                .param(sessionId)
-                .query(SessionStore::turn)
-                .list();
+                from turn where session_id = ? order by turn_number""").param(sessionId).query(SessionStore::turn).list();
     }
 
     Optional<Turn> turn(UUID sessionId, int number) {
@@ -76,10 +76,7 @@ class SessionStore {
                 select turn_number, user_message, received_at, reply, replied_at, finish_reason, model,
                        cached_tokens, thought_tokens, cost_usd,
                        prompt_tokens, reply_tokens, model_parts, tool_calls
-                from turn where session_id = ? and turn_number = ?""")
-                .params(sessionId, number)
-                .query(SessionStore::turn)
-                .optional();
+                from turn where session_id = ? and turn_number = ?""").params(sessionId, number).query(SessionStore::turn).optional();
     }
 
     /**
@@ -106,10 +103,22 @@ class SessionStore {
                                       finish_reason, model, prompt_tokens, reply_tokens, model_parts,
                                       cached_tokens, thought_tokens, cost_usd, tool_calls)
                     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
-                    .params(sessionId, turn.number(), turn.userMessage(), utc(turn.receivedAt()), turn.reply(),
-                            utc(turn.repliedAt()), turn.finishReason(), turn.model(), turn.promptTokens(),
-                            turn.replyTokens(), turn.modelParts(), turn.cachedTokens(), turn.thoughtTokens(),
-                            turn.costUsd(), turn.toolCalls())
+                    .params(
+                            sessionId,
+                            turn.number(),
+                            turn.userMessage(),
+                            utc(turn.receivedAt()),
+                            turn.reply(),
+                            utc(turn.repliedAt()),
+                            turn.finishReason(),
+                            turn.model(),
+                            turn.promptTokens(),
+                            turn.replyTokens(),
+                            turn.modelParts(),
+                            turn.cachedTokens(),
+                            turn.thoughtTokens(),
+                            turn.costUsd(),
+                            turn.toolCalls())
                     .update();
         });
     }
@@ -122,9 +131,11 @@ class SessionStore {
      */
     boolean close(UUID id, SessionStatus status, Instant at) {
         Boolean closed = transaction.execute(tx -> {
-            boolean updated = jdbc.sql("update session set status = ?, closed_at = ? where id = ? and status in ('ACTIVE', 'HANDED_OFF')")
-                    .params(status.name(), utc(at), id)
-                    .update() == 1;
+            boolean updated = jdbc.sql(
+                                    "update session set status = ?, closed_at = ? where id = ? and status in ('ACTIVE', 'HANDED_OFF')")
+                            .params(status.name(), utc(at), id)
+                            .update()
+                    == 1;
             if (updated) {
                 wrapUpDue(id, at);
             }
@@ -142,7 +153,9 @@ class SessionStore {
         // Due at the millisecond: the databases round to microseconds, and a due time rounded up past the
         // instant would not be due yet for a worker that asks at that very instant.
         Instant due = at.truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
-        jdbc.sql(WRAP_UP_DUE + " s.id = ?").params(utc(at), utc(at), utc(due), id).update();
+        jdbc.sql(WRAP_UP_DUE + " s.id = ?")
+                .params(utc(at), utc(at), utc(due), id)
+                .update();
     }
 
     int expireIdle(Instant idleSince, Instant sweptAt) {
@@ -151,13 +164,12 @@ class SessionStore {
         Integer expired = transaction.execute(tx -> {
             int count = jdbc.sql("""
                     update session set status = 'EXPIRED', closed_at = ?
-                    where status in ('ACTIVE', 'HANDED_OFF') and last_activity < ?""")
-                    .params(utc(now), utc(idleSince))
-                    .update();
+                    where status in ('ACTIVE', 'HANDED_OFF') and last_activity < ?""").params(utc(now), utc(idleSince)).update();
             if (count > 0) {
                 // The sessions this sweep closed: another instance's sweep closes at its own instant.
                 jdbc.sql(WRAP_UP_DUE + " s.status = 'EXPIRED' and s.closed_at = ?")
-                        .params(utc(now), utc(now), utc(now), utc(now)).update();
+                        .params(utc(now), utc(now), utc(now), utc(now))
+                        .update();
             }
             return count;
         });
@@ -231,7 +243,8 @@ class SessionStore {
      */
     boolean handOff(UUID id, String reason, Handoff.By by, Instant at) {
         return Boolean.TRUE.equals(transaction.execute(status -> {
-            int updated = jdbc.sql("update session set status = 'HANDED_OFF', last_activity = ? where id = ? and status = 'ACTIVE'")
+            int updated = jdbc.sql(
+                            "update session set status = 'HANDED_OFF', last_activity = ? where id = ? and status = 'ACTIVE'")
                     .params(utc(at), id)
                     .update();
             if (updated == 0) {
@@ -243,9 +256,7 @@ class SessionStore {
                     insert into handoff (session_id, handoff_number, reason, handed_off_by, handed_off_at, after_turn)
                     select id, (select coalesce(max(handoff_number), 0) + 1 from handoff where session_id = ?),
                            ?, ?, ?, turn_count
-                    from session where id = ?""")
-                    .params(id, reason, by.name(), utc(at), id)
-                    .update();
+                    from session where id = ?""").params(id, reason, by.name(), utc(at), id).update();
             return true;
         }));
     }
@@ -257,7 +268,8 @@ class SessionStore {
      */
     boolean resume(UUID id, Instant at) {
         return Boolean.TRUE.equals(transaction.execute(status -> {
-            int updated = jdbc.sql("update session set status = 'ACTIVE', last_activity = ? where id = ? and status = 'HANDED_OFF'")
+            int updated = jdbc.sql(
+                            "update session set status = 'ACTIVE', last_activity = ? where id = ? and status = 'HANDED_OFF'")
                     .params(utc(at), id)
                     .update();
             if (updated == 0) {
@@ -277,8 +289,8 @@ class SessionStore {
      *
      * @return the message, or empty if the session is not handed off (any more)
      */
-    Optional<HandoffMessage> addHandoffMessage(UUID id, HandoffMessage.Author author, String content, Instant at,
-                                               Duration repeatWindow) {
+    Optional<HandoffMessage> addHandoffMessage(
+            UUID id, HandoffMessage.Author author, String content, Instant at, Duration repeatWindow) {
         return transaction.execute(status -> {
             // Locks the session's row until commit: one message at a time per session, numbers cannot collide.
             int updated = jdbc.sql("update session set last_activity = ? where id = ? and status = 'HANDED_OFF'")
@@ -287,18 +299,21 @@ class SessionStore {
             if (updated == 0) {
                 return Optional.<HandoffMessage>empty();
             }
-            Optional<HandoffMessage> last = jdbc.sql("""
+            Optional<HandoffMessage> last =
+                    jdbc.sql("""
                     select message_number, after_turn, author, content, created_at from session_message
-                    where session_id = ? order by message_number desc fetch first 1 rows only""")
-                    .param(id)
-                    .query(SessionStore::handoffMessage)
-                    .optional();
-            if (last.isPresent() && last.get().author() == author && last.get().content().equals(content)
+                    where session_id = ? order by message_number desc fetch first 1 rows only""").param(id).query(SessionStore::handoffMessage).optional();
+            if (last.isPresent()
+                    && last.get().author() == author
+                    && last.get().content().equals(content)
                     && !last.get().createdAt().isBefore(at.minus(repeatWindow))) {
                 return last;
             }
             int number = last.map(HandoffMessage::number).orElse(0) + 1;
-            int afterTurn = jdbc.sql("select turn_count from session where id = ?").param(id).query(Integer.class).single();
+            int afterTurn = jdbc.sql("select turn_count from session where id = ?")
+                    .param(id)
+                    .query(Integer.class)
+                    .single();
             HandoffMessage message = new HandoffMessage(number, afterTurn, author, content, at);
             jdbc.sql("""
                     insert into session_message (session_id, message_number, after_turn, author, content, created_at)
@@ -324,14 +339,21 @@ class SessionStore {
                 select reason, handed_off_by, handed_off_at, after_turn, resumed_at from handoff
                 where session_id = ? and resumed_at is null""")
                 .param(sessionId)
-                .query((rs, row) -> new Handoff(rs.getString("reason"), Handoff.By.valueOf(rs.getString("handed_off_by")),
-                        instant(rs, "handed_off_at"), rs.getInt("after_turn"), null))
+                .query((rs, row) -> new Handoff(
+                        rs.getString("reason"),
+                        Handoff.By.valueOf(rs.getString("handed_off_by")),
+                        instant(rs, "handed_off_at"),
+                        rs.getInt("after_turn"),
+                        null))
                 .optional();
     }
 
     private static HandoffMessage handoffMessage(ResultSet rs, int row) throws SQLException {
-        return new HandoffMessage(rs.getInt("message_number"), rs.getInt("after_turn"),
-                HandoffMessage.Author.valueOf(rs.getString("author")), rs.getString("content"),
+        return new HandoffMessage(
+                rs.getInt("message_number"),
+                rs.getInt("after_turn"),
+                HandoffMessage.Author.valueOf(rs.getString("author")),
+                rs.getString("content"),
                 instant(rs, "created_at"));
     }
 

@@ -22,7 +22,8 @@ public record StoreProperties(
 
     public StoreProperties {
         Assert.isTrue(probeInterval.toMillis() >= 100, "lisa.store.probe-interval must be at least 100ms");
-        Assert.isTrue(probeTimeout.toMillis() >= 100 && probeTimeout.toSeconds() <= 30,
+        Assert.isTrue(
+                probeTimeout.toMillis() >= 100 && probeTimeout.toSeconds() <= 30,
                 "lisa.store.probe-timeout must be between 100ms and 30s");
         Assert.isTrue(retryAfter.toSeconds() >= 1, "lisa.store.retry-after must be at least 1s");
     }

@@ -47,8 +47,7 @@ public class StoreState implements SmartLifecycle {
      * @param latencyMs how long it took
      * @param reason    why it counts as down, in words; {@code null} while up
      */
-    public record Check(boolean up, Instant since, Instant checkedAt, long latencyMs, String reason) {
-    }
+    public record Check(boolean up, Instant since, Instant checkedAt, long latencyMs, String reason) {}
 
     private final DataSource pool;
     private final StoreProperties properties;
@@ -58,6 +57,7 @@ public class StoreState implements SmartLifecycle {
     private Thread prober;
     /** The check that did not finish within its timeout, if any: no second one piles up behind it. */
     private CompletableFuture<String> lateCheck;
+
     private long startOfLate;
     /** The checks' own connection, reused while it is valid; only the prober thread touches it. */
     private Connection connection;
@@ -86,8 +86,9 @@ public class StoreState implements SmartLifecycle {
     public void requireUp() {
         Check check = current;
         if (!check.up()) {
-            throw new StoreUnavailableException("The conversation store is unavailable (" + check.reason()
-                    + "); nothing was sent to Gemini and nothing was changed. Try again shortly.",
+            throw new StoreUnavailableException(
+                    "The conversation store is unavailable (" + check.reason()
+                            + "); nothing was sent to Gemini and nothing was changed. Try again shortly.",
                     properties.retryAfter());
         }
     }
@@ -131,11 +132,11 @@ public class StoreState implements SmartLifecycle {
         long start = System.nanoTime();
         String failure;
         if (lateCheck != null && !lateCheck.isDone()) {
-            failure = "the database has not answered a check for " + Duration.ofNanos(start - startOfLate).toSeconds()
-                    + " s";
+            failure = "the database has not answered a check for "
+                    + Duration.ofNanos(start - startOfLate).toSeconds() + " s";
         } else {
-            CompletableFuture<String> check = CompletableFuture.supplyAsync(this::check,
-                    task -> Thread.ofVirtual().name("store-check").start(task));
+            CompletableFuture<String> check = CompletableFuture.supplyAsync(
+                    this::check, task -> Thread.ofVirtual().name("store-check").start(task));
             startOfLate = start;
             try {
                 failure = check.get(properties.probeTimeout().toNanos(), TimeUnit.NANOSECONDS);
@@ -146,7 +147,8 @@ public class StoreState implements SmartLifecycle {
                     // One slow answer on a busy machine is not an outage: down if the next tick finds it hanging.
                     return;
                 }
-                failure = "the database did not answer within " + properties.probeTimeout().toMillis() + " ms";
+                failure = "the database did not answer within "
+                        + properties.probeTimeout().toMillis() + " ms";
             } catch (ExecutionException e) {
                 failure = "the check failed unexpectedly";
                 log.warn("Store check failed unexpectedly", e.getCause());
@@ -166,10 +168,11 @@ public class StoreState implements SmartLifecycle {
         current = new Check(up, since, now, latencyMs, failure);
         if (up != before.up()) {
             if (up) {
-                log.info("Conversation store is back after {} s", Duration.between(before.since(), now).toSeconds());
+                log.info(
+                        "Conversation store is back after {} s",
+                        Duration.between(before.since(), now).toSeconds());
             } else {
-                log.warn("Conversation store is down: {}; requests that need it are refused until it answers",
-                        failure);
+                log.warn("Conversation store is down: {}; requests that need it are refused until it answers", failure);
             }
         }
     }
@@ -207,8 +210,13 @@ public class StoreState implements SmartLifecycle {
                 settings.setProperty("loginTimeout", Integer.toString(timeoutSeconds()));
                 settings.setProperty("ApplicationName", "lisa-store-check");
             }
-            return new DriverDataSource(hikari.getJdbcUrl(), hikari.getDriverClassName(), settings,
-                    hikari.getUsername(), hikari.getPassword()).getConnection();
+            return new DriverDataSource(
+                            hikari.getJdbcUrl(),
+                            hikari.getDriverClassName(),
+                            settings,
+                            hikari.getUsername(),
+                            hikari.getPassword())
+                    .getConnection();
         }
         // Another pool: checked through it, still bounded by the probe timeout.
         return pool.getConnection();

@@ -4,8 +4,8 @@ import com.callcenter.lisa.chat.IdempotencyKeyReusedException;
 import com.callcenter.lisa.chat.InvalidMessageException;
 import com.callcenter.lisa.chat.ReplyTooLongException;
 import com.callcenter.lisa.chat.TurnRefusedException;
-import com.callcenter.lisa.limits.ClientRateLimitedException;
 import com.callcenter.lisa.gemini.GeminiFailure;
+import com.callcenter.lisa.limits.ClientRateLimitedException;
 import com.callcenter.lisa.persona.InvalidContextException;
 import com.callcenter.lisa.persona.UnknownPersonaException;
 import com.callcenter.lisa.session.SessionClosedException;
@@ -48,13 +48,26 @@ import tools.jackson.core.JacksonException;
 class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
     /** Failures of the service's own making; {@link Problems} maps them, as for streamed turns. */
-    @ExceptionHandler({SessionNotFoundException.class, SessionClosedException.class, TurnConflictException.class,
-            InvalidMessageException.class, UnknownPersonaException.class, InvalidContextException.class,
-            InvalidIdempotencyKeyException.class,
-            IdempotencyKeyReusedException.class, GeminiFailure.class, TurnRefusedException.class,
-            DataAccessException.class, CannotCreateTransactionException.class, TransactionSystemException.class,
-            ReplyTooLongException.class, CompletionException.class, SessionNotHandedOffException.class,
-            InvalidQueryException.class, ClientRateLimitedException.class})
+    @ExceptionHandler({
+        SessionNotFoundException.class,
+        SessionClosedException.class,
+        TurnConflictException.class,
+        InvalidMessageException.class,
+        UnknownPersonaException.class,
+        InvalidContextException.class,
+        InvalidIdempotencyKeyException.class,
+        IdempotencyKeyReusedException.class,
+        GeminiFailure.class,
+        TurnRefusedException.class,
+        DataAccessException.class,
+        CannotCreateTransactionException.class,
+        TransactionSystemException.class,
+        ReplyTooLongException.class,
+        CompletionException.class,
+        SessionNotHandedOffException.class,
+        InvalidQueryException.class,
+        ClientRateLimitedException.class
+    })
     ResponseEntity<ProblemDetail> failed(Exception e, HttpServletRequest request) {
         return respond(Problems.of(e, request.getRequestURI()));
     }
@@ -72,10 +85,12 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
     /** The framework's own exceptions (routing, content types, binding) get our problem types too. */
     @Override
-    protected ResponseEntity<Object> handleExceptionInternal(Exception e, Object body, HttpHeaders headers,
-                                                             HttpStatusCode status, WebRequest request) {
+    protected ResponseEntity<Object> handleExceptionInternal(
+            Exception e, Object body, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         ProblemType type = typeOf(e, status);
-        String path = request instanceof ServletWebRequest servlet ? servlet.getRequest().getRequestURI() : null;
+        String path = request instanceof ServletWebRequest servlet
+                ? servlet.getRequest().getRequestURI()
+                : null;
         ProblemDetail problem = ProblemWriter.problem(type, detailOf(e, type), path);
         return ResponseEntity.status(type.status())
                 .headers(headers)
@@ -86,12 +101,12 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     private static ProblemType typeOf(Exception e, HttpStatusCode status) {
         return switch (e) {
             case TypeMismatchException ignored -> ProblemType.INVALID_SESSION_ID;
-            case HttpMessageNotReadableException ignored when causedBy(e, PayloadTooLargeException.class) ->
-                    ProblemType.PAYLOAD_TOO_LARGE;
+            case HttpMessageNotReadableException ignored
+            when causedBy(e, PayloadTooLargeException.class) -> ProblemType.PAYLOAD_TOO_LARGE;
             case HttpMessageNotReadableException ignored when invalidUtf8(e) -> ProblemType.INVALID_TEXT;
             case HttpMessageNotReadableException ignored -> ProblemType.INVALID_REQUEST;
-            case MethodArgumentNotValidException invalid when !unstorableFields(invalid).isEmpty() ->
-                    ProblemType.INVALID_TEXT;
+            case MethodArgumentNotValidException invalid
+            when !unstorableFields(invalid).isEmpty() -> ProblemType.INVALID_TEXT;
             case MethodArgumentNotValidException ignored -> ProblemType.INVALID_REQUEST;
             case HttpRequestMethodNotSupportedException ignored -> ProblemType.METHOD_NOT_ALLOWED;
             case HttpMediaTypeNotSupportedException ignored -> ProblemType.UNSUPPORTED_MEDIA_TYPE;
@@ -105,31 +120,41 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     private static String detailOf(Exception e, ProblemType type) {
         return switch (e) {
             case TypeMismatchException mismatch ->
-                    "'" + mismatch.getValue() + "' is not a session id; ids are UUIDs such as 3f2b8c1e-7d4a-4e59-9a61-0c2d5b7e8f90.";
-            case MethodArgumentNotValidException invalid when type == ProblemType.INVALID_TEXT ->
-                    unstorableFields(invalid).stream().collect(Collectors.joining(", ", "",
-                            ": contains a character that cannot be stored (NUL or an unpaired UTF-16 surrogate)."));
-            case MethodArgumentNotValidException invalid -> invalid.getBindingResult().getAllErrors().stream()
-                    .map(error -> error instanceof org.springframework.validation.FieldError field
-                            ? field.getField() + ": " + field.getDefaultMessage()
-                            : error.getDefaultMessage())
-                    .sorted()
-                    .collect(Collectors.joining("; ", "Invalid request: ", "."));
-            case HttpMessageNotReadableException ignored when type == ProblemType.PAYLOAD_TOO_LARGE ->
-                    rootCause(e).getMessage();
-            case HttpMessageNotReadableException ignored when type == ProblemType.INVALID_TEXT ->
-                    "The body is not valid UTF-8 text (invalid bytes or an unpaired surrogate); send JSON encoded "
-                            + "as UTF-8.";
+                "'" + mismatch.getValue()
+                        + "' is not a session id; ids are UUIDs such as 3f2b8c1e-7d4a-4e59-9a61-0c2d5b7e8f90.";
+            case MethodArgumentNotValidException invalid
+            when type == ProblemType.INVALID_TEXT ->
+                unstorableFields(invalid).stream()
+                        .collect(Collectors.joining(
+                                ", ",
+                                "",
+                                ": contains a character that cannot be stored (NUL or an unpaired UTF-16 surrogate)."));
+            case MethodArgumentNotValidException invalid ->
+                invalid.getBindingResult().getAllErrors().stream()
+                        .map(error -> error instanceof org.springframework.validation.FieldError field
+                                ? field.getField() + ": " + field.getDefaultMessage()
+                                : error.getDefaultMessage())
+                        .sorted()
+                        .collect(Collectors.joining("; ", "Invalid request: ", "."));
+            case HttpMessageNotReadableException ignored
+            when type == ProblemType.PAYLOAD_TOO_LARGE -> rootCause(e).getMessage();
+            case HttpMessageNotReadableException ignored
+            when type == ProblemType.INVALID_TEXT ->
+                "The body is not valid UTF-8 text (invalid bytes or an unpaired surrogate); send JSON encoded "
+                        + "as UTF-8.";
             case HttpMessageNotReadableException ignored ->
-                    "The body is not valid JSON of the expected shape (strings where strings are expected, no "
-                            + "numbers or booleans in their place); see the API description at /v3/api-docs.";
+                "The body is not valid JSON of the expected shape (strings where strings are expected, no "
+                        + "numbers or booleans in their place); see the API description at /v3/api-docs.";
             case HttpMediaTypeNotSupportedException ignored -> "Send the body as application/json.";
             case NoResourceFoundException ignored -> "There is no resource at this path.";
             // The framework's own words for the rest (e.g. a missing header), never an exception's message.
-            case ErrorResponse response when type != ProblemType.INTERNAL_ERROR
-                    && response.getBody().getDetail() != null -> response.getBody().getDetail();
-            default -> type == ProblemType.INTERNAL_ERROR ? "An unexpected error occurred."
-                    : "The request cannot be processed as sent; see the API description at /v3/api-docs.";
+            case ErrorResponse response
+            when type != ProblemType.INTERNAL_ERROR && response.getBody().getDetail() != null ->
+                response.getBody().getDetail();
+            default ->
+                type == ProblemType.INTERNAL_ERROR
+                        ? "An unexpected error occurred."
+                        : "The request cannot be processed as sent; see the API description at /v3/api-docs.";
         };
     }
 
@@ -139,8 +164,10 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
      */
     private static boolean invalidUtf8(Exception e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof JacksonException && t.getMessage() != null
-                    && (t.getMessage().startsWith("Invalid UTF-8") || t.getMessage().contains("surrogate"))) {
+            if (t instanceof JacksonException
+                    && t.getMessage() != null
+                    && (t.getMessage().startsWith("Invalid UTF-8")
+                            || t.getMessage().contains("surrogate"))) {
                 return true;
             }
         }
@@ -158,11 +185,11 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     }
 
     private static ResponseEntity<ProblemDetail> respond(Problems.Problem problem) {
-        ResponseEntity.BodyBuilder response = ResponseEntity.status(problem.status())
-                .contentType(MediaType.APPLICATION_PROBLEM_JSON);
+        ResponseEntity.BodyBuilder response =
+                ResponseEntity.status(problem.status()).contentType(MediaType.APPLICATION_PROBLEM_JSON);
         if (problem.retryAfter() != null) {
-            response.header(HttpHeaders.RETRY_AFTER,
-                    Long.toString(ProblemWriter.retryAfterSeconds(problem.retryAfter())));
+            response.header(
+                    HttpHeaders.RETRY_AFTER, Long.toString(ProblemWriter.retryAfterSeconds(problem.retryAfter())));
         }
         return response.body(problem.detail());
     }

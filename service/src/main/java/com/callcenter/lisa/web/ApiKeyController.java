@@ -39,36 +39,53 @@ class ApiKeyController {
         this.keys = keys;
     }
 
-    record CreateApiKeyRequest(String tenant, String name, List<String> roles) {
-    }
+    record CreateApiKeyRequest(String tenant, String name, List<String> roles) {}
 
     @Schema(description = "An API key without its secret.")
-    record ApiKeyView(UUID id, String tenant, String name, List<String> roles, Instant createdAt,
-                      @Schema(description = "Recorded at most once a minute.") Instant lastUsedAt, Instant revokedAt) {
+    record ApiKeyView(
+            UUID id,
+            String tenant,
+            String name,
+            List<String> roles,
+            Instant createdAt,
+
+            @Schema(description = "Recorded at most once a minute.")
+            Instant lastUsedAt,
+
+            Instant revokedAt) {
 
         static ApiKeyView of(ApiKey key) {
-            return new ApiKeyView(key.id(), key.tenant(), key.name(),
-                    key.roles().stream().map(Role::claimValue).sorted().toList(), key.createdAt(), key.lastUsedAt(),
+            return new ApiKeyView(
+                    key.id(),
+                    key.tenant(),
+                    key.name(),
+                    key.roles().stream().map(Role::claimValue).sorted().toList(),
+                    key.createdAt(),
+                    key.lastUsedAt(),
                     key.revokedAt());
         }
     }
 
     @Schema(description = "A new API key: `key` is shown this once and never again (only its hash is stored).")
-    record CreatedApiKey(UUID id, String tenant, String name, List<String> roles, Instant createdAt, String key) {
-    }
+    record CreatedApiKey(UUID id, String tenant, String name, List<String> roles, Instant createdAt, String key) {}
 
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
-    @Operation(summary = "Create an API key", description = "Sessions created with the key belong to owner "
-            + "api-key:<name> in the key's tenant.")
+    @Operation(
+            summary = "Create an API key",
+            description = "Sessions created with the key belong to owner " + "api-key:<name> in the key's tenant.")
     @ApiResponse(responseCode = "201", description = "Created; the answer holds the key, shown once.")
-    @ApiResponse(responseCode = "400", description = "Missing tenant or name, or no known role (invalid-request).",
-            content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE,
-                    schema = @Schema(implementation = ProblemDetail.class)))
+    @ApiResponse(
+            responseCode = "400",
+            description = "Missing tenant or name, or no known role (invalid-request).",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE,
+                            schema = @Schema(implementation = ProblemDetail.class)))
     ResponseEntity<CreatedApiKey> create(@RequestBody CreateApiKeyRequest request) {
         Set<Role> roles = EnumSet.noneOf(Role.class);
         for (String name : request.roles() == null ? List.<String>of() : request.roles()) {
-            roles.add(Role.fromClaim(name).orElseThrow(
-                    () -> new InvalidQueryException("roles must be agent, supervisor or admin.")));
+            roles.add(Role.fromClaim(name)
+                    .orElseThrow(() -> new InvalidQueryException("roles must be agent, supervisor or admin.")));
         }
         ApiKey.Created created;
         try {
@@ -78,8 +95,13 @@ class ApiKeyController {
         }
         ApiKey key = created.key();
         return ResponseEntity.created(URI.create("/api/v1/admin/api-keys/" + key.id()))
-                .body(new CreatedApiKey(key.id(), key.tenant(), key.name(),
-                        key.roles().stream().map(Role::claimValue).sorted().toList(), key.createdAt(), created.secret()));
+                .body(new CreatedApiKey(
+                        key.id(),
+                        key.tenant(),
+                        key.name(),
+                        key.roles().stream().map(Role::claimValue).sorted().toList(),
+                        key.createdAt(),
+                        created.secret()));
     }
 
     @GetMapping
@@ -90,14 +112,19 @@ class ApiKeyController {
 
     @DeleteMapping("/{id}")
     @Operation(summary = "Revoke an API key", description = "Idempotent; requests with the key get 401 from now on.")
-    @ApiResponse(responseCode = "404", description = "No such key (not-found).",
-            content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE,
-                    schema = @Schema(implementation = ProblemDetail.class)))
+    @ApiResponse(
+            responseCode = "404",
+            description = "No such key (not-found).",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE,
+                            schema = @Schema(implementation = ProblemDetail.class)))
     ResponseEntity<?> revoke(@PathVariable UUID id, jakarta.servlet.http.HttpServletRequest request) {
         if (!keys.revoke(id)) {
-            return ResponseEntity.status(HttpStatus.NOT_FOUND).contentType(MediaType.APPLICATION_PROBLEM_JSON)
-                    .body(ProblemWriter.problem(ProblemType.NOT_FOUND, "No API key with id " + id + ".",
-                            request.getRequestURI()));
+            return ResponseEntity.status(HttpStatus.NOT_FOUND)
+                    .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                    .body(ProblemWriter.problem(
+                            ProblemType.NOT_FOUND, "No API key with id " + id + ".", request.getRequestURI()));
         }
         return ResponseEntity.noContent().build();
     }

@@ -37,16 +37,24 @@ class AuthProblems implements AuthenticationEntryPoint, AccessDeniedHandler {
     public void commence(HttpServletRequest request, HttpServletResponse response, AuthenticationException failure)
             throws IOException {
         if (failure instanceof IssuerUnavailableException) {
-            log.warn("Token not checked: {}", failure.getCause() == null ? failure.getMessage() : failure.getCause().getMessage());
+            log.warn(
+                    "Token not checked: {}",
+                    failure.getCause() == null
+                            ? failure.getMessage()
+                            : failure.getCause().getMessage());
             response.setHeader(HttpHeaders.RETRY_AFTER, "5");
-            writer.write(response, ProblemWriter.problem(ProblemType.SERVICE_UNAVAILABLE,
-                    "The credential could not be checked right now (the token issuer did not answer). Try again shortly.",
-                    request.getRequestURI()));
+            writer.write(
+                    response,
+                    ProblemWriter.problem(
+                            ProblemType.SERVICE_UNAVAILABLE,
+                            "The credential could not be checked right now (the token issuer did not answer). Try again shortly.",
+                            request.getRequestURI()));
             return;
         }
         String code = null;
         if (failure instanceof OAuth2AuthenticationException oauth) {
-            code = RFC_6750_CODES.contains(oauth.getError().getErrorCode()) ? oauth.getError().getErrorCode()
+            code = RFC_6750_CODES.contains(oauth.getError().getErrorCode())
+                    ? oauth.getError().getErrorCode()
                     : "invalid_token";
         } else if (request.getHeader(HttpHeaders.AUTHORIZATION) != null) {
             code = "invalid_token";
@@ -62,8 +70,12 @@ class AuthProblems implements AuthenticationEntryPoint, AccessDeniedHandler {
     public void handle(HttpServletRequest request, HttpServletResponse response, AccessDeniedException denied)
             throws IOException {
         response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer error=\"insufficient_scope\"");
-        writer.write(response, ProblemWriter.problem(ProblemType.FORBIDDEN,
-                "The credential does not carry a role that may make this call (agent, supervisor or admin; "
-                        + "admin for API keys).", request.getRequestURI()));
+        writer.write(
+                response,
+                ProblemWriter.problem(
+                        ProblemType.FORBIDDEN,
+                        "The credential does not carry a role that may make this call (agent, supervisor or admin; "
+                                + "admin for API keys).",
+                        request.getRequestURI()));
     }
 }

@@ -24,11 +24,9 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class ChatStream implements TurnObserver, AutoCloseable {
 
-    record Queued(int position, long estimatedWaitMs) {
-    }
+    record Queued(int position, long estimatedWaitMs) {}
 
-    record Delta(String text) {
-    }
+    record Delta(String text) {}
 
     private static final byte[] KEEP_ALIVE = ": keep-alive\n\n".getBytes(StandardCharsets.US_ASCII);
 
@@ -38,9 +36,11 @@ final class ChatStream implements TurnObserver, AutoCloseable {
     private final PlaceInLine place;
     /** Guards the state below; held only for moments, never across a write to the client. */
     private final ReentrantLock lock = new ReentrantLock();
+
     private final Condition finished = lock.newCondition();
     /** Orders the writes to the client; may be held while a slow client takes its time. */
     private final ReentrantLock writing = new ReentrantLock();
+
     private final Thread watcher;
     private boolean answering;
     private boolean gone;
@@ -59,8 +59,8 @@ final class ChatStream implements TurnObserver, AutoCloseable {
     }
 
     /** Commits a 200 event stream; tells a client that has to wait its place at once. */
-    static ChatStream open(HttpServletResponse response, JsonMapper json, WebProperties.Stream settings,
-                           Optional<PlaceInLine> place) {
+    static ChatStream open(
+            HttpServletResponse response, JsonMapper json, WebProperties.Stream settings, Optional<PlaceInLine> place) {
         response.setStatus(HttpServletResponse.SC_OK);
         response.setContentType(MediaType.TEXT_EVENT_STREAM_VALUE);
         response.setCharacterEncoding(StandardCharsets.UTF_8.name());
@@ -74,7 +74,8 @@ final class ChatStream implements TurnObserver, AutoCloseable {
         }
         ChatStream stream = new ChatStream(out, json, settings, place.orElse(null));
         place.filter(p -> p.arrivalEstimate().isPositive())
-                .ifPresent(p -> stream.sendQueued(new Queued(p.arrivalPosition(), p.arrivalEstimate().toMillis())));
+                .ifPresent(p -> stream.sendQueued(
+                        new Queued(p.arrivalPosition(), p.arrivalEstimate().toMillis())));
         stream.flushHeaders(response);
         stream.watcher.start();
         return stream;
@@ -126,8 +127,7 @@ final class ChatStream implements TurnObserver, AutoCloseable {
         send("tool", new Tool(name, status));
     }
 
-    record Tool(String name, String status) {
-    }
+    record Tool(String name, String status) {}
 
     void done(ChatReply reply) {
         send("done", reply);

@@ -30,9 +30,18 @@ class ErrorPageController implements ErrorController {
     }
 
     // Every method named, so that OPTIONS (which Spring would otherwise answer by itself) is a 404 too.
-    @RequestMapping(path = "${server.error.path:/error}", method = {RequestMethod.GET, RequestMethod.HEAD,
-            RequestMethod.POST, RequestMethod.PUT, RequestMethod.PATCH, RequestMethod.DELETE, RequestMethod.OPTIONS,
-            RequestMethod.TRACE})
+    @RequestMapping(
+            path = "${server.error.path:/error}",
+            method = {
+                RequestMethod.GET,
+                RequestMethod.HEAD,
+                RequestMethod.POST,
+                RequestMethod.PUT,
+                RequestMethod.PATCH,
+                RequestMethod.DELETE,
+                RequestMethod.OPTIONS,
+                RequestMethod.TRACE
+            })
     void error(HttpServletRequest request, HttpServletResponse response) throws IOException {
         if (request.getDispatcherType() != DispatcherType.ERROR) {
             problems.write(response, HttpErrors.problem(404, request.getRequestURI()));
@@ -45,15 +54,16 @@ class ErrorPageController implements ErrorController {
             // Uncaught on its way out (e.g. from a filter): mapped as if a controller had thrown it.
             Problems.Problem problem = Problems.of(failure, path);
             if (problem.retryAfter() != null) {
-                response.setHeader(HttpHeaders.RETRY_AFTER,
-                        Long.toString(ProblemWriter.retryAfterSeconds(problem.retryAfter())));
+                response.setHeader(
+                        HttpHeaders.RETRY_AFTER, Long.toString(ProblemWriter.retryAfterSeconds(problem.retryAfter())));
             }
             problems.write(response, problem.detail());
             return;
         }
         ProblemDetail problem = HttpErrors.problem(status, path);
         if (problem.getStatus() == 503) {
-            response.setHeader(HttpHeaders.RETRY_AFTER,
+            response.setHeader(
+                    HttpHeaders.RETRY_AFTER,
                     Long.toString(ProblemWriter.retryAfterSeconds(HttpErrors.UNAVAILABLE_RETRY)));
         }
         problems.write(response, problem);

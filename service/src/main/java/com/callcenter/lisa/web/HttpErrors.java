@@ -14,8 +14,7 @@ final class HttpErrors {
     /** A container that is starting or stopping is usually back within seconds. */
     static final Duration UNAVAILABLE_RETRY = Duration.ofSeconds(5);
 
-    private HttpErrors() {
-    }
+    private HttpErrors() {}
 
     static ProblemDetail problem(int status, String path) {
         ProblemType type = typeOf(status);
@@ -50,12 +49,15 @@ final class HttpErrors {
             case PAYLOAD_TOO_LARGE -> "The request body is too large.";
             case UNSUPPORTED_MEDIA_TYPE -> "Send the body as application/json.";
             case EXPECTATION_FAILED -> "Only 'Expect: 100-continue' is supported.";
-            case NOT_IMPLEMENTED -> "The request uses an HTTP feature the service does not support (e.g. a transfer "
-                    + "coding other than chunked); nothing was done.";
-            case SERVICE_UNAVAILABLE -> "The service is starting or shutting down; nothing was done. Try again shortly.";
+            case NOT_IMPLEMENTED ->
+                "The request uses an HTTP feature the service does not support (e.g. a transfer "
+                        + "coding other than chunked); nothing was done.";
+            case SERVICE_UNAVAILABLE ->
+                "The service is starting or shutting down; nothing was done. Try again shortly.";
             case HTTP_VERSION_NOT_SUPPORTED -> "Send the request as HTTP/1.1.";
-            case INVALID_REQUEST -> "The request is not valid HTTP (request line, path, headers or body framing) or "
-                    + "its body broke off before its end; nothing was done.";
+            case INVALID_REQUEST ->
+                "The request is not valid HTTP (request line, path, headers or body framing) or "
+                        + "its body broke off before its end; nothing was done.";
             default -> "An unexpected error occurred; it has been logged.";
         };
     }

@@ -1,12 +1,12 @@
 package com.callcenter.lisa.web;
 
-import io.swagger.v3.oas.models.OpenAPI;
-import java.util.Arrays;
-import java.util.stream.Collectors;
 import io.swagger.v3.oas.models.Components;
+import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.info.Info;
 import io.swagger.v3.oas.models.security.SecurityRequirement;
 import io.swagger.v3.oas.models.security.SecurityScheme;
+import java.util.Arrays;
+import java.util.stream.Collectors;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -21,17 +21,19 @@ class OpenApiConfiguration {
                 .map(type -> "- `" + type.uri() + "` (" + type.status().value() + "): " + type.title())
                 .collect(Collectors.joining("\n"));
         return new OpenAPI()
-                .components(new Components().addSecuritySchemes(BEARER, new SecurityScheme()
-                        .type(SecurityScheme.Type.HTTP).scheme("bearer")
-                        .description("An OAuth2/OIDC access token (JWT) of the configured issuer, or an API key "
-                                + "(lisa_...). Roles: agent (own sessions), supervisor (its tenant's sessions), admin "
-                                + "(everything, API keys). Not needed for /api/v1/health, nor anywhere with "
-                                + "LISA_AUTH_MODE=none.")))
+                .components(new Components()
+                        .addSecuritySchemes(
+                                BEARER,
+                                new SecurityScheme()
+                                        .type(SecurityScheme.Type.HTTP)
+                                        .scheme("bearer")
+                                        .description(
+                                                "An OAuth2/OIDC access token (JWT) of the configured issuer, or an API key "
+                                                        + "(lisa_...). Roles: agent (own sessions), supervisor (its tenant's sessions), admin "
+                                                        + "(everything, API keys). Not needed for /api/v1/health, nor anywhere with "
+                                                        + "LISA_AUTH_MODE=none.")))
                 .addSecurityItem(new SecurityRequirement().addList(BEARER))
-                .info(new Info()
-                .title("Lisa call-center API")
-                .version("v1")
-                .description("""
+                .info(new Info().title("Lisa call-center API").version("v1").description("""
                         Sales conversations with Lisa, an AI agent whose words come from Google Gemini.
                         Each customer call is one session with its own persisted history.
 

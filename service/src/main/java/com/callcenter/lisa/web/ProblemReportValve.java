@@ -52,7 +52,8 @@ final class ProblemReportValve extends ErrorReportValve {
         try {
             response.setStatus(problem.getStatus());
             if (problem.getStatus() == 503) {
-                response.setHeader(HttpHeaders.RETRY_AFTER,
+                response.setHeader(
+                        HttpHeaders.RETRY_AFTER,
                         Long.toString(ProblemWriter.retryAfterSeconds(HttpErrors.UNAVAILABLE_RETRY)));
             }
             response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);

@@ -60,7 +60,8 @@ class ProblemWriter {
         StringBuilder out = null;
         for (int i = 0; i < detail.length(); i++) {
             char c = detail.charAt(i);
-            boolean paired = Character.isHighSurrogate(c) && i + 1 < detail.length()
+            boolean paired = Character.isHighSurrogate(c)
+                    && i + 1 < detail.length()
                     && Character.isLowSurrogate(detail.charAt(i + 1));
             if (paired) {
                 if (out != null) {

@@ -40,8 +40,7 @@ final class Problems {
         }
     }
 
-    private Problems() {
-    }
+    private Problems() {}
 
     static Problem of(Throwable e, String path) {
         return switch (e) {
@@ -50,7 +49,8 @@ final class Problems {
                 problem.setProperty("sessionId", notFound.sessionId());
                 yield problem(problem, null);
             }
-            case SessionClosedException handedOff when handedOff.status() == SessionStatus.HANDED_OFF -> {
+            case SessionClosedException handedOff
+            when handedOff.status() == SessionStatus.HANDED_OFF -> {
                 ProblemDetail problem = ProblemWriter.problem(ProblemType.SESSION_HANDED_OFF, e.getMessage(), path);
                 problem.setProperty("sessionId", handedOff.sessionId());
                 problem.setProperty("sessionStatus", handedOff.status().wireName());
@@ -69,11 +69,15 @@ final class Problems {
                 yield problem(problem, null);
             }
             case TurnConflictException ignored -> simple(ProblemType.TURN_CONFLICT, e.getMessage(), path);
-            case InvalidMessageException invalid -> simple(switch (invalid.reason()) {
-                case BLANK -> ProblemType.BLANK_MESSAGE;
-                case TOO_LONG -> ProblemType.MESSAGE_TOO_LONG;
-                case INVALID_TEXT -> ProblemType.INVALID_TEXT;
-            }, e.getMessage(), path);
+            case InvalidMessageException invalid ->
+                simple(
+                        switch (invalid.reason()) {
+                            case BLANK -> ProblemType.BLANK_MESSAGE;
+                            case TOO_LONG -> ProblemType.MESSAGE_TOO_LONG;
+                            case INVALID_TEXT -> ProblemType.INVALID_TEXT;
+                        },
+                        e.getMessage(),
+                        path);
             case InvalidQueryException ignored -> simple(ProblemType.INVALID_REQUEST, e.getMessage(), path);
             case UnknownPersonaException ignored -> simple(ProblemType.UNKNOWN_PERSONA, e.getMessage(), path);
             case InvalidContextException invalid -> {
@@ -82,37 +86,53 @@ final class Problems {
                 yield problem(problem, null);
             }
             case InvalidIdempotencyKeyException ignored ->
-                    simple(ProblemType.INVALID_IDEMPOTENCY_KEY, e.getMessage(), path);
+                simple(ProblemType.INVALID_IDEMPOTENCY_KEY, e.getMessage(), path);
             case IdempotencyKeyReusedException ignored ->
-                    simple(ProblemType.IDEMPOTENCY_KEY_REUSED, e.getMessage(), path);
+                simple(ProblemType.IDEMPOTENCY_KEY_REUSED, e.getMessage(), path);
             case GeminiFailure failure -> upstream(failure, path);
             case ReplyTooLongException tooLong -> {
-                log.warn("Gemini's reply on {} had {} characters, over the store's {}; the turn was not stored",
-                        path, tooLong.replyChars(), ReplyTooLongException.MAX_REPLY_CHARS);
+                log.warn(
+                        "Gemini's reply on {} had {} characters, over the store's {}; the turn was not stored",
+                        path,
+                        tooLong.replyChars(),
+                        ReplyTooLongException.MAX_REPLY_CHARS);
                 yield simple(ProblemType.REPLY_TOO_LONG, e.getMessage(), path);
             }
             case TurnRefusedException refused -> {
-                ProblemType type = refused.upstreamDown() ? ProblemType.UPSTREAM_UNAVAILABLE : ProblemType.QUOTA_EXHAUSTED;
-                ProblemDetail problem = ProblemWriter.problem(type,
-                        e.getMessage() + " Nothing was sent to Gemini and nothing was stored.", path);
+                ProblemType type =
+                        refused.upstreamDown() ? ProblemType.UPSTREAM_UNAVAILABLE : ProblemType.QUOTA_EXHAUSTED;
+                ProblemDetail problem = ProblemWriter.problem(
+                        type, e.getMessage() + " Nothing was sent to Gemini and nothing was stored.", path);
                 problem.setProperty("reason", refused.reason());
                 yield problem(problem, refused.retryAfter());
             }
             case ClientRateLimitedException limited -> {
                 ProblemDetail problem = ProblemWriter.problem(ProblemType.CLIENT_RATE_LIMITED, e.getMessage(), path);
-                problem.setProperty("limit", limited.limit().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+                problem.setProperty(
+                        "limit",
+                        limited.limit()
+                                .name()
+                                .toLowerCase(java.util.Locale.ROOT)
+                                .replace('_', '-'));
                 yield problem(problem, limited.retryAfter());
             }
             // A failure handed over through a future is that failure, not an unexpected one.
             case CompletionException wrapped when wrapped.getCause() != null -> of(wrapped.getCause(), path);
-            case StoreUnavailableException down -> problem(ProblemWriter.problem(ProblemType.STORAGE_UNAVAILABLE,
-                    e.getMessage(), path), down.retryAfter());
+            case StoreUnavailableException down ->
+                problem(
+                        ProblemWriter.problem(ProblemType.STORAGE_UNAVAILABLE, e.getMessage(), path),
+                        down.retryAfter());
             // Failing to open or commit a transaction is the store failing too (a dead database), not a bug.
             case DataAccessException ignored -> storageFailed(e, path);
             case CannotCreateTransactionException ignored -> storageFailed(e, path);
             case TransactionSystemException ignored -> storageFailed(e, path);
-            case InterruptedException ignored -> problem(ProblemWriter.problem(ProblemType.UPSTREAM_UNAVAILABLE,
-                    "The request was interrupted while waiting; the service is shutting down.", path), STORAGE_RETRY);
+            case InterruptedException ignored ->
+                problem(
+                        ProblemWriter.problem(
+                                ProblemType.UPSTREAM_UNAVAILABLE,
+                                "The request was interrupted while waiting; the service is shutting down.",
+                                path),
+                        STORAGE_RETRY);
             default -> {
                 log.error("Unexpected failure on {}", path, e);
                 yield simple(ProblemType.INTERNAL_ERROR, "An unexpected error occurred; it has been logged.", path);
@@ -122,8 +142,11 @@ final class Problems {
 
     private static Problem storageFailed(Throwable e, String path) {
         log.error("Conversation store failed on {}", path, e);
-        return problem(ProblemWriter.problem(ProblemType.STORAGE_UNAVAILABLE,
-                "The conversation store did not answer; nothing was changed. Try again shortly.", path),
+        return problem(
+                ProblemWriter.problem(
+                        ProblemType.STORAGE_UNAVAILABLE,
+                        "The conversation store did not answer; nothing was changed. Try again shortly.",
+                        path),
                 STORAGE_RETRY);
     }
 

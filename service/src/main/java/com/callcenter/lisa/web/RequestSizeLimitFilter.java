@@ -30,7 +30,10 @@ class RequestSizeLimitFilter extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         if (request.getContentLengthLong() > limit) {
-            problems.write(request, response, ProblemType.PAYLOAD_TOO_LARGE,
+            problems.write(
+                    request,
+                    response,
+                    ProblemType.PAYLOAD_TOO_LARGE,
                     "The request body has " + request.getContentLengthLong() + " bytes; at most " + limit
                             + " are accepted.");
             return;

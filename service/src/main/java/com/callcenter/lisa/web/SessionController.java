@@ -46,6 +46,7 @@ class SessionController {
 
     /** A key the app makes per new message and sends again with each retry of that message. */
     static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+
     private static final String CHAT_DESCRIPTION = """
                     Turns of one session run one after the other in arrival order; the message and the reply \
                     are stored together once the reply exists. A failed turn stores nothing. With an \
@@ -90,22 +91,32 @@ class SessionController {
     }
 
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
-    @Operation(summary = "Start a session", description = "Creates an isolated conversation with a random UUID, "
-            + "optionally for a persona and with the call's context (customer, campaign), which Lisa then knows "
-            + "on every turn.")
-    @ApiResponse(responseCode = "201", description = "Created; Location names the session.",
+    @Operation(
+            summary = "Start a session",
+            description = "Creates an isolated conversation with a random UUID, "
+                    + "optionally for a persona and with the call's context (customer, campaign), which Lisa then knows "
+                    + "on every turn.")
+    @ApiResponse(
+            responseCode = "201",
+            description = "Created; Location names the session.",
             headers = @Header(name = "Location", description = "/api/v1/sessions/{id}"))
-    @ApiResponse(responseCode = "400", description = "Malformed body, a value of the wrong JSON type, bad metadata "
-            + "(urn:lisa:problem:invalid-request), text the store cannot keep: NUL, an unpaired surrogate or a body "
-            + "that is not UTF-8 (urn:lisa:problem:invalid-text), unknown persona (urn:lisa:problem:unknown-persona), "
-            + "or a call context that does not fit the persona's schemas (urn:lisa:problem:invalid-context; the "
-            + "problem's field names it, e.g. context.customer.name). Nothing is created.",
+    @ApiResponse(
+            responseCode = "400",
+            description = "Malformed body, a value of the wrong JSON type, bad metadata "
+                    + "(urn:lisa:problem:invalid-request), text the store cannot keep: NUL, an unpaired surrogate or a body "
+                    + "that is not UTF-8 (urn:lisa:problem:invalid-text), unknown persona (urn:lisa:problem:unknown-persona), "
+                    + "or a call context that does not fit the persona's schemas (urn:lisa:problem:invalid-context; the "
+                    + "problem's field names it, e.g. context.customer.name). Nothing is created.",
             content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
-    @ApiResponse(responseCode = "413", description = "Body over lisa.web.max-request-size (urn:lisa:problem:payload-too-large).",
+    @ApiResponse(
+            responseCode = "413",
+            description = "Body over lisa.web.max-request-size (urn:lisa:problem:payload-too-large).",
             content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
-    @ApiResponse(responseCode = "429", description = "The caller has too many active sessions or created too many "
-            + "this minute (urn:lisa:problem:client-rate-limited, limit active-sessions or sessions-per-minute); "
-            + "nothing was created. Retry-After says when to try again.",
+    @ApiResponse(
+            responseCode = "429",
+            description = "The caller has too many active sessions or created too many "
+                    + "this minute (urn:lisa:problem:client-rate-limited, limit active-sessions or sessions-per-minute); "
+                    + "nothing was created. Retry-After says when to try again.",
             headers = @Header(name = "Retry-After", description = "Seconds to wait before retrying."),
             content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
     ResponseEntity<SessionView> create(@Valid @RequestBody(required = false) CreateSessionRequest request) {
@@ -117,19 +128,26 @@ class SessionController {
     }
 
     @GetMapping
-    @Operation(summary = "List sessions", description = "Newest first, without messages. An agent sees the sessions "
-            + "it created, a supervisor those of its tenant, an admin all (tenant= narrows to one). Keyset "
-            + "pagination: pass a page's `next` as `after` for the following page. The status is as of the last "
-            + "sweep (lisa.session.sweep-interval): an idle session may still show active for that long.")
+    @Operation(
+            summary = "List sessions",
+            description = "Newest first, without messages. An agent sees the sessions "
+                    + "it created, a supervisor those of its tenant, an admin all (tenant= narrows to one). Keyset "
+                    + "pagination: pass a page's `next` as `after` for the following page. The status is as of the last "
+                    + "sweep (lisa.session.sweep-interval): an idle session may still show active for that long.")
     @ApiResponse(responseCode = "200", description = "One page.")
-    @ApiResponse(responseCode = "400", description = "Unknown status, limit not 1-100 or a cursor this service did "
-            + "not make (invalid-request).",
+    @ApiResponse(
+            responseCode = "400",
+            description =
+                    "Unknown status, limit not 1-100 or a cursor this service did " + "not make (invalid-request).",
             content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
     SessionSummary.Page list(
-            @Parameter(description = "active, handed_off, ended or expired") @RequestParam(required = false) String status,
+            @Parameter(description = "active, handed_off, ended or expired") @RequestParam(required = false)
+                    String status,
             @Parameter(description = "Only this owner's sessions") @RequestParam(required = false) String owner,
-            @Parameter(description = "Only this tenant's sessions (admin)") @RequestParam(required = false) String tenant,
-            @Parameter(description = "1-100, default 20") @RequestParam(required = false, defaultValue = "20") String limit,
+            @Parameter(description = "Only this tenant's sessions (admin)") @RequestParam(required = false)
+                    String tenant,
+            @Parameter(description = "1-100, default 20") @RequestParam(required = false, defaultValue = "20")
+                    String limit,
             @Parameter(description = "The `next` of the previous page") @RequestParam(required = false) String after) {
         int size;
         try {
@@ -142,9 +160,11 @@ class SessionController {
         }
         SessionStatus wanted = null;
         if (status != null) {
-            wanted = java.util.Arrays.stream(SessionStatus.values()).filter(s -> s.wireName().equals(status))
+            wanted = java.util.Arrays.stream(SessionStatus.values())
+                    .filter(s -> s.wireName().equals(status))
                     .findFirst()
-                    .orElseThrow(() -> new InvalidQueryException("status must be active, handed_off, ended or expired."));
+                    .orElseThrow(
+                            () -> new InvalidQueryException("status must be active, handed_off, ended or expired."));
         }
         SessionPage.Cursor cursor;
         try {
@@ -153,64 +173,101 @@ class SessionController {
             throw new InvalidQueryException("after must be the next cursor of a previous page.");
         }
         SessionPage page = sessions.list(wanted, owner, tenant, cursor, size);
-        return new SessionSummary.Page(page.sessions().stream().map(SessionSummary::of).toList(), page.next());
+        return new SessionSummary.Page(
+                page.sessions().stream().map(SessionSummary::of).toList(), page.next());
     }
 
     @PostMapping(path = "/{id}/chat", consumes = MediaType.APPLICATION_JSON_VALUE)
     @Operation(summary = "Send the customer's message, get Lisa's reply", description = CHAT_DESCRIPTION)
-    @ApiResponse(responseCode = "200", description = "Lisa's reply; the turn is stored. With Accept: "
-            + "text/event-stream, the event stream described above.", content = {
-                    @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = ChatReply.class)),
-                    @Content(mediaType = MediaType.TEXT_EVENT_STREAM_VALUE, schema = @Schema(type = "string",
-                            description = "Server-sent events: queued, delta, tool, done or error."))})
-    @ApiResponse(responseCode = "400", description = "Malformed id (invalid-session-id), body or a message that is "
-            + "not a JSON string (invalid-request) or Idempotency-Key (invalid-idempotency-key), blank message: "
-            + "empty or only white space and invisible characters (blank-message), message too long "
-            + "(message-too-long), text the store cannot keep: NUL, an unpaired surrogate or a body that is not UTF-8 "
-            + "(invalid-text). Nothing is sent to Gemini.",
+    @ApiResponse(
+            responseCode = "200",
+            description = "Lisa's reply; the turn is stored. With Accept: "
+                    + "text/event-stream, the event stream described above.",
+            content = {
+                @Content(
+                        mediaType = MediaType.APPLICATION_JSON_VALUE,
+                        schema = @Schema(implementation = ChatReply.class)),
+                @Content(
+                        mediaType = MediaType.TEXT_EVENT_STREAM_VALUE,
+                        schema =
+                                @Schema(
+                                        type = "string",
+                                        description = "Server-sent events: queued, delta, tool, done or error."))
+            })
+    @ApiResponse(
+            responseCode = "400",
+            description = "Malformed id (invalid-session-id), body or a message that is "
+                    + "not a JSON string (invalid-request) or Idempotency-Key (invalid-idempotency-key), blank message: "
+                    + "empty or only white space and invisible characters (blank-message), message too long "
+                    + "(message-too-long), text the store cannot keep: NUL, an unpaired surrogate or a body that is not UTF-8 "
+                    + "(invalid-text). Nothing is sent to Gemini.",
             content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
-    @ApiResponse(responseCode = "404", description = "No such session (session-not-found).",
+    @ApiResponse(
+            responseCode = "404",
+            description = "No such session (session-not-found).",
             content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
-    @ApiResponse(responseCode = "409", description = "The session is ended or expired (session-closed), a human agent "
-            + "has the call (session-handed-off, until POST .../resume), or another instance stored a turn first "
-            + "(turn-conflict).",
+    @ApiResponse(
+            responseCode = "409",
+            description = "The session is ended or expired (session-closed), a human agent "
+                    + "has the call (session-handed-off, until POST .../resume), or another instance stored a turn first "
+                    + "(turn-conflict).",
             content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
-    @ApiResponse(responseCode = "413", description = "Body too large (payload-too-large).",
+    @ApiResponse(
+            responseCode = "413",
+            description = "Body too large (payload-too-large).",
             content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
-    @ApiResponse(responseCode = "422", description = "The Idempotency-Key was used in this session for another "
-            + "message (idempotency-key-reused); nothing was done.",
+    @ApiResponse(
+            responseCode = "422",
+            description = "The Idempotency-Key was used in this session for another "
+                    + "message (idempotency-key-reused); nothing was done.",
             content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
-    @ApiResponse(responseCode = "429", description = "The caller is over its messages per minute "
-            + "(client-rate-limited, limit messages-per-minute); nothing was sent to Gemini or stored. Retry-After "
-            + "says when the next message is let in.",
+    @ApiResponse(
+            responseCode = "429",
+            description = "The caller is over its messages per minute "
+                    + "(client-rate-limited, limit messages-per-minute); nothing was sent to Gemini or stored. Retry-After "
+                    + "says when the next message is let in.",
             headers = @Header(name = "Retry-After", description = "Seconds to wait before retrying."),
             content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
-    @ApiResponse(responseCode = "502", description = "Gemini refused the request for good, e.g. the conversation "
-            + "is too long or the key is invalid (upstream-rejected); the detail says what, never the key. Or Gemini's "
-            + "reply is longer than the store keeps, 1,000,000 characters (reply-too-long; nothing was stored).",
+    @ApiResponse(
+            responseCode = "502",
+            description =
+                    "Gemini refused the request for good, e.g. the conversation "
+                            + "is too long or the key is invalid (upstream-rejected); the detail says what, never the key. Or Gemini's "
+                            + "reply is longer than the store keeps, 1,000,000 characters (reply-too-long; nothing was stored).",
             content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
-    @ApiResponse(responseCode = "503", description = "Gemini unavailable or its circuit open (upstream-unavailable), "
-            + "its quota used up or the wait too long (quota-exhausted, with reason wait_too_long, queue_full, "
-            + "waited_too_long or daily_quota_exhausted), or the store unavailable (storage-unavailable). Retry-After "
-            + "says when to come back; nothing was stored and, for quota refusals, nothing was sent to Gemini.",
+    @ApiResponse(
+            responseCode = "503",
+            description = "Gemini unavailable or its circuit open (upstream-unavailable), "
+                    + "its quota used up or the wait too long (quota-exhausted, with reason wait_too_long, queue_full, "
+                    + "waited_too_long or daily_quota_exhausted), or the store unavailable (storage-unavailable). Retry-After "
+                    + "says when to come back; nothing was stored and, for quota refusals, nothing was sent to Gemini.",
             headers = @Header(name = "Retry-After", description = "Seconds to wait before retrying."),
             content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
-    @ApiResponse(responseCode = "504", description = "Gemini did not answer within lisa.gemini.timeout (upstream-timeout).",
+    @ApiResponse(
+            responseCode = "504",
+            description = "Gemini did not answer within lisa.gemini.timeout (upstream-timeout).",
             content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
-    ChatReply chat(@PathVariable UUID id, @RequestBody ChatRequest request,
-                   @Parameter(description = KEY_DESCRIPTION)
-                   @RequestHeader(name = IDEMPOTENCY_KEY, required = false) String idempotencyKey)
+    ChatReply chat(
+            @PathVariable UUID id,
+            @RequestBody ChatRequest request,
+            @Parameter(description = KEY_DESCRIPTION) @RequestHeader(name = IDEMPOTENCY_KEY, required = false)
+                    String idempotencyKey)
             throws InterruptedException {
         return ChatReply.of(chat.takeTurn(id, request.message(), InvalidIdempotencyKeyException.check(idempotencyKey)));
     }
 
-    @PostMapping(path = "/{id}/chat", consumes = MediaType.APPLICATION_JSON_VALUE,
+    @PostMapping(
+            path = "/{id}/chat",
+            consumes = MediaType.APPLICATION_JSON_VALUE,
             produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     @Hidden // one operation in the API description: the JSON call's, which documents both answers
-    void chatStream(@PathVariable UUID id, @RequestBody ChatRequest request,
-                    @Parameter(description = KEY_DESCRIPTION)
-                    @RequestHeader(name = IDEMPOTENCY_KEY, required = false) String idempotencyKey,
-                    HttpServletRequest http, HttpServletResponse response) {
+    void chatStream(
+            @PathVariable UUID id,
+            @RequestBody ChatRequest request,
+            @Parameter(description = KEY_DESCRIPTION) @RequestHeader(name = IDEMPOTENCY_KEY, required = false)
+                    String idempotencyKey,
+            HttpServletRequest http,
+            HttpServletResponse response) {
         PendingTurn turn = chat.accept(id, request.message(), InvalidIdempotencyKeyException.check(idempotencyKey));
         try (ChatStream stream = ChatStream.open(response, json, properties.stream(), turn.place())) {
             try {
@@ -227,12 +284,18 @@ class SessionController {
     }
 
     @GetMapping("/{id}")
-    @Operation(summary = "Read a session", description = "Status, metadata, call context and the whole history, also for ended "
-            + "and expired sessions until their retention purges them.")
+    @Operation(
+            summary = "Read a session",
+            description = "Status, metadata, call context and the whole history, also for ended "
+                    + "and expired sessions until their retention purges them.")
     @ApiResponse(responseCode = "200", description = "The session.")
-    @ApiResponse(responseCode = "400", description = "Malformed id (invalid-session-id).",
+    @ApiResponse(
+            responseCode = "400",
+            description = "Malformed id (invalid-session-id).",
             content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
-    @ApiResponse(responseCode = "404", description = "No such session (session-not-found).",
+    @ApiResponse(
+            responseCode = "404",
+            description = "No such session (session-not-found).",
             content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
     SessionView get(@PathVariable UUID id) {
         return SessionView.of(sessions.conversation(id));
@@ -240,12 +303,17 @@ class SessionController {
 
     @DeleteMapping("/{id}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
-    @Operation(summary = "End a session", description = "Idempotent. The session keeps its history and answers "
-            + "chat with 409 from now on.")
+    @Operation(
+            summary = "End a session",
+            description = "Idempotent. The session keeps its history and answers " + "chat with 409 from now on.")
     @ApiResponse(responseCode = "204", description = "Ended (or already ended or expired).")
-    @ApiResponse(responseCode = "400", description = "Malformed id (invalid-session-id).",
+    @ApiResponse(
+            responseCode = "400",
+            description = "Malformed id (invalid-session-id).",
             content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
-    @ApiResponse(responseCode = "404", description = "No such session (session-not-found).",
+    @ApiResponse(
+            responseCode = "404",
+            description = "No such session (session-not-found).",
             content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
     void end(@PathVariable UUID id) {
         sessions.end(id);

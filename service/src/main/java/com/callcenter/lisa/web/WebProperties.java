@@ -10,13 +10,14 @@ import org.springframework.util.unit.DataSize;
  * @param stream         the streaming (server-sent events) chat
  */
 @ConfigurationProperties("lisa.web")
-public record WebProperties(@DefaultValue("64KB") DataSize maxRequestSize, @DefaultValue Stream stream) {
+public record WebProperties(
+        @DefaultValue("64KB") DataSize maxRequestSize,
+        @DefaultValue Stream stream) {
 
     /**
      * @param keepAlive     an idle stream gets a comment line this often, so that proxies do not cut a long
      *                      queue wait, and so that a client that went away is noticed (a write fails) and
      *                      its request leaves the queue
      */
-    public record Stream(@DefaultValue("10s") Duration keepAlive) {
-    }
+    public record Stream(@DefaultValue("10s") Duration keepAlive) {}
 }

@@ -55,8 +55,12 @@ class WebhookDelivery {
     private volatile Thread thread;
     private volatile boolean running = true;
 
-    WebhookDelivery(WrapUpStore store, WrapUpProperties properties, Clock clock, ServiceInstance instance,
-                    MeterRegistry metrics) {
+    WebhookDelivery(
+            WrapUpStore store,
+            WrapUpProperties properties,
+            Clock clock,
+            ServiceInstance instance,
+            MeterRegistry metrics) {
         this.store = store;
         this.properties = properties.webhook();
         this.lease = properties.lease();
@@ -75,18 +79,31 @@ class WebhookDelivery {
                 throw new IllegalStateException("LISA_WRAPUP_WEBHOOK_URL must be an http or https URL");
             }
             String userInfo = given.getRawUserInfo();
-            authorization = userInfo == null ? null : "Basic " + Base64.getEncoder().encodeToString(
-                    URLDecoder.decode(userInfo, StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8));
+            authorization = userInfo == null
+                    ? null
+                    : "Basic "
+                            + Base64.getEncoder()
+                                    .encodeToString(URLDecoder.decode(userInfo, StandardCharsets.UTF_8)
+                                            .getBytes(StandardCharsets.UTF_8));
             try {
-                target = new URI(given.getScheme(), null, given.getHost(), given.getPort(), given.getPath(),
-                        given.getQuery(), null);
-                shownAs = new URI(given.getScheme(), null, given.getHost(), given.getPort(), given.getPath(), null,
-                        null).toString();
+                target = new URI(
+                        given.getScheme(),
+                        null,
+                        given.getHost(),
+                        given.getPort(),
+                        given.getPath(),
+                        given.getQuery(),
+                        null);
+                shownAs = new URI(
+                                given.getScheme(), null, given.getHost(), given.getPort(), given.getPath(), null, null)
+                        .toString();
             } catch (URISyntaxException e) {
                 throw new IllegalStateException("LISA_WRAPUP_WEBHOOK_URL is not a valid URL");
             }
         }
-        this.http = HttpClient.newBuilder().connectTimeout(this.properties.timeout()).build();
+        this.http = HttpClient.newBuilder()
+                .connectTimeout(this.properties.timeout())
+                .build();
         Gauge.builder("lisa.wrapup.webhook.pending", pending, AtomicInteger::get)
                 .description("Wrap-ups not yet delivered to the CRM webhook")
                 .register(metrics);
@@ -128,14 +145,16 @@ class WebhookDelivery {
                 boolean worked = false;
                 for (UUID sessionId : store.dueDeliveries(clock.instant(), 10)) {
                     Instant now = clock.instant();
-                    Optional<WrapUpStore.Delivery> claimed = store.claimDelivery(sessionId, instance, now, now.plus(lease));
+                    Optional<WrapUpStore.Delivery> claimed =
+                            store.claimDelivery(sessionId, instance, now, now.plus(lease));
                     if (claimed.isPresent()) {
                         deliver(claimed.get());
                         worked = true;
                     }
                 }
                 if (!worked) {
-                    Thread.sleep(Math.min(pollInterval.toMillis(), properties.baseDelay().toMillis()));
+                    Thread.sleep(Math.min(
+                            pollInterval.toMillis(), properties.baseDelay().toMillis()));
                 }
             } catch (InterruptedException e) {
                 return;
@@ -171,13 +190,20 @@ class WebhookDelivery {
             error = "HTTP " + response.statusCode();
         } catch (java.io.IOException e) {
             // Never the exception's message: it may quote the address.
-            error = e instanceof java.net.http.HttpTimeoutException ? "no answer within " + properties.timeout()
+            error = e instanceof java.net.http.HttpTimeoutException
+                    ? "no answer within " + properties.timeout()
                     : "no connection (" + e.getClass().getSimpleName() + ")";
         }
         Duration wait = backoff(attempts);
-        store.deliveryFailed(delivery.sessionId(), instance, attempts, error, clock.instant().plus(wait));
-        log.warn("Wrap-up of session {} not delivered to {} ({}), attempt {}; next in {}", delivery.sessionId(),
-                shownAs, error, attempts, wait);
+        store.deliveryFailed(
+                delivery.sessionId(), instance, attempts, error, clock.instant().plus(wait));
+        log.warn(
+                "Wrap-up of session {} not delivered to {} ({}), attempt {}; next in {}",
+                delivery.sessionId(),
+                shownAs,
+                error,
+                attempts,
+                wait);
     }
 
     private Duration backoff(int attempts) {

@@ -10,6 +10,11 @@ import java.util.UUID;
  * @param reason   why it FAILED, in words; null otherwise
  * @param attempts Gemini answers asked for so far
  */
-public record WrapUp(UUID sessionId, WrapUpState state, String result, String reason, int attempts,
-                     Instant createdAt, Instant updatedAt) {
-}
+public record WrapUp(
+        UUID sessionId,
+        WrapUpState state,
+        String result,
+        String reason,
+        int attempts,
+        Instant createdAt,
+        Instant updatedAt) {}

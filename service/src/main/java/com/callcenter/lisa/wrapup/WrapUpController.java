@@ -1,11 +1,11 @@
 package com.callcenter.lisa.wrapup;
 
 import com.callcenter.lisa.session.SessionService;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.net.URI;
 import java.util.Locale;
 import java.util.UUID;
-import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -34,25 +34,32 @@ class WrapUpController {
         this.json = json;
     }
 
-    @Operation(summary = "The wrap-up of an ended session", description = "Made with Gemini structured output when a "
-            + "session with at least one turn ends (DELETE or expiry): {outcome, summary, nextAction, callbackAt?, "
-            + "products, objections, sentiment, leadScore} under wrapUp, or the reason it failed.")
-    @ApiResponse(responseCode = "200", description = "Made (state done, with wrapUp) or given up (state failed, "
-            + "with reason).")
+    @Operation(
+            summary = "The wrap-up of an ended session",
+            description = "Made with Gemini structured output when a "
+                    + "session with at least one turn ends (DELETE or expiry): {outcome, summary, nextAction, callbackAt?, "
+                    + "products, objections, sentiment, leadScore} under wrapUp, or the reason it failed.")
+    @ApiResponse(
+            responseCode = "200",
+            description = "Made (state done, with wrapUp) or given up (state failed, " + "with reason).")
     @ApiResponse(responseCode = "202", description = "Pending: it waits for a Gemini slot no live turn wants.")
-    @ApiResponse(responseCode = "404", description = "No such session (session-not-found), or it has no wrap-up: "
-            + "still active, or ended without a turn (wrap-up-not-found).")
+    @ApiResponse(
+            responseCode = "404",
+            description = "No such session (session-not-found), or it has no wrap-up: "
+                    + "still active, or ended without a turn (wrap-up-not-found).")
     @GetMapping("/api/v1/sessions/{id}/wrap-up")
     ResponseEntity<?> wrapUp(@PathVariable UUID id) {
         sessions.get(id);
         WrapUp wrapUp = store.find(id).orElse(null);
         if (wrapUp == null) {
-            ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND,
+            ProblemDetail problem = ProblemDetail.forStatusAndDetail(
+                    HttpStatus.NOT_FOUND,
                     "Session " + id + " has no wrap-up: it is still active, or ended without a turn.");
             problem.setType(URI.create("urn:lisa:problem:wrap-up-not-found"));
             problem.setTitle("No wrap-up");
             problem.setInstance(URI.create("/api/v1/sessions/" + id + "/wrap-up"));
-            return ResponseEntity.status(HttpStatus.NOT_FOUND).contentType(MediaType.APPLICATION_PROBLEM_JSON)
+            return ResponseEntity.status(HttpStatus.NOT_FOUND)
+                    .contentType(MediaType.APPLICATION_PROBLEM_JSON)
                     .body(problem);
         }
         ObjectNode body = json.createObjectNode();
@@ -68,6 +75,8 @@ class WrapUpController {
         body.put("createdAt", wrapUp.createdAt().toString());
         body.put("updatedAt", wrapUp.updatedAt().toString());
         HttpStatus status = wrapUp.state() == WrapUpState.PENDING ? HttpStatus.ACCEPTED : HttpStatus.OK;
-        return ResponseEntity.status(status).contentType(MediaType.APPLICATION_JSON).body(body);
+        return ResponseEntity.status(status)
+                .contentType(MediaType.APPLICATION_JSON)
+                .body(body);
     }
 }

@@ -41,6 +41,5 @@ public record WrapUpProperties(
             String url,
             @NotNull @DefaultValue("10s") Duration timeout,
             @NotNull @DefaultValue("1s") Duration baseDelay,
-            @NotNull @DefaultValue("10m") Duration maxDelay) {
-    }
+            @NotNull @DefaultValue("10m") Duration maxDelay) {}
 }

@@ -42,7 +42,8 @@ final class WrapUpSchema {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        this.schema = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12).getSchema(tree);
+        this.schema = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12)
+                .getSchema(tree);
         @SuppressWarnings("unchecked")
         Map<String, Object> map = json.convertValue(tree, Map.class);
         map.remove("$schema"); // Gemini takes the schema itself, not the dialect's address

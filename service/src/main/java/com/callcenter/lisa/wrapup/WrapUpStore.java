@@ -34,10 +34,7 @@ class WrapUpStore {
     Optional<WrapUp> find(UUID sessionId) {
         return jdbc.sql("""
                 select session_id, state, result, reason, attempts, created_at, updated_at
-                from wrap_up where session_id = ?""")
-                .param(sessionId)
-                .query(WrapUpStore::wrapUp)
-                .optional();
+                from wrap_up where session_id = ?""").param(sessionId).query(WrapUpStore::wrapUp).optional();
     }
 
     /** Due wrap-ups nobody holds, oldest first. */
@@ -55,18 +52,14 @@ class WrapUpStore {
     boolean claim(UUID sessionId, String owner, Instant now, Instant until) {
         return jdbc.sql("""
                 update wrap_up set lease_owner = ?, lease_until = ?
-                where session_id = ? and state = 'PENDING' and (lease_until is null or lease_until < ?)""")
-                .params(owner, utc(until), sessionId, utc(now))
-                .update() == 1;
+                where session_id = ? and state = 'PENDING' and (lease_until is null or lease_until < ?)""").params(owner, utc(until), sessionId, utc(now)).update() == 1;
     }
 
     /** Extends a held lease; false if it was lost (expired and taken by another). */
     boolean renew(UUID sessionId, String owner, Instant until) {
         return jdbc.sql("""
                 update wrap_up set lease_until = ?
-                where session_id = ? and state = 'PENDING' and lease_owner = ?""")
-                .params(utc(until), sessionId, owner)
-                .update() == 1;
+                where session_id = ? and state = 'PENDING' and lease_owner = ?""").params(utc(until), sessionId, owner).update() == 1;
     }
 
     /** One more Gemini answer asked for, counted before it is used (a crash then cannot give a third try). */
@@ -80,9 +73,7 @@ class WrapUpStore {
     void later(UUID sessionId, String owner, Instant next, Instant now) {
         jdbc.sql("""
                 update wrap_up set next_attempt_at = ?, updated_at = ?, lease_owner = null, lease_until = null
-                where session_id = ? and lease_owner = ?""")
-                .params(utc(next), utc(now), sessionId, owner)
-                .update();
+                where session_id = ? and lease_owner = ?""").params(utc(next), utc(now), sessionId, owner).update();
     }
 
     /**
@@ -91,8 +82,15 @@ class WrapUpStore {
      *
      * @return false if the claim was lost meanwhile (another instance finished it): nothing changed
      */
-    boolean finish(UUID sessionId, String owner, WrapUpState state, String result, String reason, int attempts,
-                   String webhookPayload, Instant now) {
+    boolean finish(
+            UUID sessionId,
+            String owner,
+            WrapUpState state,
+            String result,
+            String reason,
+            int attempts,
+            String webhookPayload,
+            Instant now) {
         Boolean done = transaction.execute(tx -> {
             int updated = jdbc.sql("""
                     update wrap_up set state = ?, result = ?, reason = ?, attempts = ?, updated_at = ?,
@@ -107,7 +105,10 @@ class WrapUpStore {
                 jdbc.sql("""
                         insert into wrap_up_delivery (session_id, payload, attempts, created_at, next_attempt_at)
                         values (?, ?, 0, ?, ?)""")
-                        .params(sessionId, webhookPayload, utc(now),
+                        .params(
+                                sessionId,
+                                webhookPayload,
+                                utc(now),
                                 utc(now.truncatedTo(java.time.temporal.ChronoUnit.MILLIS))) // due at once, see V12
                         .update();
             }
@@ -117,8 +118,7 @@ class WrapUpStore {
     }
 
     /** A delivery to make: its payload and how many tries it had. */
-    record Delivery(UUID sessionId, String payload, int attempts) {
-    }
+    record Delivery(UUID sessionId, String payload, int attempts) {}
 
     List<UUID> dueDeliveries(Instant now, int limit) {
         return jdbc.sql("""
@@ -131,11 +131,10 @@ class WrapUpStore {
     }
 
     Optional<Delivery> claimDelivery(UUID sessionId, String owner, Instant now, Instant until) {
-        int claimed = jdbc.sql("""
+        int claimed =
+                jdbc.sql("""
                 update wrap_up_delivery set lease_owner = ?, lease_until = ?
-                where session_id = ? and delivered_at is null and (lease_until is null or lease_until < ?)""")
-                .params(owner, utc(until), sessionId, utc(now))
-                .update();
+                where session_id = ? and delivered_at is null and (lease_until is null or lease_until < ?)""").params(owner, utc(until), sessionId, utc(now)).update();
         if (claimed != 1) {
             return Optional.empty();
         }
@@ -149,28 +148,25 @@ class WrapUpStore {
         jdbc.sql("""
                 update wrap_up_delivery set delivered_at = ?, attempts = ?, last_error = null,
                                             lease_owner = null, lease_until = null
-                where session_id = ? and lease_owner = ?""")
-                .params(utc(now), attempts, sessionId, owner)
-                .update();
+                where session_id = ? and lease_owner = ?""").params(utc(now), attempts, sessionId, owner).update();
     }
 
     void deliveryFailed(UUID sessionId, String owner, int attempts, String error, Instant next) {
         jdbc.sql("""
                 update wrap_up_delivery set attempts = ?, last_error = ?, next_attempt_at = ?,
                                             lease_owner = null, lease_until = null
-                where session_id = ? and lease_owner = ?""")
-                .params(attempts, error, utc(next), sessionId, owner)
-                .update();
+                where session_id = ? and lease_owner = ?""").params(attempts, error, utc(next), sessionId, owner).update();
     }
 
     /** A stopping instance gives up its claims, so that the next start or another instance need not wait out the lease. */
     void releaseClaims(String owner) {
-        jdbc.sql("update wrap_up set lease_owner = null, lease_until = null where lease_owner = ? and state = 'PENDING'")
-                .param(owner).update();
+        jdbc.sql(
+                        "update wrap_up set lease_owner = null, lease_until = null where lease_owner = ? and state = 'PENDING'")
+                .param(owner)
+                .update();
         jdbc.sql("""
                 update wrap_up_delivery set lease_owner = null, lease_until = null
-                where lease_owner = ? and delivered_at is null""")
-                .param(owner).update();
+                where lease_owner = ? and delivered_at is null""").param(owner).update();
     }
 
     int pendingDeliveries() {
@@ -180,8 +176,12 @@ class WrapUpStore {
     }
 
     private static WrapUp wrapUp(ResultSet rs, int row) throws SQLException {
-        return new WrapUp(rs.getObject("session_id", UUID.class), WrapUpState.valueOf(rs.getString("state")),
-                rs.getString("result"), rs.getString("reason"), rs.getInt("attempts"),
+        return new WrapUp(
+                rs.getObject("session_id", UUID.class),
+                WrapUpState.valueOf(rs.getString("state")),
+                rs.getString("result"),
+                rs.getString("reason"),
+                rs.getInt("attempts"),
                 rs.getObject("created_at", OffsetDateTime.class).toInstant(),
                 rs.getObject("updated_at", OffsetDateTime.class).toInstant());
     }

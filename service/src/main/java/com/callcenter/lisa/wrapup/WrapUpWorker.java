@@ -15,7 +15,6 @@ import com.callcenter.lisa.session.SessionService;
 import com.callcenter.lisa.session.Turn;
 import jakarta.annotation.PreDestroy;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -45,6 +44,7 @@ class WrapUpWorker {
     private static final Logger log = LoggerFactory.getLogger(WrapUpWorker.class);
     /** Gemini answers one wrap-up may ask for: the first, and one retry when it broke the schema. */
     static final int MAX_ANSWERS = 2;
+
     private static final String INSTRUCTION = """
             You write the wrap-up of a finished sales call for the call center's CRM. The call was between \
             Lisa, the call center's AI sales agent, and a customer; its transcript is the user message. \
@@ -74,9 +74,17 @@ class WrapUpWorker {
     private volatile Thread thread;
     private volatile boolean running = true;
 
-    WrapUpWorker(WrapUpStore store, SessionService sessions, GeminiGateway gateway, GeminiClient gemini,
-                 WrapUpProperties properties, GeminiProperties geminiProperties, Clock clock, JsonMapper json,
-                 ServiceInstance instance, com.callcenter.lisa.quota.QuotaScheduler quota) {
+    WrapUpWorker(
+            WrapUpStore store,
+            SessionService sessions,
+            GeminiGateway gateway,
+            GeminiClient gemini,
+            WrapUpProperties properties,
+            GeminiProperties geminiProperties,
+            Clock clock,
+            JsonMapper json,
+            ServiceInstance instance,
+            com.callcenter.lisa.quota.QuotaScheduler quota) {
         this.store = store;
         this.schema = new WrapUpSchema(json);
         this.sessions = sessions;
@@ -87,13 +95,15 @@ class WrapUpWorker {
         this.json = json;
         this.instance = instance.id();
         this.model = properties.model() == null || properties.model().isBlank()
-                ? geminiProperties.model() : properties.model().strip();
+                ? geminiProperties.model()
+                : properties.model().strip();
         if (!quota.models().contains(model)) {
             throw new IllegalStateException("lisa.wrapup.model=" + model + " is not a model of the pool "
                     + quota.models() + ": wrap-ups take their slots from the quota of a primary or fallback model");
         }
         this.enabled = properties.enabled();
-        this.webhook = properties.webhook().url() != null && !properties.webhook().url().isBlank();
+        this.webhook = properties.webhook().url() != null
+                && !properties.webhook().url().isBlank();
     }
 
     @EventListener(ApplicationReadyEvent.class)
@@ -169,25 +179,38 @@ class WrapUpWorker {
         } catch (SessionNotFoundException e) {
             return; // purged meanwhile: its wrap-up went with it
         }
-        Prompt prompt = new Prompt(INSTRUCTION, List.of(new Prompt.Message(Prompt.Role.USER,
-                transcript(conversation.turns()))));
-        int tokens = TokenEstimate.of(INSTRUCTION) + TokenEstimate.of(prompt.messages().getFirst().text()) + 300;
+        Prompt prompt = new Prompt(
+                INSTRUCTION, List.of(new Prompt.Message(Prompt.Role.USER, transcript(conversation.turns()))));
+        int tokens = TokenEstimate.of(INSTRUCTION)
+                + TokenEstimate.of(prompt.messages().getFirst().text())
+                + 300;
         int attempts = wrapUp.attempts();
         String problem = "no answer was asked for";
         while (attempts < MAX_ANSWERS) {
             GeminiReply reply;
             try {
-                reply = gateway.background(model, tokens, () -> renew(sessionId),
-                        properties.lease().dividedBy(3), name -> gemini.generateJson(name, prompt, schema.forGemini()));
+                reply = gateway.background(
+                        model,
+                        tokens,
+                        () -> renew(sessionId),
+                        properties.lease().dividedBy(3),
+                        name -> gemini.generateJson(name, prompt, schema.forGemini()));
             } catch (GeminiFailure failure) {
                 if (failure.kind() == GeminiFailure.Kind.REJECTED) {
-                    finish(sessionId, WrapUpState.FAILED, null,
-                            "Gemini refused the wrap-up request: " + failure.getMessage(), attempts);
+                    finish(
+                            sessionId,
+                            WrapUpState.FAILED,
+                            null,
+                            "Gemini refused the wrap-up request: " + failure.getMessage(),
+                            attempts);
                 } else {
                     Instant now = clock.instant();
                     store.later(sessionId, instance, now.plus(properties.retryDelay()), now);
-                    log.info("Wrap-up of session {} waits {} after Gemini failed ({})", sessionId,
-                            properties.retryDelay(), failure.kind());
+                    log.info(
+                            "Wrap-up of session {} waits {} after Gemini failed ({})",
+                            sessionId,
+                            properties.retryDelay(),
+                            failure.kind());
                 }
                 return;
             } catch (LeaseLostException e) {
@@ -204,8 +227,13 @@ class WrapUpWorker {
             problem = String.join("; ", problems);
             log.info("Wrap-up answer {} of session {} does not follow the schema: {}", attempts, sessionId, problem);
         }
-        finish(sessionId, WrapUpState.FAILED, null, "The model's answer did not follow the wrap-up schema "
-                + MAX_ANSWERS + " times; the last time: " + shorten(problem), attempts);
+        finish(
+                sessionId,
+                WrapUpState.FAILED,
+                null,
+                "The model's answer did not follow the wrap-up schema " + MAX_ANSWERS + " times; the last time: "
+                        + shorten(problem),
+                attempts);
     }
 
     private void finish(UUID sessionId, WrapUpState state, String result, String reason, int attempts) {
@@ -217,8 +245,7 @@ class WrapUpWorker {
     }
 
     /** What the CRM receives: the stored wrap-up, as GET shows it. */
-    private String payload(UUID sessionId, WrapUpState state, String result, String reason, int attempts,
-                           Instant at) {
+    private String payload(UUID sessionId, WrapUpState state, String result, String reason, int attempts, Instant at) {
         ObjectNode body = json.createObjectNode();
         body.put("sessionId", sessionId.toString());
         body.put("state", state.name().toLowerCase(java.util.Locale.ROOT));

@@ -7,7 +7,6 @@ import com.callcenter.lisa.support.ServiceTest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -54,9 +53,16 @@ class CachedPrefixTest extends ServiceTest {
             Files.writeString(lisa.resolve("persona.yml"), yml);
             StringBuilder tariffs = new StringBuilder("## Tarifliste (Stand November 2026)\n");
             for (int i = 1; i <= 180; i++) {
-                tariffs.append(String.format(Locale.ROOT,
+                tariffs.append(String.format(
+                        Locale.ROOT,
                         "- Tarif %03d \"Flex %d\": %d GB Daten, %d Freiminuten, %d,%02d Euro im Monat, Laufzeit %d Monate.%n",
-                        i, i, 5 + i % 40, 100 + 10 * (i % 30), 9 + i % 50, (i * 7) % 100, i % 2 == 0 ? 24 : 1));
+                        i,
+                        i,
+                        5 + i % 40,
+                        100 + 10 * (i % 30),
+                        9 + i % 50,
+                        (i * 7) % 100,
+                        i % 2 == 0 ? 24 : 1));
             }
             Files.writeString(lisa.resolve("tariffs.md"), tariffs);
             return root;
@@ -72,7 +78,8 @@ class CachedPrefixTest extends ServiceTest {
         System.out.println("turn  prompt  cached  share");
         for (int turn = 1; turn <= 10; turn++) {
             JsonNode usage = api.chat(id, "Frage " + turn + ": welcher Tarif passt zu mir, wenn ich viel telefoniere?")
-                    .json().get("usage");
+                    .json()
+                    .get("usage");
             int prompt = usage.get("promptTokens").asInt();
             int cached = usage.get("cachedTokens").asInt();
             double share = prompt == 0 ? 0 : (double) cached / prompt;
@@ -88,7 +95,8 @@ class CachedPrefixTest extends ServiceTest {
         for (int i = 1; i < upstream.requests().size(); i++) {
             List<RecordedPart> before = upstream.requests().get(i - 1).parts();
             List<RecordedPart> now = upstream.requests().get(i).parts();
-            assertThat(now.subList(0, before.size())).as("request %d begins with request %d", i + 1, i)
+            assertThat(now.subList(0, before.size()))
+                    .as("request %d begins with request %d", i + 1, i)
                     .isEqualTo(before);
         }
     }

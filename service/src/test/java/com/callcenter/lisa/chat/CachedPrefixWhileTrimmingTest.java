@@ -18,10 +18,11 @@ import tools.jackson.databind.JsonNode;
  * <p>Prints the share per turn; run it alone with
  * {@code ./dev mvn -q -pl service -am -Dtest=CachedPrefixWhileTrimmingTest -Dsurefire.failIfNoSpecifiedTests=false test}.
  */
-@TestPropertySource(properties = {
-        "lisa.gemini.model=gemini-3.5-flash-lite",
-        "lisa.chat.max-input-tokens=3000" // Lisa's instruction with her catalogue is ~1,100 of them
-})
+@TestPropertySource(
+        properties = {
+            "lisa.gemini.model=gemini-3.5-flash-lite",
+            "lisa.chat.max-input-tokens=3000" // Lisa's instruction with her catalogue is ~1,100 of them
+        })
 class CachedPrefixWhileTrimmingTest extends ServiceTest {
 
     @Test
@@ -36,7 +37,8 @@ class CachedPrefixWhileTrimmingTest extends ServiceTest {
         for (int turn = 1; turn <= 30; turn++) {
             JsonNode reply = api.chat(id, "Frage " + turn + "." + padding).json();
             JsonNode usage = reply.get("usage");
-            int count = com.callcenter.lisa.support.EmulatorReply.contentsCount(reply.get("reply").asString());
+            int count = com.callcenter.lisa.support.EmulatorReply.contentsCount(
+                    reply.get("reply").asString());
             if (count < previousCount) {
                 trimmed++;
             }
@@ -52,8 +54,13 @@ class CachedPrefixWhileTrimmingTest extends ServiceTest {
 
         assertThat(trimmed).as("turns on which older turns were left out").isBetween(2, 8);
         // Only the turns that cut the history lose the cached history; all others keep >= 60 % cached.
-        assertThat(lowShare).as("turns from the third on with less than 60 %% cached").isLessThanOrEqualTo(trimmed);
-        System.out.printf(Locale.ROOT, "history cut on %d of 30 turns; %d turns from the third on under 60 %% cached%n",
-                trimmed, lowShare);
+        assertThat(lowShare)
+                .as("turns from the third on with less than 60 %% cached")
+                .isLessThanOrEqualTo(trimmed);
+        System.out.printf(
+                Locale.ROOT,
+                "history cut on %d of 30 turns; %d turns from the third on under 60 %% cached%n",
+                trimmed,
+                lowShare);
     }
 }

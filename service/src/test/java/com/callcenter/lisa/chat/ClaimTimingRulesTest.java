@@ -1,8 +1,8 @@
 package com.callcenter.lisa.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assumptions.assumeThat;
 
 import com.callcenter.lisa.support.ServiceProcess;
 import com.callcenter.lisa.support.TestDatabases;
@@ -23,19 +23,26 @@ class ClaimTimingRulesTest {
 
     @BeforeEach
     void defaultPassOnly() {
-        assumeThat(TestDatabases.postgres()).as("database-independent: runs in the default pass only").isFalse();
+        assumeThat(TestDatabases.postgres())
+                .as("database-independent: runs in the default pass only")
+                .isFalse();
     }
 
     @Test
     void aShutdownShorterThanTheLongestTurnStopsTheStart(CapturedOutput output) {
         // 120 s wait + 30 s timeout x 3 attempts + 8 s backoff x 2 = 226 s > the default 3 minutes
-        assertStartRefused(output, "Set spring.lifecycle.timeout-per-shutdown-phase to 226s or more",
-                "--lisa.quota.max-wait=120s", "--lisa.quota.retry.max-attempts=3");
+        assertStartRefused(
+                output,
+                "Set spring.lifecycle.timeout-per-shutdown-phase to 226s or more",
+                "--lisa.quota.max-wait=120s",
+                "--lisa.quota.retry.max-attempts=3");
     }
 
     @Test
     void leasesRenewedTooRarelyStopTheStart(CapturedOutput output) {
-        assertStartRefused(output, "set renew-interval to 5s or less, or lease to 18s or more",
+        assertStartRefused(
+                output,
+                "set renew-interval to 5s or less, or lease to 18s or more",
                 "--lisa.chat.idempotency.renew-interval=6s");
     }
 
@@ -46,8 +53,11 @@ class ClaimTimingRulesTest {
 
     @Test
     void aLongerShutdownLetsALongerTurnStart() {
-        try (ServiceProcess service = ServiceProcess.start(TestUpstream.emulator().baseUrl(), h2(),
-                "--lisa.quota.max-wait=120s", "--lisa.quota.retry.max-attempts=3",
+        try (ServiceProcess service = ServiceProcess.start(
+                TestUpstream.emulator().baseUrl(),
+                h2(),
+                "--lisa.quota.max-wait=120s",
+                "--lisa.quota.retry.max-attempts=3",
                 "--spring.lifecycle.timeout-per-shutdown-phase=226s")) {
             assertThat(service.bean(ClaimTimingRules.class).longestTurn()).hasSeconds(226);
         }
@@ -55,10 +65,13 @@ class ClaimTimingRulesTest {
 
     private static void assertStartRefused(CapturedOutput output, String what, String... settings) {
         assertThatThrownBy(() -> ServiceProcess.start(TestUpstream.emulator().baseUrl(), h2(), settings))
-                .rootCause().isInstanceOf(ClaimTimingRules.ClaimTimingException.class).hasMessageContaining(what);
+                .rootCause()
+                .isInstanceOf(ClaimTimingRules.ClaimTimingException.class)
+                .hasMessageContaining(what);
         // what the operator reads instead of a stack trace
-        assertThat(output.getAll()).contains("The timing settings of turns, idempotency claims and shutdown do not "
-                + "fit together").contains(what);
+        assertThat(output.getAll())
+                .contains("The timing settings of turns, idempotency claims and shutdown do not " + "fit together")
+                .contains(what);
     }
 
     private static String h2() {

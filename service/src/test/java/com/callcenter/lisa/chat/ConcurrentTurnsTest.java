@@ -82,7 +82,8 @@ class ConcurrentTurnsTest {
                         Api.Response response = api.chat(id, message);
                         String reply = response.json().path("reply").asString("");
                         // The emulator quotes the last message and counts the contents it got: 2t-1.
-                        if (response.status() != 200 || !message.equals(EmulatorReply.lastMessage(reply))
+                        if (response.status() != 200
+                                || !message.equals(EmulatorReply.lastMessage(reply))
                                 || EmulatorReply.contentsCount(reply) != 2 * t - 1) {
                             failures.add(id + " turn " + t + ": " + response.status() + " " + response.body());
                         }
@@ -97,8 +98,10 @@ class ConcurrentTurnsTest {
             JsonNode messages = api.get("/api/v1/sessions/" + ids.get(s)).json().get("messages");
             assertThat(messages).hasSize(2 * turns);
             for (int t = 1; t <= turns; t++) {
-                assertThat(messages.get(2 * (t - 1)).get("content").asString()).isEqualTo("Sitzung " + s + " Nachricht " + t);
-                assertThat(EmulatorReply.lastMessage(messages.get(2 * t - 1).get("content").asString()))
+                assertThat(messages.get(2 * (t - 1)).get("content").asString())
+                        .isEqualTo("Sitzung " + s + " Nachricht " + t);
+                assertThat(EmulatorReply.lastMessage(
+                                messages.get(2 * t - 1).get("content").asString()))
                         .isEqualTo("Sitzung " + s + " Nachricht " + t);
             }
         }
@@ -139,11 +142,14 @@ class ConcurrentTurnsTest {
             assertThat(user.get("content").asString()).isEqualTo("Nachricht " + i);
             assertThat(assistant.get("role").asString()).isEqualTo("assistant");
             // Each turn saw every earlier turn: no interleaving.
-            assertThat(EmulatorReply.lastMessage(assistant.get("content").asString())).isEqualTo("Nachricht " + i);
-            assertThat(EmulatorReply.contentsCount(assistant.get("content").asString())).isEqualTo(2 * i - 1);
+            assertThat(EmulatorReply.lastMessage(assistant.get("content").asString()))
+                    .isEqualTo("Nachricht " + i);
+            assertThat(EmulatorReply.contentsCount(assistant.get("content").asString()))
+                    .isEqualTo(2 * i - 1);
         }
         for (int i = 0; i < messages; i++) {
-            assertThat(EmulatorReply.lastMessage(responses.get(i).get().json().get("reply").asString()))
+            assertThat(EmulatorReply.lastMessage(
+                            responses.get(i).get().json().get("reply").asString()))
                     .isEqualTo("Nachricht " + (i + 1));
         }
     }

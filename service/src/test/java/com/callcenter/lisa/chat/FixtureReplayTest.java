@@ -26,19 +26,44 @@ class FixtureReplayTest extends ServiceTest {
     /** fixture, HTTP status for the client, reply text it contains (or problem type), finish reason. */
     static Stream<Arguments> replies() {
         return Stream.of(
-                Arguments.of(FB + "googleai/unary-success-basic-reply-short.json", "located in **Mountain View, California**", "STOP", 22),
-                Arguments.of(FB + "googleai/unary-success-basic-reply-long.json", "professional-quality coffee at home", "STOP", -1),
+                Arguments.of(
+                        FB + "googleai/unary-success-basic-reply-short.json",
+                        "located in **Mountain View, California**",
+                        "STOP",
+                        22),
+                Arguments.of(
+                        FB + "googleai/unary-success-basic-reply-long.json",
+                        "professional-quality coffee at home",
+                        "STOP",
+                        -1),
                 Arguments.of(FB + "googleai/unary-failure-finish-reason-safety.json", FALLBACK, "SAFETY", 20),
-                Arguments.of(FB + "vertexai/unary-failure-prompt-blocked-safety.json", FALLBACK, "PROMPT_BLOCKED_SAFETY", 0),
+                Arguments.of(
+                        FB + "vertexai/unary-failure-prompt-blocked-safety.json", FALLBACK, "PROMPT_BLOCKED_SAFETY", 0),
                 Arguments.of(FB + "googleai/unary-failure-only-prompt-feedback.json", FALLBACK, "PROMPT_BLOCKED", 0),
                 Arguments.of(FB + "googleai/unary-failure-with-message-no-content.json", FALLBACK, "OTHER", -1),
-                Arguments.of(FB + "vertexai/unary-failure-unknown-enum-finish-reason.json", null, "FAKE_NEW_FINISH_REASON", -1),
-                Arguments.of("pydantic-ai/gen-max-tokens-gemini-2.5-flash.response.json", "The capital of France is", "MAX_TOKENS", 5),
-                Arguments.of("pydantic-ai/gen-max-tokens-empty-content-gemini-2.5-pro.response.json", FALLBACK, "MAX_TOKENS", -1),
+                Arguments.of(
+                        FB + "vertexai/unary-failure-unknown-enum-finish-reason.json",
+                        null,
+                        "FAKE_NEW_FINISH_REASON",
+                        -1),
+                Arguments.of(
+                        "pydantic-ai/gen-max-tokens-gemini-2.5-flash.response.json",
+                        "The capital of France is",
+                        "MAX_TOKENS",
+                        5),
+                Arguments.of(
+                        "pydantic-ai/gen-max-tokens-empty-content-gemini-2.5-pro.response.json",
+                        FALLBACK,
+                        "MAX_TOKENS",
+                        -1),
                 Arguments.of("pydantic-ai/gen-multiturn-gemini-2.5-flash.response.json", null, "STOP", -1),
                 Arguments.of("pydantic-ai/gen-safety-blocked-gemini-1.5-flash.response.json", FALLBACK, "SAFETY", -1),
                 Arguments.of("pydantic-ai/gen-system-instruction-gemini-2.0-flash.response.json", null, "STOP", -1),
-                Arguments.of("pydantic-ai/gen-thoughts-count-gemini-2.5-pro.response.json", "The capital of France is **Paris**.", "STOP", 8));
+                Arguments.of(
+                        "pydantic-ai/gen-thoughts-count-gemini-2.5-pro.response.json",
+                        "The capital of France is **Paris**.",
+                        "STOP",
+                        8));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -68,20 +93,24 @@ class FixtureReplayTest extends ServiceTest {
     @org.junit.jupiter.api.Test
     void thoughtSummaryIsNotPartOfTheReply() {
         String id = api.newSession();
-        upstream.script(ScriptedAnswer.fixture(fixture(FB + "googleai/unary-success-thinking-reply-thought-summary.json")));
+        upstream.script(
+                ScriptedAnswer.fixture(fixture(FB + "googleai/unary-success-thinking-reply-thought-summary.json")));
 
         JsonNode reply = api.chat(id, "Hallo").json();
 
-        JsonNode recorded = tools.jackson.databind.json.JsonMapper.builder().build()
+        JsonNode recorded = tools.jackson.databind.json.JsonMapper.builder()
+                .build()
                 .readTree(readFixture(FB + "googleai/unary-success-thinking-reply-thought-summary.json"));
         StringBuilder visible = new StringBuilder();
         StringBuilder thoughts = new StringBuilder();
         for (JsonNode part : recorded.get("candidates").get(0).get("content").get("parts")) {
-            (part.path("thought").asBoolean(false) ? thoughts : visible).append(part.get("text").asString());
+            (part.path("thought").asBoolean(false) ? thoughts : visible)
+                    .append(part.get("text").asString());
         }
         assertThat(thoughts).isNotEmpty();
         assertThat(reply.get("reply").asString()).isEqualTo(visible.toString());
-        assertThat(reply.get("reply").asString()).doesNotContain(thoughts.toString().substring(0, 40));
+        assertThat(reply.get("reply").asString())
+                .doesNotContain(thoughts.toString().substring(0, 40));
     }
 
     static Stream<Arguments> problems() {
@@ -89,7 +118,11 @@ class FixtureReplayTest extends ServiceTest {
                 Arguments.of(FB + "googleai/unary-failure-api-key.json", 502, "upstream-rejected", null),
                 // a 404 for the model: the model is gone (no fallback configured here)
                 Arguments.of(FB + "googleai/unary-failure-unknown-model.json", 503, "model-unavailable", null),
-                Arguments.of(FB + "googleai/unary-failure-generativelanguage-api-not-enabled.json", 502, "upstream-rejected", null),
+                Arguments.of(
+                        FB + "googleai/unary-failure-generativelanguage-api-not-enabled.json",
+                        502,
+                        "upstream-rejected",
+                        null),
                 Arguments.of("vercel-ai/issue-8943-gemini-2.5-flash-error.json", 502, "upstream-rejected", null),
                 Arguments.of("errors/500-internal.json", 503, "upstream-unavailable", null),
                 Arguments.of("errors/503-overloaded.json", 503, "upstream-unavailable", null),
@@ -124,7 +157,8 @@ class FixtureReplayTest extends ServiceTest {
                 Arguments.of(FB + "googleai/streaming-success-basic-reply-long.txt", null, "STOP"),
                 Arguments.of(FB + "googleai/streaming-success-thinking-reply-thought-summary.txt", null, "STOP"),
                 Arguments.of(FB + "googleai/streaming-success-finish-message.txt", null, "STOP"),
-                Arguments.of(FB + "googleai/streaming-failure-prompt-blocked-safety.txt", FALLBACK, "PROMPT_BLOCKED_SAFETY"),
+                Arguments.of(
+                        FB + "googleai/streaming-failure-prompt-blocked-safety.txt", FALLBACK, "PROMPT_BLOCKED_SAFETY"),
                 Arguments.of(FB + "googleai/streaming-failure-recitation-no-content.txt", FALLBACK, "RECITATION"),
                 Arguments.of(FB + "vertexai/streaming-failure-finish-reason-safety.txt", FALLBACK, "SAFETY"),
                 // Its error object after two chunks is not framed as an SSE event, so the SDK (like any SSE
@@ -171,8 +205,10 @@ class FixtureReplayTest extends ServiceTest {
         StringBuilder thoughts = new StringBuilder();
         for (String line : readFixture(file).split("\\R")) {
             if (line.startsWith("data:")) {
-                JsonNode chunk = tools.jackson.databind.json.JsonMapper.builder().build().readTree(line.substring(5));
-                for (JsonNode part : chunk.path("candidates").path(0).path("content").path("parts")) {
+                JsonNode chunk =
+                        tools.jackson.databind.json.JsonMapper.builder().build().readTree(line.substring(5));
+                for (JsonNode part :
+                        chunk.path("candidates").path(0).path("content").path("parts")) {
                     if (part.path("thought").asBoolean(false)) {
                         thoughts.append(part.get("text").asString());
                     }
@@ -180,8 +216,11 @@ class FixtureReplayTest extends ServiceTest {
             }
         }
         assertThat(thoughts).isNotEmpty();
-        assertThat(stream.deltaText()).isNotBlank().doesNotContain(thoughts.toString().substring(0, 30));
-        assertThat(stream.deltaText()).isEqualTo(stream.only("done").json().get("reply").asString());
+        assertThat(stream.deltaText())
+                .isNotBlank()
+                .doesNotContain(thoughts.toString().substring(0, 30));
+        assertThat(stream.deltaText())
+                .isEqualTo(stream.only("done").json().get("reply").asString());
     }
 
     private static String readFixture(String relative) {

@@ -10,17 +10,19 @@ import org.springframework.test.context.TestPropertySource;
 import tools.jackson.databind.JsonNode;
 
 /** The input budget and the fallback line are configuration, applied end to end. */
-@TestPropertySource(properties = {
-        // Lisa's instruction (prompt + sample catalogue) is ~1,000 tokens; this leaves ~1,000 for history and message.
-        "lisa.chat.max-input-tokens=2100",
-        "lisa.chat.fallback-reply=Einen Moment bitte, das muss ich nachsehen.",
-        "lisa.gemini.generation.temperature=0.4",
-        "lisa.gemini.generation.max-output-tokens=300",
-        // A model that takes a custom temperature (gemini-3.5-flash-lite ignores it) and no MINIMAL level.
-        "lisa.gemini.model=gemini-3.8-flash",
-        "lisa.gemini.generation.thinking-level=LOW",
-        "lisa.gemini.safety.HARM_CATEGORY_HARASSMENT=BLOCK_ONLY_HIGH"
-})
+@TestPropertySource(
+        properties = {
+            // Lisa's instruction (prompt + sample catalogue) is ~1,000 tokens; this leaves ~1,000 for history and
+            // message.
+            "lisa.chat.max-input-tokens=2100",
+            "lisa.chat.fallback-reply=Einen Moment bitte, das muss ich nachsehen.",
+            "lisa.gemini.generation.temperature=0.4",
+            "lisa.gemini.generation.max-output-tokens=300",
+            // A model that takes a custom temperature (gemini-3.5-flash-lite ignores it) and no MINIMAL level.
+            "lisa.gemini.model=gemini-3.8-flash",
+            "lisa.gemini.generation.thinking-level=LOW",
+            "lisa.gemini.safety.HARM_CATEGORY_HARASSMENT=BLOCK_ONLY_HIGH"
+        })
 class HistoryTrimmingTest extends ServiceTest {
 
     @Test
@@ -45,21 +47,25 @@ class HistoryTrimmingTest extends ServiceTest {
     void generationAndSafetySettingsAreSentWithEveryTurn() {
         api.chat(api.newSession(), "Hallo");
 
-        JsonNode sent = tools.jackson.databind.json.JsonMapper.builder().build()
+        JsonNode sent = tools.jackson.databind.json.JsonMapper.builder()
+                .build()
                 .readTree(upstream.requests().getLast().body());
         JsonNode generation = sent.get("generationConfig");
         assertThat(generation.get("temperature").asDouble()).isEqualTo(0.4, org.assertj.core.data.Offset.offset(1e-6));
         assertThat(generation.get("maxOutputTokens").asInt()).isEqualTo(300);
-        assertThat(generation.get("thinkingConfig").get("thinkingLevel").asText()).isEqualTo("LOW");
+        assertThat(generation.get("thinkingConfig").get("thinkingLevel").asText())
+                .isEqualTo("LOW");
         assertThat(generation.get("thinkingConfig").has("thinkingBudget")).isFalse();
         assertThat(sent.get("safetySettings").get(0).get("category").asString()).isEqualTo("HARM_CATEGORY_HARASSMENT");
-        assertThat(sent.get("safetySettings").get(0).get("threshold").asString()).isEqualTo("BLOCK_ONLY_HIGH");
+        assertThat(sent.get("safetySettings").get(0).get("threshold").asString())
+                .isEqualTo("BLOCK_ONLY_HIGH");
     }
 
     @Test
     void emptyReplyGivesTheConfiguredFallback() {
         String id = api.newSession();
-        upstream.script(ScriptedAnswer.fixture(fixture("pydantic-ai/gen-max-tokens-empty-content-gemini-2.5-pro.response.json")));
+        upstream.script(ScriptedAnswer.fixture(
+                fixture("pydantic-ai/gen-max-tokens-empty-content-gemini-2.5-pro.response.json")));
 
         JsonNode reply = api.chat(id, "Hallo").json();
 

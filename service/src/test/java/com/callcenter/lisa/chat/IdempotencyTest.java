@@ -43,7 +43,8 @@ class IdempotencyTest extends ServiceTest {
     void concurrentRepeatsWaitForTheFirstAndGetItsAnswer() throws Exception {
         String id = api.newSession();
         String key = UUID.randomUUID().toString();
-        upstream.script(ScriptedAnswer.text("Gerne, der Tarif kostet 20 Euro im Monat.").delayed(Duration.ofMillis(800)));
+        upstream.script(
+                ScriptedAnswer.text("Gerne, der Tarif kostet 20 Euro im Monat.").delayed(Duration.ofMillis(800)));
 
         List<Api.Response> responses = new ArrayList<>();
         try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {

@@ -14,8 +14,16 @@ class PromptBuilderTest {
 
     private static Turn turn(int number, int userChars, int replyChars) {
         Instant now = Instant.parse("2026-11-27T10:00:00Z");
-        return new Turn(number, "u".repeat(userChars - 1) + number, now, "r".repeat(replyChars - 1) + number, now,
-                "STOP", "m", 0, 0);
+        return new Turn(
+                number,
+                "u".repeat(userChars - 1) + number,
+                now,
+                "r".repeat(replyChars - 1) + number,
+                now,
+                "STOP",
+                "m",
+                0,
+                0);
     }
 
     @Test
@@ -25,8 +33,10 @@ class PromptBuilderTest {
         Prompt prompt = new PromptBuilder(1000).build("system", history, "neu");
 
         assertThat(prompt.systemInstruction()).isEqualTo("system");
-        assertThat(prompt.messages()).extracting(Prompt.Message::role).containsExactly(
-                Prompt.Role.USER, Prompt.Role.MODEL, Prompt.Role.USER, Prompt.Role.MODEL, Prompt.Role.USER);
+        assertThat(prompt.messages())
+                .extracting(Prompt.Message::role)
+                .containsExactly(
+                        Prompt.Role.USER, Prompt.Role.MODEL, Prompt.Role.USER, Prompt.Role.MODEL, Prompt.Role.USER);
         assertThat(prompt.messages().getFirst().text()).endsWith("1");
         assertThat(prompt.messages().getLast().text()).isEqualTo("neu");
     }
@@ -78,14 +88,20 @@ class PromptBuilderTest {
         Prompt prompt = new PromptBuilder(1000).build("system", history, said, "neu");
 
         // Roles still alternate: no user content of its own, no made-up model content.
-        assertThat(prompt.messages()).extracting(Prompt.Message::role).containsExactly(
-                Prompt.Role.USER, Prompt.Role.MODEL, Prompt.Role.USER, Prompt.Role.MODEL, Prompt.Role.USER);
+        assertThat(prompt.messages())
+                .extracting(Prompt.Message::role)
+                .containsExactly(
+                        Prompt.Role.USER, Prompt.Role.MODEL, Prompt.Role.USER, Prompt.Role.MODEL, Prompt.Role.USER);
         assertThat(prompt.messages().get(0).text()).isEqualTo(history.get(0).userMessage());
-        assertThat(prompt.messages().get(2).text()).isEqualTo("[A human agent had the call. What was said meanwhile:]\n"
-                + "[Human agent]: Hier ist Frau Berger.\n[Customer]: Wie teuer ist das?\n"
-                + "[You have the call again. The customer's next message:]\n" + history.get(1).userMessage());
-        assertThat(prompt.messages().getLast().text()).isEqualTo("[A human agent had the call. What was said meanwhile:]\n"
-                + "[Human agent]: Lisa übernimmt wieder.\n[You have the call again. The customer's next message:]\nneu");
+        assertThat(prompt.messages().get(2).text())
+                .isEqualTo("[A human agent had the call. What was said meanwhile:]\n"
+                        + "[Human agent]: Hier ist Frau Berger.\n[Customer]: Wie teuer ist das?\n"
+                        + "[You have the call again. The customer's next message:]\n"
+                        + history.get(1).userMessage());
+        assertThat(prompt.messages().getLast().text())
+                .isEqualTo(
+                        "[A human agent had the call. What was said meanwhile:]\n"
+                                + "[Human agent]: Lisa übernimmt wieder.\n[You have the call again. The customer's next message:]\nneu");
     }
 
     @Test
@@ -123,7 +139,9 @@ class PromptBuilderTest {
                 } else {
                     prefixChanges++;
                     if (prefixChanges > 1) {
-                        assertThat(turnsSinceChange).as("turns between two changes of the prefix").isGreaterThanOrEqualTo(3);
+                        assertThat(turnsSinceChange)
+                                .as("turns between two changes of the prefix")
+                                .isGreaterThanOrEqualTo(3);
                     }
                     turnsSinceChange = 0;
                 }
@@ -167,7 +185,8 @@ class PromptBuilderTest {
             assertThat(PromptBuilder.estimatedTokens(prompt)).isLessThanOrEqualTo(300);
             assertThat(sent).extracting(Prompt.Message::role).first().isEqualTo(Prompt.Role.USER);
             if (previous != null) {
-                if (sent.size() > previous.size() && sent.subList(0, previous.size()).equals(previous)) {
+                if (sent.size() > previous.size()
+                        && sent.subList(0, previous.size()).equals(previous)) {
                     appended++;
                 } else {
                     cuts++;
@@ -175,7 +194,8 @@ class PromptBuilderTest {
                     // left-out turn's.
                     int oldest = Integer.parseInt(sent.getFirst().text().replaceAll("(?s).*u+", ""));
                     if (oldest % 7 == 0) {
-                        assertThat(sent.getFirst().text()).contains("[Human agent]: Agent " + oldest + "\n")
+                        assertThat(sent.getFirst().text())
+                                .contains("[Human agent]: Agent " + oldest + "\n")
                                 .doesNotContain("Agent " + (oldest - 7) + "\n");
                     } else {
                         assertThat(sent.getFirst().text()).doesNotContain("[Human agent]");
@@ -183,8 +203,16 @@ class PromptBuilderTest {
                 }
             }
             previous = sent;
-            history.add(new Turn(i, "neu" + i, Instant.parse("2026-11-27T10:00:00Z"), "r".repeat(39) + i,
-                    Instant.parse("2026-11-27T10:00:00Z"), "STOP", "m", 0, 0));
+            history.add(new Turn(
+                    i,
+                    "neu" + i,
+                    Instant.parse("2026-11-27T10:00:00Z"),
+                    "r".repeat(39) + i,
+                    Instant.parse("2026-11-27T10:00:00Z"),
+                    "STOP",
+                    "m",
+                    0,
+                    0));
         }
         assertThat(cuts).isBetween(1, 10);
         assertThat(appended).isGreaterThan(3 * cuts);

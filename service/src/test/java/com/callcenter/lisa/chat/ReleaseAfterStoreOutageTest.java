@@ -29,29 +29,37 @@ import org.junit.jupiter.api.Test;
  */
 class ReleaseAfterStoreOutageTest {
 
-    private static final String[] SETTINGS = {"--lisa.quota.budget.requests-per-minute=0",
-            "--lisa.quota.budget.input-tokens-per-minute=0", "--lisa.quota.budget.requests-per-day=0",
-            "--lisa.chat.idempotency.lease=3m", "--spring.datasource.hikari.connection-timeout=2000"};
+    private static final String[] SETTINGS = {
+        "--lisa.quota.budget.requests-per-minute=0",
+        "--lisa.quota.budget.input-tokens-per-minute=0",
+        "--lisa.quota.budget.requests-per-day=0",
+        "--lisa.chat.idempotency.lease=3m",
+        "--spring.datasource.hikari.connection-timeout=2000"
+    };
 
     @Test
     void aKeyWhoseTurnFailedDuringAnOutageIsFreeSoonAfterTheDatabaseIsBack() throws Exception {
         String database = TestPostgres.freshDatabase();
-        try (GeminiEmulator upstream = GeminiEmulator.start(EmulatorConfig.defaults().withApiKey(TestUpstream.API_KEY));
-             CuttableLink link = CuttableLink.to(database);
-             ServiceProcess cutOff = ServiceProcess.start(upstream.baseUrl(), link.url(), SETTINGS);
-             ServiceProcess other = ServiceProcess.start(upstream.baseUrl(), database, SETTINGS);
-             ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
+        try (GeminiEmulator upstream =
+                        GeminiEmulator.start(EmulatorConfig.defaults().withApiKey(TestUpstream.API_KEY));
+                CuttableLink link = CuttableLink.to(database);
+                ServiceProcess cutOff = ServiceProcess.start(upstream.baseUrl(), link.url(), SETTINGS);
+                ServiceProcess other = ServiceProcess.start(upstream.baseUrl(), database, SETTINGS);
+                ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
             Api api = cutOff.api();
             String sameInstance = api.newSession();
             String otherInstance = api.newSession();
             String sameKey = UUID.randomUUID().toString();
             String otherKey = UUID.randomUUID().toString();
-            upstream.script(ScriptedAnswer.text("Diese Antwort wird nie gespeichert.").delayed(Duration.ofSeconds(2))
+            upstream.script(ScriptedAnswer.text("Diese Antwort wird nie gespeichert.")
+                    .delayed(Duration.ofSeconds(2))
                     .times(2));
 
             Future<Api.Response> first = clients.submit(() -> chat(api, sameInstance, sameKey));
             Future<Api.Response> second = clients.submit(() -> chat(api, otherInstance, otherKey));
-            await("both messages mid-turn").atMost(Duration.ofSeconds(10)).until(() -> TestUpstream.modelCalls(upstream) == 2);
+            await("both messages mid-turn")
+                    .atMost(Duration.ofSeconds(10))
+                    .until(() -> TestUpstream.modelCalls(upstream) == 2);
             link.cut();
             // Gemini answers, the turn cannot be stored, nor its key released: the client gets an error.
             assertThat(first.get().status()).as(first.get().body()).isNotEqualTo(200);
@@ -68,8 +76,10 @@ class ReleaseAfterStoreOutageTest {
             });
             Api.Response retryThere = retryUntilServed(other.api(), otherInstance, otherKey);
             Duration waitThere = Duration.ofNanos(System.nanoTime() - restored);
-            System.out.printf("Retry after a store outage: served %d ms after the store was back on the same "
-                    + "instance, %d ms on another%n", waitHere.get().toMillis(), waitThere.toMillis());
+            System.out.printf(
+                    "Retry after a store outage: served %d ms after the store was back on the same "
+                            + "instance, %d ms on another%n",
+                    waitHere.get().toMillis(), waitThere.toMillis());
 
             assertThat(retryHere.get().status()).as(retryHere.get().body()).isEqualTo(200);
             assertThat(retryThere.status()).as(retryThere.body()).isEqualTo(200);
@@ -78,9 +88,11 @@ class ReleaseAfterStoreOutageTest {
             assertThat(waitHere.get()).isLessThan(Duration.ofSeconds(10));
             assertThat(waitThere).isLessThan(Duration.ofSeconds(10));
             for (String session : new String[] {sameInstance, otherInstance}) {
-                assertThat(other.api().get("/api/v1/sessions/" + session).json().get("messages")).hasSize(2);
+                assertThat(other.api().get("/api/v1/sessions/" + session).json().get("messages"))
+                        .hasSize(2);
             }
-            assertThat(chat(other.api(), sameInstance, sameKey).json()).isEqualTo(retryHere.get().json());
+            assertThat(chat(other.api(), sameInstance, sameKey).json())
+                    .isEqualTo(retryHere.get().json());
             assertThat(TestUpstream.modelCalls(upstream)).isEqualTo(4);
         }
     }
@@ -88,7 +100,9 @@ class ReleaseAfterStoreOutageTest {
     /** Sends the message with its key again until it gets something other than 503, as the app does. */
     private static Api.Response retryUntilServed(Api api, String sessionId, String key) {
         AtomicReference<Api.Response> last = new AtomicReference<>();
-        await("retry served").atMost(Duration.ofSeconds(20)).pollDelay(Duration.ZERO)
+        await("retry served")
+                .atMost(Duration.ofSeconds(20))
+                .pollDelay(Duration.ZERO)
                 .pollInterval(Duration.ofMillis(250))
                 .until(() -> {
                     last.set(chat(api, sessionId, key));

@@ -32,12 +32,14 @@ import org.junit.jupiter.api.Test;
 class RetryAfterCrashTest {
 
     private static final int CLIENTS = 6;
-    private static final String[] UNLIMITED_QUOTA = {"--lisa.quota.budget.requests-per-minute=0",
-            "--lisa.quota.budget.input-tokens-per-minute=0", "--lisa.quota.budget.requests-per-day=0"};
+    private static final String[] UNLIMITED_QUOTA = {
+        "--lisa.quota.budget.requests-per-minute=0",
+        "--lisa.quota.budget.input-tokens-per-minute=0",
+        "--lisa.quota.budget.requests-per-day=0"
+    };
 
     /** One client's message in flight: its session and key. */
-    record InFlight(String sessionId, String message, String key) {
-    }
+    record InFlight(String sessionId, String message, String key) {}
 
     /**
      * The killed instance starts again (same host and port, so the same default instance id): it releases
@@ -56,8 +58,8 @@ class RetryAfterCrashTest {
             }
             try (ServiceJvm again = ServiceJvm.start(port, upstream.baseUrl(), database, settings)) {
                 Duration longest = retryAll(again.api(), inFlight, upstream);
-                System.out.printf("Retry after kill -9, same instance restarted: longest wait %d ms%n",
-                        longest.toMillis());
+                System.out.printf(
+                        "Retry after kill -9, same instance restarted: longest wait %d ms%n", longest.toMillis());
                 assertThat(longest).isLessThan(Duration.ofSeconds(5));
                 assertThat(again.log()).contains("Released " + CLIENTS + " idempotency keys");
             }
@@ -73,12 +75,12 @@ class RetryAfterCrashTest {
         String database = freshDatabase();
         try (GeminiEmulator upstream = slowUpstream()) {
             List<InFlight> inFlight;
-            try (ServiceJvm dead = ServiceJvm.start(ServiceJvm.freePort(), upstream.baseUrl(), database,
-                    settings("--lisa.instance-id=lisa-a"))) {
+            try (ServiceJvm dead = ServiceJvm.start(
+                    ServiceJvm.freePort(), upstream.baseUrl(), database, settings("--lisa.instance-id=lisa-a"))) {
                 inFlight = sendAndKill(dead, upstream);
             }
-            try (ServiceJvm other = ServiceJvm.start(ServiceJvm.freePort(), upstream.baseUrl(), database,
-                    settings("--lisa.instance-id=lisa-b"))) {
+            try (ServiceJvm other = ServiceJvm.start(
+                    ServiceJvm.freePort(), upstream.baseUrl(), database, settings("--lisa.instance-id=lisa-b"))) {
                 Duration longest = retryAll(other.api(), inFlight, upstream);
                 System.out.printf("Retry after kill -9, another instance: longest wait %d ms%n", longest.toMillis());
                 assertThat(longest).isLessThan(Duration.ofSeconds(20));
@@ -89,7 +91,8 @@ class RetryAfterCrashTest {
     /** Gemini answers the first messages only after a minute: they are mid-turn when the service dies. */
     private static GeminiEmulator slowUpstream() throws Exception {
         GeminiEmulator upstream = GeminiEmulator.start(EmulatorConfig.defaults().withApiKey(TestUpstream.API_KEY));
-        upstream.script(ScriptedAnswer.text("Diese Antwort kommt nie an.").delayed(Duration.ofMinutes(1))
+        upstream.script(ScriptedAnswer.text("Diese Antwort kommt nie an.")
+                .delayed(Duration.ofMinutes(1))
                 .times(CLIENTS));
         return upstream;
     }
@@ -98,7 +101,9 @@ class RetryAfterCrashTest {
     private static List<InFlight> sendAndKill(ServiceJvm service, GeminiEmulator upstream) throws Exception {
         List<InFlight> inFlight = new ArrayList<>();
         for (int i = 0; i < CLIENTS; i++) {
-            inFlight.add(new InFlight(service.api().newSession(), "Was kostet der Tarif " + i + "?",
+            inFlight.add(new InFlight(
+                    service.api().newSession(),
+                    "Was kostet der Tarif " + i + "?",
                     UUID.randomUUID().toString()));
         }
         try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -106,12 +111,16 @@ class RetryAfterCrashTest {
             for (InFlight message : inFlight) {
                 sent.add(clients.submit(() -> chat(service.api(), message)));
             }
-            await("every message mid-turn").atMost(Duration.ofSeconds(20))
+            await("every message mid-turn")
+                    .atMost(Duration.ofSeconds(20))
                     .until(() -> TestUpstream.modelCalls(upstream) == CLIENTS);
             service.kill();
             for (Future<?> first : sent) {
-                assertThat(first).failsWithin(Duration.ofSeconds(10)).withThrowableThat()
-                        .havingCause().isInstanceOf(UncheckedIOException.class);
+                assertThat(first)
+                        .failsWithin(Duration.ofSeconds(10))
+                        .withThrowableThat()
+                        .havingCause()
+                        .isInstanceOf(UncheckedIOException.class);
             }
         }
         return inFlight;
@@ -141,13 +150,20 @@ class RetryAfterCrashTest {
             InFlight message = inFlight.get(i);
             Api.Response retry = retries.get(i).get();
             assertThat(retry.status()).as(retry.body()).isEqualTo(200);
-            longest = Stream.of(longest, waits.get(i).get()).max(Duration::compareTo).orElseThrow();
-            assertThat(api.get("/api/v1/sessions/" + message.sessionId()).json().get("messages")).hasSize(2);
+            longest = Stream.of(longest, waits.get(i).get())
+                    .max(Duration::compareTo)
+                    .orElseThrow();
+            assertThat(api.get("/api/v1/sessions/" + message.sessionId()).json().get("messages"))
+                    .hasSize(2);
             Api.Response again = chat(api, message);
             assertThat(again.json()).isEqualTo(retry.json());
         }
-        assertThat(TestUpstream.modelCalls(upstream)).as("repeats answered from the store").isEqualTo(calls);
-        assertThat(calls).as("one call per message before the kill, one per retry").isEqualTo(2 * CLIENTS);
+        assertThat(TestUpstream.modelCalls(upstream))
+                .as("repeats answered from the store")
+                .isEqualTo(calls);
+        assertThat(calls)
+                .as("one call per message before the kill, one per retry")
+                .isEqualTo(2 * CLIENTS);
         return longest;
     }
 

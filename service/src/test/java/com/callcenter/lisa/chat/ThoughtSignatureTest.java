@@ -37,13 +37,15 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 @Tag("database")
 @Import(MovableTime.class)
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "lisa.gemini.model=" + ThoughtSignatureTest.PRIMARY,
-        "lisa.quota.budget.requests-per-minute=1",
-        "lisa.quota.fallback-models[0].name=" + ThoughtSignatureTest.FALLBACK,
-        "lisa.quota.fallback-models[0].budget.requests-per-minute=0",
-        "lisa.quota.max-wait=5s"
-})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "lisa.gemini.model=" + ThoughtSignatureTest.PRIMARY,
+            "lisa.quota.budget.requests-per-minute=1",
+            "lisa.quota.fallback-models[0].name=" + ThoughtSignatureTest.FALLBACK,
+            "lisa.quota.fallback-models[0].budget.requests-per-minute=0",
+            "lisa.quota.max-wait=5s"
+        })
 class ThoughtSignatureTest {
 
     static final String PRIMARY = "gemini-3.5-flash-lite";
@@ -101,7 +103,8 @@ class ThoughtSignatureTest {
         List<IssuedSignature> issued = upstream.issuedSignatures();
         assertThat(issued).hasSize(3).allSatisfy(s -> assertThat(s.model()).isEqualTo(PRIMARY));
         // turn 2 sends turn 1's reply part with its signature; turn 3 sends both, each on its own content
-        assertThat(signaturesSent(upstream.requests().get(1))).containsExactly(issued.get(0).signature());
+        assertThat(signaturesSent(upstream.requests().get(1)))
+                .containsExactly(issued.get(0).signature());
         assertThat(signaturesSent(upstream.requests().get(2)))
                 .containsExactly(issued.get(0).signature(), issued.get(1).signature());
         assertThat(modelContentIndexes(upstream.requests().get(2))).containsExactly(1, 3);
@@ -110,7 +113,9 @@ class ThoughtSignatureTest {
         assertThat(storedParts(id, 1)).contains(issued.get(0).signature()).doesNotContain("\"thought\"");
         assertThat(storedParts(id, 2)).contains(issued.get(1).signature());
         String view = api.get("/api/v1/sessions/" + id).body();
-        assertThat(view).doesNotContain("thoughtSignature").doesNotContain(issued.get(0).signature());
+        assertThat(view)
+                .doesNotContain("thoughtSignature")
+                .doesNotContain(issued.get(0).signature());
     }
 
     @Test
@@ -127,34 +132,45 @@ class ThoughtSignatureTest {
         assertThat(third.only("done").json().get("model").asString()).isEqualTo(PRIMARY);
         List<IssuedSignature> issued = upstream.issuedSignatures();
         assertThat(issued).hasSize(3);
-        assertThat(signaturesSent(upstream.requests().get(1))).containsExactly(issued.get(0).signature());
+        assertThat(signaturesSent(upstream.requests().get(1)))
+                .containsExactly(issued.get(0).signature());
         assertThat(signaturesSent(upstream.requests().get(2)))
                 .containsExactly(issued.get(0).signature(), issued.get(1).signature());
         // the reply's streamed text comes back as one part, the signature on its own empty part after it
         List<RecordedPart> firstReply = upstream.requests().get(2).parts().stream()
-                .filter(part -> part.contentIndex() == 1).toList();
+                .filter(part -> part.contentIndex() == 1)
+                .toList();
         assertThat(firstReply).hasSize(2);
         assertThat(firstReply.get(0).text()).isEqualTo(first.deltaText());
         assertThat(firstReply.get(0).thoughtSignature()).isNull();
         assertThat(firstReply.get(1).text()).isEmpty();
         assertThat(firstReply.get(1).thoughtSignature()).isEqualTo(issued.get(0).signature());
-        assertThat(api.get("/api/v1/sessions/" + id).body()).doesNotContain(issued.get(0).signature());
+        assertThat(api.get("/api/v1/sessions/" + id).body())
+                .doesNotContain(issued.get(0).signature());
     }
 
     @Test
     void turnsStoredBeforeModelPartsWereKeptGoBackAsText() {
         String id = api.newSession();
         assertThat(api.chat(id, "Guten Tag").status()).isEqualTo(200);
-        String reply = api.get("/api/v1/sessions/" + id).json().get("messages").get(1).get("content").asString();
+        String reply = api.get("/api/v1/sessions/" + id)
+                .json()
+                .get("messages")
+                .get(1)
+                .get("content")
+                .asString();
         // as a turn stored before V8: no model parts
-        jdbc.sql("update turn set model_parts = null where session_id = ?").param(UUID.fromString(id)).update();
+        jdbc.sql("update turn set model_parts = null where session_id = ?")
+                .param(UUID.fromString(id))
+                .update();
         clock.advance(Duration.ofMinutes(2));
 
         Api.Response second = api.chat(id, "Was kostet der Tarif?");
 
         assertThat(second.status()).as(second.body()).isEqualTo(200);
         List<RecordedPart> sent = upstream.requests().get(1).parts().stream()
-                .filter(part -> "model".equals(part.role())).toList();
+                .filter(part -> "model".equals(part.role()))
+                .toList();
         assertThat(sent).singleElement().satisfies(part -> {
             assertThat(part.text()).isEqualTo(reply);
             assertThat(part.thoughtSignature()).isNull();
@@ -182,13 +198,17 @@ class ThoughtSignatureTest {
         assertThat(toFallback.model()).isEqualTo(FALLBACK);
         // the primary's signature is not valid for the fallback model: its turn goes without it, text kept
         assertThat(signaturesSent(toFallback)).isEmpty();
-        assertThat(toFallback.parts().stream().filter(p -> "model".equals(p.role())).map(RecordedPart::text))
+        assertThat(toFallback.parts().stream()
+                        .filter(p -> "model".equals(p.role()))
+                        .map(RecordedPart::text))
                 .containsExactly(first.json().get("reply").asString());
         RecordedRequest backToPrimary = upstream.requests().get(2);
         assertThat(backToPrimary.model()).isEqualTo(PRIMARY);
         // the primary gets its own signature back, and the fallback's turn as text only
         assertThat(signaturesSent(backToPrimary)).containsExactly(issued.get(0).signature());
-        assertThat(backToPrimary.parts().stream().filter(p -> p.contentIndex() == 3).map(RecordedPart::text))
+        assertThat(backToPrimary.parts().stream()
+                        .filter(p -> p.contentIndex() == 3)
+                        .map(RecordedPart::text))
                 .containsExactly(second.json().get("reply").asString());
         assertThat(storedParts(id, 2)).contains(issued.get(1).signature());
     }

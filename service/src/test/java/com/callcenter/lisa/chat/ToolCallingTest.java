@@ -68,12 +68,18 @@ class ToolCallingTest extends ServiceTest {
     void aTurnWithTwoToolRoundsCallsEachWebhookOnceFeedsTheResultsBackAndIsStoredOnce() {
         String id = session();
 
-        EventStream.Result streamed = EventStream.chat(port, id, "Bitte book_callback args:{\"when\": "
-                + "\"2026-12-01T10:00:00Z\"} und dann record_lead args:{\"product\": \"Tarif M\"}");
+        EventStream.Result streamed = EventStream.chat(
+                port,
+                id,
+                "Bitte book_callback args:{\"when\": "
+                        + "\"2026-12-01T10:00:00Z\"} und dann record_lead args:{\"product\": \"Tarif M\"}");
 
         assertThat(streamed.status()).as(streamed.body()).isEqualTo(200);
-        assertThat(streamed.named("tool")).extracting(event -> event.json().toString()).containsExactly(
-                "{\"name\":\"book_callback\",\"status\":\"ok\"}", "{\"name\":\"record_lead\",\"status\":\"ok\"}");
+        assertThat(streamed.named("tool"))
+                .extracting(event -> event.json().toString())
+                .containsExactly(
+                        "{\"name\":\"book_callback\",\"status\":\"ok\"}",
+                        "{\"name\":\"record_lead\",\"status\":\"ok\"}");
         assertThat(streamed.events().indexOf(streamed.named("tool").getLast()))
                 .isLessThan(streamed.events().indexOf(streamed.only("done")));
         assertThat(streamed.deltaText()).contains("Ergebnis von record_lead: {\"lead\": 42}");
@@ -85,8 +91,9 @@ class ToolCallingTest extends ServiceTest {
         assertThat(booking.path()).isEqualTo("/crm/callbacks");
         assertThat(booking.idempotencyKey()).isEqualTo(id + "/1/1");
         assertThat(booking.authorization()).isEqualTo("Bearer " + TOKEN);
-        assertThat(JSON.readTree(booking.body())).isEqualTo(JSON.readTree("{\"sessionId\": \"" + id + "\", \"turn\": 1, "
-                + "\"call\": {\"name\": \"book_callback\", \"args\": {\"when\": \"2026-12-01T10:00:00Z\"}}}"));
+        assertThat(JSON.readTree(booking.body()))
+                .isEqualTo(JSON.readTree("{\"sessionId\": \"" + id + "\", \"turn\": 1, "
+                        + "\"call\": {\"name\": \"book_callback\", \"args\": {\"when\": \"2026-12-01T10:00:00Z\"}}}"));
         assertThat(crm.calls.get(1).path()).isEqualTo("/crm/leads");
         assertThat(crm.calls.get(1).idempotencyKey()).isEqualTo(id + "/1/2");
 
@@ -96,7 +103,12 @@ class ToolCallingTest extends ServiceTest {
         List<IssuedSignature> issued = upstream.issuedSignatures();
         JsonNode second = contents(requests.get(1));
         assertThat(second).hasSize(3);
-        assertThat(second.get(1).get("parts").get(0).get("functionCall").get("name").asString())
+        assertThat(second.get(1)
+                        .get("parts")
+                        .get(0)
+                        .get("functionCall")
+                        .get("name")
+                        .asString())
                 .isEqualTo("book_callback");
         assertThat(second.get(1).get("parts").get(0).get("thoughtSignature").asString())
                 .isEqualTo(issued.get(0).signature());
@@ -107,16 +119,24 @@ class ToolCallingTest extends ServiceTest {
         assertThat(result.get("response").toString()).isEqualTo("{\"booked\":true,\"ref\":\"CB-1\"}");
         JsonNode third = contents(requests.get(2));
         assertThat(third).hasSize(5);
-        assertThat(third.get(4).get("parts").get(0).get("functionResponse").get("response").toString())
+        assertThat(third.get(4)
+                        .get("parts")
+                        .get(0)
+                        .get("functionResponse")
+                        .get("response")
+                        .toString())
                 .isEqualTo("{\"lead\":42}");
         assertThat(JSON.readTree(requests.get(0).body()).get("tools").get(0).get("functionDeclarations"))
                 .extracting(declaration -> declaration.get("name").asString())
-                .containsExactly("book_callback", "record_lead", "check_stock", "slow_lookup", "gated_lookup",
-                        "request_human");
+                .containsExactly(
+                        "book_callback", "record_lead", "check_stock", "slow_lookup", "gated_lookup", "request_human");
 
         // one stored turn with both calls, shown in the view without secrets
-        assertThat(jdbc.sql("select count(*) from turn where session_id = ?").param(java.util.UUID.fromString(id))
-                .query(Integer.class).single()).isEqualTo(1);
+        assertThat(jdbc.sql("select count(*) from turn where session_id = ?")
+                        .param(java.util.UUID.fromString(id))
+                        .query(Integer.class)
+                        .single())
+                .isEqualTo(1);
         Api.Response view = api.get("/api/v1/sessions/" + id);
         JsonNode messages = view.json().get("messages");
         assertThat(messages).hasSize(2);
@@ -149,8 +169,7 @@ class ToolCallingTest extends ServiceTest {
         Api.Response reply = api.chat(id, "check_stock und slow_lookup bitte");
 
         assertThat(reply.status()).as(reply.body()).isEqualTo(200);
-        assertThat(reply.json().get("reply").asString())
-                .contains("Ergebnis von slow_lookup: {\"error\":");
+        assertThat(reply.json().get("reply").asString()).contains("Ergebnis von slow_lookup: {\"error\":");
         JsonNode calls = toolCalls(id);
         assertThat(calls).extracting(call -> call.get("status").asString()).containsExactly("error", "timeout");
         assertThat(calls.get(0).get("result").get("error").asString()).contains("HTTP 500");
@@ -165,7 +184,8 @@ class ToolCallingTest extends ServiceTest {
         String id = session();
 
         Api.Response invalid = api.chat(id, "book_callback args:{\"when\": 5}");
-        upstream.script(ScriptedAnswer.functionCall("delete_everything", "{\"all\": true}").times(1));
+        upstream.script(ScriptedAnswer.functionCall("delete_everything", "{\"all\": true}")
+                .times(1));
         Api.Response unknown = api.chat(id, "Und noch etwas");
 
         assertThat(invalid.status()).as(invalid.body()).isEqualTo(200);
@@ -191,7 +211,8 @@ class ToolCallingTest extends ServiceTest {
         Api.Response reply = api.chat(id, "record_lead, record_lead, record_lead, record_lead, record_lead");
 
         assertThat(reply.status()).as(reply.body()).isEqualTo(200);
-        assertThat(crm.calls).extracting(Crm.Call::idempotencyKey)
+        assertThat(crm.calls)
+                .extracting(Crm.Call::idempotencyKey)
                 .containsExactly(id + "/1/1", id + "/1/2", id + "/1/3", id + "/1/4");
         List<RecordedRequest> requests = modelCalls();
         assertThat(requests).hasSize(5);
@@ -199,8 +220,13 @@ class ToolCallingTest extends ServiceTest {
             assertThat(JSON.readTree(requests.get(i).body()).has("toolConfig")).isFalse();
         }
         JsonNode last = JSON.readTree(requests.get(4).body());
-        assertThat(last.get("toolConfig").get("functionCallingConfig").get("mode").asString()).isEqualTo("NONE");
-        assertThat(reply.json().get("reply").asString()).startsWith("Hallo, hier ist Lisa!")
+        assertThat(last.get("toolConfig")
+                        .get("functionCallingConfig")
+                        .get("mode")
+                        .asString())
+                .isEqualTo("NONE");
+        assertThat(reply.json().get("reply").asString())
+                .startsWith("Hallo, hier ist Lisa!")
                 .contains("Ergebnis von record_lead");
         assertThat(toolCalls(id)).hasSize(4);
     }
@@ -255,7 +281,8 @@ class ToolCallingTest extends ServiceTest {
         return api.send(java.net.http.HttpRequest.newBuilder(api.uri("/api/v1/sessions/" + sessionId + "/chat"))
                 .header("Content-Type", "application/json")
                 .header("Idempotency-Key", key)
-                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(Api.json(java.util.Map.of("message", message)))));
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                        Api.json(java.util.Map.of("message", message)))));
     }
 
     private JsonNode toolCalls(String id) {
@@ -264,12 +291,18 @@ class ToolCallingTest extends ServiceTest {
 
     /** The toolCalls of the assistant message at {@code index} of the session view. */
     private JsonNode toolCalls(String id, int index) {
-        return api.get("/api/v1/sessions/" + id).json().get("messages").get(index).get("toolCalls");
+        return api.get("/api/v1/sessions/" + id)
+                .json()
+                .get("messages")
+                .get(index)
+                .get("toolCalls");
     }
 
     /** The generateContent requests (not the model look-ups of the service's availability checks). */
     private static List<RecordedRequest> modelCalls() {
-        return upstream.requests().stream().filter(request -> request.path().contains("enerateContent")).toList();
+        return upstream.requests().stream()
+                .filter(request -> request.path().contains("enerateContent"))
+                .toList();
     }
 
     private static JsonNode contents(RecordedRequest request) {
@@ -316,13 +349,13 @@ class ToolCallingTest extends ServiceTest {
     /** The CRM: a real HTTP server on 127.0.0.1 that records every call and answers by path. */
     static final class Crm {
 
-        record Call(String path, String idempotencyKey, String authorization, String body) {
-        }
+        record Call(String path, String idempotencyKey, String authorization, String body) {}
 
         final List<Call> calls = new CopyOnWriteArrayList<>();
         final HttpServer server;
         /** Holds calls of gated_lookup until the test opens it. */
         volatile java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(0);
+
         final java.util.concurrent.atomic.AtomicInteger bookings = new java.util.concurrent.atomic.AtomicInteger();
 
         Crm() {
@@ -343,8 +376,11 @@ class ToolCallingTest extends ServiceTest {
         private void handle(HttpExchange exchange) throws IOException {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             String path = exchange.getRequestURI().getPath();
-            calls.add(new Call(path, exchange.getRequestHeaders().getFirst("Idempotency-Key"),
-                    exchange.getRequestHeaders().getFirst("Authorization"), body));
+            calls.add(new Call(
+                    path,
+                    exchange.getRequestHeaders().getFirst("Idempotency-Key"),
+                    exchange.getRequestHeaders().getFirst("Authorization"),
+                    body));
             switch (path) {
                 case "/crm/callbacks" -> {
                     int booking = bookings.incrementAndGet();

@@ -27,11 +27,12 @@ import org.springframework.test.context.TestPropertySource;
  * A tool round's follow-up request under quota pressure (one request a minute, the clock moved by the test):
  * the turn already waited its turn, so its follow-up goes ahead of a new message that queued meanwhile.
  */
-@TestPropertySource(properties = {
-        "lisa.quota.budget.requests-per-minute=1",
-        "lisa.quota.max-wait=600s",
-        "spring.lifecycle.timeout-per-shutdown-phase=12m" // at least the longest turn (checked at start-up)
-})
+@TestPropertySource(
+        properties = {
+            "lisa.quota.budget.requests-per-minute=1",
+            "lisa.quota.max-wait=600s",
+            "spring.lifecycle.timeout-per-shutdown-phase=12m" // at least the longest turn (checked at start-up)
+        })
 @Import(MovableTime.class)
 class ToolRoundQueueTest extends ServiceTest {
 
@@ -83,15 +84,21 @@ class ToolRoundQueueTest extends ServiceTest {
     }
 
     private String session() {
-        return api.post("/api/v1/sessions", "{\"persona\": \"crm\"}").json().get("id").asString();
+        return api.post("/api/v1/sessions", "{\"persona\": \"crm\"}")
+                .json()
+                .get("id")
+                .asString();
     }
 
     private void awaitQueueLength(int length) {
-        await().atMost(Duration.ofSeconds(10)).alias("the queue has " + length + " waiting")
+        await().atMost(Duration.ofSeconds(10))
+                .alias("the queue has " + length + " waiting")
                 .until(() -> api.get("/api/v1/health").json().toString().contains("\"queueLength\":" + length));
     }
 
     private static List<RecordedRequest> modelCalls() {
-        return upstream.requests().stream().filter(request -> request.path().contains("enerateContent")).toList();
+        return upstream.requests().stream()
+                .filter(request -> request.path().contains("enerateContent"))
+                .toList();
     }
 }

@@ -27,10 +27,8 @@ import tools.jackson.databind.JsonNode;
  * <p>gemini-3.5-flash-lite's table price: USD 0.30 input, 0.03 cached input, 2.50 output per 1M tokens.
  */
 @Tag("database")
-@TestPropertySource(properties = {
-        "lisa.gemini.model=gemini-3.5-flash-lite",
-        "lisa.gemini.generation.thinking-level=LOW"
-})
+@TestPropertySource(
+        properties = {"lisa.gemini.model=gemini-3.5-flash-lite", "lisa.gemini.generation.thinking-level=LOW"})
 class TurnCostTest extends ServiceTest {
 
     /** 5,000 prompt tokens of which 4,000 cached, 200 reply and 64 thought tokens. */
@@ -84,12 +82,14 @@ class TurnCostTest extends ServiceTest {
         var stored = jdbc.sql("select prompt_tokens, cached_tokens, reply_tokens, thought_tokens, cost_usd from turn "
                         + "where session_id = ? and turn_number = 1")
                 .param(UUID.fromString(id))
-                .query((rs, row) -> new Object[] {rs.getInt(1), rs.getInt(2), rs.getInt(3), rs.getInt(4), rs.getBigDecimal(5)})
+                .query((rs, row) ->
+                        new Object[] {rs.getInt(1), rs.getInt(2), rs.getInt(3), rs.getInt(4), rs.getBigDecimal(5)})
                 .single();
         assertThat(stored).containsExactly(5000, 4000, 200, 64, new BigDecimal("0.001080000000"));
 
         upstream.script(ScriptedAnswer.sse(STREAMED));
-        JsonNode done = EventStream.chat(port, id, "Und mit Vertrag?").only("done").json();
+        JsonNode done =
+                EventStream.chat(port, id, "Und mit Vertrag?").only("done").json();
         assertThat(done.get("usage").get("cachedTokens").asInt()).isEqualTo(2000);
         assertThat(done.get("usage").get("thoughtTokens").asInt()).isEqualTo(90);
         assertThat(done.get("usage").get("costUsd").decimalValue()).isEqualByComparingTo(STREAMED_COST);
@@ -104,8 +104,10 @@ class TurnCostTest extends ServiceTest {
 
         assertThat(metric("lisa_gemini_cost_usd_total", "gemini-3.5-flash-lite", null) - costBefore)
                 .isCloseTo(REPLY_COST.add(STREAMED_COST).doubleValue(), org.assertj.core.data.Offset.offset(1e-12));
-        assertThat(metric("lisa_gemini_tokens_total", "gemini-3.5-flash-lite", "cached") - cachedBefore).isEqualTo(6000);
-        assertThat(metric("lisa_gemini_tokens_total", "gemini-3.5-flash-lite", "thought") - thoughtBefore).isEqualTo(154);
+        assertThat(metric("lisa_gemini_tokens_total", "gemini-3.5-flash-lite", "cached") - cachedBefore)
+                .isEqualTo(6000);
+        assertThat(metric("lisa_gemini_tokens_total", "gemini-3.5-flash-lite", "thought") - thoughtBefore)
+                .isEqualTo(154);
     }
 
     @Test
@@ -121,16 +123,24 @@ class TurnCostTest extends ServiceTest {
             int thought = usage.get("thoughtTokens").asInt();
             assertThat(thought).as("LOW thinking in the emulator").isEqualTo(64);
             if (turn > 1) {
-                assertThat(cached).as("the previous turn's prompt is cached").isPositive().isLessThan(prompt);
+                assertThat(cached)
+                        .as("the previous turn's prompt is cached")
+                        .isPositive()
+                        .isLessThan(prompt);
             }
-            BigDecimal expected = new BigDecimal("0.30").multiply(BigDecimal.valueOf(prompt - cached))
+            BigDecimal expected = new BigDecimal("0.30")
+                    .multiply(BigDecimal.valueOf(prompt - cached))
                     .add(new BigDecimal("0.03").multiply(BigDecimal.valueOf(cached)))
                     .add(new BigDecimal("2.50").multiply(BigDecimal.valueOf(reply + thought)))
                     .divide(BigDecimal.valueOf(1_000_000));
             assertThat(usage.get("costUsd").decimalValue()).isEqualByComparingTo(expected);
             sum = sum.add(expected);
         }
-        assertThat(api.get("/api/v1/sessions/" + id).json().get("usage").get("costUsd").decimalValue())
+        assertThat(api.get("/api/v1/sessions/" + id)
+                        .json()
+                        .get("usage")
+                        .get("costUsd")
+                        .decimalValue())
                 .isEqualByComparingTo(sum);
     }
 
@@ -145,7 +155,8 @@ class TurnCostTest extends ServiceTest {
     private double metric(String name, String model, String kind) {
         String body = management.get("/actuator/prometheus").body(); // Actuator is on the management port only
         for (String line : body.split("\n")) {
-            if (line.startsWith(name + "{") && line.contains("model=\"" + model + "\"")
+            if (line.startsWith(name + "{")
+                    && line.contains("model=\"" + model + "\"")
                     && (kind == null || line.contains("kind=\"" + kind + "\""))) {
                 Matcher value = Pattern.compile("} (\\S+)$").matcher(line);
                 if (value.find()) {

@@ -23,8 +23,12 @@ class WaitingMessagesTest {
         UUID session = UUID.randomUUID();
         MutableClock clock = new MutableClock(Instant.parse("2026-03-02T10:00:00Z"));
         try (TestQuota quota = TestQuota.of(0, Duration.ofSeconds(60), 10, clock, new SimpleMeterRegistry())) {
-            QueuePlace leaving = quota.scheduler().admit(0, 0, 1, clock.instant(), Share.NONE).place();
-            QueuePlace arriving = quota.scheduler().admit(0, 0, 1, clock.instant(), Share.NONE).place();
+            QueuePlace leaving = quota.scheduler()
+                    .admit(0, 0, 1, clock.instant(), Share.NONE)
+                    .place();
+            QueuePlace arriving = quota.scheduler()
+                    .admit(0, 0, 1, clock.instant(), Share.NONE)
+                    .place();
             int rounds = 200_000; // the old map lost a message in about one run of 100,000 rounds out of two
             AtomicInteger lost = new AtomicInteger();
             CyclicBarrier together = new CyclicBarrier(2);

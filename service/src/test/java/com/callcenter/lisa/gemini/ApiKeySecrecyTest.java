@@ -34,8 +34,12 @@ class ApiKeySecrecyTest extends ServiceTest {
         assertThat(echoed.status()).isEqualTo(502);
         assertThat(echoed.json().get("detail").asString()).contains("[redacted]");
         responses.append(echoed.body());
-        for (String fixture : new String[] {"errors/403-api-key-leaked.json", "errors/503-overloaded.json",
-                "firebase-vertexai-sdk-test-data/googleai/unary-failure-api-key.json", "errors/429-rpm-free-tier.json"}) {
+        for (String fixture : new String[] {
+            "errors/403-api-key-leaked.json",
+            "errors/503-overloaded.json",
+            "firebase-vertexai-sdk-test-data/googleai/unary-failure-api-key.json",
+            "errors/429-rpm-free-tier.json"
+        }) {
             upstream.script(ScriptedAnswer.fixture(fixture(fixture)));
             responses.append(api.chat(id, "Hallo").body());
         }
@@ -53,8 +57,16 @@ class ApiKeySecrecyTest extends ServiceTest {
 
     @Test
     void settingsNeverPrintTheKey() {
-        GeminiProperties properties = new GeminiProperties(TestUpstream.API_KEY, "http://x", "v1beta", "m",
-                java.time.Duration.ofSeconds(30), 8, new GeminiProperties.Generation(null, 10, null, null, null, null, null, null), null, false);
+        GeminiProperties properties = new GeminiProperties(
+                TestUpstream.API_KEY,
+                "http://x",
+                "v1beta",
+                "m",
+                java.time.Duration.ofSeconds(30),
+                8,
+                new GeminiProperties.Generation(null, 10, null, null, null, null, null, null),
+                null,
+                false);
         assertThat(properties.toString()).doesNotContain(TestUpstream.API_KEY).contains("[redacted]");
         assertThat(new GeminiEndpoint("http://x", TestUpstream.API_KEY, false, null).toString())
                 .doesNotContain(TestUpstream.API_KEY);

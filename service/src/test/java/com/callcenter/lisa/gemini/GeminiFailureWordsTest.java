@@ -25,16 +25,28 @@ class GeminiFailureWordsTest {
 
     static Stream<Arguments> transportFailures() {
         return Stream.of(
-                Arguments.of(new GenAiIOException("Failed to execute HTTP request.",
-                        new ConnectException("Connection refused")), "refused"),
-                Arguments.of(new GenAiIOException("Failed to execute HTTP request.",
-                        new UnknownHostException("generativelanguage.googleapis.com")), "host name"),
-                Arguments.of(new GenAiIOException("Failed to execute HTTP request.",
-                        new SSLHandshakeException("PKIX path building failed")), "secure connection"),
-                Arguments.of(new GenAiIOException("Failed to read.", new EOFException("\\n not found: limit=0")),
+                Arguments.of(
+                        new GenAiIOException(
+                                "Failed to execute HTTP request.", new ConnectException("Connection refused")),
+                        "refused"),
+                Arguments.of(
+                        new GenAiIOException(
+                                "Failed to execute HTTP request.",
+                                new UnknownHostException("generativelanguage.googleapis.com")),
+                        "host name"),
+                Arguments.of(
+                        new GenAiIOException(
+                                "Failed to execute HTTP request.",
+                                new SSLHandshakeException("PKIX path building failed")),
+                        "secure connection"),
+                Arguments.of(
+                        new GenAiIOException("Failed to read.", new EOFException("\\n not found: limit=0")),
                         "closed before"),
-                Arguments.of(new GenAiIOException("Failed to parse.",
-                        new JsonParseException(null, "Unrecognized token 'data': was expecting JSON")), "not the JSON"),
+                Arguments.of(
+                        new GenAiIOException(
+                                "Failed to parse.",
+                                new JsonParseException(null, "Unrecognized token 'data': was expecting JSON")),
+                        "not the JSON"),
                 Arguments.of(new IllegalStateException("com.google.genai.Foo$Bar broke: secret-key"), "log"));
     }
 
@@ -44,9 +56,15 @@ class GeminiFailureWordsTest {
         GeminiFailure failure = errors.classify(thrown);
 
         assertThat(failure.kind()).isEqualTo(GeminiFailure.Kind.UNAVAILABLE);
-        assertThat(failure.getMessage()).contains("Gemini").contains(words)
-                .doesNotContain("Exception").doesNotContain("java.").doesNotContain("com.")
-                .doesNotContain("Connection refused").doesNotContain("Unrecognized token").doesNotContain("secret-key");
+        assertThat(failure.getMessage())
+                .contains("Gemini")
+                .contains(words)
+                .doesNotContain("Exception")
+                .doesNotContain("java.")
+                .doesNotContain("com.")
+                .doesNotContain("Connection refused")
+                .doesNotContain("Unrecognized token")
+                .doesNotContain("secret-key");
         assertThat(failure.getCause()).as("kept for the log").isSameAs(thrown);
     }
 
@@ -56,11 +74,14 @@ class GeminiFailureWordsTest {
         GeminiFailure failure = errors.classify(thrown);
 
         assertThat(failure.kind()).isEqualTo(GeminiFailure.Kind.TIMEOUT);
-        assertThat(failure.getMessage()).contains("Gemini did not answer").doesNotContain("Exception")
+        assertThat(failure.getMessage())
+                .contains("Gemini did not answer")
+                .doesNotContain("Exception")
                 .doesNotContain("Read timed out");
     }
 
     static Stream<RuntimeException> timeouts() {
-        return Stream.of(new GenAiIOException("Failed to execute HTTP request.", new SocketTimeoutException("Read timed out")));
+        return Stream.of(
+                new GenAiIOException("Failed to execute HTTP request.", new SocketTimeoutException("Read timed out")));
     }
 }

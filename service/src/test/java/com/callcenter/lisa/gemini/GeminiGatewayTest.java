@@ -30,15 +30,25 @@ class GeminiGatewayTest {
     private TestQuota quota;
 
     private GeminiGateway gateway(int rpm, Duration halfOpenTimeout) {
-        QuotaProperties properties = new QuotaProperties(new QuotaProperties.Budget(rpm, 0, 0), List.of(),
-                Duration.ofSeconds(60), 10, Duration.ofSeconds(60), java.math.BigDecimal.ZERO, "memory",
+        QuotaProperties properties = new QuotaProperties(
+                new QuotaProperties.Budget(rpm, 0, 0),
+                List.of(),
+                Duration.ofSeconds(60),
+                10,
+                Duration.ofSeconds(60),
+                java.math.BigDecimal.ZERO,
+                "memory",
                 new QuotaProperties.Retry(1, Duration.ofMillis(10), Duration.ofMillis(10)),
                 new QuotaProperties.Breaker(1, COOL_DOWN, halfOpenTimeout));
         quota = TestQuota.of(rpm, properties.maxWait(), properties.maxQueue(), clock, new SimpleMeterRegistry());
         // Every model is found: the availability of models is ModelAvailabilityTest's subject.
-        ModelAvailability availability = new ModelAvailability(model -> { },
+        ModelAvailability availability = new ModelAvailability(
+                model -> {},
                 new ModelCheckProperties(Duration.ofMinutes(10), Duration.ofSeconds(5), Duration.ofSeconds(10)),
-                quota.scheduler().models(), "key", null, clock);
+                quota.scheduler().models(),
+                "key",
+                null,
+                clock);
         return new GeminiGateway(quota.scheduler(), properties, clock, new SimpleMeterRegistry(), availability);
     }
 
@@ -54,7 +64,8 @@ class GeminiGatewayTest {
 
     private GeminiReply overloaded(String model) {
         calls.incrementAndGet();
-        throw new GeminiFailure(GeminiFailure.Kind.UNAVAILABLE, 503, "Gemini answered 503", Duration.ofSeconds(5), null);
+        throw new GeminiFailure(
+                GeminiFailure.Kind.UNAVAILABLE, 503, "Gemini answered 503", Duration.ofSeconds(5), null);
     }
 
     private Dispatched<GeminiReply> turn(GeminiGateway gateway, java.util.function.Function<String, GeminiReply> call)
@@ -66,8 +77,10 @@ class GeminiGatewayTest {
     private void openAndCoolDown(GeminiGateway gateway) {
         assertThatThrownBy(() -> turn(gateway, this::overloaded)).isInstanceOf(GeminiFailure.class);
         assertThat(gateway.state().getFirst().circuit()).isEqualTo("OPEN");
-        assertThatThrownBy(() -> gateway.admit(Share.NONE, 0, 5)).isInstanceOfSatisfying(QuotaRejectedException.class,
-                e -> assertThat(e.reason()).isEqualTo(QuotaRejectedException.Reason.CIRCUIT_OPEN));
+        assertThatThrownBy(() -> gateway.admit(Share.NONE, 0, 5))
+                .isInstanceOfSatisfying(
+                        QuotaRejectedException.class,
+                        e -> assertThat(e.reason()).isEqualTo(QuotaRejectedException.Reason.CIRCUIT_OPEN));
         clock.advance(COOL_DOWN.plusSeconds(1));
         assertThat(gateway.state().getFirst().circuit()).isEqualTo("HALF_OPEN");
     }
@@ -92,9 +105,10 @@ class GeminiGatewayTest {
 
         // The granted probe never gets Gemini's answer: its thread was interrupted, its observer broke.
         assertThatThrownBy(() -> turn(gateway, model -> {
-            calls.incrementAndGet();
-            throw new IllegalStateException("the turn was stopped before Gemini answered");
-        })).isInstanceOf(IllegalStateException.class);
+                    calls.incrementAndGet();
+                    throw new IllegalStateException("the turn was stopped before Gemini answered");
+                }))
+                .isInstanceOf(IllegalStateException.class);
 
         // The next message is the probe at once, instead of waiting for ever behind the lost one.
         long start = System.nanoTime();
@@ -140,7 +154,8 @@ class GeminiGatewayTest {
         assertThat(circuit.tryPermit()).isTrue();
         assertThat(circuit.tryPermit()).isFalse();
 
-        await().atMost(Duration.ofSeconds(5)).until(() -> "OPEN".equals(gateway.state().getFirst().circuit()));
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> "OPEN".equals(gateway.state().getFirst().circuit()));
         clock.advance(COOL_DOWN.plusSeconds(1));
 
         assertThat(turn(gateway, model -> answer(model, 7)).result().text()).isEqualTo("ok");

@@ -27,10 +27,12 @@ import tools.jackson.databind.JsonNode;
  * error and shown in health, and the service starts and serves with the others. Only models.get is used.
  */
 @ExtendWith(OutputCaptureExtension.class)
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "lisa.gemini.model=" + ModelGoneAtStartUpTest.PRIMARY,
-        "lisa.quota.fallback-models[0].name=" + ModelGoneAtStartUpTest.GONE
-})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "lisa.gemini.model=" + ModelGoneAtStartUpTest.PRIMARY,
+            "lisa.quota.fallback-models[0].name=" + ModelGoneAtStartUpTest.GONE
+        })
 class ModelGoneAtStartUpTest {
 
     static final String PRIMARY = "gemini-3.5-flash-lite";
@@ -57,8 +59,8 @@ class ModelGoneAtStartUpTest {
         // at start-up: one models.get per configured model, no generation request
         assertThat(upstream.requests()).extracting(RecordedRequest::kind).containsOnly("get");
         assertThat(upstream.requests()).extracting(RecordedRequest::model).containsExactlyInAnyOrder(PRIMARY, GONE);
-        assertThat(output.getOut()).containsPattern(
-                "ERROR .*ModelAvailability .*Gemini does not serve the configured model " + GONE);
+        assertThat(output.getOut())
+                .containsPattern("ERROR .*ModelAvailability .*Gemini does not serve the configured model " + GONE);
         assertThat(output.getOut()).contains("lisa.quota.fallback-models[0].name");
 
         Api api = new Api(port);
@@ -75,13 +77,16 @@ class ModelGoneAtStartUpTest {
         Api.Response reply = api.chat(api.newSession(), "Guten Tag");
         assertThat(reply.status()).as(reply.body()).isEqualTo(200);
         assertThat(reply.json().get("model").asString()).isEqualTo(PRIMARY);
-        assertThat(upstream.requests()).filteredOn(r -> GONE.equals(r.model()))
-                .extracting(RecordedRequest::kind).containsOnly("get");
+        assertThat(upstream.requests())
+                .filteredOn(r -> GONE.equals(r.model()))
+                .extracting(RecordedRequest::kind)
+                .containsOnly("get");
     }
 
     private static GeminiEmulator start() {
         try {
-            return GeminiEmulator.start(EmulatorConfig.defaults().withApiKey(TestUpstream.API_KEY)
+            return GeminiEmulator.start(EmulatorConfig.defaults()
+                    .withApiKey(TestUpstream.API_KEY)
                     .withModelRules(ModelRules.DEFAULTS.withRetired(GONE, Retirement.NOT_FOUND)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -37,15 +37,17 @@ import tools.jackson.databind.JsonNode;
  * the model again after the re-check interval (a moved clock, not real waiting).
  */
 @Import(MovableTime.class)
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "lisa.gemini.model=" + ModelGoneTest.PRIMARY,
-        "lisa.quota.fallback-models[0].name=" + ModelGoneTest.FALLBACK,
-        // transient failures would be retried: a 404 must not be
-        "lisa.quota.retry.max-attempts=3",
-        "lisa.quota.retry.base-delay=10ms",
-        "lisa.gemini.model-check.recheck-interval=10m",
-        "lisa.gemini.model-check.poll=100ms"
-})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "lisa.gemini.model=" + ModelGoneTest.PRIMARY,
+            "lisa.quota.fallback-models[0].name=" + ModelGoneTest.FALLBACK,
+            // transient failures would be retried: a 404 must not be
+            "lisa.quota.retry.max-attempts=3",
+            "lisa.quota.retry.base-delay=10ms",
+            "lisa.gemini.model-check.recheck-interval=10m",
+            "lisa.gemini.model-check.poll=100ms"
+        })
 class ModelGoneTest {
 
     static final String PRIMARY = "gemini-2.5-flash-lite";
@@ -78,8 +80,9 @@ class ModelGoneTest {
     void everyModelBack() {
         upstream.reset();
         clock.advance(Duration.ofMinutes(11));
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-                assertThat(availability()).allSatisfy(m -> assertThat(m.get("status").asString()).isEqualTo("AVAILABLE")));
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(availability())
+                        .allSatisfy(m -> assertThat(m.get("status").asString()).isEqualTo("AVAILABLE")));
     }
 
     @AfterAll
@@ -98,8 +101,10 @@ class ModelGoneTest {
         assertThat(first.json().get("model").asString()).isEqualTo(FALLBACK);
         assertThat(first.json().get("attempts").asInt()).isEqualTo(2);
         // one call to the primary (its 404, not retried), then the same turn on the fallback model
-        assertThat(upstream.requests()).extracting(RecordedRequest::model, RecordedRequest::kind)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple(PRIMARY, "generateContent"),
+        assertThat(upstream.requests())
+                .extracting(RecordedRequest::model, RecordedRequest::kind)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(PRIMARY, "generateContent"),
                         org.assertj.core.groups.Tuple.tuple(FALLBACK, "generateContent"));
 
         JsonNode health = api.get("/api/v1/health").json();
@@ -121,11 +126,14 @@ class ModelGoneTest {
 
         upstream.unretire(PRIMARY);
         clock.advance(Duration.ofMinutes(10));
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-                assertThat(availability().get(0).get("status").asString()).isEqualTo("AVAILABLE"));
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(
+                        () -> assertThat(availability().get(0).get("status").asString())
+                                .isEqualTo("AVAILABLE"));
 
         assertThat(lookUpsOf(PRIMARY)).isEqualTo(1);
-        assertThat(upstream.requests()).filteredOn(r -> "get".equals(r.kind()))
+        assertThat(upstream.requests())
+                .filteredOn(r -> "get".equals(r.kind()))
                 .allSatisfy(r -> assertThat(r.method()).isEqualTo("GET"));
         assertThat(generationsTo(PRIMARY)).isEqualTo(1); // the check never generated anything
         Api.Response third = api.chat(id, "Und im Ausland?");
@@ -145,8 +153,10 @@ class ModelGoneTest {
         assertThat(stream.named("error")).isEmpty();
         assertThat(stream.only("done").json().get("model").asString()).isEqualTo(FALLBACK);
         assertThat(stream.deltaText()).isNotEmpty();
-        assertThat(upstream.requests()).extracting(RecordedRequest::model, RecordedRequest::kind)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple(PRIMARY, "streamGenerateContent"),
+        assertThat(upstream.requests())
+                .extracting(RecordedRequest::model, RecordedRequest::kind)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(PRIMARY, "streamGenerateContent"),
                         org.assertj.core.groups.Tuple.tuple(FALLBACK, "streamGenerateContent"));
     }
 
@@ -215,11 +225,14 @@ class ModelGoneTest {
 
     private static long generationsTo(String model) {
         return upstream.requests().stream()
-                .filter(r -> model.equals(r.model()) && GENERATION.contains(r.kind())).count();
+                .filter(r -> model.equals(r.model()) && GENERATION.contains(r.kind()))
+                .count();
     }
 
     private static long lookUpsOf(String model) {
-        return upstream.requests().stream().filter(r -> model.equals(r.model()) && "get".equals(r.kind())).count();
+        return upstream.requests().stream()
+                .filter(r -> model.equals(r.model()) && "get".equals(r.kind()))
+                .count();
     }
 
     private static GeminiEmulator start() {

@@ -17,8 +17,15 @@ class ModelPartsTest {
     @Test
     void thoughtTextIsNeverKeptButASignedThoughtKeepsItsSignature() {
         String stored = ModelParts.stored(List.of(
-                Part.builder().text("Ich überlege: der Kunde will den Tarif.").thought(true).build(),
-                Part.builder().text("Gedanke zwei").thought(true).thoughtSignature(SIGNED).build(),
+                Part.builder()
+                        .text("Ich überlege: der Kunde will den Tarif.")
+                        .thought(true)
+                        .build(),
+                Part.builder()
+                        .text("Gedanke zwei")
+                        .thought(true)
+                        .thoughtSignature(SIGNED)
+                        .build(),
                 Part.fromText("Guten Tag!")));
 
         assertThat(stored).doesNotContain("überlege").doesNotContain("Gedanke");
@@ -32,7 +39,9 @@ class ModelPartsTest {
 
     @Test
     void streamedPiecesAreJoinedAndTheSignedEmptyPartStaysApart() {
-        String stored = ModelParts.stored(List.of(Part.fromText("Guten "), Part.fromText("Tag!"),
+        String stored = ModelParts.stored(List.of(
+                Part.fromText("Guten "),
+                Part.fromText("Tag!"),
                 Part.builder().text("").thoughtSignature(SIGNED).build()));
 
         assertThat(stored).contains("\"thoughtSignature\":\"" + SIGNATURE + "\"");
@@ -43,7 +52,8 @@ class ModelPartsTest {
 
     @Test
     void theModelThatMadeTheSignaturesGetsThemBackOthersGetTheTextOnly() {
-        String stored = ModelParts.stored(List.of(Part.builder().text("").thought(true).thoughtSignature(SIGNED).build(),
+        String stored = ModelParts.stored(List.of(
+                Part.builder().text("").thought(true).thoughtSignature(SIGNED).build(),
                 Part.builder().text("Guten Tag!").thoughtSignature(SIGNED).build()));
         Prompt.Message reply = new Prompt.Message(Prompt.Role.MODEL, "Guten Tag!", stored, "gemini-3.5-flash-lite");
 
@@ -52,14 +62,20 @@ class ModelPartsTest {
 
         assertThat(same.toJson()).isEqualTo(stored);
         assertThat(other.toJson()).doesNotContain("thoughtSignature").doesNotContain("thought");
-        assertThat(other.parts().orElseThrow()).extracting(p -> p.text().orElse(null)).containsExactly("Guten Tag!");
+        assertThat(other.parts().orElseThrow())
+                .extracting(p -> p.text().orElse(null))
+                .containsExactly("Guten Tag!");
     }
 
     @Test
     void nothingToKeepMeansTheTextGoesBack() {
-        assertThat(ModelParts.stored(List.of(Part.builder().text("nur gedacht").thought(true).build()))).isNull();
+        assertThat(ModelParts.stored(
+                        List.of(Part.builder().text("nur gedacht").thought(true).build())))
+                .isNull();
         Content text = ModelParts.content(new Prompt.Message(Prompt.Role.MODEL, "Antwort"), "any");
         assertThat(text.role()).contains("model");
-        assertThat(text.parts().orElseThrow()).extracting(p -> p.text().orElse(null)).containsExactly("Antwort");
+        assertThat(text.parts().orElseThrow())
+                .extracting(p -> p.text().orElse(null))
+                .containsExactly("Antwort");
     }
 }

@@ -37,47 +37,59 @@ class ModelRulesStartupTest {
 
     @Test
     void gemini3ModelRefusesAThinkingBudget(CapturedOutput output) {
-        assertRefused(output, new String[] {"--lisa.gemini.generation.thinking-budget=512"},
+        assertRefused(
+                output,
+                new String[] {"--lisa.gemini.generation.thinking-budget=512"},
                 "lisa.gemini.generation.thinking-budget=512 is not accepted by gemini-3.5-flash-lite (Gemini 3 models "
                         + "take thinking-level); set lisa.gemini.generation.thinking-level=LOW instead, or remove it.");
     }
 
     @Test
     void gemini25ModelRefusesAThinkingLevel(CapturedOutput output) {
-        assertRefused(output, new String[] {"--lisa.gemini.model=gemini-2.5-flash-lite",
-                        "--lisa.gemini.generation.thinking-level=LOW"},
+        assertRefused(
+                output,
+                new String[] {"--lisa.gemini.model=gemini-2.5-flash-lite", "--lisa.gemini.generation.thinking-level=LOW"
+                },
                 "lisa.gemini.generation.thinking-level=LOW is not accepted by gemini-2.5-flash-lite (Gemini 2.5 models "
                         + "take thinking-budget); set lisa.gemini.generation.thinking-budget=1024");
     }
 
     @Test
     void flash38RefusesTheMinimalLevel(CapturedOutput output) {
-        assertRefused(output, new String[] {"--lisa.gemini.model=gemini-3.8-flash",
-                        "--lisa.gemini.generation.thinking-level=MINIMAL"},
+        assertRefused(
+                output,
+                new String[] {"--lisa.gemini.model=gemini-3.8-flash", "--lisa.gemini.generation.thinking-level=MINIMAL"
+                },
                 "lisa.gemini.generation.thinking-level=MINIMAL is not accepted by gemini-3.8-flash (it takes LOW, "
                         + "MEDIUM, HIGH); set lisa.gemini.generation.thinking-level=LOW instead, or remove it.");
     }
 
     @Test
     void flashLiteRefusesAFrequencyPenalty(CapturedOutput output) {
-        assertRefused(output, new String[] {"--lisa.gemini.generation.frequency-penalty=0.5"},
+        assertRefused(
+                output,
+                new String[] {"--lisa.gemini.generation.frequency-penalty=0.5"},
                 "lisa.gemini.generation.frequency-penalty=0.5 is not accepted by gemini-3.5-flash-lite");
     }
 
     @Test
     void aFallbackModelThatRejectsASettingStopsTheStartToo(CapturedOutput output) {
         // The primary takes a presence penalty; the fallback would answer every turn with an error.
-        assertRefused(output, new String[] {"--lisa.gemini.model=gemini-2.5-flash-lite",
-                        "--lisa.gemini.generation.presence-penalty=0.3",
-                        "--lisa.quota.fallback-models[0].name=gemini-3.5-flash-lite"},
+        assertRefused(
+                output,
+                new String[] {
+                    "--lisa.gemini.model=gemini-2.5-flash-lite",
+                    "--lisa.gemini.generation.presence-penalty=0.3",
+                    "--lisa.quota.fallback-models[0].name=gemini-3.5-flash-lite"
+                },
                 "lisa.gemini.generation.presence-penalty=0.3 is not accepted by gemini-3.5-flash-lite");
         assertThat(output.getAll()).doesNotContain("is not accepted by gemini-2.5-flash-lite");
     }
 
     @Test
     void aSettingTheModelIgnoresOnlyWarnsAndIsNotSent(CapturedOutput output) {
-        try (ServiceProcess service = start("--lisa.gemini.generation.temperature=0.7",
-                "--lisa.gemini.generation.top-k=40")) {
+        try (ServiceProcess service =
+                start("--lisa.gemini.generation.temperature=0.7", "--lisa.gemini.generation.top-k=40")) {
             JsonNode reply = chat(service);
 
             assertThat(reply.get("model").asString()).isEqualTo("gemini-3.5-flash-lite");
@@ -94,10 +106,14 @@ class ModelRulesStartupTest {
 
     @Test
     void settingsAModelTakesAreSent() {
-        try (ServiceProcess service = start("--lisa.gemini.model=gemini-2.5-flash-lite",
-                "--lisa.gemini.generation.temperature=0.7", "--lisa.gemini.generation.top-p=0.9",
-                "--lisa.gemini.generation.top-k=40", "--lisa.gemini.generation.frequency-penalty=0.5",
-                "--lisa.gemini.generation.presence-penalty=0.25", "--lisa.gemini.generation.thinking-budget=0")) {
+        try (ServiceProcess service = start(
+                "--lisa.gemini.model=gemini-2.5-flash-lite",
+                "--lisa.gemini.generation.temperature=0.7",
+                "--lisa.gemini.generation.top-p=0.9",
+                "--lisa.gemini.generation.top-k=40",
+                "--lisa.gemini.generation.frequency-penalty=0.5",
+                "--lisa.gemini.generation.presence-penalty=0.25",
+                "--lisa.gemini.generation.thinking-budget=0")) {
             chat(service);
 
             JsonNode config = lastGenerationConfig();
@@ -106,7 +122,8 @@ class ModelRulesStartupTest {
             assertThat(config.get("topK").asDouble()).isEqualTo(40);
             assertThat(config.get("frequencyPenalty").asDouble()).isEqualTo(0.5);
             assertThat(config.get("presencePenalty").asDouble()).isEqualTo(0.25);
-            assertThat(config.get("thinkingConfig").get("thinkingBudget").asInt()).isZero();
+            assertThat(config.get("thinkingConfig").get("thinkingBudget").asInt())
+                    .isZero();
             assertThat(config.get("thinkingConfig").has("thinkingLevel")).isFalse();
         }
     }
@@ -118,7 +135,8 @@ class ModelRulesStartupTest {
 
             RecordedRequest request = lastGeneration();
             assertThat(request.model()).isEqualTo("gemini-3.5-flash-lite");
-            JsonNode thinking = JSON.readTree(request.body()).get("generationConfig").get("thinkingConfig");
+            JsonNode thinking =
+                    JSON.readTree(request.body()).get("generationConfig").get("thinkingConfig");
             assertThat(thinking.get("thinkingLevel").asString()).isEqualTo("LOW");
             assertThat(thinking.has("thinkingBudget")).as(thinking.toString()).isFalse();
         }
@@ -128,9 +146,11 @@ class ModelRulesStartupTest {
     void mixedFamiliesGetEachTheirOwnThinkingSetting(CapturedOutput output) {
         // A Gemini 3 primary and a Gemini 2.5 fallback: thinking-level goes to the one, thinking-budget to
         // the other. The primary may serve one request a minute, so the second message goes to the fallback.
-        try (ServiceProcess service = start("--lisa.gemini.generation.thinking-level=LOW",
+        try (ServiceProcess service = start(
+                "--lisa.gemini.generation.thinking-level=LOW",
                 "--lisa.gemini.generation.thinking-budget=0",
-                "--lisa.quota.budget.requests-per-minute=1", "--lisa.quota.max-wait=5s",
+                "--lisa.quota.budget.requests-per-minute=1",
+                "--lisa.quota.max-wait=5s",
                 "--lisa.quota.fallback-models[0].name=gemini-2.5-flash-lite",
                 "--lisa.quota.fallback-models[0].budget.requests-per-minute=0")) {
             String id = service.api().newSession();
@@ -140,8 +160,10 @@ class ModelRulesStartupTest {
             assertThat(first.get("model").asString()).isEqualTo("gemini-3.5-flash-lite");
             assertThat(second.get("model").asString()).isEqualTo("gemini-2.5-flash-lite");
             List<RecordedRequest> sent = generations();
-            JsonNode primary = JSON.readTree(sent.get(0).body()).get("generationConfig").get("thinkingConfig");
-            JsonNode fallback = JSON.readTree(sent.get(1).body()).get("generationConfig").get("thinkingConfig");
+            JsonNode primary =
+                    JSON.readTree(sent.get(0).body()).get("generationConfig").get("thinkingConfig");
+            JsonNode fallback =
+                    JSON.readTree(sent.get(1).body()).get("generationConfig").get("thinkingConfig");
             assertThat(primary.toString()).isEqualTo("{\"thinkingLevel\":\"LOW\"}");
             assertThat(fallback.toString()).isEqualTo("{\"thinkingBudget\":0}");
             assertThat(output.getAll()).doesNotContain("is not accepted by");
@@ -150,46 +172,65 @@ class ModelRulesStartupTest {
 
     @Test
     void aFallbackOfAnotherFamilyWithoutItsThinkingSettingThinksAtItsDefault(CapturedOutput output) {
-        try (ServiceProcess service = start("--lisa.gemini.generation.thinking-level=LOW",
+        try (ServiceProcess service = start(
+                "--lisa.gemini.generation.thinking-level=LOW",
                 "--lisa.quota.fallback-models[0].name=gemini-2.5-flash-lite")) {
-            assertThat(output.getAll()).containsPattern("WARN .*gemini-2.5-flash-lite is not sent "
-                    + "lisa.gemini.generation.thinking-level=LOW \\(Gemini 2.5 models take thinking-budget\\) and thinks "
-                    + "at its default; set lisa.gemini.generation.thinking-budget to choose for it.");
-            assertThat(service.bean(GenerationPlan.class).configFor("gemini-2.5-flash-lite").thinkingConfig())
+            assertThat(output.getAll())
+                    .containsPattern("WARN .*gemini-2.5-flash-lite is not sent "
+                            + "lisa.gemini.generation.thinking-level=LOW \\(Gemini 2.5 models take thinking-budget\\) and thinks "
+                            + "at its default; set lisa.gemini.generation.thinking-budget to choose for it.");
+            assertThat(service.bean(GenerationPlan.class)
+                            .configFor("gemini-2.5-flash-lite")
+                            .thinkingConfig())
                     .isEmpty();
             chat(service);
-            assertThat(lastGenerationConfig().get("thinkingConfig").get("thinkingLevel").asString()).isEqualTo("LOW");
+            assertThat(lastGenerationConfig()
+                            .get("thinkingConfig")
+                            .get("thinkingLevel")
+                            .asString())
+                    .isEqualTo("LOW");
         }
     }
 
     @Test
     void aModelTheTableDoesNotKnowWarnsAndWorksByItsFamilysRules(CapturedOutput output) {
-        try (ServiceProcess service = start("--lisa.gemini.model=gemini-3.9-pro",
-                "--lisa.gemini.generation.thinking-level=HIGH")) {
+        try (ServiceProcess service =
+                start("--lisa.gemini.model=gemini-3.9-pro", "--lisa.gemini.generation.thinking-level=HIGH")) {
             JsonNode reply = chat(service);
 
-            assertThat(output.getAll()).containsPattern("WARN .*Model gemini-3.9-pro is not in the model table "
-                    + "\\(gemini/models.yml\\): it is treated by the rules of its family, Gemini 3");
+            assertThat(output.getAll())
+                    .containsPattern("WARN .*Model gemini-3.9-pro is not in the model table "
+                            + "\\(gemini/models.yml\\): it is treated by the rules of its family, Gemini 3");
             assertThat(reply.get("model").asString()).isEqualTo("gemini-3.9-pro");
             assertThat(lastGeneration().model()).isEqualTo("gemini-3.9-pro");
-            assertThat(lastGenerationConfig().get("thinkingConfig").get("thinkingLevel").asString()).isEqualTo("HIGH");
+            assertThat(lastGenerationConfig()
+                            .get("thinkingConfig")
+                            .get("thinkingLevel")
+                            .asString())
+                    .isEqualTo("HIGH");
         }
         // By its family's rules a budget is refused for it too.
-        assertThatThrownBy(() -> start("--lisa.gemini.model=gemini-3.9-pro",
-                "--lisa.gemini.generation.thinking-budget=512").close())
+        assertThatThrownBy(() -> start(
+                                "--lisa.gemini.model=gemini-3.9-pro", "--lisa.gemini.generation.thinking-budget=512")
+                        .close())
                 .hasRootCauseInstanceOf(GenerationSettingsRejectedException.class);
     }
 
     @Test
     void aModelOfNoKnownFamilyWarnsAndIsSentWhatIsConfigured(CapturedOutput output) {
-        try (ServiceProcess service = start("--lisa.gemini.model=acme-chat-1",
-                "--lisa.gemini.generation.thinking-budget=128")) {
+        try (ServiceProcess service =
+                start("--lisa.gemini.model=acme-chat-1", "--lisa.gemini.generation.thinking-budget=128")) {
             JsonNode reply = chat(service);
 
-            assertThat(output.getAll()).containsPattern("WARN .*Model acme-chat-1 is not in the model table "
-                    + "\\(gemini/models.yml\\) and matches no model family");
+            assertThat(output.getAll())
+                    .containsPattern("WARN .*Model acme-chat-1 is not in the model table "
+                            + "\\(gemini/models.yml\\) and matches no model family");
             assertThat(reply.get("model").asString()).isEqualTo("acme-chat-1");
-            assertThat(lastGenerationConfig().get("thinkingConfig").get("thinkingBudget").asInt()).isEqualTo(128);
+            assertThat(lastGenerationConfig()
+                            .get("thinkingConfig")
+                            .get("thinkingBudget")
+                            .asInt())
+                    .isEqualTo(128);
         }
     }
 
@@ -199,7 +240,12 @@ class ModelRulesStartupTest {
             JsonNode reply = chat(service);
 
             assertThat(reply.get("model").asString()).isEqualTo("gemini-3.5-flash-lite");
-            assertThat(service.api().get("/api/v1/health").json().get("upstream").get("model").asString())
+            assertThat(service.api()
+                            .get("/api/v1/health")
+                            .json()
+                            .get("upstream")
+                            .get("model")
+                            .asString())
                     .isEqualTo("gemini-3.5-flash-lite");
             assertThat(lastGeneration().path()).startsWith("/v1beta/models/gemini-3.5-flash-lite:generateContent");
         }
@@ -215,8 +261,8 @@ class ModelRulesStartupTest {
     }
 
     private static ServiceProcess start(String... settings) {
-        String database = TestDatabases.postgres() ? TestPostgres.freshDatabase()
-                : "jdbc:h2:file:" + TestDatabases.freshH2File();
+        String database =
+                TestDatabases.postgres() ? TestPostgres.freshDatabase() : "jdbc:h2:file:" + TestDatabases.freshH2File();
         return ServiceProcess.start(upstream.baseUrl(), database, settings);
     }
 
@@ -227,7 +273,9 @@ class ModelRulesStartupTest {
     }
 
     private static List<RecordedRequest> generations() {
-        return upstream.requests().stream().filter(r -> "generateContent".equals(r.kind())).toList();
+        return upstream.requests().stream()
+                .filter(r -> "generateContent".equals(r.kind()))
+                .toList();
     }
 
     private static RecordedRequest lastGeneration() {

@@ -19,10 +19,10 @@ class ModelTableTest {
         assertThat(rules.thinking()).isEqualTo(ModelRules.Thinking.LEVEL);
         assertThat(rules.thinkingLevels()).containsExactly("MINIMAL", "LOW", "MEDIUM", "HIGH");
         assertThat(rules.defaultThinkingLevel()).isEqualTo("MINIMAL");
-        assertThat(rules.ignores()).isEqualTo(Set.of(GenerationSetting.TEMPERATURE, GenerationSetting.TOP_P,
-                GenerationSetting.TOP_K));
-        assertThat(rules.rejects()).isEqualTo(Set.of(GenerationSetting.FREQUENCY_PENALTY,
-                GenerationSetting.PRESENCE_PENALTY));
+        assertThat(rules.ignores())
+                .isEqualTo(Set.of(GenerationSetting.TEMPERATURE, GenerationSetting.TOP_P, GenerationSetting.TOP_K));
+        assertThat(rules.rejects())
+                .isEqualTo(Set.of(GenerationSetting.FREQUENCY_PENALTY, GenerationSetting.PRESENCE_PENALTY));
         assertThat(rules.rejectsLastTurnFromModel()).isTrue();
         assertThat(rules.contextTokens()).isEqualTo(1_048_576);
         assertThat(rules.outputTokens()).isEqualTo(65_536);

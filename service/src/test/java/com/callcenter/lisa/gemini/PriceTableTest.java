@@ -33,11 +33,17 @@ class PriceTableTest {
     void gemini38FlashCostsDoubleFromTheLastDayOf2026() {
         PriceTable table = PriceTable.load(new MockEnvironment(), NOV_29);
 
-        assertThat(table.price("gemini-3.8-flash", LocalDate.parse("2026-12-30")).orElseThrow().input())
+        assertThat(table.price("gemini-3.8-flash", LocalDate.parse("2026-12-30"))
+                        .orElseThrow()
+                        .input())
                 .isEqualByComparingTo("0.75");
-        assertThat(table.price("gemini-3.8-flash", LocalDate.parse("2026-12-31")).orElseThrow().input())
+        assertThat(table.price("gemini-3.8-flash", LocalDate.parse("2026-12-31"))
+                        .orElseThrow()
+                        .input())
                 .isEqualByComparingTo("1.50");
-        assertThat(table.price("gemini-3.8-flash", LocalDate.parse("2026-12-31")).orElseThrow().output())
+        assertThat(table.price("gemini-3.8-flash", LocalDate.parse("2026-12-31"))
+                        .orElseThrow()
+                        .output())
                 .isEqualByComparingTo("7.50");
     }
 
@@ -76,10 +82,11 @@ class PriceTableTest {
 
     @Test
     void anOverrideForAModelWithoutAPriceNeedsAllThreeFields() {
-        MockEnvironment environment = new MockEnvironment()
-                .withProperty("lisa.gemini.prices.[gemini-9-flash].input", "0.10");
+        MockEnvironment environment =
+                new MockEnvironment().withProperty("lisa.gemini.prices.[gemini-9-flash].input", "0.10");
 
         assertThatThrownBy(() -> PriceTable.load(environment, NOV_29))
-                .hasMessageContaining("gemini-9-flash").hasMessageContaining("cached-input");
+                .hasMessageContaining("gemini-9-flash")
+                .hasMessageContaining("cached-input");
     }
 }

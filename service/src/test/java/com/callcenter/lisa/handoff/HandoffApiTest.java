@@ -74,8 +74,8 @@ class HandoffApiTest extends ServiceTest {
     void theToolHookHandsOffAndSaysWhatTheStreamSends() {
         String id = api.newSession();
 
-        HandoffNotice notice = handoffs.handOff(UUID.fromString(id), "Lisa kann die Frage nicht beantworten",
-                Handoff.By.TOOL);
+        HandoffNotice notice =
+                handoffs.handOff(UUID.fromString(id), "Lisa kann die Frage nicht beantworten", Handoff.By.TOOL);
         HandoffNotice repeated = handoffs.handOff(UUID.fromString(id), "anders", Handoff.By.APP);
 
         assertThat(notice.by()).isEqualTo("tool");
@@ -94,7 +94,8 @@ class HandoffApiTest extends ServiceTest {
         handOff(id, "Preisfrage");
 
         Api.Response first = message(id, "agent", "Guten Tag, hier ist Frau Berger.");
-        assertThat(message(id, "user", "Hallo, was kostet der Tarif genau?").status()).isEqualTo(201);
+        assertThat(message(id, "user", "Hallo, was kostet der Tarif genau?").status())
+                .isEqualTo(201);
         assertThat(message(id, "agent", "29 Euro im Monat.").status()).isEqualTo(201);
         // A double click: the same words again at once are not stored twice.
         Api.Response doubled = message(id, "agent", "29 Euro im Monat.");
@@ -109,7 +110,8 @@ class HandoffApiTest extends ServiceTest {
         assertThat(messages.get(2).get("content").asString()).isEqualTo("Guten Tag, hier ist Frau Berger.");
         assertThat(messages.get(3).get("content").asString()).isEqualTo("Hallo, was kostet der Tarif genau?");
         assertThat(messages.get(4).get("content").asString()).isEqualTo("29 Euro im Monat.");
-        assertThat(messages.get(4).get("createdAt").asString()).isEqualTo(doubled.json().get("createdAt").asString());
+        assertThat(messages.get(4).get("createdAt").asString())
+                .isEqualTo(doubled.json().get("createdAt").asString());
         assertThat(upstream.requests()).hasSize(1); // the agent's conversation never reaches Gemini by itself
 
         // The same words later are a new message, not a double submit.
@@ -125,12 +127,14 @@ class HandoffApiTest extends ServiceTest {
 
         handOff(id, "Beschwerde");
         assertProblem(message(id, "assistant", "Hallo"), 400, "invalid-request");
-        assertProblem(api.post("/api/v1/sessions/" + id + "/messages", "{\"content\": \"Hallo\"}"), 400,
-                "invalid-request");
+        assertProblem(
+                api.post("/api/v1/sessions/" + id + "/messages", "{\"content\": \"Hallo\"}"), 400, "invalid-request");
         assertProblem(message(id, "agent", " \u200B\u00A0"), 400, "blank-message");
         assertProblem(message(id, "agent", "x".repeat(4001)), 400, "message-too-long");
         assertProblem(message(id, "agent", "Hallo\u0000"), 400, "invalid-text");
-        assertProblem(api.post("/api/v1/sessions/" + id + "/messages", "{\"role\": \"agent\", \"content\": 5}"), 400,
+        assertProblem(
+                api.post("/api/v1/sessions/" + id + "/messages", "{\"role\": \"agent\", \"content\": 5}"),
+                400,
                 "invalid-request");
         assertProblem(message(UUID.randomUUID().toString(), "agent", "Hallo"), 404, "session-not-found");
         assertProblem(handOff(UUID.randomUUID().toString(), "x"), 404, "session-not-found");
@@ -160,7 +164,8 @@ class HandoffApiTest extends ServiceTest {
 
         assertThat(reply.status()).as(reply.body()).isEqualTo(200);
         RecordedRequest sent = upstream.requests().getLast();
-        List<RecordedPart> contents = sent.parts().stream().filter(part -> part.contentIndex() >= 0).toList();
+        List<RecordedPart> contents =
+                sent.parts().stream().filter(part -> part.contentIndex() >= 0).toList();
         // One user content per turn, roles alternating: the handoff's words ride with the next message.
         assertThat(contents).extracting(RecordedPart::role).containsExactly("user", "model", "user");
         assertThat(contents.get(0).text()).isEqualTo("Erste Frage");
@@ -177,12 +182,16 @@ class HandoffApiTest extends ServiceTest {
         api.chat(id, "Und danach?");
         List<RecordedPart> next = upstream.requests().getLast().parts();
         assertThat(next.subList(0, sent.parts().size())).isEqualTo(sent.parts());
-        assertThat(next.stream().filter(part -> part.contentIndex() >= 0).map(RecordedPart::role).toList())
+        assertThat(next.stream()
+                        .filter(part -> part.contentIndex() >= 0)
+                        .map(RecordedPart::role)
+                        .toList())
                 .containsExactly("user", "model", "user", "model", "user");
 
         JsonNode messages = api.get("/api/v1/sessions/" + id).json().get("messages");
-        assertThat(roles(messages)).containsExactly("user", "assistant", "agent", "user", "agent", "user", "assistant",
-                "user", "assistant");
+        assertThat(roles(messages))
+                .containsExactly(
+                        "user", "assistant", "agent", "user", "agent", "user", "assistant", "user", "assistant");
         assertThat(messages.get(5).get("content").asString()).isEqualTo("Wie geht es weiter?");
     }
 
@@ -213,11 +222,13 @@ class HandoffApiTest extends ServiceTest {
         clock.advance(Duration.ofMinutes(20));
         message(id, "agent", "Einen Moment bitte.");
         clock.advance(Duration.ofMinutes(20));
-        assertThat(api.get("/api/v1/sessions/" + id).json().get("status").asString()).isEqualTo("handed_off");
+        assertThat(api.get("/api/v1/sessions/" + id).json().get("status").asString())
+                .isEqualTo("handed_off");
 
         clock.advance(Duration.ofMinutes(11));
 
-        assertThat(api.get("/api/v1/sessions/" + id).json().get("status").asString()).isEqualTo("expired");
+        assertThat(api.get("/api/v1/sessions/" + id).json().get("status").asString())
+                .isEqualTo("expired");
         assertProblem(message(id, "agent", "Hallo?"), 409, "session-closed");
         assertProblem(resume(id), 409, "session-closed");
     }
@@ -228,14 +239,26 @@ class HandoffApiTest extends ServiceTest {
 
         JsonNode paths = doc.get("paths");
         for (String path : List.of("/handoff", "/messages", "/resume")) {
-            JsonNode responses = paths.get("/api/v1/sessions/{id}" + path).get("post").get("responses");
-            assertThat(responses.get("409").get("content").has("application/problem+json")).as(path).isTrue();
+            JsonNode responses =
+                    paths.get("/api/v1/sessions/{id}" + path).get("post").get("responses");
+            assertThat(responses.get("409").get("content").has("application/problem+json"))
+                    .as(path)
+                    .isTrue();
         }
-        assertThat(paths.get("/api/v1/sessions/{id}/chat").get("post").get("responses").get("409").get("description")
-                .asString()).contains("session-handed-off");
+        assertThat(paths.get("/api/v1/sessions/{id}/chat")
+                        .get("post")
+                        .get("responses")
+                        .get("409")
+                        .get("description")
+                        .asString())
+                .contains("session-handed-off");
         JsonNode schemas = doc.get("components").get("schemas");
         assertThat(schemas.get("SessionView").get("properties").propertyNames()).contains("handoff");
-        assertThat(schemas.get("SessionView").get("properties").get("status").get("enum").toString())
+        assertThat(schemas.get("SessionView")
+                        .get("properties")
+                        .get("status")
+                        .get("enum")
+                        .toString())
                 .contains("handed_off");
         assertThat(doc.get("info").get("description").asString())
                 .contains("urn:lisa:problem:session-handed-off", "urn:lisa:problem:session-not-handed-off");
@@ -254,6 +277,8 @@ class HandoffApiTest extends ServiceTest {
     }
 
     private static List<String> roles(JsonNode messages) {
-        return messages.valueStream().map(message -> message.get("role").asString()).toList();
+        return messages.valueStream()
+                .map(message -> message.get("role").asString())
+                .toList();
     }
 }

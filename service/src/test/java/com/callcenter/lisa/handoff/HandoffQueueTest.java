@@ -25,12 +25,13 @@ import org.springframework.test.context.TestPropertySource;
  * one request per minute makes them wait; the clock is moved instead of waiting for the minute.
  */
 @Tag("database")
-@TestPropertySource(properties = {
-        "lisa.quota.budget.requests-per-minute=1",
-        "lisa.quota.max-wait=600s",
-        "spring.lifecycle.timeout-per-shutdown-phase=12m", // at least the longest turn (checked at start-up)
-        "lisa.web.stream.keep-alive=100ms"
-})
+@TestPropertySource(
+        properties = {
+            "lisa.quota.budget.requests-per-minute=1",
+            "lisa.quota.max-wait=600s",
+            "spring.lifecycle.timeout-per-shutdown-phase=12m", // at least the longest turn (checked at start-up)
+            "lisa.web.stream.keep-alive=100ms"
+        })
 @Import(MovableTime.class)
 class HandoffQueueTest extends ServiceTest {
 
@@ -63,7 +64,8 @@ class HandoffQueueTest extends ServiceTest {
             assertThat(events.last().name()).isEqualTo("error");
             assertThat(events.last().json().get("type").asString()).isEqualTo("urn:lisa:problem:session-handed-off");
         } finally {
-            clients.shutdownNow(); // a client still waiting (a failed assertion) must not hold the test for its max-wait
+            clients.shutdownNow(); // a client still waiting (a failed assertion) must not hold the test for its
+            // max-wait
         }
         // Counted as what it was: a human took over, not a call that ended.
         assertThat(rejections("handed_off")).isEqualTo(handedOff + 2);
@@ -72,7 +74,8 @@ class HandoffQueueTest extends ServiceTest {
         Thread.sleep(2_500); // the queue re-checks its budget every second: a waiting request would be sent now
         assertThat(upstream.requests()).hasSize(1);
         assertThat(api.get("/api/v1/sessions/" + json).json().get("messages")).isEmpty();
-        assertThat(api.get("/api/v1/sessions/" + streaming).json().get("messages")).isEmpty();
+        assertThat(api.get("/api/v1/sessions/" + streaming).json().get("messages"))
+                .isEmpty();
         assertThat(api.get("/api/v1/health").json().toString()).contains("\"queueLength\":0");
     }
 
@@ -91,8 +94,12 @@ class HandoffQueueTest extends ServiceTest {
     }
 
     private double rejections(String reason) {
-        return management.get("/actuator/prometheus").body().lines()
-                .filter(line -> line.startsWith("lisa_quota_rejections_total{") && line.contains("reason=\"" + reason + "\""))
+        return management
+                .get("/actuator/prometheus")
+                .body()
+                .lines()
+                .filter(line ->
+                        line.startsWith("lisa_quota_rejections_total{") && line.contains("reason=\"" + reason + "\""))
                 .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
                 .sum();
     }

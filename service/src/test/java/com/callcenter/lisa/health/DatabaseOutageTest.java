@@ -38,6 +38,7 @@ class DatabaseOutageTest {
     /** A Java class name such as java.net.ConnectException, or any exception's simple name. */
     private static final Pattern CLASS_NAME =
             Pattern.compile("\\b[a-z]+\\.[a-z]+(\\.[a-zA-Z_$]+)*\\.[A-Z]\\w*|\\w*Exception\\b");
+
     private static final Duration HEALTH_BOUND = Duration.ofSeconds(1);
     private static final Duration REFUSAL_BOUND = Duration.ofMillis(1500);
 
@@ -57,8 +58,8 @@ class DatabaseOutageTest {
     }
 
     private Api startService(String... settings) {
-        service = ServiceProcess.start(TestUpstream.emulator().baseUrl(),
-                "jdbc:postgresql://127.0.0.1:" + port + "/postgres", settings);
+        service = ServiceProcess.start(
+                TestUpstream.emulator().baseUrl(), "jdbc:postgresql://127.0.0.1:" + port + "/postgres", settings);
         return service.api();
     }
 
@@ -84,11 +85,13 @@ class DatabaseOutageTest {
 
         // Known down within a few probe ticks; every health answer on the way is fast and never a 500.
         // (until, not untilAsserted: a slow or failed answer ends the test at once instead of being retried)
-        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> {
-            Api.Response health = timed(() -> api.get("/api/v1/health"), HEALTH_BOUND);
-            assertThat(health.status()).as(health.body()).isIn(200, 503);
-            return health.status() == 503;
-        });
+        await().atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> {
+                    Api.Response health = timed(() -> api.get("/api/v1/health"), HEALTH_BOUND);
+                    assertThat(health.status()).as(health.body()).isIn(200, 503);
+                    return health.status() == 503;
+                });
         for (int i = 0; i < 5; i++) {
             Api.Response health = timed(() -> api.get("/api/v1/health"), HEALTH_BOUND);
             assertThat(health.status()).isEqualTo(503);
@@ -97,19 +100,22 @@ class DatabaseOutageTest {
             assertThat(report.get("database").get("status").asString()).isEqualTo("DOWN");
             assertThat(report.get("database").get("error").asString()).contains("database");
             assertThat(report.get("database").get("downSince").asString()).isNotBlank();
-            assertThat(CLASS_NAME.matcher(health.body()).find()).as(health.body()).isFalse();
+            assertThat(CLASS_NAME.matcher(health.body()).find())
+                    .as(health.body())
+                    .isFalse();
         }
 
         // Chats, streamed chats and new sessions are refused at once; Gemini is not called.
         int geminiCalls = TestUpstream.modelCalls(TestUpstream.emulator());
         Api.Response chat = timed(() -> api.chat(session, "Und gibt es einen Rabatt?"), REFUSAL_BOUND);
         assertStorageUnavailable(chat);
-        Api.Response keyed = timed(() -> api.send(HttpRequest.newBuilder(
-                        api.uri("/api/v1/sessions/" + session + "/chat"))
-                .header("Content-Type", "application/json")
-                .header("Accept", "text/event-stream")
-                .header("Idempotency-Key", UUID.randomUUID().toString())
-                .POST(HttpRequest.BodyPublishers.ofString(Api.json(Map.of("message", "Noch da?"))))), REFUSAL_BOUND);
+        Api.Response keyed = timed(
+                () -> api.send(HttpRequest.newBuilder(api.uri("/api/v1/sessions/" + session + "/chat"))
+                        .header("Content-Type", "application/json")
+                        .header("Accept", "text/event-stream")
+                        .header("Idempotency-Key", UUID.randomUUID().toString())
+                        .POST(HttpRequest.BodyPublishers.ofString(Api.json(Map.of("message", "Noch da?"))))),
+                REFUSAL_BOUND);
         assertStorageUnavailable(keyed);
         assertStorageUnavailable(timed(() -> api.post("/api/v1/sessions", null), REFUSAL_BOUND));
         assertStorageUnavailable(timed(() -> api.get("/api/v1/sessions/" + session), REFUSAL_BOUND));
@@ -117,11 +123,13 @@ class DatabaseOutageTest {
 
         startPostgres();
 
-        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).until(() -> {
-            Api.Response health = timed(() -> api.get("/api/v1/health"), HEALTH_BOUND);
-            assertThat(health.status()).as(health.body()).isIn(200, 503);
-            return health.status() == 200;
-        });
+        await().atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> {
+                    Api.Response health = timed(() -> api.get("/api/v1/health"), HEALTH_BOUND);
+                    assertThat(health.status()).as(health.body()).isIn(200, 503);
+                    return health.status() == 200;
+                });
         assertThat(api.get("/api/v1/health").json().get("status").asString()).isEqualTo("UP");
         Api.Response again = api.chat(session, "Und gibt es einen Rabatt?");
         assertThat(again.status()).as(again.body()).isEqualTo(200);
@@ -140,7 +148,8 @@ class DatabaseOutageTest {
     void aTurnWhoseStoreDiesWhileGeminiAnswersIsAStorageProblemNotA500(String ledger) throws Exception {
         Api api = startService("--lisa.quota.ledger=" + ledger);
         String session = api.newSession();
-        TestUpstream.emulator().script(ScriptedAnswer.text("Gern, einen Moment.").delayed(Duration.ofSeconds(2)));
+        TestUpstream.emulator()
+                .script(ScriptedAnswer.text("Gern, einen Moment.").delayed(Duration.ofSeconds(2)));
         CompletableFuture<Api.Response> chat = CompletableFuture.supplyAsync(() -> api.chat(session, "Hallo"));
         await().atMost(Duration.ofSeconds(5)).until(() -> TestUpstream.modelCalls(TestUpstream.emulator()) > 0);
 
@@ -152,10 +161,12 @@ class DatabaseOutageTest {
         assertThat(failed.json().get("detail").asString()).contains("store");
 
         startPostgres();
-        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
+        await().atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(200))
                 .until(() -> api.get("/api/v1/health").status() == 200);
         // Nothing half-stored: the failed turn is not in the history, and the conversation goes on.
-        assertThat(api.get("/api/v1/sessions/" + session).json().get("messages")).isEmpty();
+        assertThat(api.get("/api/v1/sessions/" + session).json().get("messages"))
+                .isEmpty();
         assertThat(api.chat(session, "Hallo").status()).isEqualTo(200);
     }
 
@@ -173,7 +184,9 @@ class DatabaseOutageTest {
         assertThat(response.json().get("type").asString()).isEqualTo("urn:lisa:problem:storage-unavailable");
         assertThat(response.header("Retry-After")).isNotBlank();
         assertThat(Long.parseLong(response.header("Retry-After"))).isPositive();
-        assertThat(CLASS_NAME.matcher(response.body()).find()).as(response.body()).isFalse();
+        assertThat(CLASS_NAME.matcher(response.body()).find())
+                .as(response.body())
+                .isFalse();
     }
 
     private static Api.Response timed(java.util.function.Supplier<Api.Response> call, Duration bound) {

@@ -19,7 +19,8 @@ class AuthStartupTest {
 
     @Test
     void refusesToStartWithoutAnAuthModeAndSaysWhatToSet(CapturedOutput output) {
-        assertThatThrownBy(() -> start("--lisa.auth.mode=", "--lisa.gemini.api-key=test-key").close())
+        assertThatThrownBy(() -> start("--lisa.auth.mode=", "--lisa.gemini.api-key=test-key")
+                        .close())
                 .hasRootCauseInstanceOf(MissingAuthModeException.class);
         assertThat(output.getAll())
                 .contains("No authentication mode: LISA_AUTH_MODE is not set.")
@@ -28,8 +29,8 @@ class AuthStartupTest {
 
     @Test
     void demoModeDefaultsToNoneAndHealthAndTheLogSaySo(CapturedOutput output) {
-        try (ConfigurableApplicationContext context = start("--lisa.auth.mode=", "--lisa.gemini.api-key=",
-                "--lisa.gemini.demo=true")) {
+        try (ConfigurableApplicationContext context =
+                start("--lisa.auth.mode=", "--lisa.gemini.api-key=", "--lisa.gemini.demo=true")) {
             Api api = new Api(Integer.parseInt(context.getEnvironment().getProperty("local.server.port")));
             assertThat(api.newSession()).isNotBlank();
             assertThat(api.get("/api/v1/health").json().get("auth").asString()).isEqualTo("none");
@@ -39,17 +40,21 @@ class AuthStartupTest {
 
     @Test
     void noneRepeatsItsWarning(CapturedOutput output) {
-        try (ConfigurableApplicationContext ignored = start("--lisa.auth.mode=none", "--lisa.auth.none-warning=200ms",
-                "--lisa.gemini.api-key=test-key")) {
-            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() ->
-                    output.getAll().split("Authentication is OFF", -1).length > 3);
+        try (ConfigurableApplicationContext ignored =
+                start("--lisa.auth.mode=none", "--lisa.auth.none-warning=200ms", "--lisa.gemini.api-key=test-key")) {
+            org.awaitility.Awaitility.await()
+                    .atMost(java.time.Duration.ofSeconds(10))
+                    .until(() -> output.getAll().split("Authentication is OFF", -1).length > 3);
         }
     }
 
     @Test
     void corsAnswersOnlyListedOriginsAndTheApiDescriptionCanRequireACredential() {
-        try (ConfigurableApplicationContext context = start("--lisa.auth.mode=api-key", "--lisa.gemini.api-key=test-key",
-                "--lisa.auth.cors-origins=https://app.example", "--lisa.auth.public-api-docs=false")) {
+        try (ConfigurableApplicationContext context = start(
+                "--lisa.auth.mode=api-key",
+                "--lisa.gemini.api-key=test-key",
+                "--lisa.auth.cors-origins=https://app.example",
+                "--lisa.auth.public-api-docs=false")) {
             Api api = new Api(Integer.parseInt(context.getEnvironment().getProperty("local.server.port")));
             Api.Response allowed = preflight(api, "https://app.example");
             assertThat(allowed.status()).isEqualTo(200);
@@ -63,7 +68,8 @@ class AuthStartupTest {
             assertThat(api.get("/api/v1/health").status()).isEqualTo(200);
             // a token where only API keys are accepted is refused like any unknown credential
             Api.Response token = api.send(java.net.http.HttpRequest.newBuilder(api.uri("/api/v1/sessions"))
-                    .header("Authorization", "Bearer eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln").GET());
+                    .header("Authorization", "Bearer eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln")
+                    .GET());
             assertThat(token.status()).isEqualTo(401);
         }
     }
@@ -83,11 +89,15 @@ class AuthStartupTest {
             closedPort = socket.getLocalPort();
         }
         try (com.callcenter.lisa.support.TestIssuer issuer = new com.callcenter.lisa.support.TestIssuer();
-             ConfigurableApplicationContext context = start("--lisa.auth.mode=jwt", "--lisa.gemini.api-key=test-key",
-                     "--spring.security.oauth2.resourceserver.jwt.jwk-set-uri=http://127.0.0.1:" + closedPort + "/jwks")) {
+                ConfigurableApplicationContext context = start(
+                        "--lisa.auth.mode=jwt",
+                        "--lisa.gemini.api-key=test-key",
+                        "--spring.security.oauth2.resourceserver.jwt.jwk-set-uri=http://127.0.0.1:" + closedPort
+                                + "/jwks")) {
             Api api = new Api(Integer.parseInt(context.getEnvironment().getProperty("local.server.port")));
             Api.Response answer = api.send(java.net.http.HttpRequest.newBuilder(api.uri("/api/v1/sessions"))
-                    .header("Authorization", "Bearer " + issuer.token("a", "t", "agent")).GET());
+                    .header("Authorization", "Bearer " + issuer.token("a", "t", "agent"))
+                    .GET());
             assertThat(answer.status()).isEqualTo(503);
             assertThat(answer.header("Retry-After")).isEqualTo("5");
             assertThat(answer.json().get("type").asString()).isEqualTo("urn:lisa:problem:service-unavailable");
@@ -96,7 +106,8 @@ class AuthStartupTest {
 
     @Test
     void anUnknownModeStopsTheStart() {
-        assertThatThrownBy(() -> start("--lisa.auth.mode=password", "--lisa.gemini.api-key=test-key").close())
+        assertThatThrownBy(() -> start("--lisa.auth.mode=password", "--lisa.gemini.api-key=test-key")
+                        .close())
                 .hasStackTraceContaining("is not one of jwt, api-key, jwt,api-key or none");
     }
 

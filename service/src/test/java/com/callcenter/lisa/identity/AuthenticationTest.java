@@ -8,7 +8,6 @@ import com.callcenter.lisa.support.TestIssuer;
 import com.callcenter.lisa.support.TestUpstream;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
-import com.nimbusds.jwt.JWTClaimsSet;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -33,8 +32,8 @@ import tools.jackson.databind.JsonNode;
  */
 @Tag("database")
 @ExtendWith(OutputCaptureExtension.class)
-@TestPropertySource(properties = {"logging.level.org.springframework.security=DEBUG",
-        "logging.level.com.callcenter.lisa=DEBUG"})
+@TestPropertySource(
+        properties = {"logging.level.org.springframework.security=DEBUG", "logging.level.com.callcenter.lisa=DEBUG"})
 class AuthenticationTest extends AuthenticatedServiceTest {
 
     @Value("${spring.datasource.url}")
@@ -52,14 +51,21 @@ class AuthenticationTest extends AuthenticatedServiceTest {
 
     @Test
     void validRsaAndEcTokensAreAcceptedAndTheSessionBelongsToTheirSubjectAndTenant() {
-        Api.Response rsa = call("POST", "/api/v1/sessions", "{\"metadata\":{\"owner\":\"mallory\"}}",
+        Api.Response rsa = call(
+                "POST",
+                "/api/v1/sessions",
+                "{\"metadata\":{\"owner\":\"mallory\"}}",
                 issuer.token("agent-7", "acme", "agent"));
         assertThat(rsa.status()).isEqualTo(201);
-        Api.Response ec = call("POST", "/api/v1/sessions", null,
+        Api.Response ec = call(
+                "POST",
+                "/api/v1/sessions",
+                null,
                 issuer.es256(TestIssuer.claims("agent-8", null, "agent").build()));
         assertThat(ec.status()).isEqualTo(201);
 
-        JsonNode sessions = call("GET", "/api/v1/sessions?limit=100", null, admin()).json().get("sessions");
+        JsonNode sessions =
+                call("GET", "/api/v1/sessions?limit=100", null, admin()).json().get("sessions");
         Map<String, String> ownerById = new LinkedHashMap<>();
         Map<String, String> tenantById = new LinkedHashMap<>();
         sessions.forEach(s -> {
@@ -81,18 +87,42 @@ class AuthenticationTest extends AuthenticatedServiceTest {
         RSAKey unpublished = new RSAKeyGenerator(2048).keyID("rsa-unpublished").generate();
         Instant now = Instant.now();
         Map<String, String> bad = new LinkedHashMap<>();
-        bad.put("expired", issuer.rs256(TestIssuer.claims("agent-1", "acme", "agent")
-                .issueTime(Date.from(now.minusSeconds(900))).notBeforeTime(Date.from(now.minusSeconds(900)))
-                .expirationTime(Date.from(now.minusSeconds(300))).build()));
-        bad.put("not yet valid", issuer.rs256(TestIssuer.claims("agent-1", "acme", "agent")
-                .notBeforeTime(Date.from(now.plusSeconds(300))).expirationTime(Date.from(now.plusSeconds(900))).build()));
-        bad.put("wrong issuer", issuer.rs256(TestIssuer.claims("agent-1", "acme", "agent")
-                .issuer("https://evil.test").build()));
-        bad.put("wrong audience", issuer.rs256(TestIssuer.claims("agent-1", "acme", "agent")
-                .audience("another-api").build()));
-        bad.put("alg none", TestIssuer.unsigned(TestIssuer.claims("agent-1", "acme", "agent").build()));
-        bad.put("HS256 with the public key", issuer.hs256WithPublicKey(TestIssuer.claims("agent-1", "acme", "agent").build()));
-        bad.put("unknown kid", TestIssuer.sign(unpublished, TestIssuer.claims("agent-1", "acme", "agent").build()));
+        bad.put(
+                "expired",
+                issuer.rs256(TestIssuer.claims("agent-1", "acme", "agent")
+                        .issueTime(Date.from(now.minusSeconds(900)))
+                        .notBeforeTime(Date.from(now.minusSeconds(900)))
+                        .expirationTime(Date.from(now.minusSeconds(300)))
+                        .build()));
+        bad.put(
+                "not yet valid",
+                issuer.rs256(TestIssuer.claims("agent-1", "acme", "agent")
+                        .notBeforeTime(Date.from(now.plusSeconds(300)))
+                        .expirationTime(Date.from(now.plusSeconds(900)))
+                        .build()));
+        bad.put(
+                "wrong issuer",
+                issuer.rs256(TestIssuer.claims("agent-1", "acme", "agent")
+                        .issuer("https://evil.test")
+                        .build()));
+        bad.put(
+                "wrong audience",
+                issuer.rs256(TestIssuer.claims("agent-1", "acme", "agent")
+                        .audience("another-api")
+                        .build()));
+        bad.put(
+                "alg none",
+                TestIssuer.unsigned(
+                        TestIssuer.claims("agent-1", "acme", "agent").build()));
+        bad.put(
+                "HS256 with the public key",
+                issuer.hs256WithPublicKey(
+                        TestIssuer.claims("agent-1", "acme", "agent").build()));
+        bad.put(
+                "unknown kid",
+                TestIssuer.sign(
+                        unpublished,
+                        TestIssuer.claims("agent-1", "acme", "agent").build()));
         bad.put("tampered payload", issuer.tampered("agent-1", "acme", "agent"));
         bad.put("unknown API key", ApiKeys.PREFIX + "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
         bad.put("revoked API key", revokedKey());
@@ -106,11 +136,16 @@ class AuthenticationTest extends AuthenticatedServiceTest {
             answers.add(call("DELETE", "/api/v1/sessions/" + id, null, credential.getValue()));
             answers.add(call("GET", "/api/v1/sessions/" + id, null, credential.getValue()));
             answers.add(call("GET", "/api/v1/sessions", null, credential.getValue()));
-            answers.add(call("POST", "/api/v1/admin/api-keys", "{\"tenant\":\"x\",\"name\":\"y\",\"roles\":[\"admin\"]}",
+            answers.add(call(
+                    "POST",
+                    "/api/v1/admin/api-keys",
+                    "{\"tenant\":\"x\",\"name\":\"y\",\"roles\":[\"admin\"]}",
                     credential.getValue()));
             for (Api.Response answer : answers) {
                 assertThat(answer.status()).as(credential.getKey()).isEqualTo(401);
-                assertThat(answer.header("WWW-Authenticate")).as(credential.getKey()).isEqualTo("Bearer error=\"invalid_token\"");
+                assertThat(answer.header("WWW-Authenticate"))
+                        .as(credential.getKey())
+                        .isEqualTo("Bearer error=\"invalid_token\"");
                 assertThat(answer.contentType()).startsWith("application/problem+json");
                 assertThat(answer.json().get("type").asString()).isEqualTo("urn:lisa:problem:unauthorized");
                 // the same words whatever was wrong: no hint for someone probing with forged credentials
@@ -123,7 +158,8 @@ class AuthenticationTest extends AuthenticatedServiceTest {
         JsonNode session = call("GET", "/api/v1/sessions/" + id, null, owner).json();
         assertThat(session.get("status").asString()).isEqualTo("active");
         assertThat(session.get("messages")).isEmpty();
-        assertThat(call("GET", "/api/v1/admin/api-keys?tenant=x", null, admin()).json()).isEmpty();
+        assertThat(call("GET", "/api/v1/admin/api-keys?tenant=x", null, admin()).json())
+                .isEmpty();
     }
 
     @Test
@@ -138,8 +174,11 @@ class AuthenticationTest extends AuthenticatedServiceTest {
         assertThat(health.json().get("auth").asString()).isEqualTo("jwt,api-key");
         assertThat(health.body()).doesNotContain("acme").doesNotContain("tenant");
         assertThat(call("GET", "/v3/api-docs", null, null).status()).isEqualTo(200);
-        assertThat(call("GET", "/v3/api-docs", null, null).json().at("/components/securitySchemes/bearer/scheme")
-                .asString()).isEqualTo("bearer");
+        assertThat(call("GET", "/v3/api-docs", null, null)
+                        .json()
+                        .at("/components/securitySchemes/bearer/scheme")
+                        .asString())
+                .isEqualTo("bearer");
     }
 
     @Test
@@ -148,7 +187,9 @@ class AuthenticationTest extends AuthenticatedServiceTest {
         assertThat(customer.status()).isEqualTo(403);
         assertThat(customer.json().get("type").asString()).isEqualTo("urn:lisa:problem:forbidden");
         assertThat(customer.header("WWW-Authenticate")).isEqualTo("Bearer error=\"insufficient_scope\"");
-        assertThat(call("POST", "/api/v1/sessions", "{}", issuer.token("c-2", "acme")).status()).isEqualTo(403);
+        assertThat(call("POST", "/api/v1/sessions", "{}", issuer.token("c-2", "acme"))
+                        .status())
+                .isEqualTo(403);
         for (String role : List.of("agent", "supervisor")) {
             Api.Response keys = call("GET", "/api/v1/admin/api-keys", null, issuer.token("u", "acme", role));
             assertThat(keys.status()).as(role).isEqualTo(403);
@@ -158,13 +199,19 @@ class AuthenticationTest extends AuthenticatedServiceTest {
     @Test
     void rotatedKeysAreFetchedAgainAndTheRemovedKeyNoLongerSigns() {
         RSAKey old = issuer.rsaKey();
-        assertThat(call("POST", "/api/v1/sessions", "{}", issuer.token("a", "acme", "agent")).status()).isEqualTo(201);
+        assertThat(call("POST", "/api/v1/sessions", "{}", issuer.token("a", "acme", "agent"))
+                        .status())
+                .isEqualTo(201);
 
         issuer.rotate();
 
-        assertThat(call("POST", "/api/v1/sessions", "{}", issuer.token("a", "acme", "agent")).status()).isEqualTo(201);
-        String byRemovedKey = TestIssuer.sign(old, TestIssuer.claims("a", "acme", "agent").build());
-        assertThat(call("POST", "/api/v1/sessions", "{}", byRemovedKey).status()).isEqualTo(401);
+        assertThat(call("POST", "/api/v1/sessions", "{}", issuer.token("a", "acme", "agent"))
+                        .status())
+                .isEqualTo(201);
+        String byRemovedKey =
+                TestIssuer.sign(old, TestIssuer.claims("a", "acme", "agent").build());
+        assertThat(call("POST", "/api/v1/sessions", "{}", byRemovedKey).status())
+                .isEqualTo(401);
     }
 
     @Test
@@ -174,14 +221,20 @@ class AuthenticationTest extends AuthenticatedServiceTest {
         String id = newSession(cliKey);
         assertThat(chat(id, "Hallo", cliKey).status()).isEqualTo(200);
 
-        Api.Response created = call("POST", "/api/v1/admin/api-keys",
-                "{\"tenant\":\"acme\",\"name\":\"supervisor-desk\",\"roles\":[\"supervisor\"]}", admin());
+        Api.Response created = call(
+                "POST",
+                "/api/v1/admin/api-keys",
+                "{\"tenant\":\"acme\",\"name\":\"supervisor-desk\",\"roles\":[\"supervisor\"]}",
+                admin());
         assertThat(created.status()).isEqualTo(201);
         String apiKey = created.json().get("key").asString();
         assertThat(call("GET", "/api/v1/sessions/" + id, null, apiKey).status()).isEqualTo(200);
 
         Api.Response listed = call("GET", "/api/v1/admin/api-keys?tenant=acme", null, admin());
-        assertThat(listed.body()).doesNotContain(apiKey).doesNotContain(cliKey).contains("telephony-1")
+        assertThat(listed.body())
+                .doesNotContain(apiKey)
+                .doesNotContain(cliKey)
+                .contains("telephony-1")
                 .contains("supervisor-desk");
         JsonNode cliRow = null;
         for (JsonNode row : listed.json()) {
@@ -197,9 +250,12 @@ class AuthenticationTest extends AuthenticatedServiceTest {
         assertThat(lastUsed("telephony-1")).isEqualTo(cliRow.get("lastUsedAt").asString());
 
         String keyId = created.json().get("id").asString();
-        assertThat(call("DELETE", "/api/v1/admin/api-keys/" + keyId, null, admin()).status()).isEqualTo(204);
+        assertThat(call("DELETE", "/api/v1/admin/api-keys/" + keyId, null, admin())
+                        .status())
+                .isEqualTo(204);
         assertThat(call("GET", "/api/v1/sessions/" + id, null, apiKey).status()).isEqualTo(401);
-        assertThat(call("DELETE", "/api/v1/admin/api-keys/" + java.util.UUID.randomUUID(), null, admin()).status())
+        assertThat(call("DELETE", "/api/v1/admin/api-keys/" + java.util.UUID.randomUUID(), null, admin())
+                        .status())
                 .isEqualTo(404);
     }
 
@@ -211,9 +267,12 @@ class AuthenticationTest extends AuthenticatedServiceTest {
         assertThat(management.get("/actuator/prometheus").body()).contains("http_server_requests_seconds");
 
         String owner = issuer.token("agent-h", "acme", "agent");
-        for (Api.Response answer : List.of(call("POST", "/api/v1/sessions", "{}", owner),
-                call("GET", "/api/v1/sessions", null, owner), call("GET", "/api/v1/health", null, null),
-                call("GET", "/api/v1/sessions", null, null), call("GET", "/api/v1/sessions/x", null, owner))) {
+        for (Api.Response answer : List.of(
+                call("POST", "/api/v1/sessions", "{}", owner),
+                call("GET", "/api/v1/sessions", null, owner),
+                call("GET", "/api/v1/health", null, null),
+                call("GET", "/api/v1/sessions", null, null),
+                call("GET", "/api/v1/sessions/x", null, owner))) {
             assertThat(answer.header("X-Content-Type-Options")).isEqualTo("nosniff");
             assertThat(answer.header("Cache-Control")).contains("no-store");
             assertThat(answer.header("Server")).isNull();
@@ -224,8 +283,14 @@ class AuthenticationTest extends AuthenticatedServiceTest {
     @Test
     void noCredentialOfAnyKindEverAppearsInTheLog(CapturedOutput output) {
         String token = issuer.token("agent-log", "acme", "agent");
-        String apiKey = call("POST", "/api/v1/admin/api-keys",
-                "{\"tenant\":\"acme\",\"name\":\"log-check\",\"roles\":[\"agent\"]}", admin()).json().get("key").asString();
+        String apiKey = call(
+                        "POST",
+                        "/api/v1/admin/api-keys",
+                        "{\"tenant\":\"acme\",\"name\":\"log-check\",\"roles\":[\"agent\"]}",
+                        admin())
+                .json()
+                .get("key")
+                .asString();
         String cliKey = createByCli("acme", "log-check-cli", "agent");
         for (String credential : List.of(token, apiKey, cliKey)) {
             String id = newSession(credential);
@@ -237,24 +302,40 @@ class AuthenticationTest extends AuthenticatedServiceTest {
 
         String log = output.getAll();
         assertThat(log).contains("log-check"); // keys are logged by name
-        assertThat(log).doesNotContain(TestUpstream.API_KEY).doesNotContain(token).doesNotContain(token.split("\\.")[2])
-                .doesNotContain(apiKey).doesNotContain(apiKey.substring(ApiKeys.PREFIX.length()))
+        assertThat(log)
+                .doesNotContain(TestUpstream.API_KEY)
+                .doesNotContain(token)
+                .doesNotContain(token.split("\\.")[2])
+                .doesNotContain(apiKey)
+                .doesNotContain(apiKey.substring(ApiKeys.PREFIX.length()))
                 .doesNotContain(cliKey.substring(ApiKeys.PREFIX.length()));
     }
 
     private String createByCli(String tenant, String name, String roles) {
-        List<String> args = new ArrayList<>(List.of("api-key", "create", "--tenant", tenant, "--name", name,
-                "--roles", roles, "--spring.datasource.url=" + databaseUrl));
+        List<String> args = new ArrayList<>(List.of(
+                "api-key",
+                "create",
+                "--tenant",
+                tenant,
+                "--name",
+                name,
+                "--roles",
+                roles,
+                "--spring.datasource.url=" + databaseUrl));
         if (!databaseUser.isEmpty()) {
             args.add("--spring.datasource.username=" + databaseUser);
             args.add("--spring.datasource.password=" + databasePassword);
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exit = ApiKeyCommand.run(args.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8),
+        int exit = ApiKeyCommand.run(
+                args.toArray(String[]::new),
+                new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         assertThat(exit).as(err.toString(StandardCharsets.UTF_8)).isZero();
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains(name).doesNotContain(out.toString(StandardCharsets.UTF_8).trim());
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .contains(name)
+                .doesNotContain(out.toString(StandardCharsets.UTF_8).trim());
         return out.toString(StandardCharsets.UTF_8).trim();
     }
 
@@ -268,8 +349,11 @@ class AuthenticationTest extends AuthenticatedServiceTest {
     }
 
     private String revokedKey() {
-        Api.Response created = call("POST", "/api/v1/admin/api-keys",
-                "{\"tenant\":\"acme\",\"name\":\"to-revoke\",\"roles\":[\"agent\"]}", admin());
+        Api.Response created = call(
+                "POST",
+                "/api/v1/admin/api-keys",
+                "{\"tenant\":\"acme\",\"name\":\"to-revoke\",\"roles\":[\"agent\"]}",
+                admin());
         String key = created.json().get("key").asString();
         assertThat(call("GET", "/api/v1/sessions", null, key).status()).isEqualTo(200);
         call("DELETE", "/api/v1/admin/api-keys/" + created.json().get("id").asString(), null, admin());
@@ -280,8 +364,12 @@ class AuthenticationTest extends AuthenticatedServiceTest {
         int count = 0;
         String after = null;
         do {
-            JsonNode page = call("GET", "/api/v1/sessions?limit=100" + (after == null ? "" : "&after=" + after), null,
-                    admin()).json();
+            JsonNode page = call(
+                            "GET",
+                            "/api/v1/sessions?limit=100" + (after == null ? "" : "&after=" + after),
+                            null,
+                            admin())
+                    .json();
             count += page.get("sessions").size();
             after = page.has("next") ? page.get("next").asString() : null;
         } while (after != null);

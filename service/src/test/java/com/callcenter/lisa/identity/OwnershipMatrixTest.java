@@ -47,7 +47,9 @@ class OwnershipMatrixTest extends AuthenticatedServiceTest {
     void readChatStreamAndRepeatAreAllowedByRoleAndOtherwise404LikeAnUnknownId() {
         String id = newSession(owner());
         String unknown = UUID.randomUUID().toString();
-        assertThat(chat(id, "Erste Nachricht", owner(), "Idempotency-Key", "key-1").status()).isEqualTo(200);
+        assertThat(chat(id, "Erste Nachricht", owner(), "Idempotency-Key", "key-1")
+                        .status())
+                .isEqualTo(200);
         int turns = 1;
 
         for (Map.Entry<String, String> caller : callers.entrySet()) {
@@ -57,8 +59,10 @@ class OwnershipMatrixTest extends AuthenticatedServiceTest {
             List<Request> requests = List.of(
                     new Request("GET", s -> call("GET", "/api/v1/sessions/" + s, null, credential)),
                     new Request("chat JSON", s -> chat(s, "Hallo von " + who, credential)),
-                    new Request("chat SSE", s -> chat(s, "Strom von " + who, credential, "Accept", "text/event-stream")),
-                    new Request("repeat of the owner's Idempotency-Key",
+                    new Request(
+                            "chat SSE", s -> chat(s, "Strom von " + who, credential, "Accept", "text/event-stream")),
+                    new Request(
+                            "repeat of the owner's Idempotency-Key",
                             s -> chat(s, "Erste Nachricht", credential, "Idempotency-Key", "key-1")));
             for (Request request : requests) {
                 Api.Response answer = request.send().apply(id);
@@ -71,8 +75,12 @@ class OwnershipMatrixTest extends AuthenticatedServiceTest {
                         assertThat(answer.body()).contains("event: done");
                     }
                 } else {
-                    assertNotFoundLikeUnknown(who + " " + request.name(), answer, id,
-                            request.send().apply(unknown), unknown);
+                    assertNotFoundLikeUnknown(
+                            who + " " + request.name(),
+                            answer,
+                            id,
+                            request.send().apply(unknown),
+                            unknown);
                 }
             }
         }
@@ -80,7 +88,10 @@ class OwnershipMatrixTest extends AuthenticatedServiceTest {
         JsonNode session = call("GET", "/api/v1/sessions/" + id, null, owner()).json();
         assertThat(session.get("messages").size()).isEqualTo(2 * turns); // strangers' messages were never taken
         assertThat(session.get("messages").get(0).get("content").asString()).isEqualTo("Erste Nachricht");
-        assertThat(session.toString()).doesNotContain("von agent").doesNotContain("von other").doesNotContain("of B");
+        assertThat(session.toString())
+                .doesNotContain("von agent")
+                .doesNotContain("von other")
+                .doesNotContain("of B");
     }
 
     @Test
@@ -89,13 +100,20 @@ class OwnershipMatrixTest extends AuthenticatedServiceTest {
         for (Map.Entry<String, String> caller : callers.entrySet()) {
             String id = newSession(owner());
             Api.Response answer = call("DELETE", "/api/v1/sessions/" + id, null, caller.getValue());
-            String status = call("GET", "/api/v1/sessions/" + id, null, owner()).json().get("status").asString();
+            String status = call("GET", "/api/v1/sessions/" + id, null, owner())
+                    .json()
+                    .get("status")
+                    .asString();
             if (mayAct.contains(caller.getKey())) {
                 assertThat(answer.status()).as(caller.getKey()).isEqualTo(204);
                 assertThat(status).isEqualTo("ended");
             } else {
-                assertNotFoundLikeUnknown(caller.getKey() + " DELETE", answer, id,
-                        call("DELETE", "/api/v1/sessions/" + unknown, null, caller.getValue()), unknown);
+                assertNotFoundLikeUnknown(
+                        caller.getKey() + " DELETE",
+                        answer,
+                        id,
+                        call("DELETE", "/api/v1/sessions/" + unknown, null, caller.getValue()),
+                        unknown);
                 assertThat(status).as(caller.getKey()).isEqualTo("active");
             }
         }
@@ -104,15 +122,24 @@ class OwnershipMatrixTest extends AuthenticatedServiceTest {
     @Test
     void everyRoleMayCreateAndTheOwnerComesFromTheCredential() {
         for (Map.Entry<String, String> caller : callers.entrySet()) {
-            Api.Response created = call("POST", "/api/v1/sessions", "{\"metadata\":{\"owner\":\"agent-a1\"}}",
-                    caller.getValue());
+            Api.Response created =
+                    call("POST", "/api/v1/sessions", "{\"metadata\":{\"owner\":\"agent-a1\"}}", caller.getValue());
             assertThat(created.status()).as(caller.getKey()).isEqualTo(201);
         }
-        JsonNode all = call("GET", "/api/v1/sessions?limit=100", null, callers.get("admin")).json().get("sessions");
+        JsonNode all = call("GET", "/api/v1/sessions?limit=100", null, callers.get("admin"))
+                .json()
+                .get("sessions");
         Set<String> owners = new HashSet<>();
-        all.forEach(s -> owners.add(s.get("owner").asString() + "@" + s.get("tenant").asString()));
-        assertThat(owners).contains("agent-a1@tenant-a", "agent-a2@tenant-a", "agent-b1@tenant-b",
-                "super-a@tenant-a", "super-b@tenant-b", "root@ops");
+        all.forEach(s ->
+                owners.add(s.get("owner").asString() + "@" + s.get("tenant").asString()));
+        assertThat(owners)
+                .contains(
+                        "agent-a1@tenant-a",
+                        "agent-a2@tenant-a",
+                        "agent-b1@tenant-b",
+                        "super-a@tenant-a",
+                        "super-b@tenant-b",
+                        "root@ops");
     }
 
     @Test
@@ -133,14 +160,19 @@ class OwnershipMatrixTest extends AuthenticatedServiceTest {
             seen.retainAll(ours);
             assertThat(seen).as(caller.getKey()).isEqualTo(expected.get(caller.getKey()));
             // filters narrow, never widen
-            Set<String> asOther = listedIds("/api/v1/sessions?limit=100&tenant=tenant-b&owner=agent-b1", caller.getValue());
+            Set<String> asOther =
+                    listedIds("/api/v1/sessions?limit=100&tenant=tenant-b&owner=agent-b1", caller.getValue());
             asOther.retainAll(ours);
-            assertThat(asOther).as(caller.getKey() + " asking for B's agent")
-                    .isEqualTo(Set.of("agent of B", "supervisor of B", "admin").contains(caller.getKey())
-                            ? Set.of(b1) : Set.of());
+            assertThat(asOther)
+                    .as(caller.getKey() + " asking for B's agent")
+                    .isEqualTo(
+                            Set.of("agent of B", "supervisor of B", "admin").contains(caller.getKey())
+                                    ? Set.of(b1)
+                                    : Set.of());
         }
         assertThat(listedIds("/api/v1/sessions?limit=100&tenant=tenant-a", callers.get("admin")))
-                .contains(a1, a2).doesNotContain(b1);
+                .contains(a1, a2)
+                .doesNotContain(b1);
     }
 
     @Test
@@ -157,7 +189,8 @@ class OwnershipMatrixTest extends AuthenticatedServiceTest {
         String after = null;
         int pages = 0;
         do {
-            Api.Response page = call("GET", "/api/v1/sessions?limit=2" + (after == null ? "" : "&after=" + after), null, agent);
+            Api.Response page =
+                    call("GET", "/api/v1/sessions?limit=2" + (after == null ? "" : "&after=" + after), null, agent);
             assertThat(page.status()).isEqualTo(200);
             JsonNode body = page.json();
             assertThat(body.get("sessions").size()).isLessThanOrEqualTo(2);
@@ -165,7 +198,8 @@ class OwnershipMatrixTest extends AuthenticatedServiceTest {
                 listed.add(s.get("id").asString());
                 assertThat(s.has("messages")).isFalse();
                 assertThat(s.has("metadata")).isFalse();
-                assertThat(s.has("createdAt") && s.has("lastActivity") && s.has("persona")).isTrue();
+                assertThat(s.has("createdAt") && s.has("lastActivity") && s.has("persona"))
+                        .isTrue();
             });
             after = body.has("next") ? body.get("next").asString() : null;
             pages++;
@@ -173,7 +207,10 @@ class OwnershipMatrixTest extends AuthenticatedServiceTest {
         assertThat(pages).isEqualTo(3);
         assertThat(listed).containsExactlyElementsOf(created.reversed());
 
-        JsonNode first = call("GET", "/api/v1/sessions?limit=1", null, agent).json().get("sessions").get(0);
+        JsonNode first = call("GET", "/api/v1/sessions?limit=1", null, agent)
+                .json()
+                .get("sessions")
+                .get(0);
         assertThat(first.get("turnCount").asInt()).isEqualTo(1);
         assertThat(listedIds("/api/v1/sessions?status=ended&limit=100", agent)).containsExactly(created.get(0));
         for (String bad : List.of("limit=0", "limit=101", "limit=x", "after=bm90LWEtY3Vyc29y", "status=sleeping")) {
@@ -185,14 +222,25 @@ class OwnershipMatrixTest extends AuthenticatedServiceTest {
 
     @Test
     void sessionsOfAnApiKeyBelongToTheKeyNotToAnyTokenHolder() {
-        String key = call("POST", "/api/v1/admin/api-keys",
-                "{\"tenant\":\"tenant-a\",\"name\":\"pbx-1\",\"roles\":[\"agent\"]}", callers.get("admin"))
-                .json().get("key").asString();
+        String key = call(
+                        "POST",
+                        "/api/v1/admin/api-keys",
+                        "{\"tenant\":\"tenant-a\",\"name\":\"pbx-1\",\"roles\":[\"agent\"]}",
+                        callers.get("admin"))
+                .json()
+                .get("key")
+                .asString();
         String id = newSession(key);
-        assertThat(call("GET", "/api/v1/sessions/" + id, null, owner()).status()).isEqualTo(404);
-        assertThat(call("GET", "/api/v1/sessions/" + id, null, callers.get("supervisor of A")).status()).isEqualTo(200);
-        assertThat(listedIds("/api/v1/sessions?owner=api-key:pbx-1", callers.get("supervisor of A"))).containsExactly(id);
-        assertThat(call("GET", "/api/v1/sessions/" + newSession(owner()), null, key).status()).isEqualTo(404);
+        assertThat(call("GET", "/api/v1/sessions/" + id, null, owner()).status())
+                .isEqualTo(404);
+        assertThat(call("GET", "/api/v1/sessions/" + id, null, callers.get("supervisor of A"))
+                        .status())
+                .isEqualTo(200);
+        assertThat(listedIds("/api/v1/sessions?owner=api-key:pbx-1", callers.get("supervisor of A")))
+                .containsExactly(id);
+        assertThat(call("GET", "/api/v1/sessions/" + newSession(owner()), null, key)
+                        .status())
+                .isEqualTo(404);
     }
 
     private Set<String> listedIds(String path, String credential) {
@@ -204,16 +252,19 @@ class OwnershipMatrixTest extends AuthenticatedServiceTest {
     }
 
     /** Status, content type and body the same as for an id that does not exist (the ids themselves aside). */
-    private static void assertNotFoundLikeUnknown(String what, Api.Response answer, String id, Api.Response unknownAnswer,
-                                                  String unknown) {
+    private static void assertNotFoundLikeUnknown(
+            String what, Api.Response answer, String id, Api.Response unknownAnswer, String unknown) {
         assertThat(answer.status()).as(what).isEqualTo(404);
         assertThat(unknownAnswer.status()).as(what).isEqualTo(404);
         assertThat(answer.contentType()).as(what).isEqualTo(unknownAnswer.contentType());
         assertThat(answer.json().get("type").asString()).isEqualTo("urn:lisa:problem:session-not-found");
-        assertThat(answer.body().replace(id, "ID")).as(what).isEqualTo(unknownAnswer.body().replace(unknown, "ID"));
-        assertThat(answer.headers().map().keySet()).as(what).isEqualTo(unknownAnswer.headers().map().keySet());
+        assertThat(answer.body().replace(id, "ID"))
+                .as(what)
+                .isEqualTo(unknownAnswer.body().replace(unknown, "ID"));
+        assertThat(answer.headers().map().keySet())
+                .as(what)
+                .isEqualTo(unknownAnswer.headers().map().keySet());
     }
 
-    private record Request(String name, java.util.function.Function<String, Api.Response> send) {
-    }
+    private record Request(String name, java.util.function.Function<String, Api.Response> send) {}
 }

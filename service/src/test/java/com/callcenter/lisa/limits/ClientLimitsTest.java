@@ -28,11 +28,13 @@ import org.springframework.test.context.TestPropertySource;
  */
 @Tag("database") // the active sessions are counted by a query of the session table
 @Import(MovableTime.class)
-@TestPropertySource(properties = {
-        "lisa.limits.token.active-sessions=3",
-        "lisa.limits.token.sessions-per-minute=5",
-        "lisa.limits.token.messages-per-minute=4",
-        "lisa.quota.budget.requests-per-minute=1000"}) // a budget, so that health shows what is left of it
+@TestPropertySource(
+        properties = {
+            "lisa.limits.token.active-sessions=3",
+            "lisa.limits.token.sessions-per-minute=5",
+            "lisa.limits.token.messages-per-minute=4",
+            "lisa.quota.budget.requests-per-minute=1000"
+        }) // a budget, so that health shows what is left of it
 class ClientLimitsTest extends AuthenticatedServiceTest {
 
     @Autowired
@@ -47,7 +49,13 @@ class ClientLimitsTest extends AuthenticatedServiceTest {
     }
 
     private int requestsThisMinute() {
-        return api.get("/api/v1/health").json().get("quota").get(0).get("left").get("requestsThisMinute").asInt();
+        return api.get("/api/v1/health")
+                .json()
+                .get("quota")
+                .get(0)
+                .get("left")
+                .get("requestsThisMinute")
+                .asInt();
     }
 
     private static void assertLimited(Api.Response response, String limit, long retryAfterSeconds) {
@@ -74,13 +82,22 @@ class ClientLimitsTest extends AuthenticatedServiceTest {
         // The first message leaves the minute 50 s from now.
         assertLimited(chat(id, "fünf", agent), "messages-per-minute", 50);
         // Streamed too: refused before the stream opens.
-        assertLimited(call("POST", "/api/v1/sessions/" + id + "/chat", Api.json(Map.of("message", "fünf")), agent,
-                "Accept", "text/event-stream"), "messages-per-minute", 50);
+        assertLimited(
+                call(
+                        "POST",
+                        "/api/v1/sessions/" + id + "/chat",
+                        Api.json(Map.of("message", "fünf")),
+                        agent,
+                        "Accept",
+                        "text/event-stream"),
+                "messages-per-minute",
+                50);
 
         // Nothing reached Gemini, nothing was counted against the quota, nothing was stored.
         assertThat(TestUpstream.modelCalls(upstream)).isEqualTo(calls);
         assertThat(requestsThisMinute()).isEqualTo(counted);
-        assertThat(call("GET", "/api/v1/sessions/" + id, null, agent).json().get("messages")).hasSize(8);
+        assertThat(call("GET", "/api/v1/sessions/" + id, null, agent).json().get("messages"))
+                .hasSize(8);
 
         // Another agent of the tenant has its own allowance; the limited one gets in when it was told.
         String colleague = agent("A");
@@ -95,7 +112,8 @@ class ClientLimitsTest extends AuthenticatedServiceTest {
         for (int i = 0; i < 5; i++) {
             String id = newSession(agent);
             // Ended at once: the active-sessions limit (3) is not what stops it.
-            assertThat(call("DELETE", "/api/v1/sessions/" + id, null, agent).status()).isEqualTo(204);
+            assertThat(call("DELETE", "/api/v1/sessions/" + id, null, agent).status())
+                    .isEqualTo(204);
             if (i == 0) {
                 clock.advance(Duration.ofSeconds(20));
             }
@@ -103,7 +121,8 @@ class ClientLimitsTest extends AuthenticatedServiceTest {
 
         Api.Response refused = call("POST", "/api/v1/sessions", "{}", agent);
         assertLimited(refused, "sessions-per-minute", 40);
-        assertThat(call("GET", "/api/v1/sessions", null, agent).json().get("sessions")).hasSize(5);
+        assertThat(call("GET", "/api/v1/sessions", null, agent).json().get("sessions"))
+                .hasSize(5);
 
         clock.advance(Duration.ofSeconds(40));
         assertThat(call("POST", "/api/v1/sessions", "{}", agent).status()).isEqualTo(201);
@@ -119,15 +138,19 @@ class ClientLimitsTest extends AuthenticatedServiceTest {
 
         // When one ends is not known: the configured guess, the session sweep's interval.
         assertLimited(call("POST", "/api/v1/sessions", "{}", agent), "active-sessions", 60);
-        assertThat(call("GET", "/api/v1/sessions", null, agent).json().get("sessions")).hasSize(3);
+        assertThat(call("GET", "/api/v1/sessions", null, agent).json().get("sessions"))
+                .hasSize(3);
 
-        assertThat(call("DELETE", "/api/v1/sessions/" + ids.getFirst(), null, agent).status()).isEqualTo(204);
+        assertThat(call("DELETE", "/api/v1/sessions/" + ids.getFirst(), null, agent)
+                        .status())
+                .isEqualTo(204);
         assertThat(call("POST", "/api/v1/sessions", "{}", agent).status()).isEqualTo(201);
     }
 
     @Test
     void anApiKeyHasNoLimitsByDefault() {
-        String key = apiKeys.create("A", "pbx-" + UUID.randomUUID(), Set.of(Role.AGENT)).secret();
+        String key = apiKeys.create("A", "pbx-" + UUID.randomUUID(), Set.of(Role.AGENT))
+                .secret();
         String id = null;
         for (int i = 0; i < 7; i++) { // beyond a token's 3 active and 5 per minute
             id = newSession(key);

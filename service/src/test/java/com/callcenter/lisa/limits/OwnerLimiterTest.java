@@ -64,9 +64,9 @@ class OwnerLimiterTest {
         }
         assertThatThrownBy(() -> limiter.admitMessage(busy)).isInstanceOf(ClientRateLimitedException.class);
 
-        limiter.admitMessage(agent("A", "agent-2"));             // another owner of the tenant
-        limiter.admitMessage(agent("B", "agent-1"));             // the same name in another tenant
-        limiter.admitSession(busy, () -> 0);                     // sessions count apart from messages
+        limiter.admitMessage(agent("A", "agent-2")); // another owner of the tenant
+        limiter.admitMessage(agent("B", "agent-1")); // the same name in another tenant
+        limiter.admitSession(busy, () -> 0); // sessions count apart from messages
     }
 
     @Test

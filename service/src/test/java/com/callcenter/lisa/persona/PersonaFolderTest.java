@@ -49,8 +49,12 @@ class PersonaFolderTest extends ServiceTest {
     @Test
     void folderPersonasAreServedBesideTheBuiltInLisa() {
         assertThat(create("{\"persona\": \"anna\", \"context\": {\"customer\": {\"name\": \"Erika\"}}}")
-                .json().get("persona").asString()).isEqualTo("anna");
-        assertThat(create("{\"persona\": \"max\"}").json().get("persona").asString()).isEqualTo("max");
+                        .json()
+                        .get("persona")
+                        .asString())
+                .isEqualTo("anna");
+        assertThat(create("{\"persona\": \"max\"}").json().get("persona").asString())
+                .isEqualTo("max");
         assertThat(create(null).json().get("persona").asString()).isEqualTo("lisa");
         Api.Response unknown = api.post(SESSIONS, "{\"persona\": \"moritz\"}");
         assertThat(unknown.status()).isEqualTo(400);
@@ -61,7 +65,9 @@ class PersonaFolderTest extends ServiceTest {
     @Test
     void knowledgeFollowsThePromptInTheListedOrder() {
         String id = create("{\"persona\": \"anna\", \"context\": {\"customer\": {\"name\": \"Erika\"}}}")
-                .json().get("id").asString();
+                .json()
+                .get("id")
+                .asString();
         assertThat(api.chat(id, "Hallo").status()).isEqualTo(200);
 
         String system = systemText(upstream.requests().getLast());
@@ -79,8 +85,8 @@ class PersonaFolderTest extends ServiceTest {
     @Test
     void missingRequiredFieldIsRefusedNamingItAndNothingIsCreated() {
         long before = sessionCount();
-        Api.Response refused = api.post(SESSIONS,
-                "{\"persona\": \"anna\", \"context\": {\"customer\": {\"age\": 40}}}");
+        Api.Response refused =
+                api.post(SESSIONS, "{\"persona\": \"anna\", \"context\": {\"customer\": {\"age\": 40}}}");
         assertInvalidContext(refused, "context.customer.name");
         Api.Response absent = api.post(SESSIONS, "{\"persona\": \"anna\"}");
         assertInvalidContext(absent, "context.customer.name");
@@ -91,36 +97,67 @@ class PersonaFolderTest extends ServiceTest {
     @Test
     void wrongTypesAreRefusedNamingTheField() {
         long before = sessionCount();
-        assertInvalidContext(api.post(SESSIONS, "{\"persona\": \"anna\", \"context\": {\"customer\": "
-                + "{\"name\": \"Erika\", \"age\": \"vierzig\"}}}"), "context.customer.age");
-        assertInvalidContext(api.post(SESSIONS, "{\"persona\": \"anna\", \"context\": {\"customer\": "
-                + "{\"name\": \"Erika\", \"tags\": [\"a\", 5]}}}"), "context.customer.tags[1]");
-        assertInvalidContext(api.post(SESSIONS, "{\"persona\": \"anna\", \"context\": {\"customer\": "
-                + "{\"name\": 17}}}"), "context.customer.name");
-        assertInvalidContext(api.post(SESSIONS, "{\"persona\": \"anna\", \"context\": {\"customer\": \"Erika\"}}"),
+        assertInvalidContext(
+                api.post(
+                        SESSIONS,
+                        "{\"persona\": \"anna\", \"context\": {\"customer\": "
+                                + "{\"name\": \"Erika\", \"age\": \"vierzig\"}}}"),
+                "context.customer.age");
+        assertInvalidContext(
+                api.post(
+                        SESSIONS,
+                        "{\"persona\": \"anna\", \"context\": {\"customer\": "
+                                + "{\"name\": \"Erika\", \"tags\": [\"a\", 5]}}}"),
+                "context.customer.tags[1]");
+        assertInvalidContext(
+                api.post(SESSIONS, "{\"persona\": \"anna\", \"context\": {\"customer\": " + "{\"name\": 17}}}"),
+                "context.customer.name");
+        assertInvalidContext(
+                api.post(SESSIONS, "{\"persona\": \"anna\", \"context\": {\"customer\": \"Erika\"}}"),
                 "context.customer");
         assertInvalidContext(api.post(SESSIONS, "{\"persona\": \"anna\", \"context\": [1]}"), "context");
-        assertInvalidContext(api.post(SESSIONS, "{\"persona\": \"anna\", \"context\": {\"customer\": "
-                + "{\"name\": \"Erika\"}, \"crm\": {}}}"), "context.crm");
-        assertInvalidContext(api.post(SESSIONS, "{\"persona\": \"max\", \"context\": {\"customer\": "
-                + "{\"name\": \"Erika\"}}}"), "context.customer");
+        assertInvalidContext(
+                api.post(
+                        SESSIONS,
+                        "{\"persona\": \"anna\", \"context\": {\"customer\": "
+                                + "{\"name\": \"Erika\"}, \"crm\": {}}}"),
+                "context.crm");
+        assertInvalidContext(
+                api.post(SESSIONS, "{\"persona\": \"max\", \"context\": {\"customer\": " + "{\"name\": \"Erika\"}}}"),
+                "context.customer");
         assertThat(sessionCount()).isEqualTo(before);
     }
 
     @Test
     void overlongValuesAreRefusedByTheSchemaAndByTheGlobalCap() {
         long before = sessionCount();
-        assertInvalidContext(api.post(SESSIONS, Api.json(Map.of("persona", "anna", "context", Map.of(
-                "customer", Map.of("name", "x".repeat(301)))))), "context.customer.name");
+        assertInvalidContext(
+                api.post(
+                        SESSIONS,
+                        Api.json(Map.of(
+                                "persona", "anna", "context", Map.of("customer", Map.of("name", "x".repeat(301)))))),
+                "context.customer.name");
         // campaign.note has no maxLength in the schema: lisa.personas.max-context-value-chars (1000) holds
-        Api.Response capped = api.post(SESSIONS, Api.json(Map.of("persona", "anna", "context", Map.of(
-                "customer", Map.of("name", "Erika"), "campaign", Map.of("note", "y".repeat(1001))))));
+        Api.Response capped = api.post(
+                SESSIONS,
+                Api.json(Map.of(
+                        "persona",
+                        "anna",
+                        "context",
+                        Map.of("customer", Map.of("name", "Erika"), "campaign", Map.of("note", "y".repeat(1001))))));
         assertInvalidContext(capped, "context.campaign.note");
         assertThat(capped.json().get("detail").asString()).contains("1001", "1000");
         // Many short values, each escaped six-fold (<), are refused before the store could fail on them.
         List<String> tags = java.util.Collections.nCopies(60, "<".repeat(900));
-        assertInvalidContext(api.post(SESSIONS, Api.json(Map.of("persona", "anna", "context", Map.of(
-                "customer", Map.of("name", "Erika", "tags", tags))))), "context");
+        assertInvalidContext(
+                api.post(
+                        SESSIONS,
+                        Api.json(Map.of(
+                                "persona",
+                                "anna",
+                                "context",
+                                Map.of("customer", Map.of("name", "Erika", "tags", tags))))),
+                "context");
         assertThat(sessionCount()).isEqualTo(before);
     }
 
@@ -132,7 +169,10 @@ class PersonaFolderTest extends ServiceTest {
         Map<String, Object> context = Map.of(
                 "customer", Map.of("name", name, "tags", List.of("<b>", "}}{{")),
                 "campaign", Map.of("offer", offer));
-        String id = create(Api.json(Map.of("persona", "anna", "context", context))).json().get("id").asString();
+        String id = create(Api.json(Map.of("persona", "anna", "context", context)))
+                .json()
+                .get("id")
+                .asString();
         assertThat(api.chat(id, "Hallo").status()).isEqualTo(200);
 
         String system = systemText(upstream.requests().getLast());
@@ -145,10 +185,18 @@ class PersonaFolderTest extends ServiceTest {
 
         List<String> lines = system.lines().toList();
         // Each value is one JSON string on the line of its placeholder, and decodes to exactly what was sent.
-        String customerLine = lines.stream().filter(line -> line.startsWith("Kunde: ")).findFirst().orElseThrow();
-        assertThat(JSON.readTree(customerLine.substring("Kunde: ".length())).asString()).isEqualTo(name);
-        String offerLine = lines.stream().filter(line -> line.startsWith("Angebot: ")).findFirst().orElseThrow();
-        assertThat(JSON.readTree(offerLine.substring("Angebot: ".length())).asString()).isEqualTo(offer);
+        String customerLine = lines.stream()
+                .filter(line -> line.startsWith("Kunde: "))
+                .findFirst()
+                .orElseThrow();
+        assertThat(JSON.readTree(customerLine.substring("Kunde: ".length())).asString())
+                .isEqualTo(name);
+        String offerLine = lines.stream()
+                .filter(line -> line.startsWith("Angebot: "))
+                .findFirst()
+                .orElseThrow();
+        assertThat(JSON.readTree(offerLine.substring("Angebot: ".length())).asString())
+                .isEqualTo(offer);
         // The data section is its intro and one line of JSON, which is the context sent.
         int open = lines.indexOf("<context>");
         assertThat(lines.subList(open + 1, lines.size())).hasSize(3);
@@ -164,22 +212,30 @@ class PersonaFolderTest extends ServiceTest {
     @Test
     void instructionIsByteIdenticalOnEveryTurnAndTheHistoryOnlyGrows() {
         String id = create("{\"persona\": \"anna\", \"context\": {\"customer\": {\"name\": \"Erika Muster\", "
-                + "\"age\": 52}, \"campaign\": {\"offer\": \"Glasfaser 300\"}}}").json().get("id").asString();
+                        + "\"age\": 52}, \"campaign\": {\"offer\": \"Glasfaser 300\"}}}")
+                .json()
+                .get("id")
+                .asString();
         for (int turn = 1; turn <= 3; turn++) {
             Api.Response reply = api.chat(id, "Nachricht " + turn);
             assertThat(reply.status()).isEqualTo(200);
-            assertThat(EmulatorReply.lastMessage(reply.json().get("reply").asString())).isEqualTo("Nachricht " + turn);
+            assertThat(EmulatorReply.lastMessage(reply.json().get("reply").asString()))
+                    .isEqualTo("Nachricht " + turn);
         }
         List<RecordedRequest> requests = upstream.requests();
         assertThat(requests).hasSize(3);
         String first = systemText(requests.get(0));
-        assertThat(first).contains("Kunde: \"Erika Muster\"", "Angebot: \"Glasfaser 300\"",
-                "{\"campaign\":{\"offer\":\"Glasfaser 300\"},\"customer\":{\"age\":52,\"name\":\"Erika Muster\"}}");
+        assertThat(first)
+                .contains(
+                        "Kunde: \"Erika Muster\"",
+                        "Angebot: \"Glasfaser 300\"",
+                        "{\"campaign\":{\"offer\":\"Glasfaser 300\"},\"customer\":{\"age\":52,\"name\":\"Erika Muster\"}}");
         for (int i = 1; i < 3; i++) {
             assertThat(systemText(requests.get(i))).as("turn %d", i + 1).isEqualTo(first);
             List<RecordedPart> earlier = conversation(requests.get(i - 1));
             List<RecordedPart> later = conversation(requests.get(i));
-            assertThat(later.subList(0, earlier.size())).as("turn %d starts with turn %d's contents", i + 1, i)
+            assertThat(later.subList(0, earlier.size()))
+                    .as("turn %d starts with turn %d's contents", i + 1, i)
                     .isEqualTo(earlier);
             assertThat(later).hasSize(earlier.size() + 2);
         }
@@ -199,14 +255,19 @@ class PersonaFolderTest extends ServiceTest {
 
     @Test
     void theBuiltInLisaGetsHerCatalogueAndMayQuoteItsPrices() {
-        String id = create("{\"context\": {\"customer\": {\"name\": \"Herr Schmidt\"}}}").json().get("id").asString();
+        String id = create("{\"context\": {\"customer\": {\"name\": \"Herr Schmidt\"}}}")
+                .json()
+                .get("id")
+                .asString();
         Api.Response reply = api.chat(id, "Was kostet Nordlicht Glasfaser 300 im Monat?");
         assertThat(reply.status()).isEqualTo(200);
 
         String system = systemText(upstream.requests().getLast());
-        assertThat(system).startsWith("Du bist Lisa")
+        assertThat(system)
+                .startsWith("Du bist Lisa")
                 .contains("Der Name der Kundin oder des Kunden laut System: \"Herr Schmidt\".")
-                .contains("Preise, Laufzeiten, Boni und Produkteigenschaften nennst du genau so, wie sie im Tarifkatalog")
+                .contains(
+                        "Preise, Laufzeiten, Boni und Produkteigenschaften nennst du genau so, wie sie im Tarifkatalog")
                 .contains("Alles, was nicht im Katalog steht, erfindest du nicht")
                 .contains("<knowledge file=\"products.md\">\nBEISPIELKATALOG – erfunden für die Demo")
                 .contains("Nordlicht Glasfaser 300: 300 Mbit/s im Download, 150 Mbit/s im Upload, 34,99 € pro Monat")
@@ -223,10 +284,15 @@ class PersonaFolderTest extends ServiceTest {
         PersonaTool tool = anna.tools().getFirst();
         assertThat(tool.name()).isEqualTo("book_callback");
         assertThat(tool.description()).isEqualTo("Books a callback for the customer at the given time.");
-        assertThat(tool.parametersSchema()).isEqualTo(JSON.readTree("{\"type\": \"object\", \"required\": [\"when\"], "
-                + "\"properties\": {\"when\": {\"type\": \"string\", \"format\": \"date-time\"}}}"));
-        assertThat(tool.checkArguments(JSON.readTree("{\"when\": \"2027-01-05T10:00:00Z\"}"))).isEmpty();
-        assertThat(tool.checkArguments(JSON.readTree("{}"))).singleElement().asString().contains("when");
+        assertThat(tool.parametersSchema())
+                .isEqualTo(JSON.readTree("{\"type\": \"object\", \"required\": [\"when\"], "
+                        + "\"properties\": {\"when\": {\"type\": \"string\", \"format\": \"date-time\"}}}"));
+        assertThat(tool.checkArguments(JSON.readTree("{\"when\": \"2027-01-05T10:00:00Z\"}")))
+                .isEmpty();
+        assertThat(tool.checkArguments(JSON.readTree("{}")))
+                .singleElement()
+                .asString()
+                .contains("when");
         assertThat(tool.http().method()).isEqualTo("POST");
         assertThat(tool.http().url()).isEqualTo("${PERSONA_TEST_CRM}/callbacks");
         assertThat(tool.http().variables()).containsExactly("PERSONA_TEST_CRM", "PERSONA_TEST_TOKEN");
@@ -248,7 +314,9 @@ class PersonaFolderTest extends ServiceTest {
         assertThat(response.contentType()).startsWith("application/problem+json");
         assertThat(response.json().get("type").asString()).isEqualTo("urn:lisa:problem:invalid-context");
         assertThat(response.json().get("field").asString()).isEqualTo(field);
-        assertThat(response.json().get("detail").asString()).startsWith(field + ": ").doesNotContain("Exception")
+        assertThat(response.json().get("detail").asString())
+                .startsWith(field + ": ")
+                .doesNotContain("Exception")
                 .doesNotContain("$");
     }
 
@@ -257,8 +325,10 @@ class PersonaFolderTest extends ServiceTest {
     }
 
     private static String systemText(RecordedRequest request) {
-        List<String> texts = request.parts().stream().filter(part -> part.contentIndex() == -1)
-                .map(RecordedPart::text).toList();
+        List<String> texts = request.parts().stream()
+                .filter(part -> part.contentIndex() == -1)
+                .map(RecordedPart::text)
+                .toList();
         assertThat(texts).as("one system part").hasSize(1);
         return texts.getFirst();
     }

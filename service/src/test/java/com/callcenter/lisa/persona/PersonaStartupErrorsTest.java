@@ -43,59 +43,114 @@ class PersonaStartupErrorsTest {
     static Stream<Arguments> brokenFolders() {
         return Stream.of(
                 Arguments.of("no persona.yml", Map.of("prompt.md", "Hallo"), "p/persona.yml", 0, "missing"),
-                Arguments.of("bad YAML", files("prompt: prompt.md\nknowledge: [facts.md\ncontext: {\n"),
-                        "p/persona.yml", 3, "not valid YAML"),
-                Arguments.of("unknown key", files("prompt: prompt.md\nknowledge: [facts.md]\npromt: typo.md\n"),
-                        "p/persona.yml", 3, "unknown key \"promt\""),
-                Arguments.of("unknown key in a tool", files(GOOD_YML + """
+                Arguments.of(
+                        "bad YAML",
+                        files("prompt: prompt.md\nknowledge: [facts.md\ncontext: {\n"),
+                        "p/persona.yml",
+                        3,
+                        "not valid YAML"),
+                Arguments.of(
+                        "unknown key",
+                        files("prompt: prompt.md\nknowledge: [facts.md]\npromt: typo.md\n"),
+                        "p/persona.yml",
+                        3,
+                        "unknown key \"promt\""),
+                Arguments.of(
+                        "unknown key in a tool", files(GOOD_YML + """
                         tools:
                           - name: book
                             description: Books.
                             http: { url: "http://127.0.0.1:9/x" }
                             retries: 3
                         """), "p/persona.yml", 13, "unknown key \"retries\""),
-                Arguments.of("missing prompt file", Map.of("persona.yml", "\nprompt: nowhere.md\n"),
-                        "p/persona.yml", 2, "nowhere.md does not exist"),
-                Arguments.of("missing knowledge file", files(GOOD_YML.replace("facts.md", "gone.md")),
-                        "p/persona.yml", 3, "gone.md does not exist"),
-                Arguments.of("bad schema", files(GOOD_YML.replace("name: { type: string }",
-                        "name: { type: strin }")), "p/persona.yml", 8, "not a valid JSON Schema"),
-                Arguments.of("context schema not an object", files(GOOD_YML + "  campaign: { type: array }\n"),
-                        "p/persona.yml", 9, "type: object"),
-                Arguments.of("unknown placeholder", files(GOOD_YML, "Hallo.\nDu sprichst mit {{customer.name}}.\n"
-                        + "Es geht um {{customer.vertrag}}.\n"), "p/prompt.md", 3, "{{customer.vertrag}}"),
-                Arguments.of("placeholder of an undeclared part", files(GOOD_YML, "Kampagne: {{campaign.name}}"),
-                        "p/prompt.md", 1, "no campaign context"),
-                Arguments.of("knowledge over the budget", withFacts(GOOD_YML, "x".repeat(10_000)), "p/persona.yml", 2,
+                Arguments.of(
+                        "missing prompt file",
+                        Map.of("persona.yml", "\nprompt: nowhere.md\n"),
+                        "p/persona.yml",
+                        2,
+                        "nowhere.md does not exist"),
+                Arguments.of(
+                        "missing knowledge file",
+                        files(GOOD_YML.replace("facts.md", "gone.md")),
+                        "p/persona.yml",
+                        3,
+                        "gone.md does not exist"),
+                Arguments.of(
+                        "bad schema",
+                        files(GOOD_YML.replace("name: { type: string }", "name: { type: strin }")),
+                        "p/persona.yml",
+                        8,
+                        "not a valid JSON Schema"),
+                Arguments.of(
+                        "context schema not an object",
+                        files(GOOD_YML + "  campaign: { type: array }\n"),
+                        "p/persona.yml",
+                        9,
+                        "type: object"),
+                Arguments.of(
+                        "unknown placeholder",
+                        files(
+                                GOOD_YML,
+                                "Hallo.\nDu sprichst mit {{customer.name}}.\n" + "Es geht um {{customer.vertrag}}.\n"),
+                        "p/prompt.md",
+                        3,
+                        "{{customer.vertrag}}"),
+                Arguments.of(
+                        "placeholder of an undeclared part",
+                        files(GOOD_YML, "Kampagne: {{campaign.name}}"),
+                        "p/prompt.md",
+                        1,
+                        "no campaign context"),
+                Arguments.of(
+                        "knowledge over the budget",
+                        withFacts(GOOD_YML, "x".repeat(10_000)),
+                        "p/persona.yml",
+                        2,
                         "max-knowledge-tokens"),
-                Arguments.of("tool setting not set", files(GOOD_YML + """
+                Arguments.of(
+                        "tool setting not set",
+                        files(GOOD_YML + """
                         tools:
                           - name: book
                             description: Books.
                             http:
                               url: "${PERSONA_TEST_UNSET_CRM_URL}/callbacks"
-                        """), "p/persona.yml", 13, "${PERSONA_TEST_UNSET_CRM_URL} is not set"),
+                        """),
+                        "p/persona.yml",
+                        13,
+                        "${PERSONA_TEST_UNSET_CRM_URL} is not set"),
                 Arguments.of("tool name reserved", files(GOOD_YML + """
                         tools:
                           - name: request_human
                             description: Mine.
                             http: { url: "http://127.0.0.1:9/x" }
                         """), "p/persona.yml", 10, "built-in handoff tool"),
-                Arguments.of("file outside the folder", Map.of("persona.yml", "prompt: ../secret.md\n"),
-                        "p/persona.yml", 1, "inside the persona's folder"));
+                Arguments.of(
+                        "file outside the folder",
+                        Map.of("persona.yml", "prompt: ../secret.md\n"),
+                        "p/persona.yml",
+                        1,
+                        "inside the persona's folder"));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("brokenFolders")
-    void aBrokenFolderStopsTheStartNamingFileAndLine(String what, Map<String, String> files, String file, int line,
-                                                       String words, @TempDir Path root, CapturedOutput output)
+    void aBrokenFolderStopsTheStartNamingFileAndLine(
+            String what,
+            Map<String, String> files,
+            String file,
+            int line,
+            String words,
+            @TempDir Path root,
+            CapturedOutput output)
             throws IOException {
         Path folder = Files.createDirectories(root.resolve("p"));
         for (Map.Entry<String, String> entry : files.entrySet()) {
             Files.writeString(folder.resolve(entry.getKey()), entry.getValue());
         }
 
-        Throwable failure = catchThrowable(() -> start(root, "--lisa.personas.max-knowledge-tokens=2000").close());
+        Throwable failure = catchThrowable(
+                () -> start(root, "--lisa.personas.max-knowledge-tokens=2000").close());
 
         assertThat(failure).as(what).isNotNull().hasRootCauseInstanceOf(PersonaConfigException.class);
         PersonaConfigException cause = (PersonaConfigException) rootCause(failure);
@@ -103,8 +158,10 @@ class PersonaStartupErrorsTest {
         assertThat(cause.line()).as(cause.getMessage()).isEqualTo(line);
         assertThat(cause.problem()).contains(words);
         String named = root.resolve(file) + (line > 0 ? ", line " + line : "");
-        assertThat(output.getAll()).contains("A persona cannot be loaded: " + named + ": ")
-                .contains(words).doesNotContain("at com.callcenter");
+        assertThat(output.getAll())
+                .contains("A persona cannot be loaded: " + named + ": ")
+                .contains(words)
+                .doesNotContain("at com.callcenter");
     }
 
     @Test
@@ -114,10 +171,12 @@ class PersonaStartupErrorsTest {
         withFacts(GOOD_YML, "x".repeat(9_000)).forEach((name, text) -> write(folder.resolve(name), text));
         // 2,250 tokens of knowledge fit lisa.personas.max-knowledge-tokens (3,000) but not 3,000 input tokens with
         // a longest message of 4,000 characters (1,000 tokens) beside them.
-        Throwable failure = catchThrowable(() -> start(root, "--lisa.personas.max-knowledge-tokens=3000",
-                "--lisa.chat.max-input-tokens=3000").close());
+        Throwable failure = catchThrowable(
+                () -> start(root, "--lisa.personas.max-knowledge-tokens=3000", "--lisa.chat.max-input-tokens=3000")
+                        .close());
         assertThat(failure).hasRootCauseInstanceOf(PersonaConfigException.class);
-        assertThat(output.getAll()).contains(folder.resolve("persona.yml") + ": the prompt and knowledge are about")
+        assertThat(output.getAll())
+                .contains(folder.resolve("persona.yml") + ": the prompt and knowledge are about")
                 .contains("lisa.chat.max-input-tokens (3000)");
     }
 
@@ -137,7 +196,8 @@ class PersonaStartupErrorsTest {
 
         try (var context = start(root.resolve("personas"), "--lisa.personas.prompts.old=file:" + old)) {
             PersonaCatalog catalog = context.getBean(PersonaCatalog.class);
-            assertThat(catalog.systemInstruction("lisa", CallContext.NONE)).isEqualTo("Ich bin die Lisa dieses Callcenters.");
+            assertThat(catalog.systemInstruction("lisa", CallContext.NONE))
+                    .isEqualTo("Ich bin die Lisa dieses Callcenters.");
             assertThat(catalog.resolve(null).name()).isEqualTo("lisa");
             assertThat(catalog.systemInstruction("old", CallContext.NONE)).isEqualTo("Ich bin eine alte Persona.");
         }
@@ -178,10 +238,15 @@ class PersonaStartupErrorsTest {
     }
 
     private static org.springframework.context.ConfigurableApplicationContext start(Path directory, String... more) {
-        String[] args = Stream.concat(Stream.of("--server.port=0",
-                "--spring.datasource.url=jdbc:h2:file:" + TestDatabases.freshH2File(),
-                "--lisa.gemini.api-key=persona-test-key", "--lisa.gemini.base-url=http://127.0.0.1:9",
-                "--lisa.personas.directory=" + directory), Stream.of(more)).toArray(String[]::new);
+        String[] args = Stream.concat(
+                        Stream.of(
+                                "--server.port=0",
+                                "--spring.datasource.url=jdbc:h2:file:" + TestDatabases.freshH2File(),
+                                "--lisa.gemini.api-key=persona-test-key",
+                                "--lisa.gemini.base-url=http://127.0.0.1:9",
+                                "--lisa.personas.directory=" + directory),
+                        Stream.of(more))
+                .toArray(String[]::new);
         return new SpringApplicationBuilder(LisaApplication.class).run(args);
     }
 }

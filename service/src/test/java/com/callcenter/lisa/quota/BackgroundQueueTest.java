@@ -1,7 +1,6 @@
 package com.callcenter.lisa.quota;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.callcenter.lisa.support.MutableClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -53,10 +52,12 @@ class BackgroundQueueTest {
 
         clock.advance(Duration.ofSeconds(61));
         first.get();
-        assertThat(scheduler.awaitBackground(background, Duration.ofMillis(1_500))).isEmpty(); // one live still waits
+        assertThat(scheduler.awaitBackground(background, Duration.ofMillis(1_500)))
+                .isEmpty(); // one live still waits
         clock.advance(Duration.ofSeconds(61));
         second.get();
-        assertThat(scheduler.awaitBackground(background, Duration.ofMillis(1_500))).isEmpty(); // the slot was spent
+        assertThat(scheduler.awaitBackground(background, Duration.ofMillis(1_500)))
+                .isEmpty(); // the slot was spent
 
         clock.advance(Duration.ofSeconds(61));
         OptionalLong slot = scheduler.awaitBackground(background, Duration.ofSeconds(5));
@@ -73,7 +74,8 @@ class BackgroundQueueTest {
         Reservation background = scheduler.reserveBackground(0, 5, 0); // accepted although the live queue is full
         clock.advance(Duration.ofSeconds(61));
         waiting.get(); // the live one first
-        assertThat(scheduler.awaitBackground(background, Duration.ofMillis(1_500))).isEmpty();
+        assertThat(scheduler.awaitBackground(background, Duration.ofMillis(1_500)))
+                .isEmpty();
 
         clock.advance(Duration.ofMinutes(30)); // far beyond any live request's maximum wait (10 min)
         assertThat(scheduler.awaitBackground(background, Duration.ofSeconds(5))).isPresent();

@@ -29,11 +29,12 @@ import org.springframework.test.context.TestPropertySource;
  * one request a minute; the service's clock is moved instead of waiting.
  */
 @Tag("database") // sessions' tenant and owner are read from the session table
-@TestPropertySource(properties = {
-        "lisa.quota.budget.requests-per-minute=1",
-        "lisa.quota.max-wait=600s",
-        "spring.lifecycle.timeout-per-shutdown-phase=12m" // at least the longest turn (checked at start-up)
-})
+@TestPropertySource(
+        properties = {
+            "lisa.quota.budget.requests-per-minute=1",
+            "lisa.quota.max-wait=600s",
+            "spring.lifecycle.timeout-per-shutdown-phase=12m" // at least the longest turn (checked at start-up)
+        })
 @Import(MovableTime.class)
 class ClientShareTest extends AuthenticatedServiceTest {
 
@@ -45,12 +46,16 @@ class ClientShareTest extends AuthenticatedServiceTest {
     }
 
     private static int lastPlace(List<EventStream.Event> events) {
-        return events.stream().filter(e -> e.name().equals("queued")).reduce((a, b) -> b)
-                .map(e -> e.json().get("position").asInt()).orElse(0);
+        return events.stream()
+                .filter(e -> e.name().equals("queued"))
+                .reduce((a, b) -> b)
+                .map(e -> e.json().get("position").asInt())
+                .orElse(0);
     }
 
     private void awaitQueueLength(int length) {
-        await().atMost(Duration.ofSeconds(10)).alias("the queue has " + length + " waiting")
+        await().atMost(Duration.ofSeconds(10))
+                .alias("the queue has " + length + " waiting")
                 .until(() -> api.get("/api/v1/health").json().toString().contains("\"queueLength\":" + length));
     }
 
@@ -77,16 +82,22 @@ class ClientShareTest extends AuthenticatedServiceTest {
                 awaitQueueLength(i);
             }
             List<EventStream.Event> seenB = new CopyOnWriteArrayList<>();
-            Future<EventStream.Result> streamB = clients.submit(
-                    () -> EventStream.chat(port, sessionB, "B", bearer(agentB), seenB::add));
+            Future<EventStream.Result> streamB =
+                    clients.submit(() -> EventStream.chat(port, sessionB, "B", bearer(agentB), seenB::add));
 
             try {
                 // B is told place 2, right after the head of A's line (first come, first served would say
                 // 6), and A's last message is told it moved back to 6.
-                await().atMost(Duration.ofSeconds(10)).alias("B queued: A saw " + seenA + ", health "
-                        + api.get("/api/v1/health").json().get("quota")).until(() -> lastPlace(seenB) > 0 || streamB.isDone());
-                assertThat(streamB.isDone()).as("B's stream ended: %s", streamB.isDone() ? streamB.get() : null).isFalse();
-                assertThat(lastPlace(seenB)).as("B saw %s; A's last saw %s", seenB, seenA.getLast()).isEqualTo(2);
+                await().atMost(Duration.ofSeconds(10))
+                        .alias("B queued: A saw " + seenA + ", health "
+                                + api.get("/api/v1/health").json().get("quota"))
+                        .until(() -> lastPlace(seenB) > 0 || streamB.isDone());
+                assertThat(streamB.isDone())
+                        .as("B's stream ended: %s", streamB.isDone() ? streamB.get() : null)
+                        .isFalse();
+                assertThat(lastPlace(seenB))
+                        .as("B saw %s; A's last saw %s", seenB, seenA.getLast())
+                        .isEqualTo(2);
                 await().atMost(Duration.ofSeconds(10)).until(() -> lastPlace(seenA.getLast()) == 6);
             } catch (AssertionError | RuntimeException e) {
                 // Let the waiting streams end now rather than after their whole wait.
@@ -107,7 +118,9 @@ class ClientShareTest extends AuthenticatedServiceTest {
 
             // The rest leave the queue unsent as their sessions end.
             for (int i = 2; i < 6; i++) {
-                assertThat(call("DELETE", "/api/v1/sessions/" + sessionsA.get(i), null, agentA).status()).isEqualTo(204);
+                assertThat(call("DELETE", "/api/v1/sessions/" + sessionsA.get(i), null, agentA)
+                                .status())
+                        .isEqualTo(204);
             }
             for (Future<EventStream.Result> stream : streamsA.subList(1, 5)) {
                 assertThat(stream.get().status()).isIn(200, 409);

@@ -27,7 +27,13 @@ class DailyBudgetTest extends ServiceTest {
         long untilMidnight = DailyQuotaTest.secondsUntilPacificMidnight();
         assertThat(Long.parseLong(third.header("Retry-After"))).isBetween(untilMidnight - 70, untilMidnight + 5);
         assertThat(upstream.requests()).hasSize(2);
-        assertThat(api.get("/api/v1/health").json().get("quota").get(0).get("left").get("requestsToday").asInt())
+        assertThat(api.get("/api/v1/health")
+                        .json()
+                        .get("quota")
+                        .get(0)
+                        .get("left")
+                        .get("requestsToday")
+                        .asInt())
                 .isZero();
     }
 }

@@ -40,6 +40,7 @@ class DailyQuotaTest extends ServiceTest {
 
     static long secondsUntilPacificMidnight() {
         ZonedDateTime now = ZonedDateTime.now(ZoneId.of("America/Los_Angeles"));
-        return Duration.between(now, now.toLocalDate().plusDays(1).atStartOfDay(now.getZone())).toSeconds();
+        return Duration.between(now, now.toLocalDate().plusDays(1).atStartOfDay(now.getZone()))
+                .toSeconds();
     }
 }

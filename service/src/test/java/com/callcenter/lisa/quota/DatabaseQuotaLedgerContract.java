@@ -59,8 +59,10 @@ abstract class DatabaseQuotaLedgerContract extends QuotaLedgerContract {
 
     @Override
     QuotaLedger ledgerWithWindow(Duration window) {
-        return new DatabaseQuotaLedger(JdbcClient.create(dataSource),
-                new TransactionTemplate(new DataSourceTransactionManager(dataSource)), new QuotaRules(window));
+        return new DatabaseQuotaLedger(
+                JdbcClient.create(dataSource),
+                new TransactionTemplate(new DataSourceTransactionManager(dataSource)),
+                new QuotaRules(window));
     }
 
     /** A service instance's own connection pool on the test database. */
@@ -74,8 +76,8 @@ abstract class DatabaseQuotaLedgerContract extends QuotaLedgerContract {
     }
 
     static DatabaseQuotaLedger ledgerOn(DataSource dataSource) {
-        return new DatabaseQuotaLedger(JdbcClient.create(dataSource),
-                new TransactionTemplate(new DataSourceTransactionManager(dataSource)));
+        return new DatabaseQuotaLedger(
+                JdbcClient.create(dataSource), new TransactionTemplate(new DataSourceTransactionManager(dataSource)));
     }
 
     @Test
@@ -113,12 +115,16 @@ abstract class DatabaseQuotaLedgerContract extends QuotaLedgerContract {
         ModelBudget budget = new ModelBudget(1, 0, 0);
         new TransactionTemplate(new DataSourceTransactionManager(dataSource)).executeWithoutResult(status -> {
             assertGranted(ledger.tryAcquire(model, budget, 1, T0));
-            ledger.correct(model, ((QuotaLedger.Decision.Granted) ledger.tryAcquire(model, new ModelBudget(0, 0, 0), 1, T0))
-                    .id(), 2);
+            ledger.correct(
+                    model,
+                    ((QuotaLedger.Decision.Granted) ledger.tryAcquire(model, new ModelBudget(0, 0, 0), 1, T0)).id(),
+                    2);
             CompletableFuture<QuotaLedger.Decision> other =
                     CompletableFuture.supplyAsync(() -> ledger.tryAcquire(model, budget, 1, T0.plusSeconds(1)));
-            assertThat(other).succeedsWithin(Duration.ofSeconds(10))
-                    .isEqualTo(new QuotaLedger.Decision.Wait(Duration.ofSeconds(59), QuotaLedger.Limit.REQUESTS_PER_MINUTE));
+            assertThat(other)
+                    .succeedsWithin(Duration.ofSeconds(10))
+                    .isEqualTo(new QuotaLedger.Decision.Wait(
+                            Duration.ofSeconds(59), QuotaLedger.Limit.REQUESTS_PER_MINUTE));
             status.setRollbackOnly(); // the caller's own work is undone; the ledger's stays
         });
         assertThat(ledger.usage(model, T0)).isEqualTo(new QuotaLedger.Usage(2, 3, 2));
@@ -131,8 +137,12 @@ abstract class DatabaseQuotaLedgerContract extends QuotaLedgerContract {
         for (int i = 0; i < 1_000; i++) {
             assertGranted(ledger.tryAcquire(model, budget, 100, T0.plusMillis(10L * i)));
         }
-        assertThat(JdbcClient.create(dataSource).sql("select count(*) from quota_bucket where model = ?")
-                .param(model).query(Long.class).single()).isEqualTo(10);
+        assertThat(JdbcClient.create(dataSource)
+                        .sql("select count(*) from quota_bucket where model = ?")
+                        .param(model)
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(10);
         assertThat(ledger.usage(model, T0.plusSeconds(10))).isEqualTo(new QuotaLedger.Usage(1_000, 100_000, 1_000));
         assertThat(rows(model)).isEqualTo(1_000); // one per request, only to correct or release it
     }
@@ -144,10 +154,18 @@ abstract class DatabaseQuotaLedgerContract extends QuotaLedgerContract {
     @Test
     void requestsRecordedBeforeTheBucketsStillCount() {
         try (HikariDataSource old = pool(anotherFreshDatabaseUrl())) {
-            Flyway.configure().dataSource(old).locations(migrations()).target("3").load().migrate();
+            Flyway.configure()
+                    .dataSource(old)
+                    .locations(migrations())
+                    .target("3")
+                    .load()
+                    .migrate();
             JdbcClient sql = JdbcClient.create(old);
             sql.sql("insert into quota_model (model) values (?)").param(model).update();
-            for (String at : List.of("2026-05-04T15:59:30.100Z", "2026-05-04T15:59:30.600Z", "2026-05-04T15:59:50Z",
+            for (String at : List.of(
+                    "2026-05-04T15:59:30.100Z",
+                    "2026-05-04T15:59:30.600Z",
+                    "2026-05-04T15:59:50Z",
                     "2026-05-02T16:00:00Z")) {
                 sql.sql("insert into quota_dispatch (model, sent_at, input_tokens) values (?, ?, ?)")
                         .params(model, Instant.parse(at).atOffset(ZoneOffset.UTC), 100L)
@@ -155,7 +173,8 @@ abstract class DatabaseQuotaLedgerContract extends QuotaLedgerContract {
             }
             long latest = sql.sql("select id from quota_dispatch where model = ? and sent_at = ?")
                     .params(model, Instant.parse("2026-05-04T15:59:50Z").atOffset(ZoneOffset.UTC))
-                    .query(Long.class).single();
+                    .query(Long.class)
+                    .single();
             Flyway.configure().dataSource(old).locations(migrations()).load().migrate();
 
             QuotaLedger migrated = ledgerOn(old);
@@ -163,7 +182,9 @@ abstract class DatabaseQuotaLedgerContract extends QuotaLedgerContract {
             ModelBudget budget = new ModelBudget(4, 0, 0);
             assertGranted(migrated.tryAcquire(model, budget, 100, T0));
             // The first of 15:59:30 leaves at 16:00:30.100 exactly.
-            assertWait(migrated.tryAcquire(model, budget, 100, T0), Duration.ofMillis(30_100),
+            assertWait(
+                    migrated.tryAcquire(model, budget, 100, T0),
+                    Duration.ofMillis(30_100),
                     QuotaLedger.Limit.REQUESTS_PER_MINUTE);
             migrated.release(model, latest);
             assertThat(migrated.usage(model, T0)).isEqualTo(new QuotaLedger.Usage(3, 300, 3));
@@ -171,7 +192,10 @@ abstract class DatabaseQuotaLedgerContract extends QuotaLedgerContract {
     }
 
     long rows(String model) {
-        return JdbcClient.create(dataSource).sql("select count(*) from quota_dispatch where model = ?")
-                .param(model).query(Long.class).single();
+        return JdbcClient.create(dataSource)
+                .sql("select count(*) from quota_dispatch where model = ?")
+                .param(model)
+                .query(Long.class)
+                .single();
     }
 }

@@ -83,9 +83,9 @@ class FairQueueTest {
         }
         add("A", "a2", false);
 
-        assertThat(queue.placeOf(new Share("A", "a3"))).isEqualTo(3);   // after a1's and a2's first turns
-        assertThat(queue.placeOf(new Share("A", "a1"))).isEqualTo(12);  // a1's own backlog: the tail
-        assertThat(queue.placeOf(new Share("B", "b1"))).isEqualTo(2);   // tenants alternate: after A's head
-        assertThat(queue.size()).isEqualTo(11);                        // asking placed nothing
+        assertThat(queue.placeOf(new Share("A", "a3"))).isEqualTo(3); // after a1's and a2's first turns
+        assertThat(queue.placeOf(new Share("A", "a1"))).isEqualTo(12); // a1's own backlog: the tail
+        assertThat(queue.placeOf(new Share("B", "b1"))).isEqualTo(2); // tenants alternate: after A's head
+        assertThat(queue.size()).isEqualTo(11); // asking placed nothing
     }
 }

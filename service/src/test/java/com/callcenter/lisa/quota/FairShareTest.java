@@ -71,7 +71,7 @@ class FairShareTest {
         /** Waits for the step's one grant; the session served queues its next message at once. */
         Share nextGrant() {
             Reservation granted = soon().until(
-                    () -> waiting.stream().filter(r -> r.slot.isDone()).toList(), done -> !done.isEmpty())
+                            () -> waiting.stream().filter(r -> r.slot.isDone()).toList(), done -> !done.isEmpty())
                     .getFirst();
             assertThat(granted.slot.isCompletedExceptionally()).isFalse();
             waiting.remove(granted);
@@ -81,8 +81,10 @@ class FairShareTest {
         }
 
         int ofTenant(String tenant) {
-            return served.entrySet().stream().filter(e -> e.getKey().tenant().equals(tenant))
-                    .mapToInt(Map.Entry::getValue).sum();
+            return served.entrySet().stream()
+                    .filter(e -> e.getKey().tenant().equals(tenant))
+                    .mapToInt(Map.Entry::getValue)
+                    .sum();
         }
     }
 
@@ -132,7 +134,9 @@ class FairShareTest {
         // Every owner a quarter, whatever its number of sessions: first come, first served would give
         // the telephony server 19 of every 22 slots (Jain's index about 0.33).
         double index = jain(sessions.served.values());
-        assertThat(index).as("Jain's index over owners, served %s", sessions.served).isGreaterThanOrEqualTo(0.95);
+        assertThat(index)
+                .as("Jain's index over owners, served %s", sessions.served)
+                .isGreaterThanOrEqualTo(0.95);
         assertThat(sessions.served.values()).allSatisfy(n -> assertThat(n).isBetween(9, 11));
     }
 
@@ -194,19 +198,36 @@ class FairShareTest {
         shares.put(b, newcomer);
 
         // The places as they stand are the order the slots then come in.
-        List<Reservation> predicted = waiting.stream().sorted(Comparator.comparingInt(Reservation::position)).toList();
+        List<Reservation> predicted = waiting.stream()
+                .sorted(Comparator.comparingInt(Reservation::position))
+                .toList();
         assertThat(predicted.stream().map(Reservation::position).toList())
-                .isEqualTo(java.util.stream.IntStream.rangeClosed(1, waiting.size()).boxed().toList());
+                .isEqualTo(java.util.stream.IntStream.rangeClosed(1, waiting.size())
+                        .boxed()
+                        .toList());
         List<Reservation> granted = new ArrayList<>();
         for (int i = 0; i < waiting.size(); i++) {
             clock.advance(STEP);
-            granted.add(soon().until(() -> waiting.stream().filter(r -> r.slot.isDone() && !granted.contains(r))
-                    .toList(), done -> done.size() == 1).getFirst());
+            granted.add(soon().until(
+                            () -> waiting.stream()
+                                    .filter(r -> r.slot.isDone() && !granted.contains(r))
+                                    .toList(),
+                            done -> done.size() == 1)
+                    .getFirst());
         }
         assertThat(granted).containsExactlyElementsOf(predicted);
         // Tenants take turns, and the two owners of A take turns while the agent has requests.
-        assertThat(granted.subList(0, 8).stream().map(r -> shares.get(r).owner()).toList())
-                .containsExactly("api-key:telephony", "agent-b1", "agent-a", "api-key:telephony", "agent-a",
-                        "api-key:telephony", "agent-a", "api-key:telephony");
+        assertThat(granted.subList(0, 8).stream()
+                        .map(r -> shares.get(r).owner())
+                        .toList())
+                .containsExactly(
+                        "api-key:telephony",
+                        "agent-b1",
+                        "agent-a",
+                        "api-key:telephony",
+                        "agent-a",
+                        "api-key:telephony",
+                        "agent-a",
+                        "api-key:telephony");
     }
 }

@@ -1,6 +1,5 @@
 package com.callcenter.lisa.quota;
 
-
 import com.callcenter.lisa.support.TestDatabases;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
@@ -31,18 +30,22 @@ class H2SpendLedgerTest extends SpendLedgerContract {
     }
 
     static DatabaseSpendLedger ledgerOn(DataSource dataSource) {
-        return new DatabaseSpendLedger(JdbcClient.create(dataSource),
-                new TransactionTemplate(new DataSourceTransactionManager(dataSource)), SpendLedgerContract.RULES);
+        return new DatabaseSpendLedger(
+                JdbcClient.create(dataSource),
+                new TransactionTemplate(new DataSourceTransactionManager(dataSource)),
+                SpendLedgerContract.RULES);
     }
-
 
     HikariDataSource dataSource;
 
     @BeforeAll
     void migrate() {
         dataSource = pool("jdbc:h2:file:" + TestDatabases.freshH2File(), "sa", "");
-        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration", "classpath:db/vendor/h2")
-                .load().migrate();
+        Flyway.configure()
+                .dataSource(dataSource)
+                .locations("classpath:db/migration", "classpath:db/vendor/h2")
+                .load()
+                .migrate();
     }
 
     @AfterAll

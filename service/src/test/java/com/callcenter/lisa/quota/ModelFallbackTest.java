@@ -9,12 +9,13 @@ import org.springframework.test.context.TestPropertySource;
 import tools.jackson.databind.JsonNode;
 
 /** When the primary model cannot serve within the wait, the next model with free budget takes the turn. */
-@TestPropertySource(properties = {
-        "lisa.quota.budget.requests-per-minute=1",
-        "lisa.quota.fallback-models[0].name=gemini-backup-model",
-        "lisa.quota.fallback-models[0].budget.requests-per-minute=0",
-        "lisa.quota.max-wait=5s"
-})
+@TestPropertySource(
+        properties = {
+            "lisa.quota.budget.requests-per-minute=1",
+            "lisa.quota.fallback-models[0].name=gemini-backup-model",
+            "lisa.quota.fallback-models[0].budget.requests-per-minute=0",
+            "lisa.quota.max-wait=5s"
+        })
 class ModelFallbackTest extends ServiceTest {
 
     @Test

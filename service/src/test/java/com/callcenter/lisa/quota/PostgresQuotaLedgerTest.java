@@ -66,8 +66,9 @@ class PostgresQuotaLedgerTest extends DatabaseQuotaLedgerContract {
         ModelBudget budget = new ModelBudget(20, 0, 0);
         int threadsPerInstance = 3;
         int attemptsPerThread = 10;
-        try (HikariDataSource first = pool(url); HikariDataSource second = pool(url);
-             ExecutorService threads = Executors.newFixedThreadPool(2 * threadsPerInstance)) {
+        try (HikariDataSource first = pool(url);
+                HikariDataSource second = pool(url);
+                ExecutorService threads = Executors.newFixedThreadPool(2 * threadsPerInstance)) {
             List<QuotaLedger> instances = List.of(ledgerOn(first), ledgerOn(second));
             CountDownLatch ready = new CountDownLatch(2 * threadsPerInstance);
             List<Future<List<Long>>> granted = new ArrayList<>();

@@ -43,10 +43,11 @@ class PostgresSpendLedgerTest extends SpendLedgerContract {
     }
 
     static DatabaseSpendLedger ledgerOn(DataSource dataSource) {
-        return new DatabaseSpendLedger(JdbcClient.create(dataSource),
-                new TransactionTemplate(new DataSourceTransactionManager(dataSource)), SpendLedgerContract.RULES);
+        return new DatabaseSpendLedger(
+                JdbcClient.create(dataSource),
+                new TransactionTemplate(new DataSourceTransactionManager(dataSource)),
+                SpendLedgerContract.RULES);
     }
-
 
     String url;
     HikariDataSource dataSource;
@@ -55,8 +56,11 @@ class PostgresSpendLedgerTest extends SpendLedgerContract {
     void migrate() {
         url = TestPostgres.freshDatabase();
         dataSource = pool(url, "postgres", "postgres");
-        Flyway.configure().dataSource(dataSource)
-                .locations("classpath:db/migration", "classpath:db/vendor/postgresql").load().migrate();
+        Flyway.configure()
+                .dataSource(dataSource)
+                .locations("classpath:db/migration", "classpath:db/vendor/postgresql")
+                .load()
+                .migrate();
     }
 
     @AfterAll
@@ -77,8 +81,8 @@ class PostgresSpendLedgerTest extends SpendLedgerContract {
     void twoInstancesTogetherNeverChargeMoreThanTheBudget() throws Exception {
         Instant t = day();
         try (HikariDataSource first = pool(url, "postgres", "postgres");
-             HikariDataSource second = pool(url, "postgres", "postgres");
-             ExecutorService threads = Executors.newFixedThreadPool(6)) {
+                HikariDataSource second = pool(url, "postgres", "postgres");
+                ExecutorService threads = Executors.newFixedThreadPool(6)) {
             List<SpendLedger> instances = List.of(ledgerOn(first), ledgerOn(second));
             CountDownLatch ready = new CountDownLatch(6);
             List<Future<Integer>> granted = new ArrayList<>();

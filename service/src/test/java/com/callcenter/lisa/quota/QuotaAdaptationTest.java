@@ -40,10 +40,11 @@ class QuotaAdaptationTest {
     @Test
     void learnsTheRealLimitAndStaysHonest() throws Exception {
         try (GeminiEmulator upstream = GeminiEmulator.start(MINUTE.upstream(REAL_RPM));
-             ServiceProcess service = ServiceProcess.start(upstream.baseUrl(),
-                     "jdbc:h2:file:" + TestDatabases.freshH2File(),
-                     MINUTE.serviceSettings(CONFIGURED_RPM).toArray(String[]::new));
-             ScheduledExecutorService observer = Executors.newSingleThreadScheduledExecutor()) {
+                ServiceProcess service = ServiceProcess.start(
+                        upstream.baseUrl(),
+                        "jdbc:h2:file:" + TestDatabases.freshH2File(),
+                        MINUTE.serviceSettings(CONFIGURED_RPM).toArray(String[]::new));
+                ScheduledExecutorService observer = Executors.newSingleThreadScheduledExecutor()) {
 
             ScheduledFuture<Long> throttledWhenLearned = observer.schedule(
                     () -> upstream.counters().getOrDefault("quota_rpm", 0L), LEARNED.toMillis(), TimeUnit.MILLISECONDS);
@@ -51,7 +52,10 @@ class QuotaAdaptationTest {
             List<ClosedLoopLoad.Result> results = run.results();
             long throttled = upstream.counters().getOrDefault("quota_rpm", 0L);
 
-            assertThat(throttled).as("upstream 429s in all").isPositive().isLessThanOrEqualTo(CONFIGURED_RPM - REAL_RPM + 2);
+            assertThat(throttled)
+                    .as("upstream 429s in all")
+                    .isPositive()
+                    .isLessThanOrEqualTo(CONFIGURED_RPM - REAL_RPM + 2);
             assertThat(throttled).as("no 429 in the last window").isEqualTo(throttledWhenLearned.get());
 
             // Every answer is a reply or an honest refusal.
@@ -63,19 +67,27 @@ class QuotaAdaptationTest {
             });
             // A refused client that came back after its Retry-After was served or told a new wait,
             // and once the limit is learned, nobody admitted waits past the maximum.
-            assertThat(results.stream().filter(r -> r.sentAtMs() > LEARNED.toMillis() && r.body().contains("waited_too_long")))
+            assertThat(results.stream()
+                            .filter(r -> r.sentAtMs() > LEARNED.toMillis()
+                                    && r.body().contains("waited_too_long")))
                     .isEmpty();
-            assertThat(results.stream().filter(ClosedLoopLoad.Result::retryOfRefusal).filter(r -> r.status() == 200))
+            assertThat(results.stream()
+                            .filter(ClosedLoopLoad.Result::retryOfRefusal)
+                            .filter(r -> r.status() == 200))
                     .isNotEmpty();
 
             // No accepted message is lost: every reply a client received is in its session's history.
-            Map<Integer, Long> repliesPerSession = results.stream().filter(r -> r.status() == 200)
+            Map<Integer, Long> repliesPerSession = results.stream()
+                    .filter(r -> r.status() == 200)
                     .collect(Collectors.groupingBy(ClosedLoopLoad.Result::session, Collectors.counting()));
             Api api = service.api();
             List<String> ids = run.sessionIds();
             for (int s = 0; s < SESSIONS; s++) {
-                JsonNode messages = api.get("/api/v1/sessions/" + ids.get(s)).json().get("messages");
-                assertThat(messages.size()).as("session " + s).isEqualTo(2 * repliesPerSession.getOrDefault(s, 0L).intValue());
+                JsonNode messages =
+                        api.get("/api/v1/sessions/" + ids.get(s)).json().get("messages");
+                assertThat(messages.size())
+                        .as("session " + s)
+                        .isEqualTo(2 * repliesPerSession.getOrDefault(s, 0L).intValue());
             }
         }
     }

@@ -115,7 +115,8 @@ abstract class QuotaLedgerContract {
         QuotaLedger margined = ledgerWithWindow(Duration.ofSeconds(61));
         ModelBudget budget = new ModelBudget(1, 0, 0);
         assertGranted(margined.tryAcquire(model, budget, 1, seconds(0)));
-        assertWait(margined.tryAcquire(model, budget, 1, seconds(60)), Duration.ofSeconds(1), Limit.REQUESTS_PER_MINUTE);
+        assertWait(
+                margined.tryAcquire(model, budget, 1, seconds(60)), Duration.ofSeconds(1), Limit.REQUESTS_PER_MINUTE);
         assertGranted(margined.tryAcquire(model, budget, 1, seconds(61)));
     }
 
@@ -173,7 +174,8 @@ abstract class QuotaLedgerContract {
                 assertThat(after).isPositive();
                 limitsSeen.add(limit);
                 if (after.compareTo(Duration.ofMillis(1)) > 0) {
-                    assertThat(acquire(budget, tokens, now.plus(after).minusMillis(1))).isInstanceOf(Wait.class);
+                    assertThat(acquire(budget, tokens, now.plus(after).minusMillis(1)))
+                            .isInstanceOf(Wait.class);
                 }
                 now = now.plus(after);
                 decision = acquire(budget, tokens, now);
@@ -181,8 +183,10 @@ abstract class QuotaLedgerContract {
             long id = assertGranted(decision);
             grants.add(now);
             Instant windowStart = now.minus(QuotaRules.WINDOW);
-            long inWindow = known.stream().filter(sent -> sent.at().isAfter(windowStart))
-                    .mapToLong(Sent::tokens).sum();
+            long inWindow = known.stream()
+                    .filter(sent -> sent.at().isAfter(windowStart))
+                    .mapToLong(Sent::tokens)
+                    .sum();
             assertThat(inWindow + tokens).isLessThanOrEqualTo(budget.inputTokensPerMinute());
             Sent sent = new Sent(id, now, tokens);
             known.add(sent);
@@ -195,15 +199,15 @@ abstract class QuotaLedgerContract {
         }
         for (Instant end : grants) {
             long inSixtySeconds = grants.stream()
-                    .filter(at -> at.isAfter(end.minus(QuotaRules.WINDOW)) && !at.isAfter(end)).count();
+                    .filter(at -> at.isAfter(end.minus(QuotaRules.WINDOW)) && !at.isAfter(end))
+                    .count();
             assertThat(inSixtySeconds).isLessThanOrEqualTo(budget.requestsPerMinute());
         }
         // The run really pressed on both budgets.
         assertThat(limitsSeen).containsExactlyInAnyOrder(Limit.REQUESTS_PER_MINUTE, Limit.INPUT_TOKENS_PER_MINUTE);
     }
 
-    private record Sent(long id, Instant at, long tokens) {
-    }
+    private record Sent(long id, Instant at, long tokens) {}
 
     @Test
     void tokensWaitUntilEnoughOfTheOldestHaveLeft() {
@@ -258,7 +262,9 @@ abstract class QuotaLedgerContract {
         assertGranted(acquire(budget, 1, elevenPm));
         assertGranted(acquire(budget, 1, elevenPm.plusSeconds(1)));
 
-        assertWait(acquire(budget, 1, elevenPm.plusSeconds(2)), Duration.ofHours(1).minusSeconds(2),
+        assertWait(
+                acquire(budget, 1, elevenPm.plusSeconds(2)),
+                Duration.ofHours(1).minusSeconds(2),
                 Limit.REQUESTS_PER_DAY);
         Instant midnight = Instant.parse("2026-05-05T07:00:00Z");
         assertWait(acquire(budget, 1, midnight.minusMillis(1)), Duration.ofMillis(1), Limit.REQUESTS_PER_DAY);
@@ -282,8 +288,8 @@ abstract class QuotaLedgerContract {
         Instant autumnStart = Instant.parse("2026-11-01T07:00:30Z");
         assertGranted(acquire(budget, 1, autumnStart));
         assertWait(acquire(budget, 1, autumnStart), Duration.parse("PT24H59M30S"), Limit.REQUESTS_PER_DAY);
-        assertWait(acquire(budget, 1, Instant.parse("2026-11-02T07:00:00Z")), Duration.ofHours(1),
-                Limit.REQUESTS_PER_DAY);
+        assertWait(
+                acquire(budget, 1, Instant.parse("2026-11-02T07:00:00Z")), Duration.ofHours(1), Limit.REQUESTS_PER_DAY);
         assertGranted(acquire(budget, 1, Instant.parse("2026-11-02T08:00:00Z")));
     }
 
@@ -348,7 +354,8 @@ abstract class QuotaLedgerContract {
                 }
             }
             assertThat(Duration.between(start, clock.instant()))
-                    .as("position %d", position).isEqualTo(estimate);
+                    .as("position %d", position)
+                    .isEqualTo(estimate);
         }
         // The first waits for the 500 tokens of 23:57:10 to leave; the fourth is the eighth of the day
         // and goes at midnight in Los Angeles (07:00 UTC); rpm then spaces them by 60 s.
@@ -422,7 +429,8 @@ abstract class QuotaLedgerContract {
         // Nothing was recorded by the refused calls; with no limits at all everything goes at once.
         assertThat(ledger.usage(model, T0)).isEqualTo(new Usage(0, 0, 0));
         assertGranted(acquire(new ModelBudget(0, 0, 0), 1_000_000, T0));
-        assertThat(ledger.estimateWait(model, new ModelBudget(0, 0, 0), 1_000, 1, T0)).isZero();
+        assertThat(ledger.estimateWait(model, new ModelBudget(0, 0, 0), 1_000, 1, T0))
+                .isZero();
     }
 
     Decision acquire(ModelBudget budget, int tokens, Instant at) {

@@ -36,14 +36,18 @@ class QuotaRulesTest {
             long inputTokens = random.nextInt(500);
             int position = 1 + random.nextInt(5);
 
-            boolean one = rules.fitAtOnce(budget, usage.requestsLastMinute(), usage.inputTokensLastMinute(), today,
-                    inputTokens, 1);
-            assertThat(one).as("check, round %d", round)
-                    .isEqualTo(rules.check(budget, buckets, today, inputTokens, now).isEmpty());
-            boolean several = rules.fitAtOnce(budget, usage.requestsLastMinute(), usage.inputTokensLastMinute(), today,
-                    inputTokens, position);
-            assertThat(several).as("estimateWait, round %d", round)
-                    .isEqualTo(rules.estimateWait(budget, buckets, today, position, inputTokens, now).isZero());
+            boolean one = rules.fitAtOnce(
+                    budget, usage.requestsLastMinute(), usage.inputTokensLastMinute(), today, inputTokens, 1);
+            assertThat(one)
+                    .as("check, round %d", round)
+                    .isEqualTo(rules.check(budget, buckets, today, inputTokens, now)
+                            .isEmpty());
+            boolean several = rules.fitAtOnce(
+                    budget, usage.requestsLastMinute(), usage.inputTokensLastMinute(), today, inputTokens, position);
+            assertThat(several)
+                    .as("estimateWait, round %d", round)
+                    .isEqualTo(rules.estimateWait(budget, buckets, today, position, inputTokens, now)
+                            .isZero());
         }
     }
 
@@ -60,8 +64,10 @@ class QuotaRulesTest {
         for (int round = 0; round < 2_000; round++) {
             int requests = random.nextInt(3_000);
             List<Sent> log = randomLog(random, requests, 62_000);
-            ModelBudget budget = new ModelBudget(Math.max(1, requests - 20 + random.nextInt(40)),
-                    random.nextInt(3) == 0 ? 0 : 200L * requests + random.nextInt(20_000), 0);
+            ModelBudget budget = new ModelBudget(
+                    Math.max(1, requests - 20 + random.nextInt(40)),
+                    random.nextInt(3) == 0 ? 0 : 200L * requests + random.nextInt(20_000),
+                    0);
             long inputTokens = random.nextInt(2_000);
 
             Duration exact = exactWait(budget, log, inputTokens);
@@ -91,9 +97,13 @@ class QuotaRulesTest {
             List<Sent> log = randomLog(random, requests, 7_500);
             ModelBudget budget = new ModelBudget(Math.max(1, requests - 10 + random.nextInt(20)), 0, 0);
             Duration exact = exactWait(budget, log, 1, window);
-            Duration wait = shortMinute.check(budget, buckets(shortMinute, log), 0, 1, now).map(Wait::after)
+            Duration wait = shortMinute
+                    .check(budget, buckets(shortMinute, log), 0, 1, now)
+                    .map(Wait::after)
                     .orElse(Duration.ZERO);
-            assertThat(wait).as("round %d", round).isGreaterThanOrEqualTo(exact)
+            assertThat(wait)
+                    .as("round %d", round)
+                    .isGreaterThanOrEqualTo(exact)
                     .isLessThan(exact.plus(shortMinute.bucketWidth()));
         }
     }
@@ -110,9 +120,12 @@ class QuotaRulesTest {
                 }
             }
             log.removeIf(sent -> sent.at().isAfter(now));
-            ModelBudget budget = new ModelBudget(1 + random.nextInt(40), random.nextInt(3) == 0 ? 0 : 1_000 + random.nextInt(8_000), 0);
+            ModelBudget budget = new ModelBudget(
+                    1 + random.nextInt(40), random.nextInt(3) == 0 ? 0 : 1_000 + random.nextInt(8_000), 0);
             long inputTokens = random.nextInt(1_000);
-            Duration wait = rules.check(budget, buckets(log), 0, inputTokens, now).map(Wait::after).orElse(Duration.ZERO);
+            Duration wait = rules.check(budget, buckets(log), 0, inputTokens, now)
+                    .map(Wait::after)
+                    .orElse(Duration.ZERO);
             assertThat(wait).as("round %d", round).isEqualTo(exactWait(budget, log, inputTokens));
         }
     }
@@ -124,16 +137,17 @@ class QuotaRulesTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("shorter than Gemini's minute (60 s)");
         // Against an emulator with a 5-second minute (load tests), a 6-second window is allowed, 4 s is not.
-        assertThat(new QuotaRules(Duration.ofSeconds(6), Duration.ofSeconds(5)).window()).hasSeconds(6);
+        assertThat(new QuotaRules(Duration.ofSeconds(6), Duration.ofSeconds(5)).window())
+                .hasSeconds(6);
         assertThatThrownBy(() -> new QuotaRules(Duration.ofSeconds(4), Duration.ofSeconds(5)))
                 .hasMessageContaining("shorter than Gemini's minute (5 s)");
     }
 
-    private record Sent(Instant at, long tokens) {
-    }
+    private record Sent(Instant at, long tokens) {}
 
     private ModelBudget randomBudget(Random random) {
-        return new ModelBudget(random.nextInt(4) == 0 ? 0 : 1 + random.nextInt(12),
+        return new ModelBudget(
+                random.nextInt(4) == 0 ? 0 : 1 + random.nextInt(12),
                 random.nextInt(4) == 0 ? 0 : 100 + random.nextInt(2_000),
                 random.nextInt(4) == 0 ? 0 : 1 + random.nextInt(30));
     }
@@ -168,7 +182,8 @@ class QuotaRulesTest {
 
     private Duration exactWait(ModelBudget budget, List<Sent> log, long inputTokens, Duration window) {
         Instant start = now.minus(window);
-        List<Sent> inWindow = log.stream().filter(sent -> sent.at().isAfter(start)).toList();
+        List<Sent> inWindow =
+                log.stream().filter(sent -> sent.at().isAfter(start)).toList();
         Duration longest = Duration.ZERO;
         int rpm = budget.requestsPerMinute();
         if (rpm > 0 && inWindow.size() >= rpm) {

@@ -30,17 +30,23 @@ class QuotaSaturationTest {
     @Test
     void usesTheWholeQuotaWithoutA429AndFairly() throws Exception {
         try (GeminiEmulator upstream = GeminiEmulator.start(MINUTE.upstream(RPM));
-             ServiceProcess service = ServiceProcess.start(upstream.baseUrl(),
-                     "jdbc:h2:file:" + TestDatabases.freshH2File(),
-                     MINUTE.serviceSettings(RPM).toArray(String[]::new))) {
+                ServiceProcess service = ServiceProcess.start(
+                        upstream.baseUrl(),
+                        "jdbc:h2:file:" + TestDatabases.freshH2File(),
+                        MINUTE.serviceSettings(RPM).toArray(String[]::new))) {
 
-            List<ClosedLoopLoad.Result> results = ClosedLoopLoad.run(List.of(service.api()), SESSIONS, RUN).results();
+            List<ClosedLoopLoad.Result> results =
+                    ClosedLoopLoad.run(List.of(service.api()), SESSIONS, RUN).results();
 
-            assertThat(upstream.counters().getOrDefault("quota_rpm", 0L)).as("upstream 429s").isZero();
+            assertThat(upstream.counters().getOrDefault("quota_rpm", 0L))
+                    .as("upstream 429s")
+                    .isZero();
             List<ClosedLoopLoad.Result> served = results.stream()
-                    .filter(r -> r.status() == 200 && r.doneAtMs() < RUN.toMillis()).toList();
+                    .filter(r -> r.status() == 200 && r.doneAtMs() < RUN.toMillis())
+                    .toList();
             // What the service's window lets through in the run: a full budget per window begun (2).
-            double quotaInRun = RPM * Math.ceil((double) RUN.toMillis() / MINUTE.window().toMillis());
+            double quotaInRun =
+                    RPM * Math.ceil((double) RUN.toMillis() / MINUTE.window().toMillis());
             assertThat(served.size() / quotaInRun).as("achieved rate ÷ quota").isGreaterThanOrEqualTo(0.97);
             // Right after a burst has used the minute, the next slot is a full window away, longer than
             // the maximum wait: such requests are refused at once with an honest Retry-After, and the
@@ -54,8 +60,12 @@ class QuotaSaturationTest {
             });
             long[] perSession = new long[SESSIONS];
             served.forEach(r -> perSession[r.session()]++);
-            assertThat(ClosedLoopLoad.jain(perSession)).as("Jain's fairness index").isGreaterThanOrEqualTo(0.95);
-            assertThat(served).allSatisfy(r -> assertThat(r.queueWaitMs()).isLessThanOrEqualTo(MINUTE.maxWait().toMillis()));
+            assertThat(ClosedLoopLoad.jain(perSession))
+                    .as("Jain's fairness index")
+                    .isGreaterThanOrEqualTo(0.95);
+            assertThat(served)
+                    .allSatisfy(r -> assertThat(r.queueWaitMs())
+                            .isLessThanOrEqualTo(MINUTE.maxWait().toMillis()));
         }
     }
 }

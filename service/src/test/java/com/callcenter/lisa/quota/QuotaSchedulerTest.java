@@ -82,7 +82,8 @@ class QuotaSchedulerTest {
         Reservation waiting = scheduler.reserve(0, 5, false, PlaceListener.NONE, Share.NONE);
 
         assertThatThrownBy(() -> scheduler.admit(0, 0, 5, clock.instant(), Share.NONE))
-                .isInstanceOfSatisfying(QuotaRejectedException.class,
+                .isInstanceOfSatisfying(
+                        QuotaRejectedException.class,
                         e -> assertThat(e.reason()).isEqualTo(QuotaRejectedException.Reason.QUEUE_FULL));
         assertThat(waiting.cancel(QueuePlace.clientGone())).isTrue();
     }
@@ -96,10 +97,15 @@ class QuotaSchedulerTest {
         List<Duration> waits = new CopyOnWriteArrayList<>();
         Reservation a = scheduler.reserve(0, 5, false, (position, wait) -> first.add(position), Share.NONE);
         Reservation b = scheduler.reserve(0, 5, false, PlaceListener.NONE, Share.NONE);
-        Reservation c = scheduler.reserve(0, 5, false, (position, wait) -> {
-            third.add(position);
-            waits.add(wait);
-        }, Share.NONE);
+        Reservation c = scheduler.reserve(
+                0,
+                5,
+                false,
+                (position, wait) -> {
+                    third.add(position);
+                    waits.add(wait);
+                },
+                Share.NONE);
         assertThat(List.of(a.position(), b.position(), c.position())).containsExactly(1, 2, 3);
 
         b.cancel(QueuePlace.clientGone()); // the one in the middle leaves: only those behind it move
@@ -128,7 +134,8 @@ class QuotaSchedulerTest {
 
         // The head learns what failed, as itself (never wrapped), and the queue goes on.
         assertThatThrownBy(() -> scheduler.await(unlucky, clock.instant().plusSeconds(5)))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("failed once");
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("failed once");
         assertThat(scheduler.await(next, clock.instant().plusSeconds(5))).isPositive();
     }
 
@@ -138,12 +145,17 @@ class QuotaSchedulerTest {
         takeSlot(scheduler, PlaceListener.NONE);
         Reservation first = scheduler.reserve(0, 5, false, PlaceListener.NONE, Share.NONE);
         AtomicReference<Integer> told = new AtomicReference<>();
-        Reservation second = scheduler.reserve(0, 5, false, (position, wait) -> {
-            told.set(position);
-            if (position == 1) {
-                throw new IllegalStateException("a listener that breaks");
-            }
-        }, Share.NONE);
+        Reservation second = scheduler.reserve(
+                0,
+                5,
+                false,
+                (position, wait) -> {
+                    told.set(position);
+                    if (position == 1) {
+                        throw new IllegalStateException("a listener that breaks");
+                    }
+                },
+                Share.NONE);
 
         clock.advance(Duration.ofSeconds(61));
         assertThat(scheduler.await(first, clock.instant().plusSeconds(5))).isPositive();

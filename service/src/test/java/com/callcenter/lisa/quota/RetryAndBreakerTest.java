@@ -12,21 +12,23 @@ import org.springframework.test.context.TestPropertySource;
 import tools.jackson.databind.JsonNode;
 
 /** What is transient is retried within the wait; what is not fails at once; repeated failure opens the circuit. */
-@TestPropertySource(properties = {
-        "lisa.quota.retry.max-attempts=3",
-        "lisa.quota.retry.base-delay=50ms",
-        "lisa.quota.retry.max-delay=200ms",
-        "lisa.quota.breaker.failure-threshold=4",
-        "lisa.quota.breaker.cool-down=2s",
-        "lisa.quota.max-wait=20s"
-})
+@TestPropertySource(
+        properties = {
+            "lisa.quota.retry.max-attempts=3",
+            "lisa.quota.retry.base-delay=50ms",
+            "lisa.quota.retry.max-delay=200ms",
+            "lisa.quota.breaker.failure-threshold=4",
+            "lisa.quota.breaker.cool-down=2s",
+            "lisa.quota.max-wait=20s"
+        })
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_EACH_TEST_METHOD) // each starts with a closed circuit
 class RetryAndBreakerTest extends ServiceTest {
 
     @Test
     void transientFailuresAreRetriedAndTheTurnSucceeds() {
         String id = api.newSession();
-        upstream.script(ScriptedAnswer.fixture(fixture("errors/503-overloaded.json")),
+        upstream.script(
+                ScriptedAnswer.fixture(fixture("errors/503-overloaded.json")),
                 ScriptedAnswer.fixture(fixture("errors/500-internal.json")));
 
         Api.Response response = api.chat(id, "Hallo");
@@ -40,7 +42,8 @@ class RetryAndBreakerTest extends ServiceTest {
     @Test
     void retriesStopAfterMaxAttempts() {
         String id = api.newSession();
-        upstream.script(ScriptedAnswer.fixture(fixture("errors/504-deadline-exceeded.json")).times(3));
+        upstream.script(ScriptedAnswer.fixture(fixture("errors/504-deadline-exceeded.json"))
+                .times(3));
 
         Api.Response response = api.chat(id, "Hallo");
 
@@ -52,13 +55,18 @@ class RetryAndBreakerTest extends ServiceTest {
     @Test
     void permanentRejectionsAreNeverRetried() {
         String id = api.newSession();
-        for (String file : new String[] {"errors/400-input-too-long.json", "errors/403-api-key-leaked.json",
-                "firebase-vertexai-sdk-test-data/googleai/unary-failure-unknown-model.json"}) {
+        for (String file : new String[] {
+            "errors/400-input-too-long.json",
+            "errors/403-api-key-leaked.json",
+            "firebase-vertexai-sdk-test-data/googleai/unary-failure-unknown-model.json"
+        }) {
             upstream.reset();
             upstream.script(ScriptedAnswer.fixture(fixture(file)));
             // a 404 for the model marks it unavailable (ModelGoneTest): no retry either
             boolean modelGone = file.contains("unknown-model");
-            assertProblem(api.chat(id, "Hallo"), modelGone ? 503 : 502,
+            assertProblem(
+                    api.chat(id, "Hallo"),
+                    modelGone ? 503 : 502,
                     modelGone ? "model-unavailable" : "upstream-rejected");
             assertThat(upstream.requests()).as(file).hasSize(1);
         }
@@ -87,7 +95,8 @@ class RetryAndBreakerTest extends ServiceTest {
     @Test
     void repeatedFailuresOpenTheCircuitAndARealRequestClosesIt() throws Exception {
         String id = api.newSession();
-        upstream.script(ScriptedAnswer.fixture(fixture("errors/503-overloaded.json")).times(4));
+        upstream.script(
+                ScriptedAnswer.fixture(fixture("errors/503-overloaded.json")).times(4));
 
         assertProblem(api.chat(id, "eins"), 503, "upstream-unavailable"); // 3 attempts
         assertProblem(api.chat(id, "zwei"), 503, "upstream-unavailable"); // the 4th failure opens it
@@ -107,7 +116,13 @@ class RetryAndBreakerTest extends ServiceTest {
 
         Api.Response probe = api.chat(id, "vier");
         assertThat(probe.status()).as(probe.body()).isEqualTo(200);
-        assertThat(api.get("/api/v1/health").json().get("quota").get(0).get("circuit").asString()).isEqualTo("CLOSED");
+        assertThat(api.get("/api/v1/health")
+                        .json()
+                        .get("quota")
+                        .get(0)
+                        .get("circuit")
+                        .asString())
+                .isEqualTo("CLOSED");
         assertThat(api.chat(id, "fünf").status()).isEqualTo(200);
     }
 }

@@ -30,18 +30,22 @@ class SharedQuotaTest {
         String database = TestPostgres.freshDatabase();
         String[] settings = MINUTE.serviceSettings(RPM).toArray(String[]::new);
         try (GeminiEmulator upstream = GeminiEmulator.start(MINUTE.upstream(RPM));
-             ServiceProcess first = ServiceProcess.start(upstream.baseUrl(), database, settings);
-             ServiceProcess second = ServiceProcess.start(upstream.baseUrl(), database, settings)) {
+                ServiceProcess first = ServiceProcess.start(upstream.baseUrl(), database, settings);
+                ServiceProcess second = ServiceProcess.start(upstream.baseUrl(), database, settings)) {
 
-            List<ClosedLoopLoad.Result> results =
-                    ClosedLoopLoad.run(List.of(first.api(), second.api()), 20, RUN).results();
+            List<ClosedLoopLoad.Result> results = ClosedLoopLoad.run(List.of(first.api(), second.api()), 20, RUN)
+                    .results();
 
-            assertThat(upstream.counters().getOrDefault("quota_rpm", 0L)).as("upstream 429s").isZero();
+            assertThat(upstream.counters().getOrDefault("quota_rpm", 0L))
+                    .as("upstream 429s")
+                    .isZero();
             long served = results.stream().filter(r -> r.status() == 200).count();
             // Both instances were busy: the shared quota was used, not half of it.
             assertThat(served).isGreaterThanOrEqualTo((long) (RPM * 1.5));
-            assertThat(results.stream().filter(r -> r.status() == 200 && r.session() % 2 == 0)).isNotEmpty();
-            assertThat(results.stream().filter(r -> r.status() == 200 && r.session() % 2 == 1)).isNotEmpty();
+            assertThat(results.stream().filter(r -> r.status() == 200 && r.session() % 2 == 0))
+                    .isNotEmpty();
+            assertThat(results.stream().filter(r -> r.status() == 200 && r.session() % 2 == 1))
+                    .isNotEmpty();
         }
     }
 }

@@ -22,11 +22,17 @@ class SharedSpendBudgetTest {
     private final InMemorySpendLedger spendLedger = new InMemorySpendLedger(new SpendRules(Duration.ZERO));
     private final SpendBudget spend = new SpendBudget(1_000, spendLedger, SpendRules.WINDOW);
     private final InMemoryQuotaLedger ledger = new InMemoryQuotaLedger();
-    private final QuotaScheduler scheduler = new QuotaScheduler(List.of(lane("primary"), lane("fallback")),
-            Duration.ofSeconds(30), clock, new SimpleMeterRegistry());
+    private final QuotaScheduler scheduler = new QuotaScheduler(
+            List.of(lane("primary"), lane("fallback")), Duration.ofSeconds(30), clock, new SimpleMeterRegistry());
 
     private ModelLane lane(String model) {
-        return new ModelLane(model, new ModelBudget(0, 0, 0), ledger, clock, 10, new AdaptiveLimit(0, Duration.ofMinutes(10)),
+        return new ModelLane(
+                model,
+                new ModelBudget(0, 0, 0),
+                ledger,
+                clock,
+                10,
+                new AdaptiveLimit(0, Duration.ofMinutes(10)),
                 spend);
     }
 
@@ -68,7 +74,9 @@ class SharedSpendBudgetTest {
         Reservation throttled = scheduler.reserve(0, 100, 800, false, PlaceListener.NONE, Share.NONE);
         long throttledSlot = scheduler.await(throttled, clock.instant().plusSeconds(1));
         scheduler.throttled(throttled, throttledSlot, Duration.ofSeconds(5));
-        assertThat(spendLedger.spentMicros(clock.instant())).as("a 429 is not billed").isEqualTo(150);
+        assertThat(spendLedger.spentMicros(clock.instant()))
+                .as("a 429 is not billed")
+                .isEqualTo(150);
     }
 
     @Test

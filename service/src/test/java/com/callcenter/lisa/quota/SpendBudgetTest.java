@@ -40,13 +40,14 @@ import tools.jackson.databind.JsonNode;
 @Tag("database")
 @Import(MovableTime.class)
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_EACH_TEST_METHOD)
-@TestPropertySource(properties = {
-        "lisa.gemini.model=gemini-3.5-flash-lite",
-        "lisa.gemini.generation.max-output-tokens=200",
-        "lisa.quota.spend-per-10min=0.004",
-        "lisa.quota.max-wait=1s",
-        "lisa.quota.window=60s"
-})
+@TestPropertySource(
+        properties = {
+            "lisa.gemini.model=gemini-3.5-flash-lite",
+            "lisa.gemini.generation.max-output-tokens=200",
+            "lisa.quota.spend-per-10min=0.004",
+            "lisa.quota.max-wait=1s",
+            "lisa.quota.window=60s"
+        })
 class SpendBudgetTest extends ServiceTest {
 
     private static final BigDecimal BUDGET = new BigDecimal("0.004");
@@ -56,8 +57,7 @@ class SpendBudgetTest extends ServiceTest {
     MutableClock clock;
 
     /** A reply that counted: when (service clock) and what Gemini billed for it. */
-    record Billed(Instant at, BigDecimal usd) {
-    }
+    record Billed(Instant at, BigDecimal usd) {}
 
     @Test
     void overAnyRollingTenMinutesTheSpendStaysWithinTheBudgetAndGeminiNeverRefuses() throws Exception {
@@ -83,11 +83,14 @@ class SpendBudgetTest extends ServiceTest {
                         answered++;
                         JsonNode reply = response.json();
                         BigDecimal usd = cost(reply.get("usage"));
-                        assertThat(reply.get("usage").get("costUsd").decimalValue()).isEqualByComparingTo(usd);
-                        billed.add(new Billed(Instant.parse(reply.get("createdAt").asString()), usd));
+                        assertThat(reply.get("usage").get("costUsd").decimalValue())
+                                .isEqualByComparingTo(usd);
+                        billed.add(
+                                new Billed(Instant.parse(reply.get("createdAt").asString()), usd));
                     } else {
                         assertProblem(response, 503, "quota-exhausted");
-                        assertThat(Long.parseLong(response.header("Retry-After"))).isPositive();
+                        assertThat(Long.parseLong(response.header("Retry-After")))
+                                .isPositive();
                         refused++;
                     }
                 }
@@ -101,16 +104,23 @@ class SpendBudgetTest extends ServiceTest {
         for (Billed end : billed) {
             BigDecimal inWindow = billed.stream()
                     .filter(b -> b.at().isAfter(end.at().minus(WINDOW)) && !b.at().isAfter(end.at()))
-                    .map(Billed::usd).reduce(BigDecimal.ZERO, BigDecimal::add);
-            assertThat(inWindow).as("billed in the 10 minutes up to %s", end.at()).isLessThanOrEqualTo(BUDGET);
+                    .map(Billed::usd)
+                    .reduce(BigDecimal.ZERO, BigDecimal::add);
+            assertThat(inWindow)
+                    .as("billed in the 10 minutes up to %s", end.at())
+                    .isLessThanOrEqualTo(BUDGET);
             fullest = fullest.max(inWindow);
         }
-        assertThat(fullest).as("the budget was used, not only guarded")
+        assertThat(fullest)
+                .as("the budget was used, not only guarded")
                 .isGreaterThan(BUDGET.multiply(new BigDecimal("0.8")));
-        assertThat(upstream.counters().get("quota_rpm") + upstream.counters().get("quota_tpm")
-                + upstream.counters().get("quota_rpd")).isZero();
+        assertThat(upstream.counters().get("quota_rpm")
+                        + upstream.counters().get("quota_tpm")
+                        + upstream.counters().get("quota_rpd"))
+                .isZero();
         assertThat(upstream.requests()).hasSize(answered);
-        System.out.printf("spend saturation: %d answered, %d refused, fullest 10-minute window USD %s of %s%n",
+        System.out.printf(
+                "spend saturation: %d answered, %d refused, fullest 10-minute window USD %s of %s%n",
                 answered, refused, fullest.stripTrailingZeros().toPlainString(), BUDGET);
     }
 
@@ -128,11 +138,15 @@ class SpendBudgetTest extends ServiceTest {
         int sent = upstream.requests().size();
 
         clock.advance(Duration.ofSeconds(retryAfter - 2));
-        assertThat(api.chat(id, "Noch eine Frage zum Tarif").status()).as("before Retry-After").isEqualTo(503);
+        assertThat(api.chat(id, "Noch eine Frage zum Tarif").status())
+                .as("before Retry-After")
+                .isEqualTo(503);
         // Retry-After is when the wait has come down to the one second a request may wait: from then on
         // it is served within max-wait, which this still clock lets pass in one step.
         clock.advance(Duration.ofSeconds(3));
-        assertThat(api.chat(id, "Noch eine Frage zum Tarif").status()).as("at Retry-After + max-wait").isEqualTo(200);
+        assertThat(api.chat(id, "Noch eine Frage zum Tarif").status())
+                .as("at Retry-After + max-wait")
+                .isEqualTo(200);
         assertThat(upstream.requests()).hasSize(sent + 1);
     }
 
@@ -143,12 +157,15 @@ class SpendBudgetTest extends ServiceTest {
         assertThat(before.get("usedUsd").decimalValue()).isZero();
         assertThat(before.get("windowSeconds").asLong()).isEqualTo(600);
 
-        JsonNode usage = api.chat(api.newSession(), "Was kostet der Tarif?").json().get("usage");
+        JsonNode usage =
+                api.chat(api.newSession(), "Was kostet der Tarif?").json().get("usage");
 
         BigDecimal billedUsd = cost(usage);
         // The estimate (input at the full price + 200 reply tokens at 2.50) was far higher than the bill.
-        BigDecimal estimate = new BigDecimal("0.30").multiply(BigDecimal.valueOf(usage.get("promptTokens").asInt()))
-                .add(new BigDecimal("2.50").multiply(BigDecimal.valueOf(200))).movePointLeft(6);
+        BigDecimal estimate = new BigDecimal("0.30")
+                .multiply(BigDecimal.valueOf(usage.get("promptTokens").asInt()))
+                .add(new BigDecimal("2.50").multiply(BigDecimal.valueOf(200)))
+                .movePointLeft(6);
         assertThat(billedUsd).isLessThan(estimate);
         JsonNode after = api.get("/api/v1/health").json().get("spend");
         BigDecimal used = after.get("usedUsd").decimalValue();
@@ -160,8 +177,10 @@ class SpendBudgetTest extends ServiceTest {
     static BigDecimal cost(JsonNode usage) {
         int prompt = usage.get("promptTokens").asInt();
         int cached = usage.get("cachedTokens").asInt();
-        int output = usage.get("replyTokens").asInt() + usage.get("thoughtTokens").asInt();
-        return new BigDecimal("0.30").multiply(BigDecimal.valueOf(prompt - cached))
+        int output =
+                usage.get("replyTokens").asInt() + usage.get("thoughtTokens").asInt();
+        return new BigDecimal("0.30")
+                .multiply(BigDecimal.valueOf(prompt - cached))
                 .add(new BigDecimal("0.03").multiply(BigDecimal.valueOf(cached)))
                 .add(new BigDecimal("2.50").multiply(BigDecimal.valueOf(output)))
                 .movePointLeft(6);

@@ -51,7 +51,9 @@ abstract class SpendLedgerContract {
         Duration wait = waits(ledger.tryCharge(1_000, 300, t.plusSeconds(180)));
 
         assertThat(wait).isEqualTo(Duration.ofMinutes(7));
-        assertThat(waits(ledger.tryCharge(1_000, 300, t.plusSeconds(180).plus(wait).minusMillis(1)))).isPositive();
+        assertThat(waits(ledger.tryCharge(
+                        1_000, 300, t.plusSeconds(180).plus(wait).minusMillis(1))))
+                .isPositive();
         granted(ledger.tryCharge(1_000, 300, t.plusSeconds(180).plus(wait)));
         assertThat(ledger.spentMicros(t.plusSeconds(180).plus(wait))).isEqualTo(900);
     }
@@ -90,7 +92,8 @@ abstract class SpendLedgerContract {
         granted(ledger.tryCharge(1_000, 10, t));
         Duration wait = waits(ledger.tryCharge(1_000, 5_000, t.plusSeconds(1)));
         assertThat(wait).isEqualTo(Duration.ofMinutes(10).minusSeconds(1));
-        SpendLedger.Charge alone = granted(ledger.tryCharge(1_000, 5_000, t.plusSeconds(1).plus(wait)));
+        SpendLedger.Charge alone =
+                granted(ledger.tryCharge(1_000, 5_000, t.plusSeconds(1).plus(wait)));
         assertThat(alone.micros()).isEqualTo(1_000);
     }
 
@@ -113,8 +116,7 @@ abstract class SpendLedgerContract {
         Random random = new Random(11);
         Instant t = day();
         long budget = 5_000;
-        record Sent(Instant at, long micros) {
-        }
+        record Sent(Instant at, long micros) {}
         List<Sent> sent = new ArrayList<>();
         for (int i = 0; i < 400; i++) {
             t = t.plusMillis(random.nextInt(8_000));
@@ -127,8 +129,11 @@ abstract class SpendLedgerContract {
         for (Sent end : sent) {
             long inWindow = sent.stream()
                     .filter(s -> s.at().isAfter(end.at().minus(SpendRules.WINDOW)) && !s.at().isAfter(end.at()))
-                    .mapToLong(Sent::micros).sum();
-            assertThat(inWindow).as("charged in the 10 minutes up to %s", end.at()).isLessThanOrEqualTo(budget);
+                    .mapToLong(Sent::micros)
+                    .sum();
+            assertThat(inWindow)
+                    .as("charged in the 10 minutes up to %s", end.at())
+                    .isLessThanOrEqualTo(budget);
         }
     }
 }

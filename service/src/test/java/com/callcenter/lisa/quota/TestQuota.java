@@ -21,8 +21,14 @@ public final class TestQuota implements AutoCloseable {
     private final QuotaScheduler scheduler;
     private final boolean recheckSoon;
 
-    private TestQuota(int requestsPerMinute, Duration maxWait, int maxQueue, Clock clock, MeterRegistry metrics,
-                      ToIntFunction<String> weights, boolean recheckSoon) {
+    private TestQuota(
+            int requestsPerMinute,
+            Duration maxWait,
+            int maxQueue,
+            Clock clock,
+            MeterRegistry metrics,
+            ToIntFunction<String> weights,
+            boolean recheckSoon) {
         this.clock = clock;
         this.recheckSoon = recheckSoon;
         QuotaLedger ledger = new QuotaLedger() {
@@ -35,7 +41,8 @@ public final class TestQuota implements AutoCloseable {
                 // The wait is in the test's clock, which the test moves instead of waiting: the
                 // dispatcher asks again after a few real milliseconds instead of up to a second.
                 return decision instanceof Decision.Wait wait && recheckSoon
-                        ? new Decision.Wait(min(wait.after(), Duration.ofMillis(20)), wait.limit()) : decision;
+                        ? new Decision.Wait(min(wait.after(), Duration.ofMillis(20)), wait.limit())
+                        : decision;
             }
 
             @Override
@@ -61,13 +68,19 @@ public final class TestQuota implements AutoCloseable {
                 return memory.estimateWait(model, budget, position, inputTokens, now);
             }
         };
-        ModelLane lane = new ModelLane("m", new ModelBudget(requestsPerMinute, 0, 0), ledger, clock, maxQueue,
-                new AdaptiveLimit(requestsPerMinute, Duration.ofMinutes(10)), weights);
+        ModelLane lane = new ModelLane(
+                "m",
+                new ModelBudget(requestsPerMinute, 0, 0),
+                ledger,
+                clock,
+                maxQueue,
+                new AdaptiveLimit(requestsPerMinute, Duration.ofMinutes(10)),
+                weights);
         this.scheduler = new QuotaScheduler(List.of(lane), maxWait, clock, metrics);
     }
 
-    public static TestQuota of(int requestsPerMinute, Duration maxWait, int maxQueue, Clock clock,
-                               MeterRegistry metrics) {
+    public static TestQuota of(
+            int requestsPerMinute, Duration maxWait, int maxQueue, Clock clock, MeterRegistry metrics) {
         return new TestQuota(requestsPerMinute, maxWait, maxQueue, clock, metrics, tenant -> 1, false);
     }
 
@@ -76,8 +89,13 @@ public final class TestQuota implements AutoCloseable {
      * the clock step by step: the dispatcher rechecks every few milliseconds, so a step's slot is
      * granted at once rather than within a second.
      */
-    public static TestQuota of(int requestsPerMinute, Duration maxWait, int maxQueue, Clock clock,
-                               MeterRegistry metrics, ToIntFunction<String> weights) {
+    public static TestQuota of(
+            int requestsPerMinute,
+            Duration maxWait,
+            int maxQueue,
+            Clock clock,
+            MeterRegistry metrics,
+            ToIntFunction<String> weights) {
         return new TestQuota(requestsPerMinute, maxWait, maxQueue, clock, metrics, weights, true);
     }
 

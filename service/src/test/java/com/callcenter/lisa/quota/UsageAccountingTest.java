@@ -43,7 +43,12 @@ class UsageAccountingTest extends ServiceTest {
     }
 
     private long tokensLeft() {
-        long left = api.get("/api/v1/health").json().get("quota").get(0).get("left").get("inputTokensThisMinute")
+        long left = api.get("/api/v1/health")
+                .json()
+                .get("quota")
+                .get(0)
+                .get("left")
+                .get("inputTokensThisMinute")
                 .asLong();
         assertThat(left).isBetween(0L, BUDGET);
         return left;

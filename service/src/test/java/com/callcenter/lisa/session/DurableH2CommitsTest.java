@@ -24,13 +24,16 @@ class DurableH2CommitsTest {
 
     @BeforeEach
     void defaultPassOnly() {
-        assumeThat(TestDatabases.postgres()).as("H2 only: runs in the default pass").isFalse();
+        assumeThat(TestDatabases.postgres())
+                .as("H2 only: runs in the default pass")
+                .isFalse();
     }
 
     @Test
     void everyConnectionCommitsDurablyWhateverTheUrlSays() throws SQLException {
         String lazy = "jdbc:h2:file:" + TestDatabases.freshH2File() + ";write_delay=700;LOCK_TIMEOUT=10000";
-        try (ServiceProcess service = ServiceProcess.start(TestUpstream.emulator().baseUrl(), lazy)) {
+        try (ServiceProcess service =
+                ServiceProcess.start(TestUpstream.emulator().baseUrl(), lazy)) {
             DataSource pool = service.bean(DataSource.class);
             List<Connection> connections = new ArrayList<>();
             try {
@@ -55,8 +58,10 @@ class DurableH2CommitsTest {
     }
 
     private static int writeDelay(Connection connection) throws SQLException {
-        try (ResultSet row = connection.createStatement().executeQuery(
-                "select setting_value from information_schema.settings where setting_name = 'WRITE_DELAY'")) {
+        try (ResultSet row = connection
+                .createStatement()
+                .executeQuery(
+                        "select setting_value from information_schema.settings where setting_name = 'WRITE_DELAY'")) {
             row.next();
             return Integer.parseInt(row.getString(1));
         }

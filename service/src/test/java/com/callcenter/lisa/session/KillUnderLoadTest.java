@@ -47,17 +47,20 @@ class KillUnderLoadTest {
 
     private static final int SESSIONS = 8;
     private static final int ANSWERED_BEFORE_KILL = 200;
-    static final String[] UNLIMITED_QUOTA = {"--lisa.quota.budget.requests-per-minute=0",
-            "--lisa.quota.budget.input-tokens-per-minute=0", "--lisa.quota.budget.requests-per-day=0"};
+    static final String[] UNLIMITED_QUOTA = {
+        "--lisa.quota.budget.requests-per-minute=0",
+        "--lisa.quota.budget.input-tokens-per-minute=0",
+        "--lisa.quota.budget.requests-per-day=0"
+    };
 
     /** A turn the service answered with 200: what was sent, with which key (or none), and the reply. */
-    record Answered(String sessionId, String message, String key, String reply) {
-    }
+    record Answered(String sessionId, String message, String key, String reply) {}
 
     @Test
     void everyTurnAnsweredBeforeAKillIsStoredOnceAndWhole() throws Exception {
         Database database = Database.fresh();
-        try (GeminiEmulator upstream = GeminiEmulator.start(EmulatorConfig.defaults().withApiKey(TestUpstream.API_KEY)
+        try (GeminiEmulator upstream = GeminiEmulator.start(EmulatorConfig.defaults()
+                .withApiKey(TestUpstream.API_KEY)
                 .withLatency(Latency.between(Duration.ZERO, Duration.ofMillis(20))))) {
             int port = ServiceJvm.freePort();
             List<Answered> answered = Collections.synchronizedList(new ArrayList<>());
@@ -65,7 +68,7 @@ class KillUnderLoadTest {
             List<String> sessions = new ArrayList<>();
             AtomicBoolean killed = new AtomicBoolean();
             try (ServiceJvm service = ServiceJvm.start(port, upstream.baseUrl(), database.url(), UNLIMITED_QUOTA);
-                 ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
+                    ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
                 for (int i = 0; i < SESSIONS; i++) {
                     sessions.add(service.api().newSession());
                 }
@@ -74,7 +77,8 @@ class KillUnderLoadTest {
                     boolean keyed = i % 2 == 0; // half the sessions send an Idempotency-Key with each message
                     clients.submit(() -> chatUntilKilled(service.api(), sessionId, keyed, answered, refused, killed));
                 }
-                await("turns answered under load").atMost(Duration.ofSeconds(30))
+                await("turns answered under load")
+                        .atMost(Duration.ofSeconds(30))
                         .until(() -> answered.size() >= ANSWERED_BEFORE_KILL || !refused.isEmpty());
                 killed.set(true);
                 service.kill();
@@ -87,11 +91,16 @@ class KillUnderLoadTest {
             try (ServiceJvm restarted = ServiceJvm.start(port, upstream.baseUrl(), database.url(), UNLIMITED_QUOTA)) {
                 List<Answered> lost = new ArrayList<>();
                 for (String sessionId : sessions) {
-                    List<Answered> ofSession = beforeKill.stream().filter(a -> a.sessionId().equals(sessionId)).toList();
+                    List<Answered> ofSession = beforeKill.stream()
+                            .filter(a -> a.sessionId().equals(sessionId))
+                            .toList();
                     lost.addAll(lostOrStoredOnceAndWhole(restarted.api(), sessionId, ofSession));
                 }
-                assertThat(lost).as("%d of %d turns answered with 200 before the kill, lost after it", lost.size(),
-                        beforeKill.size()).isEmpty();
+                assertThat(lost)
+                        .as(
+                                "%d of %d turns answered with 200 before the kill, lost after it",
+                                lost.size(), beforeKill.size())
+                        .isEmpty();
                 // A repeat of an answered keyed message gets the stored answer, without asking Gemini again.
                 int calls = TestUpstream.modelCalls(upstream);
                 for (Answered turn : beforeKill) {
@@ -108,8 +117,13 @@ class KillUnderLoadTest {
         }
     }
 
-    private static void chatUntilKilled(Api api, String sessionId, boolean keyed, List<Answered> answered,
-                                        List<String> refused, AtomicBoolean killed) {
+    private static void chatUntilKilled(
+            Api api,
+            String sessionId,
+            boolean keyed,
+            List<Answered> answered,
+            List<String> refused,
+            AtomicBoolean killed) {
         for (int n = 1; !killed.get(); n++) {
             String message = "Sitzung " + sessionId.substring(0, 8) + ", Frage " + n;
             String key = keyed ? UUID.randomUUID().toString() : null;
@@ -120,7 +134,8 @@ class KillUnderLoadTest {
                 return; // the service was killed while this message was on its way
             }
             if (response.status() == 200) {
-                answered.add(new Answered(sessionId, message, key, response.json().get("reply").asString()));
+                answered.add(new Answered(
+                        sessionId, message, key, response.json().get("reply").asString()));
             } else if (!killed.get()) {
                 refused.add(response.status() + " " + response.body());
                 return;
@@ -146,15 +161,22 @@ class KillUnderLoadTest {
             assertThat(messages.get(i).get("role").asString()).isEqualTo("user");
             assertThat(messages.get(i + 1).get("role").asString()).isEqualTo("assistant");
             String message = messages.get(i).get("content").asString();
-            assertThat(replyByMessage.put(message, messages.get(i + 1).get("content").asString()))
-                    .as("turn stored twice: %s", message).isNull();
+            assertThat(replyByMessage.put(
+                            message, messages.get(i + 1).get("content").asString()))
+                    .as("turn stored twice: %s", message)
+                    .isNull();
             order.add(message);
         }
         List<Answered> lost = answered.stream()
-                .filter(turn -> !turn.reply().equals(replyByMessage.get(turn.message()))).toList();
-        List<String> answeredInOrder = answered.stream().filter(turn -> !lost.contains(turn))
-                .map(Answered::message).toList();
-        assertThat(order.stream().filter(new HashSet<>(answeredInOrder)::contains).toList())
+                .filter(turn -> !turn.reply().equals(replyByMessage.get(turn.message())))
+                .toList();
+        List<String> answeredInOrder = answered.stream()
+                .filter(turn -> !lost.contains(turn))
+                .map(Answered::message)
+                .toList();
+        assertThat(order.stream()
+                        .filter(new HashSet<>(answeredInOrder)::contains)
+                        .toList())
                 .isEqualTo(answeredInOrder);
         return lost;
     }
@@ -183,7 +205,7 @@ class KillUnderLoadTest {
          */
         void assertConsistent(List<Answered> answered) throws SQLException {
             try (Connection connection = DriverManager.getConnection(url, user, password);
-                 Statement statement = connection.createStatement()) {
+                    Statement statement = connection.createStatement()) {
                 try (ResultSet rows = statement.executeQuery("""
                         select s.id, s.turn_count, count(t.turn_number) as turns,
                                coalesce(min(t.turn_number), 1) as first_turn, coalesce(max(t.turn_number), 0) as last_turn
@@ -191,15 +213,19 @@ class KillUnderLoadTest {
                         group by s.id, s.turn_count""")) {
                     while (rows.next()) {
                         int count = rows.getInt("turn_count");
-                        assertThat(rows.getInt("turns")).as("turns of %s", rows.getString("id")).isEqualTo(count);
+                        assertThat(rows.getInt("turns"))
+                                .as("turns of %s", rows.getString("id"))
+                                .isEqualTo(count);
                         assertThat(rows.getInt("last_turn")).isEqualTo(count);
                         assertThat(rows.getInt("first_turn")).isEqualTo(1);
                     }
                 }
-                try (ResultSet rows = statement.executeQuery(
-                        "select count(*) from chat_request where state <> 'DONE'")) {
+                try (ResultSet rows =
+                        statement.executeQuery("select count(*) from chat_request where state <> 'DONE'")) {
                     rows.next();
-                    assertThat(rows.getInt(1)).as("claims left running after a restart and a graceful stop").isZero();
+                    assertThat(rows.getInt(1))
+                            .as("claims left running after a restart and a graceful stop")
+                            .isZero();
                 }
                 try (ResultSet rows = statement.executeQuery("""
                         select count(*) from chat_request r

@@ -51,7 +51,8 @@ class RestartTest {
             Api api = api(second);
             JsonNode after = api.get("/api/v1/sessions/" + active).json();
             assertThat(after).isEqualTo(before);
-            assertThat(api.get("/api/v1/sessions/" + ended).json().get("status").asString()).isEqualTo("ended");
+            assertThat(api.get("/api/v1/sessions/" + ended).json().get("status").asString())
+                    .isEqualTo("ended");
 
             // The app retries the message whose answer it never got: the stored turn, no Gemini call.
             int calls = TestUpstream.emulator().requests().size();
@@ -62,27 +63,31 @@ class RestartTest {
 
             // The conversation goes on where it stopped: Gemini gets the history from before the restart.
             JsonNode fourth = api.chat(active, "Vierte Frage").json();
-            assertThat(EmulatorReply.contentsCount(fourth.get("reply").asString())).isEqualTo(7);
-            assertThat(api.get("/api/v1/sessions/" + active).json().get("messages")).hasSize(8);
+            assertThat(EmulatorReply.contentsCount(fourth.get("reply").asString()))
+                    .isEqualTo(7);
+            assertThat(api.get("/api/v1/sessions/" + active).json().get("messages"))
+                    .hasSize(8);
         }
     }
 
     static ConfigurableApplicationContext start(String url, String user, String password) {
         // Command-line arguments: they outrank application.yml, as the environment would in production.
-        return new SpringApplicationBuilder(LisaApplication.class).run(
-                "--server.port=0",
-                "--spring.datasource.url=" + url,
-                "--spring.datasource.username=" + user,
-                "--spring.datasource.password=" + password,
-                "--lisa.gemini.base-url=" + TestUpstream.emulator().baseUrl(),
-                "--lisa.gemini.api-key=" + TestUpstream.API_KEY);
+        return new SpringApplicationBuilder(LisaApplication.class)
+                .run(
+                        "--server.port=0",
+                        "--spring.datasource.url=" + url,
+                        "--spring.datasource.username=" + user,
+                        "--spring.datasource.password=" + password,
+                        "--lisa.gemini.base-url=" + TestUpstream.emulator().baseUrl(),
+                        "--lisa.gemini.api-key=" + TestUpstream.API_KEY);
     }
 
     private static Api.Response chatWithKey(Api api, String session, String message, String key) {
         return api.send(java.net.http.HttpRequest.newBuilder(api.uri("/api/v1/sessions/" + session + "/chat"))
                 .header("Content-Type", "application/json")
                 .header("Idempotency-Key", key)
-                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(Api.json(java.util.Map.of("message", message)))));
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                        Api.json(java.util.Map.of("message", message)))));
     }
 
     static Api api(ConfigurableApplicationContext context) {

@@ -18,7 +18,6 @@ import tools.jackson.databind.JsonNode;
 @Import(MovableTime.class)
 class SessionLifecycleTest extends ServiceTest {
 
-
     @Autowired
     MutableClock clock;
 
@@ -38,7 +37,8 @@ class SessionLifecycleTest extends ServiceTest {
         assertThat(session.get("status").asString()).isEqualTo("expired");
         assertThat(session.get("messages")).hasSize(2);
         assertProblem(api.chat(id, "Noch da?"), 409, "session-closed");
-        assertThat(api.chat(id, "Noch da?").json().get("sessionStatus").asString()).isEqualTo("expired");
+        assertThat(api.chat(id, "Noch da?").json().get("sessionStatus").asString())
+                .isEqualTo("expired");
         assertThat(api.delete("/api/v1/sessions/" + id).status()).isEqualTo(204);
         assertThat(status(id)).isEqualTo("expired");
     }
@@ -83,5 +83,4 @@ class SessionLifecycleTest extends ServiceTest {
     private String status(String id) {
         return api.get("/api/v1/sessions/" + id).json().get("status").asString();
     }
-
 }

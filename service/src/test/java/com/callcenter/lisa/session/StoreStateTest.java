@@ -26,7 +26,7 @@ class StoreStateTest {
     void aDatabaseThatAcceptsButNeverAnswersIsDownWithinTheTimeout() throws Exception {
         List<Socket> accepted = new CopyOnWriteArrayList<>();
         try (ServerSocket silent = new ServerSocket(0);
-             HikariDataSource pool = new HikariDataSource()) {
+                HikariDataSource pool = new HikariDataSource()) {
             Thread.ofVirtual().start(() -> {
                 try {
                     while (true) {
@@ -81,7 +81,9 @@ class StoreStateTest {
             pool.getConnection().close(); // the database exists and is open, as after the service's migrations
             StoreState state = new StoreState(pool, PROPERTIES, Clock.systemUTC());
             state.probe();
-            assertThat(state.current().up()).as(String.valueOf(state.current().reason())).isTrue();
+            assertThat(state.current().up())
+                    .as(String.valueOf(state.current().reason()))
+                    .isTrue();
             state.requireUp();
         }
     }

@@ -44,9 +44,14 @@ class TurnStorageTest extends ServiceTest {
         }
         // Rows are append-only: their stored times are those of their own turn, not rewritten later.
         var times = jdbc.sql("select replied_at from turn where session_id = ? order by turn_number")
-                .param(id).query(java.time.OffsetDateTime.class).list();
+                .param(id)
+                .query(java.time.OffsetDateTime.class)
+                .list();
         assertThat(times).hasSize(5).isSorted();
-        assertThat(jdbc.sql("select count(*) from turn where session_id = ?").param(id).query(Integer.class).single())
+        assertThat(jdbc.sql("select count(*) from turn where session_id = ?")
+                        .param(id)
+                        .query(Integer.class)
+                        .single())
                 .isEqualTo(5);
     }
 }

@@ -15,7 +15,8 @@ public final class Api {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
 
     public Api(int port) {
@@ -53,8 +54,8 @@ public final class Api {
 
     public Response send(HttpRequest.Builder request) {
         try {
-            HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(150)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response =
+                    http.send(request.timeout(Duration.ofSeconds(150)).build(), HttpResponse.BodyHandlers.ofString());
             return new Response(response.statusCode(), response.headers(), response.body());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -78,7 +79,9 @@ public final class Api {
     }
 
     public Response chat(String sessionId, String message) {
-        return post("/api/v1/sessions/" + sessionId + "/chat", JSON.writeValueAsString(java.util.Map.of("message", message)));
+        return post(
+                "/api/v1/sessions/" + sessionId + "/chat",
+                JSON.writeValueAsString(java.util.Map.of("message", message)));
     }
 
     public static String json(Object value) {

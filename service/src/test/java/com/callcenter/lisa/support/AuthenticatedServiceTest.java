@@ -23,7 +23,9 @@ public abstract class AuthenticatedServiceTest extends ServiceTest {
     /** A request with {@code Authorization: Bearer credential} (none when {@code null}). */
     protected Api.Response call(String method, String path, String body, String credential, String... headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(api.uri(path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) {
             request.header("Content-Type", "application/json");
         }
@@ -46,7 +48,11 @@ public abstract class AuthenticatedServiceTest extends ServiceTest {
     }
 
     protected Api.Response chat(String id, String message, String credential, String... headers) {
-        return call("POST", "/api/v1/sessions/" + id + "/chat", Api.json(java.util.Map.of("message", message)),
-                credential, headers);
+        return call(
+                "POST",
+                "/api/v1/sessions/" + id + "/chat",
+                Api.json(java.util.Map.of("message", message)),
+                credential,
+                headers);
     }
 }

@@ -15,16 +15,20 @@ import java.util.concurrent.Executors;
 public final class ClosedLoopLoad {
 
     /** One request as the client saw it. */
-    public record Result(int session, int status, long sentAtMs, long doneAtMs, long retryAfterSeconds,
-                         long queueWaitMs, boolean retryOfRefusal, String body) {
-    }
+    public record Result(
+            int session,
+            int status,
+            long sentAtMs,
+            long doneAtMs,
+            long retryAfterSeconds,
+            long queueWaitMs,
+            boolean retryOfRefusal,
+            String body) {}
 
     /** The sessions (index = {@link Result#session()}) and every request's result. */
-    public record Run(List<String> sessionIds, List<Result> results) {
-    }
+    public record Run(List<String> sessionIds, List<Result> results) {}
 
-    private ClosedLoopLoad() {
-    }
+    private ClosedLoopLoad() {}
 
     /** Runs {@code sessions} closed-loop conversations against each API in turn (round robin), for {@code duration}. */
     public static Run run(List<Api> apis, int sessions, Duration duration) throws InterruptedException {
@@ -49,20 +53,36 @@ public final class ClosedLoopLoad {
                             response = api.chat(ids.get(session), "Sitzung " + session + " Nachricht " + (++turn));
                         } catch (RuntimeException e) {
                             // Recorded, not swallowed: a request the client gave up on is a result too.
-                            results.add(new Result(session, -1, (sent - start) / 1_000_000,
-                                    (System.nanoTime() - start) / 1_000_000, -1, -1, retrying, e.toString()));
+                            results.add(new Result(
+                                    session,
+                                    -1,
+                                    (sent - start) / 1_000_000,
+                                    (System.nanoTime() - start) / 1_000_000,
+                                    -1,
+                                    -1,
+                                    retrying,
+                                    e.toString()));
                             retrying = false;
                             continue;
                         }
                         long done = System.nanoTime();
                         String retryAfter = response.header("Retry-After");
-                        long queueWait = response.status() == 200 ? response.json().get("queueWaitMs").asLong() : -1;
-                        results.add(new Result(session, response.status(), (sent - start) / 1_000_000,
-                                (done - start) / 1_000_000, retryAfter == null ? -1 : Long.parseLong(retryAfter),
-                                queueWait, retrying, response.status() == 200 ? "" : response.body()));
+                        long queueWait = response.status() == 200
+                                ? response.json().get("queueWaitMs").asLong()
+                                : -1;
+                        results.add(new Result(
+                                session,
+                                response.status(),
+                                (sent - start) / 1_000_000,
+                                (done - start) / 1_000_000,
+                                retryAfter == null ? -1 : Long.parseLong(retryAfter),
+                                queueWait,
+                                retrying,
+                                response.status() == 200 ? "" : response.body()));
                         retrying = response.status() != 200;
                         if (retryAfter != null) {
-                            long pause = Math.min(Long.parseLong(retryAfter) * 1000, (end - System.nanoTime()) / 1_000_000);
+                            long pause =
+                                    Math.min(Long.parseLong(retryAfter) * 1000, (end - System.nanoTime()) / 1_000_000);
                             if (pause > 0) {
                                 Thread.sleep(pause);
                             }

@@ -12,8 +12,7 @@ public final class EmulatorReply {
     private static final Pattern SHAPE = Pattern.compile(
             "Ich habe (\\d+) Nachricht(?:en)? erhalten\\. Ihre letzte Nachricht war: \"(.*)\"", Pattern.DOTALL);
 
-    private EmulatorReply() {
-    }
+    private EmulatorReply() {}
 
     /** How many {@code contents} entries Gemini received. */
     public static int contentsCount(String reply) {

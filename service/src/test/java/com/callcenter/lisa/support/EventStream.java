@@ -29,7 +29,8 @@ import tools.jackson.databind.json.JsonMapper;
 public final class EventStream {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     /** One event; {@code receivedNanos} is {@link System#nanoTime()} when its blank line was read. */
     public record Event(String name, String data, long receivedNanos) {
@@ -55,7 +56,9 @@ public final class EventStream {
         }
 
         public String deltaText() {
-            return named("delta").stream().map(e -> e.json().get("text").asString()).collect(Collectors.joining());
+            return named("delta").stream()
+                    .map(e -> e.json().get("text").asString())
+                    .collect(Collectors.joining());
         }
 
         public Event last() {
@@ -67,20 +70,19 @@ public final class EventStream {
         }
     }
 
-    private EventStream() {
-    }
+    private EventStream() {}
 
     /** Sends a chat message asking for {@code text/event-stream} and reads the stream to its end. */
     public static Result chat(int port, String sessionId, String message, Map<String, String> headers) {
-        return chat(port, sessionId, message, headers, event -> { });
+        return chat(port, sessionId, message, headers, event -> {});
     }
 
     /**
      * Like {@link #chat(int, String, String, Map)}, and hands each event to {@code seen} as soon as it is
      * read, so that a test can wait for what a client has been told so far while the stream goes on.
      */
-    public static Result chat(int port, String sessionId, String message, Map<String, String> headers,
-                              Consumer<Event> seen) {
+    public static Result chat(
+            int port, String sessionId, String message, Map<String, String> headers, Consumer<Event> seen) {
         HttpRequest.Builder request = HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + port + "/api/v1/sessions/" + sessionId + "/chat"))
                 .timeout(Duration.ofSeconds(150))
@@ -94,13 +96,22 @@ public final class EventStream {
             String retryAfter = response.headers().firstValue("Retry-After").orElse(null);
             try (InputStream body = response.body()) {
                 if (response.statusCode() != 200 || !contentType.startsWith("text/event-stream")) {
-                    return new Result(response.statusCode(), contentType, retryAfter, List.of(),
+                    return new Result(
+                            response.statusCode(),
+                            contentType,
+                            retryAfter,
+                            List.of(),
                             new String(body.readAllBytes(), StandardCharsets.UTF_8));
                 }
-                return new Result(200, contentType, retryAfter, read(body, event -> {
-                    seen.accept(event);
-                    return false;
-                }), "");
+                return new Result(
+                        200,
+                        contentType,
+                        retryAfter,
+                        read(body, event -> {
+                            seen.accept(event);
+                            return false;
+                        }),
+                        "");
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -126,14 +137,15 @@ public final class EventStream {
             socket.setSoTimeout(60_000);
             OutputStream out = socket.getOutputStream();
             out.write(("POST /api/v1/sessions/" + sessionId + "/chat HTTP/1.1\r\n"
-                    + "Host: 127.0.0.1:" + port + "\r\n"
-                    + "Content-Type: application/json\r\n"
-                    + "Accept: text/event-stream\r\n"
-                    + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                            + "Host: 127.0.0.1:" + port + "\r\n"
+                            + "Content-Type: application/json\r\n"
+                            + "Accept: text/event-stream\r\n"
+                            + "Content-Length: " + body.length + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
             out.write(body);
             out.flush();
-            BufferedReader reader = new BufferedReader(
-                    new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+            BufferedReader reader =
+                    new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
             String status = reader.readLine();
             if (status == null || !status.contains(" 200 ")) {
                 throw new AssertionError("Expected a 200 stream, got " + status);

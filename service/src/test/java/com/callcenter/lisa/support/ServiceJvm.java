@@ -47,8 +47,11 @@ public final class ServiceJvm implements AutoCloseable {
     public static ServiceJvm start(int port, String upstreamBaseUrl, String databaseUrl, String... settings) {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-cp", System.getProperty("java.class.path"),
+                "-Xmx256m",
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-cp",
+                System.getProperty("java.class.path"),
                 LisaApplication.class.getName(),
                 "--server.port=" + port,
                 "--server.address=127.0.0.1",
@@ -64,8 +67,10 @@ public final class ServiceJvm implements AutoCloseable {
         try {
             Path log = Files.createTempFile("lisa-service-" + port + "-", ".log");
             log.toFile().deleteOnExit();
-            Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(log.toFile()).start();
+            Process process = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .start();
             ServiceJvm service = new ServiceJvm(process, log, port);
             service.awaitAnswering();
             return service;
@@ -85,11 +90,14 @@ public final class ServiceJvm implements AutoCloseable {
     }
 
     private void awaitAnswering() {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
         HttpRequest health = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/health"))
-                .timeout(Duration.ofSeconds(2)).build();
+                .timeout(Duration.ofSeconds(2))
+                .build();
         try {
-            await("service on port " + port + " answering").atMost(Duration.ofSeconds(90))
+            await("service on port " + port + " answering")
+                    .atMost(Duration.ofSeconds(90))
                     .pollInterval(Duration.ofMillis(200))
                     .until(() -> {
                         if (!process.isAlive()) {

@@ -61,7 +61,8 @@ public record ShortMinute(Duration minute) {
 
     /** An emulator that counts {@code requestsPerMinute} over this minute. */
     public EmulatorConfig upstream(int requestsPerMinute) {
-        return EmulatorConfig.defaults().withApiKey(TestUpstream.API_KEY)
+        return EmulatorConfig.defaults()
+                .withApiKey(TestUpstream.API_KEY)
                 .withQuota(new Quota(requestsPerMinute, 0, 0).withWindow(minute));
     }
 

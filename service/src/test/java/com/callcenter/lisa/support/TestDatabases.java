@@ -12,8 +12,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
  */
 public final class TestDatabases {
 
-    private TestDatabases() {
-    }
+    private TestDatabases() {}
 
     public static boolean postgres() {
         return "postgres".equals(System.getProperty("lisa.test.database"));

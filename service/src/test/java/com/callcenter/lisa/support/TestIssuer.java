@@ -55,7 +55,9 @@ public final class TestIssuer implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         server.createContext("/jwks", exchange -> {
-            byte[] body = new JWKSet(List.<JWK>of(rsa.get(), ec)).toPublicJWKSet().toString()
+            byte[] body = new JWKSet(List.<JWK>of(rsa.get(), ec))
+                    .toPublicJWKSet()
+                    .toString()
                     .getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", "application/json");
             exchange.sendResponseHeaders(200, body.length);
@@ -73,7 +75,8 @@ public final class TestIssuer implements AutoCloseable {
     /** Replaces the RSA key by a new one (a new kid); the old one is no longer published. */
     public RSAKey rotate() {
         try {
-            RSAKey old = rsa.getAndSet(new RSAKeyGenerator(2048).keyID("rsa-" + UUID.randomUUID()).generate());
+            RSAKey old = rsa.getAndSet(
+                    new RSAKeyGenerator(2048).keyID("rsa-" + UUID.randomUUID()).generate());
             return old;
         } catch (JOSEException e) {
             throw new IllegalStateException(e);
@@ -112,7 +115,11 @@ public final class TestIssuer implements AutoCloseable {
 
     public String es256(JWTClaimsSet claims) {
         try {
-            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(ec.getKeyID()).build(), claims);
+            SignedJWT jwt = new SignedJWT(
+                    new JWSHeader.Builder(JWSAlgorithm.ES256)
+                            .keyID(ec.getKeyID())
+                            .build(),
+                    claims);
             jwt.sign(new ECDSASigner(ec));
             return jwt.serialize();
         } catch (JOSEException e) {
@@ -123,7 +130,11 @@ public final class TestIssuer implements AutoCloseable {
     /** RS256 with any RSA key, e.g. one the JWKS does not publish. */
     public static String sign(RSAKey key, JWTClaimsSet claims) {
         try {
-            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(), claims);
+            SignedJWT jwt = new SignedJWT(
+                    new JWSHeader.Builder(JWSAlgorithm.RS256)
+                            .keyID(key.getKeyID())
+                            .build(),
+                    claims);
             jwt.sign(new RSASSASigner(key));
             return jwt.serialize();
         } catch (JOSEException e) {
@@ -139,7 +150,10 @@ public final class TestIssuer implements AutoCloseable {
     /** Algorithm confusion: HS256 with the published RSA public key's bytes as the HMAC secret. */
     public String hs256WithPublicKey(JWTClaimsSet claims) {
         try {
-            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).keyID(rsa.get().getKeyID()).build(),
+            SignedJWT jwt = new SignedJWT(
+                    new JWSHeader.Builder(JWSAlgorithm.HS256)
+                            .keyID(rsa.get().getKeyID())
+                            .build(),
                     claims);
             jwt.sign(new MACSigner(rsa.get().toRSAPublicKey().getEncoded()));
             return jwt.serialize();
@@ -152,7 +166,8 @@ public final class TestIssuer implements AutoCloseable {
     public String tampered(String sub, String tenant, String... roles) {
         String[] parts = token(sub, tenant, roles).split("\\.");
         String forged = claims("someone-else", tenant, "admin").build().toString();
-        parts[1] = java.util.Base64.getUrlEncoder().withoutPadding()
+        parts[1] = java.util.Base64.getUrlEncoder()
+                .withoutPadding()
                 .encodeToString(forged.getBytes(StandardCharsets.UTF_8));
         return String.join(".", parts);
     }

@@ -17,14 +17,13 @@ public final class TestPostgres {
     private static final AtomicInteger DATABASES = new AtomicInteger();
     private static EmbeddedPostgres server;
 
-    private TestPostgres() {
-    }
+    private TestPostgres() {}
 
     /** JDBC URL of a new, empty database. User and password: postgres / postgres. */
     public static synchronized String freshDatabase() {
         String name = "lisa_" + DATABASES.incrementAndGet();
         try (Connection connection = server().getPostgresDatabase().getConnection();
-             Statement statement = connection.createStatement()) {
+                Statement statement = connection.createStatement()) {
             statement.execute("create database " + name);
         } catch (SQLException e) {
             throw new IllegalStateException(e);

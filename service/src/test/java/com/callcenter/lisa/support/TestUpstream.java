@@ -16,8 +16,7 @@ public final class TestUpstream {
 
     private static final GeminiEmulator EMULATOR = start();
 
-    private TestUpstream() {
-    }
+    private TestUpstream() {}
 
     public static GeminiEmulator emulator() {
         return EMULATOR;
@@ -27,8 +26,8 @@ public final class TestUpstream {
      * Points the service under test at {@code emulator} (with the test key) and at a fresh database of
      * the kind this run tests: what every service test registers, with the shared emulator or its own.
      */
-    public static void register(org.springframework.test.context.DynamicPropertyRegistry registry,
-                                GeminiEmulator emulator) {
+    public static void register(
+            org.springframework.test.context.DynamicPropertyRegistry registry, GeminiEmulator emulator) {
         registry.add("lisa.gemini.base-url", emulator::baseUrl);
         registry.add("lisa.gemini.api-key", () -> API_KEY);
         TestDatabases.register(registry);
@@ -46,7 +45,8 @@ public final class TestUpstream {
 
     private static GeminiEmulator start() {
         try {
-            GeminiEmulator emulator = GeminiEmulator.start(EmulatorConfig.defaults().withApiKey(API_KEY));
+            GeminiEmulator emulator =
+                    GeminiEmulator.start(EmulatorConfig.defaults().withApiKey(API_KEY));
             Runtime.getRuntime().addShutdownHook(new Thread(emulator::close));
             return emulator;
         } catch (IOException e) {

@@ -23,8 +23,10 @@ class ApiDescriptionTest extends ServiceTest {
             assertThat(chat.has(status)).as("chat documents " + status).isTrue();
         }
         assertThat(chat.get("503").get("headers").has("Retry-After")).isTrue();
-        assertThat(chat.get("400").get("content").has("application/problem+json")).isTrue();
-        assertThat(chat.get("422").get("content").has("application/problem+json")).isTrue();
+        assertThat(chat.get("400").get("content").has("application/problem+json"))
+                .isTrue();
+        assertThat(chat.get("422").get("content").has("application/problem+json"))
+                .isTrue();
         assertThat(chat.get("200").get("content").has("application/json")).isTrue();
         assertThat(chat.get("200").get("content").has("text/event-stream")).isTrue();
 
@@ -33,8 +35,17 @@ class ApiDescriptionTest extends ServiceTest {
                 .contains("sessionId", "reply", "finishReason", "model", "usage", "createdAt");
         assertThat(schemas.get("SessionView").get("properties").propertyNames())
                 .contains("id", "status", "persona", "createdAt", "lastActivity", "metadata", "context", "messages");
-        assertThat(schemas.get("SessionView").get("properties").get("context").get("type").asString()).isEqualTo("object");
-        assertThat(schemas.get("CreateSessionRequest").get("properties").get("context").get("description").asString())
+        assertThat(schemas.get("SessionView")
+                        .get("properties")
+                        .get("context")
+                        .get("type")
+                        .asString())
+                .isEqualTo("object");
+        assertThat(schemas.get("CreateSessionRequest")
+                        .get("properties")
+                        .get("context")
+                        .get("description")
+                        .asString())
                 .contains("invalid-context");
         assertThat(schemas.get("Usage").get("properties").propertyNames())
                 .contains("promptTokens", "replyTokens", "totalTokens");

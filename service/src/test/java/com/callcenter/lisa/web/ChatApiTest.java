@@ -39,8 +39,10 @@ class ChatApiTest extends ServiceTest {
         assertThat(usage.get("promptTokens").asInt()).isPositive();
         assertThat(usage.get("replyTokens").asInt()).isPositive();
         assertThat(usage.get("totalTokens").asInt())
-                .isEqualTo(usage.get("promptTokens").asInt() + usage.get("replyTokens").asInt());
-        assertThat(Instant.parse(reply.get("createdAt").asString())).isBefore(Instant.now().plusSeconds(1));
+                .isEqualTo(usage.get("promptTokens").asInt()
+                        + usage.get("replyTokens").asInt());
+        assertThat(Instant.parse(reply.get("createdAt").asString()))
+                .isBefore(Instant.now().plusSeconds(1));
     }
 
     @Test
@@ -73,7 +75,8 @@ class ChatApiTest extends ServiceTest {
             assertThat(messages.get(i).get("role").asString()).isEqualTo(i % 2 == 0 ? "user" : "assistant");
             assertThat(messages.get(i).get("createdAt").asString()).isNotBlank();
         }
-        assertThat(messages.get(5).get("content").asString()).isEqualTo(third.get("reply").asString());
+        assertThat(messages.get(5).get("content").asString())
+                .isEqualTo(third.get("reply").asString());
     }
 
     @Test
@@ -129,7 +132,8 @@ class ChatApiTest extends ServiceTest {
     @Test
     void overloadedAndInternalErrorsAre503() {
         String id = api.newSession();
-        upstream.script(ScriptedAnswer.fixture(fixture("errors/503-overloaded.json")),
+        upstream.script(
+                ScriptedAnswer.fixture(fixture("errors/503-overloaded.json")),
                 ScriptedAnswer.fixture(fixture("errors/500-internal.json")));
 
         Api.Response overloaded = api.chat(id, "Hallo");
@@ -153,9 +157,11 @@ class ChatApiTest extends ServiceTest {
     @Test
     void permanentRejectionsAre502WithActionableDetail() {
         String id = api.newSession();
-        upstream.script(ScriptedAnswer.fixture(fixture("errors/400-input-too-long.json")),
+        upstream.script(
+                ScriptedAnswer.fixture(fixture("errors/400-input-too-long.json")),
                 ScriptedAnswer.fixture(fixture("errors/403-api-key-leaked.json")),
-                ScriptedAnswer.fixture(fixture("firebase-vertexai-sdk-test-data/googleai/unary-failure-unknown-model.json")));
+                ScriptedAnswer.fixture(
+                        fixture("firebase-vertexai-sdk-test-data/googleai/unary-failure-unknown-model.json")));
 
         Api.Response tooLong = api.chat(id, "Hallo");
         assertProblem(tooLong, 502, "upstream-rejected");
@@ -217,8 +223,14 @@ class ChatApiTest extends ServiceTest {
         Api.Response degraded = api.get("/api/v1/health");
         assertThat(degraded.status()).isEqualTo(200);
         assertThat(degraded.json().get("status").asString()).isEqualTo("DEGRADED");
-        assertThat(degraded.json().get("upstream").get("lastError").get("kind").asString()).isEqualTo("UNAVAILABLE");
-        assertThat(degraded.json().get("upstream").get("lastError").get("upstreamStatus").asInt()).isEqualTo(503);
+        assertThat(degraded.json().get("upstream").get("lastError").get("kind").asString())
+                .isEqualTo("UNAVAILABLE");
+        assertThat(degraded.json()
+                        .get("upstream")
+                        .get("lastError")
+                        .get("upstreamStatus")
+                        .asInt())
+                .isEqualTo(503);
 
         api.chat(id, "Hallo");
         assertThat(api.get("/api/v1/health").json().get("status").asString()).isEqualTo("UP");

@@ -39,10 +39,12 @@ class ConnectionFloodTest {
 
     /** As many idle sockets as the test opens at most: two file descriptors each (both ends are here). */
     private static final int IDLE = 2500;
+
     private static final int STALLED = 100;
     private static final int TRICKLING = 100;
     /** server.tomcat.connection-timeout in application.yml: the settings under test are the shipped ones. */
     private static final Duration CONNECTION_TIMEOUT = Duration.ofSeconds(5);
+
     private static final Duration HEALTH_BOUND = Duration.ofSeconds(2);
     private static final Duration CHAT_BOUND = Duration.ofSeconds(5);
 
@@ -52,8 +54,8 @@ class ConnectionFloodTest {
     @BeforeAll
     static void start() {
         TestUpstream.emulator().reset();
-        service = ServiceProcess.start(TestUpstream.emulator().baseUrl(),
-                "jdbc:h2:file:" + TestDatabases.freshH2File());
+        service =
+                ServiceProcess.start(TestUpstream.emulator().baseUrl(), "jdbc:h2:file:" + TestDatabases.freshH2File());
         port = service.api().uri("/").getPort();
     }
 
@@ -82,27 +84,34 @@ class ConnectionFloodTest {
             // Stalled: half a request header, then silence.
             for (int i = 0; i < STALLED; i++) {
                 Socket socket = new Socket("127.0.0.1", port);
-                socket.getOutputStream().write("GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Half: "
-                        .getBytes(StandardCharsets.US_ASCII));
+                socket.getOutputStream()
+                        .write("GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Half: "
+                                .getBytes(StandardCharsets.US_ASCII));
                 stalled.add(socket);
             }
             // Slowloris: a header that never ends, one byte per second per connection.
             for (int i = 0; i < TRICKLING; i++) {
                 Socket socket = new Socket("127.0.0.1", port);
-                socket.getOutputStream().write("GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: "
-                        .getBytes(StandardCharsets.US_ASCII));
+                socket.getOutputStream()
+                        .write("GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: "
+                                .getBytes(StandardCharsets.US_ASCII));
                 trickling.add(socket);
             }
-            trickle.scheduleAtFixedRate(() -> trickling.forEach(socket -> {
-                try {
-                    socket.getOutputStream().write('a');
-                } catch (IOException closed) {
-                    // the server closed it: nothing more to send
-                }
-            }), 1, 1, TimeUnit.SECONDS);
+            trickle.scheduleAtFixedRate(
+                    () -> trickling.forEach(socket -> {
+                        try {
+                            socket.getOutputStream().write('a');
+                        } catch (IOException closed) {
+                            // the server closed it: nothing more to send
+                        }
+                    }),
+                    1,
+                    1,
+                    TimeUnit.SECONDS);
             int idle = openedAt.size();
-            System.out.printf("Flood: %d idle, %d stalled, %d trickling connections opened in %d ms%n", idle,
-                    STALLED, TRICKLING, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - floodStart));
+            System.out.printf(
+                    "Flood: %d idle, %d stalled, %d trickling connections opened in %d ms%n",
+                    idle, STALLED, TRICKLING, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - floodStart));
             assertThat(idle).as("idle connections opened").isGreaterThanOrEqualTo(2000);
 
             // During the flood, with every idle connection still open: health and a chat answer promptly.
@@ -112,26 +121,40 @@ class ConnectionFloodTest {
             }
             Api.Response chat = timed(() -> api.chat(session, "Hallo, was kostet der Tarif?"), CHAT_BOUND);
             assertThat(chat.status()).as(chat.body()).isEqualTo(200);
-            assertThat(closedSoFar(selector, openedAt, new HashMap<>())).as("idle closed during the checks").isZero();
+            assertThat(closedSoFar(selector, openedAt, new HashMap<>()))
+                    .as("idle closed during the checks")
+                    .isZero();
 
             // The server closes the idle connections once they were silent for its connection timeout.
             Map<SocketChannel, Long> closedAfterMs = new HashMap<>();
-            long deadline = System.nanoTime() + CONNECTION_TIMEOUT.plusSeconds(10).toNanos();
+            long deadline =
+                    System.nanoTime() + CONNECTION_TIMEOUT.plusSeconds(10).toNanos();
             while (closedAfterMs.size() < idle && System.nanoTime() < deadline) {
                 selector.select(200);
                 closedSoFar(selector, openedAt, closedAfterMs);
             }
-            assertThat(closedAfterMs).as("idle connections closed by the server").hasSize(idle);
-            long earliest = closedAfterMs.values().stream().mapToLong(Long::longValue).min().orElseThrow();
-            long latest = closedAfterMs.values().stream().mapToLong(Long::longValue).max().orElseThrow();
-            System.out.printf("Idle connections closed by the server between %d and %d ms after opening%n",
-                    earliest, latest);
-            assertThat(earliest).as("not before the connection timeout")
+            assertThat(closedAfterMs)
+                    .as("idle connections closed by the server")
+                    .hasSize(idle);
+            long earliest = closedAfterMs.values().stream()
+                    .mapToLong(Long::longValue)
+                    .min()
+                    .orElseThrow();
+            long latest = closedAfterMs.values().stream()
+                    .mapToLong(Long::longValue)
+                    .max()
+                    .orElseThrow();
+            System.out.printf(
+                    "Idle connections closed by the server between %d and %d ms after opening%n", earliest, latest);
+            assertThat(earliest)
+                    .as("not before the connection timeout")
                     .isGreaterThanOrEqualTo(CONNECTION_TIMEOUT.toMillis() - 500);
 
             // The half-sent headers were cut by the same timeout.
             for (Socket socket : stalled) {
-                assertThat(closedByServer(socket, Duration.ofSeconds(2))).as("stalled connection closed").isTrue();
+                assertThat(closedByServer(socket, Duration.ofSeconds(2)))
+                        .as("stalled connection closed")
+                        .isTrue();
             }
             // Trickling headers are not cut by an inactivity timeout (every byte is activity): they are
             // bounded by the header size, and by the reverse proxy's total header deadline in production
@@ -141,9 +164,11 @@ class ConnectionFloodTest {
             for (Socket socket : trickling) {
                 trickleOpen += closedByServer(socket, Duration.ofMillis(20)) ? 0 : 1;
             }
-            System.out.printf("Trickling connections still open after %d ms: %d of %d%n",
+            System.out.printf(
+                    "Trickling connections still open after %d ms: %d of %d%n",
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - floodStart), trickleOpen, TRICKLING);
-            assertThat(timed(() -> api.get("/api/v1/health"), HEALTH_BOUND).status()).isEqualTo(200);
+            assertThat(timed(() -> api.get("/api/v1/health"), HEALTH_BOUND).status())
+                    .isEqualTo(200);
         } finally {
             trickle.shutdownNow();
             for (Socket socket : stalled) {
@@ -167,8 +192,10 @@ class ConnectionFloodTest {
     void beyondMaxConnectionsHealthWaitsOnlyUntilTheConnectionTimeoutFreesSlots() throws Exception {
         int maxConnections = 300;
         List<SocketChannel> idle = new ArrayList<>();
-        try (ServiceProcess small = ServiceProcess.start(TestUpstream.emulator().baseUrl(),
-                "jdbc:h2:file:" + TestDatabases.freshH2File(), "--server.tomcat.max-connections=" + maxConnections)) {
+        try (ServiceProcess small = ServiceProcess.start(
+                TestUpstream.emulator().baseUrl(),
+                "jdbc:h2:file:" + TestDatabases.freshH2File(),
+                "--server.tomcat.max-connections=" + maxConnections)) {
             int smallPort = small.api().uri("/").getPort();
             try {
                 for (int i = 0; i < maxConnections + 200; i++) {
@@ -177,10 +204,12 @@ class ConnectionFloodTest {
                 long start = System.nanoTime();
                 Api.Response health = small.api().get("/api/v1/health");
                 Duration took = Duration.ofNanos(System.nanoTime() - start);
-                System.out.printf("Health behind %d idle connections (max-connections %d) answered in %d ms%n",
+                System.out.printf(
+                        "Health behind %d idle connections (max-connections %d) answered in %d ms%n",
                         idle.size(), maxConnections, took.toMillis());
                 assertThat(health.status()).isEqualTo(200);
-                assertThat(took).as("twice the connection timeout at most, not Tomcat's default minute")
+                assertThat(took)
+                        .as("twice the connection timeout at most, not Tomcat's default minute")
                         .isLessThan(CONNECTION_TIMEOUT.multipliedBy(2));
             } finally {
                 for (SocketChannel channel : idle) {
@@ -214,8 +243,8 @@ class ConnectionFloodTest {
     }
 
     /** Collects the idle channels that the server closed (readable, end of stream), with their age in ms. */
-    private static int closedSoFar(Selector selector, Map<SocketChannel, Long> openedAt,
-                                   Map<SocketChannel, Long> closed) throws IOException {
+    private static int closedSoFar(
+            Selector selector, Map<SocketChannel, Long> openedAt, Map<SocketChannel, Long> closed) throws IOException {
         selector.selectNow();
         ByteBuffer buffer = ByteBuffer.allocate(1024);
         for (SelectionKey key : selector.selectedKeys()) {

@@ -37,6 +37,7 @@ class HostileInputTest extends ServiceTest {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     /** A Java class name such as {@code java.net.ConnectException} or {@code tools.jackson.core.X}. */
     private static final Pattern CLASS_NAME = Pattern.compile("\\b[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+\\.[A-Z]\\w*");
+
     private static final String CHAT = "/api/v1/sessions/{id}/chat";
     private static final String SESSIONS = "/api/v1/sessions";
 
@@ -52,8 +53,8 @@ class HostileInputTest extends ServiceTest {
             return json(name, CHAT, Api.json(Map.of("message", message)), status, type);
         }
 
-        static Hostile bytes(String name, String path, String before, byte[] raw, String after, int status,
-                             String type) {
+        static Hostile bytes(
+                String name, String path, String before, byte[] raw, String after, int status, String type) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             out.writeBytes(before.getBytes(StandardCharsets.UTF_8));
             out.writeBytes(raw);
@@ -72,9 +73,14 @@ class HostileInputTest extends ServiceTest {
                 Hostile.json("message is an integer", CHAT, "{\"message\": 1}", 400, "invalid-request"),
                 Hostile.json("message is a boolean", CHAT, "{\"message\": true}", 400, "invalid-request"),
                 Hostile.json("message is a decimal", CHAT, "{\"message\": 1.5}", 400, "invalid-request"),
-                Hostile.json("message is an object", CHAT, "{\"message\": {\"text\": \"Hallo\"}}", 400, "invalid-request"),
+                Hostile.json(
+                        "message is an object", CHAT, "{\"message\": {\"text\": \"Hallo\"}}", 400, "invalid-request"),
                 Hostile.json("message is an array", CHAT, "{\"message\": [\"Hallo\"]}", 400, "invalid-request"),
-                Hostile.json("message given twice", CHAT, "{\"message\": \"Hallo\", \"message\": \"Tschüss\"}", 400,
+                Hostile.json(
+                        "message given twice",
+                        CHAT,
+                        "{\"message\": \"Hallo\", \"message\": \"Tschüss\"}",
+                        400,
                         "invalid-request"),
                 Hostile.json("body is true", CHAT, "true", 400, "invalid-request"),
                 Hostile.json("body is a decimal", CHAT, "1.5", 400, "invalid-request"),
@@ -88,11 +94,28 @@ class HostileInputTest extends ServiceTest {
                 Hostile.json("metadata is an empty string", SESSIONS, "{\"metadata\": \"\"}", 400, "invalid-request"),
                 Hostile.json("metadata is an integer", SESSIONS, "{\"metadata\": 1}", 400, "invalid-request"),
                 Hostile.json("metadata is an array", SESSIONS, "{\"metadata\": [\"a\"]}", 400, "invalid-request"),
-                Hostile.json("metadata value is an integer", SESSIONS, "{\"metadata\": {\"a\": 1}}", 400, "invalid-request"),
-                Hostile.json("metadata value is a boolean", SESSIONS, "{\"metadata\": {\"a\": true}}", 400, "invalid-request"),
-                Hostile.json("metadata value is a decimal", SESSIONS, "{\"metadata\": {\"a\": 1.5}}", 400, "invalid-request"),
-                Hostile.json("metadata value is an object", SESSIONS, "{\"metadata\": {\"a\": {}}}", 400, "invalid-request"),
-                Hostile.json("metadata value is an array", SESSIONS, "{\"metadata\": {\"a\": [\"b\"]}}", 400, "invalid-request"),
+                Hostile.json(
+                        "metadata value is an integer", SESSIONS, "{\"metadata\": {\"a\": 1}}", 400, "invalid-request"),
+                Hostile.json(
+                        "metadata value is a boolean",
+                        SESSIONS,
+                        "{\"metadata\": {\"a\": true}}",
+                        400,
+                        "invalid-request"),
+                Hostile.json(
+                        "metadata value is a decimal",
+                        SESSIONS,
+                        "{\"metadata\": {\"a\": 1.5}}",
+                        400,
+                        "invalid-request"),
+                Hostile.json(
+                        "metadata value is an object", SESSIONS, "{\"metadata\": {\"a\": {}}}", 400, "invalid-request"),
+                Hostile.json(
+                        "metadata value is an array",
+                        SESSIONS,
+                        "{\"metadata\": {\"a\": [\"b\"]}}",
+                        400,
+                        "invalid-request"),
                 Hostile.json("session body is a number", SESSIONS, "42", 400, "invalid-request"));
     }
 
@@ -117,8 +140,8 @@ class HostileInputTest extends ServiceTest {
         blanks.put("left-to-right mark U+200E", "\u200E");
         blanks.put("a mix of them", " \u00A0\t\u2007\n\u202F\u3000\uFEFF\u200B\r\u2029 ");
         return blanks.entrySet().stream()
-                .map(blank -> Hostile.message("message of " + blank.getKey(), blank.getValue().repeat(3), 400,
-                        "blank-message"));
+                .map(blank -> Hostile.message(
+                        "message of " + blank.getKey(), blank.getValue().repeat(3), 400, "blank-message"));
     }
 
     static Stream<Hostile> unstorableText() {
@@ -127,27 +150,78 @@ class HostileInputTest extends ServiceTest {
                 Hostile.json("message of NUL only", CHAT, "{\"message\": \"\\u0000\"}", 400, "invalid-text"),
                 Hostile.json("lone high surrogate", CHAT, "{\"message\": \"Hallo \\ud800\"}", 400, "invalid-text"),
                 Hostile.json("lone low surrogate", CHAT, "{\"message\": \"\\udc00 Hallo\"}", 400, "invalid-text"),
-                Hostile.json("surrogates in the wrong order", CHAT, "{\"message\": \"\\udc00\\ud800\"}", 400, "invalid-text"),
-                Hostile.bytes("invalid UTF-8 byte 0xFF", CHAT, "{\"message\": \"Hallo ", new byte[] {(byte) 0xFF}, "\"}",
-                        400, "invalid-text"),
-                Hostile.bytes("UTF-8 sequence cut short", CHAT, "{\"message\": \"Hallo ", new byte[] {(byte) 0xE2, (byte) 0x82},
-                        "\"}", 400, "invalid-text"),
-                Hostile.bytes("UTF-8-encoded surrogate (CESU-8)", CHAT, "{\"message\": \"",
-                        new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80}, "\"}", 400, "invalid-text"),
-                Hostile.bytes("overlong UTF-8 NUL", CHAT, "{\"message\": \"Hallo ", new byte[] {(byte) 0xC0, (byte) 0x80},
-                        "\"}", 400, "invalid-text"),
+                Hostile.json(
+                        "surrogates in the wrong order",
+                        CHAT,
+                        "{\"message\": \"\\udc00\\ud800\"}",
+                        400,
+                        "invalid-text"),
+                Hostile.bytes(
+                        "invalid UTF-8 byte 0xFF",
+                        CHAT,
+                        "{\"message\": \"Hallo ",
+                        new byte[] {(byte) 0xFF},
+                        "\"}",
+                        400,
+                        "invalid-text"),
+                Hostile.bytes(
+                        "UTF-8 sequence cut short",
+                        CHAT,
+                        "{\"message\": \"Hallo ",
+                        new byte[] {(byte) 0xE2, (byte) 0x82},
+                        "\"}",
+                        400,
+                        "invalid-text"),
+                Hostile.bytes(
+                        "UTF-8-encoded surrogate (CESU-8)",
+                        CHAT,
+                        "{\"message\": \"",
+                        new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80},
+                        "\"}",
+                        400,
+                        "invalid-text"),
+                Hostile.bytes(
+                        "overlong UTF-8 NUL",
+                        CHAT,
+                        "{\"message\": \"Hallo ",
+                        new byte[] {(byte) 0xC0, (byte) 0x80},
+                        "\"}",
+                        400,
+                        "invalid-text"),
                 Hostile.json("NUL in the persona", SESSIONS, "{\"persona\": \"li\\u0000sa\"}", 400, "invalid-text"),
                 Hostile.json("lone surrogate as persona", SESSIONS, "{\"persona\": \"\\ud800\"}", 400, "invalid-text"),
-                Hostile.json("NUL in a metadata value", SESSIONS, "{\"metadata\": {\"kunde\": \"4711\\u0000\"}}", 400,
+                Hostile.json(
+                        "NUL in a metadata value",
+                        SESSIONS,
+                        "{\"metadata\": {\"kunde\": \"4711\\u0000\"}}",
+                        400,
                         "invalid-text"),
-                Hostile.json("lone surrogate in a metadata value", SESSIONS, "{\"metadata\": {\"kunde\": \"\\udfff\"}}",
-                        400, "invalid-text"),
-                Hostile.json("NUL in a metadata key", SESSIONS, "{\"metadata\": {\"ku\\u0000nde\": \"4711\"}}", 400,
+                Hostile.json(
+                        "lone surrogate in a metadata value",
+                        SESSIONS,
+                        "{\"metadata\": {\"kunde\": \"\\udfff\"}}",
+                        400,
                         "invalid-text"),
-                Hostile.json("lone surrogate as metadata key", SESSIONS, "{\"metadata\": {\"\\ud800\": \"4711\"}}", 400,
+                Hostile.json(
+                        "NUL in a metadata key",
+                        SESSIONS,
+                        "{\"metadata\": {\"ku\\u0000nde\": \"4711\"}}",
+                        400,
                         "invalid-text"),
-                Hostile.bytes("invalid UTF-8 in metadata", SESSIONS, "{\"metadata\": {\"kunde\": \"",
-                        new byte[] {(byte) 0xC3, (byte) 0x28}, "\"}}", 400, "invalid-text"));
+                Hostile.json(
+                        "lone surrogate as metadata key",
+                        SESSIONS,
+                        "{\"metadata\": {\"\\ud800\": \"4711\"}}",
+                        400,
+                        "invalid-text"),
+                Hostile.bytes(
+                        "invalid UTF-8 in metadata",
+                        SESSIONS,
+                        "{\"metadata\": {\"kunde\": \"",
+                        new byte[] {(byte) 0xC3, (byte) 0x28},
+                        "\"}}",
+                        400,
+                        "invalid-text"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -160,7 +234,8 @@ class HostileInputTest extends ServiceTest {
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(hostile.body())));
 
-        assertCleanProblem(response.status(), response.headers().map(), response.body(), hostile.status(), hostile.type());
+        assertCleanProblem(
+                response.status(), response.headers().map(), response.body(), hostile.status(), hostile.type());
         assertThat(upstream.requests()).as("Gemini calls").isEmpty();
         JsonNode session = api.get("/api/v1/sessions/" + id).json();
         assertThat(session.get("status").asString()).isEqualTo("active");
@@ -176,9 +251,15 @@ class HostileInputTest extends ServiceTest {
 
         assertThat(response.status()).as(response.body()).isEqualTo(200);
         assertThat(upstream.requests()).hasSize(1);
-        assertThat(api.get("/api/v1/sessions/" + id).json().get("messages").get(0).get("content").asString())
+        assertThat(api.get("/api/v1/sessions/" + id)
+                        .json()
+                        .get("messages")
+                        .get(0)
+                        .get("content")
+                        .asString())
                 .isEqualTo(message);
-        Api.Response created = api.post(SESSIONS, "{\"persona\": \"lisa\", \"metadata\": {\"kunde 👤\": \"Müller 🙂\"}}");
+        Api.Response created =
+                api.post(SESSIONS, "{\"persona\": \"lisa\", \"metadata\": {\"kunde 👤\": \"Müller 🙂\"}}");
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         assertThat(created.json().get("metadata").get("kunde 👤").asString()).isEqualTo("Müller 🙂");
     }
@@ -211,49 +292,129 @@ class HostileInputTest extends ServiceTest {
         String chat = "POST " + CHAT + " HTTP/1.1\r\n" + host + "Content-Type: application/json\r\n";
         return Stream.of(
                 new Raw("request line is garbage", "GARBAGE\r\n\r\n", 400, "invalid-request", false),
-                new Raw("control character in the path", "GET /api/v1/\u0001sessions HTTP/1.1\r\n" + host + "\r\n", 400,
-                        "invalid-request", false),
-                new Raw("bad percent-encoding", "GET /api/v1/sessions/%zz HTTP/1.1\r\n" + host + "\r\n", 400,
-                        "invalid-request", false),
-                new Raw("path climbing above the root", "GET /api/../../etc/passwd HTTP/1.1\r\n" + host + "\r\n", 400,
-                        "invalid-request", false),
-                new Raw("space in a header name", "GET /api/v1/health HTTP/1.1\r\n" + host + "Bad Header: x\r\n\r\n", 400,
-                        "invalid-request", false),
-                new Raw("control character in a header value",
-                        "GET /api/v1/health HTTP/1.1\r\n" + host + "X-Note: a\u0001b\r\n\r\n", 400, "invalid-request", false),
-                new Raw("header larger than the limit",
-                        "GET /api/v1/health HTTP/1.1\r\n" + host + "X-Big: " + "a".repeat(20_000) + "\r\n\r\n", 400,
-                        "invalid-request", false),
-                new Raw("no Host header", "GET /api/v1/health HTTP/1.1\r\n\r\n", 400, "invalid-request", false),
-                new Raw("two Host headers", "GET /api/v1/health HTTP/1.1\r\n" + host + "Host: other\r\n\r\n", 400,
-                        "invalid-request", false),
-                new Raw("invalid chunk size", chat + "Transfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n", 400,
-                        "invalid-request", false),
-                new Raw("conflicting Content-Length headers",
-                        chat + "Content-Length: 20\r\nContent-Length: 21\r\n\r\n{\"message\": \"Hallo\"}", 400,
-                        "invalid-request", false),
-                new Raw("body shorter than its Content-Length",
-                        chat + "Content-Length: 40\r\n\r\n{\"message\": \"Hal", 400, "invalid-request", true),
-                new Raw("chunked body that ends early", chat + "Transfer-Encoding: chunked\r\n\r\n10\r\n{\"message\": \"Hal",
-                        400, "invalid-request", true),
-                new Raw("unknown transfer coding", chat + "Transfer-Encoding: gzip\r\n\r\n{}", 501, "not-implemented", false),
-                new Raw("unsupported HTTP version", "GET /api/v1/health HTTP/2.0\r\n" + host + "\r\n", 505,
-                        "http-version-not-supported", false),
-                new Raw("unknown expectation", "GET /api/v1/health HTTP/1.1\r\n" + host + "Expect: magic\r\n\r\n", 417,
-                        "expectation-failed", false),
-                new Raw("TRACE", "TRACE /api/v1/health HTTP/1.1\r\n" + host + "\r\n", 405, "method-not-allowed", false),
-                new Raw("TRACE on a chat", "TRACE " + CHAT + " HTTP/1.1\r\n" + host + "\r\n", 405, "method-not-allowed",
+                new Raw(
+                        "control character in the path",
+                        "GET /api/v1/\u0001sessions HTTP/1.1\r\n" + host + "\r\n",
+                        400,
+                        "invalid-request",
                         false),
-                new Raw("unmapped path", "GET /wp-admin/setup.php HTTP/1.1\r\n" + host + "\r\n", 404, "not-found", false),
+                new Raw(
+                        "bad percent-encoding",
+                        "GET /api/v1/sessions/%zz HTTP/1.1\r\n" + host + "\r\n",
+                        400,
+                        "invalid-request",
+                        false),
+                new Raw(
+                        "path climbing above the root",
+                        "GET /api/../../etc/passwd HTTP/1.1\r\n" + host + "\r\n",
+                        400,
+                        "invalid-request",
+                        false),
+                new Raw(
+                        "space in a header name",
+                        "GET /api/v1/health HTTP/1.1\r\n" + host + "Bad Header: x\r\n\r\n",
+                        400,
+                        "invalid-request",
+                        false),
+                new Raw(
+                        "control character in a header value",
+                        "GET /api/v1/health HTTP/1.1\r\n" + host + "X-Note: a\u0001b\r\n\r\n",
+                        400,
+                        "invalid-request",
+                        false),
+                new Raw(
+                        "header larger than the limit",
+                        "GET /api/v1/health HTTP/1.1\r\n" + host + "X-Big: " + "a".repeat(20_000) + "\r\n\r\n",
+                        400,
+                        "invalid-request",
+                        false),
+                new Raw("no Host header", "GET /api/v1/health HTTP/1.1\r\n\r\n", 400, "invalid-request", false),
+                new Raw(
+                        "two Host headers",
+                        "GET /api/v1/health HTTP/1.1\r\n" + host + "Host: other\r\n\r\n",
+                        400,
+                        "invalid-request",
+                        false),
+                new Raw(
+                        "invalid chunk size",
+                        chat + "Transfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n",
+                        400,
+                        "invalid-request",
+                        false),
+                new Raw(
+                        "conflicting Content-Length headers",
+                        chat + "Content-Length: 20\r\nContent-Length: 21\r\n\r\n{\"message\": \"Hallo\"}",
+                        400,
+                        "invalid-request",
+                        false),
+                new Raw(
+                        "body shorter than its Content-Length",
+                        chat + "Content-Length: 40\r\n\r\n{\"message\": \"Hal",
+                        400,
+                        "invalid-request",
+                        true),
+                new Raw(
+                        "chunked body that ends early",
+                        chat + "Transfer-Encoding: chunked\r\n\r\n10\r\n{\"message\": \"Hal",
+                        400,
+                        "invalid-request",
+                        true),
+                new Raw(
+                        "unknown transfer coding",
+                        chat + "Transfer-Encoding: gzip\r\n\r\n{}",
+                        501,
+                        "not-implemented",
+                        false),
+                new Raw(
+                        "unsupported HTTP version",
+                        "GET /api/v1/health HTTP/2.0\r\n" + host + "\r\n",
+                        505,
+                        "http-version-not-supported",
+                        false),
+                new Raw(
+                        "unknown expectation",
+                        "GET /api/v1/health HTTP/1.1\r\n" + host + "Expect: magic\r\n\r\n",
+                        417,
+                        "expectation-failed",
+                        false),
+                new Raw("TRACE", "TRACE /api/v1/health HTTP/1.1\r\n" + host + "\r\n", 405, "method-not-allowed", false),
+                new Raw(
+                        "TRACE on a chat",
+                        "TRACE " + CHAT + " HTTP/1.1\r\n" + host + "\r\n",
+                        405,
+                        "method-not-allowed",
+                        false),
+                new Raw(
+                        "unmapped path",
+                        "GET /wp-admin/setup.php HTTP/1.1\r\n" + host + "\r\n",
+                        404,
+                        "not-found",
+                        false),
                 new Raw("error path", "GET /error HTTP/1.1\r\n" + host + "\r\n", 404, "not-found", false),
-                new Raw("unmapped path asking for HTML", "GET /admin HTTP/1.1\r\n" + host + "Accept: text/html\r\n\r\n",
-                        404, "not-found", false),
-                new Raw("error path asking for HTML", "DELETE /error HTTP/1.1\r\n" + host + "Accept: text/html\r\n\r\n",
-                        404, "not-found", false),
-                new Raw("malformed chat asking for HTML", chat + "Accept: text/html\r\nContent-Length: 8\r\n\r\nnot json",
-                        406, "not-acceptable", false),
-                new Raw("chat asking for an image", chat + "Accept: image/png\r\nContent-Length: 20\r\n\r\n"
-                        + "{\"message\": \"Hallo\"}", 406, "not-acceptable", false));
+                new Raw(
+                        "unmapped path asking for HTML",
+                        "GET /admin HTTP/1.1\r\n" + host + "Accept: text/html\r\n\r\n",
+                        404,
+                        "not-found",
+                        false),
+                new Raw(
+                        "error path asking for HTML",
+                        "DELETE /error HTTP/1.1\r\n" + host + "Accept: text/html\r\n\r\n",
+                        404,
+                        "not-found",
+                        false),
+                new Raw(
+                        "malformed chat asking for HTML",
+                        chat + "Accept: text/html\r\nContent-Length: 8\r\n\r\nnot json",
+                        406,
+                        "not-acceptable",
+                        false),
+                new Raw(
+                        "chat asking for an image",
+                        chat + "Accept: image/png\r\nContent-Length: 20\r\n\r\n" + "{\"message\": \"Hallo\"}",
+                        406,
+                        "not-acceptable",
+                        false));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -294,9 +455,15 @@ class HostileInputTest extends ServiceTest {
 
         Api.Response response = api.chat(id, "Erzähl mir alles.");
 
-        assertThat(response.status()).as(response.body().substring(0, Math.min(300, response.body().length())))
+        assertThat(response.status())
+                .as(response.body().substring(0, Math.min(300, response.body().length())))
                 .isEqualTo(200);
-        assertThat(api.get("/api/v1/sessions/" + id).json().get("messages").get(1).get("content").asString())
+        assertThat(api.get("/api/v1/sessions/" + id)
+                        .json()
+                        .get("messages")
+                        .get(1)
+                        .get("content")
+                        .asString())
                 .isEqualTo(longest);
     }
 
@@ -321,7 +488,11 @@ class HostileInputTest extends ServiceTest {
         Api.Response response = api.chat(id, "Hallo");
 
         assertThat(response.status()).isIn(503, 504);
-        assertCleanProblem(response.status(), response.headers().map(), response.body(), response.status(),
+        assertCleanProblem(
+                response.status(),
+                response.headers().map(),
+                response.body(),
+                response.status(),
                 response.status() == 503 ? "upstream-unavailable" : "upstream-timeout");
         assertThat(api.get("/api/v1/sessions/" + id).json().get("messages")).isEmpty();
     }
@@ -353,7 +524,9 @@ class HostileInputTest extends ServiceTest {
         String piece = "z".repeat(250_000);
         StringBuilder sse = new StringBuilder();
         for (int i = 0; i < 4; i++) {
-            sse.append("data: ").append(chunk(piece + (i == 3 ? "z" : ""), i == 3 ? "STOP" : null)).append("\n\n");
+            sse.append("data: ")
+                    .append(chunk(piece + (i == 3 ? "z" : ""), i == 3 ? "STOP" : null))
+                    .append("\n\n");
         }
         upstream.script(ScriptedAnswer.sse(sse.toString()));
 
@@ -379,19 +552,22 @@ class HostileInputTest extends ServiceTest {
 
     static String geminiReply(String text) {
         return Api.json(Map.of(
-                "candidates", List.of(Map.of(
-                        "content", Map.of("role", "model", "parts", List.of(Map.of("text", text))),
-                        "finishReason", "STOP")),
-                "usageMetadata", Map.of("promptTokenCount", 12, "candidatesTokenCount", 250_000,
-                        "totalTokenCount", 250_012)));
+                "candidates",
+                        List.of(Map.of(
+                                "content",
+                                Map.of("role", "model", "parts", List.of(Map.of("text", text))),
+                                "finishReason",
+                                "STOP")),
+                "usageMetadata",
+                        Map.of("promptTokenCount", 12, "candidatesTokenCount", 250_000, "totalTokenCount", 250_012)));
     }
 
     /**
      * The answer is the project's problem of that type, with nothing about the server (no name, no
      * version, no HTML page) and nothing about its internals (no exception class, no stack frame).
      */
-    static void assertCleanProblem(int status, Map<String, List<String>> headers, String body, int expectedStatus,
-                                   String type) {
+    static void assertCleanProblem(
+            int status, Map<String, List<String>> headers, String body, int expectedStatus, String type) {
         assertThat(status).as(body).isEqualTo(expectedStatus);
         assertThat(header(headers, "Content-Type")).as(body).startsWith("application/problem+json");
         JsonNode problem = JSON.readTree(body);
@@ -401,12 +577,18 @@ class HostileInputTest extends ServiceTest {
         assertThat(problem.get("detail").asString()).isNotBlank();
         String server = header(headers, "Server");
         if (server != null) {
-            assertThat(server).doesNotContainIgnoringCase("tomcat").doesNotContainIgnoringCase("apache")
+            assertThat(server)
+                    .doesNotContainIgnoringCase("tomcat")
+                    .doesNotContainIgnoringCase("apache")
                     .doesNotContainPattern("[0-9]");
         }
         assertThat(headers.keySet()).noneMatch(name -> name.equalsIgnoreCase("X-Powered-By"));
-        assertThat(body.toLowerCase(Locale.ROOT)).doesNotContain("tomcat").doesNotContain("apache")
-                .doesNotContain("<html").doesNotContain("exception").doesNotContain("\tat ");
+        assertThat(body.toLowerCase(Locale.ROOT))
+                .doesNotContain("tomcat")
+                .doesNotContain("apache")
+                .doesNotContain("<html")
+                .doesNotContain("exception")
+                .doesNotContain("\tat ");
         assertThat(body).doesNotContainPattern(CLASS_NAME);
     }
 
@@ -414,7 +596,8 @@ class HostileInputTest extends ServiceTest {
         return headers.entrySet().stream()
                 .filter(entry -> entry.getKey().equalsIgnoreCase(name))
                 .flatMap(entry -> entry.getValue().stream())
-                .findFirst().orElse(null);
+                .findFirst()
+                .orElse(null);
     }
 
     /** One HTTP/1.1 response read off a socket: status line, headers, and a Content-Length or chunked body. */
@@ -448,8 +631,9 @@ class HostileInputTest extends ServiceTest {
             if (length != null) {
                 body.writeBytes(in.readNBytes(Integer.parseInt(length)));
             } else if ("chunked".equalsIgnoreCase(header(headers, "Transfer-Encoding"))) {
-                for (int size = Integer.parseInt(line(in).trim(), 16); size > 0;
-                     size = Integer.parseInt(line(in).trim(), 16)) {
+                for (int size = Integer.parseInt(line(in).trim(), 16);
+                        size > 0;
+                        size = Integer.parseInt(line(in).trim(), 16)) {
                     body.writeBytes(in.readNBytes(size));
                     line(in);
                 }

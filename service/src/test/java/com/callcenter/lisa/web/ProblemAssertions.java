@@ -8,8 +8,7 @@ import tools.jackson.databind.JsonNode;
 /** Checks a response is an RFC 9457 problem of our kind, without internals leaking. */
 public final class ProblemAssertions {
 
-    private ProblemAssertions() {
-    }
+    private ProblemAssertions() {}
 
     public static void assertProblem(Api.Response response, int status, String type) {
         assertThat(response.status()).as(response.body()).isEqualTo(status);

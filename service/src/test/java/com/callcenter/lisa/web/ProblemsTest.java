@@ -16,8 +16,8 @@ class ProblemsTest {
 
     @Test
     void aWrappedFailureIsAnsweredAsTheFailureNotAs500() {
-        GeminiFailure overloaded = new GeminiFailure(GeminiFailure.Kind.UNAVAILABLE, 503, "Gemini answered 503",
-                Duration.ofSeconds(5), null);
+        GeminiFailure overloaded = new GeminiFailure(
+                GeminiFailure.Kind.UNAVAILABLE, 503, "Gemini answered 503", Duration.ofSeconds(5), null);
 
         Problems.Problem problem = Problems.of(new CompletionException(overloaded), "/api/v1/sessions/x/chat");
 
@@ -38,14 +38,18 @@ class ProblemsTest {
 
     @Test
     void aClientOverItsLimitIs429WithItsRetryAfterNotTheQuotas503() {
-        Problems.Problem problem = Problems.of(new ClientRateLimitedException(
-                ClientRateLimitedException.Limit.MESSAGES_PER_MINUTE, Duration.ofMillis(39_100), "Over the limit."),
+        Problems.Problem problem = Problems.of(
+                new ClientRateLimitedException(
+                        ClientRateLimitedException.Limit.MESSAGES_PER_MINUTE,
+                        Duration.ofMillis(39_100),
+                        "Over the limit."),
                 "/api/v1/sessions/x/chat");
 
         assertThat(problem.status()).isEqualTo(429);
         assertThat(problem.detail().getType().toString()).isEqualTo("urn:lisa:problem:client-rate-limited");
         assertThat(problem.retryAfter()).isEqualTo(Duration.ofMillis(39_100));
-        assertThat(problem.detail().getProperties()).containsEntry("limit", "messages-per-minute")
+        assertThat(problem.detail().getProperties())
+                .containsEntry("limit", "messages-per-minute")
                 .containsEntry("retryAfterSeconds", 40L);
     }
 }

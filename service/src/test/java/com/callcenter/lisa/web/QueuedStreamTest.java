@@ -1,13 +1,12 @@
 package com.callcenter.lisa.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.callcenter.lisa.support.EventStream;
 import com.callcenter.lisa.support.MovableTime;
 import com.callcenter.lisa.support.MutableClock;
 import com.callcenter.lisa.support.ServiceTest;
-import static org.awaitility.Awaitility.await;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,12 +26,13 @@ import tools.jackson.databind.JsonNode;
  * Streaming clients under quota pressure: a budget of one request per minute makes messages queue; the
  * test moves the service's clock on instead of waiting for the minutes to pass.
  */
-@TestPropertySource(properties = {
-        "lisa.quota.budget.requests-per-minute=1",
-        "lisa.quota.max-wait=600s",
-        "spring.lifecycle.timeout-per-shutdown-phase=12m", // at least the longest turn (checked at start-up)
-        "lisa.web.stream.keep-alive=100ms"
-})
+@TestPropertySource(
+        properties = {
+            "lisa.quota.budget.requests-per-minute=1",
+            "lisa.quota.max-wait=600s",
+            "spring.lifecycle.timeout-per-shutdown-phase=12m", // at least the longest turn (checked at start-up)
+            "lisa.web.stream.keep-alive=100ms"
+        })
 @Import(MovableTime.class)
 class QueuedStreamTest extends ServiceTest {
 
@@ -101,11 +101,13 @@ class QueuedStreamTest extends ServiceTest {
                 previous = position;
             }
             if (!queued.isEmpty()) {
-                assertThat(queued.getFirst().json().get("estimatedWaitMs").asLong()).as(stream.events().toString())
+                assertThat(queued.getFirst().json().get("estimatedWaitMs").asLong())
+                        .as(stream.events().toString())
                         .isPositive();
                 // Everything about the queue is said before Lisa starts to answer.
                 assertThat(stream.events().indexOf(queued.getLast()))
-                        .isLessThan(stream.events().indexOf(stream.named("delta").getFirst()));
+                        .isLessThan(
+                                stream.events().indexOf(stream.named("delta").getFirst()));
             }
             longestLine = Math.max(longestLine, queued.size());
         }
@@ -120,14 +122,16 @@ class QueuedStreamTest extends ServiceTest {
         assertThat(api.chat(api.newSession(), "Ich nehme den Slot").status()).isEqualTo(200);
         double before = rejections("client_gone");
 
-        List<EventStream.Event> seen = EventStream.chatAndHangUp(port, id, "Hallo?",
-                event -> event.name().equals("queued"));
+        List<EventStream.Event> seen = EventStream.chatAndHangUp(
+                port, id, "Hallo?", event -> event.name().equals("queued"));
 
         assertThat(seen.getLast().json().get("estimatedWaitMs").asLong()).isPositive();
         await().atMost(Duration.ofSeconds(10)).until(() -> rejections("client_gone") == before + 1);
         clock.advance(Duration.ofSeconds(62));
         // The queue re-checks its budget every second: had the message stayed, it would be sent now.
-        await().during(RECHECKED).atMost(RECHECKED.plusSeconds(5)).until(() -> upstream.requests().size() == 1);
+        await().during(RECHECKED)
+                .atMost(RECHECKED.plusSeconds(5))
+                .until(() -> upstream.requests().size() == 1);
         assertThat(rejections("client_gone")).isEqualTo(before + 1);
         assertThat(api.get("/api/v1/sessions/" + id).json().get("messages")).isEmpty();
         assertThat(api.get("/api/v1/health").json().toString()).contains("\"queueLength\":0");
@@ -153,30 +157,38 @@ class QueuedStreamTest extends ServiceTest {
         assertThat(rejections("session_ended")).isEqualTo(sessionsEnded + 1);
         assertThat(rejections("client_gone")).isEqualTo(clientsGone);
         clock.advance(Duration.ofSeconds(62));
-        await().during(RECHECKED).atMost(RECHECKED.plusSeconds(5)).until(() -> upstream.requests().size() == 1);
+        await().during(RECHECKED)
+                .atMost(RECHECKED.plusSeconds(5))
+                .until(() -> upstream.requests().size() == 1);
         assertThat(api.get("/api/v1/sessions/" + id).json().get("messages")).isEmpty();
     }
 
     private void awaitQueueLength(int length) {
-        await().atMost(Duration.ofSeconds(10)).alias("the queue has " + length + " waiting")
+        await().atMost(Duration.ofSeconds(10))
+                .alias("the queue has " + length + " waiting")
                 .until(() -> api.get("/api/v1/health").json().toString().contains("\"queueLength\":" + length));
     }
 
     private static void awaitUpstreamRequests(int count) {
-        await().atMost(Duration.ofSeconds(10)).alias("Gemini got " + count + " requests")
+        await().atMost(Duration.ofSeconds(10))
+                .alias("Gemini got " + count + " requests")
                 .until(() -> upstream.requests().size() >= count);
     }
 
     /** The place the last {@code queued} event told the client, 0 before any. */
     private static int lastPlace(List<EventStream.Event> events) {
-        return events.stream().filter(e -> e.name().equals("queued")).reduce((a, b) -> b)
-                .map(e -> e.json().get("position").asInt()).orElse(0);
+        return events.stream()
+                .filter(e -> e.name().equals("queued"))
+                .reduce((a, b) -> b)
+                .map(e -> e.json().get("position").asInt())
+                .orElse(0);
     }
 
     private double rejections(String reason) {
         String metrics = management.get("/actuator/prometheus").body();
         return metrics.lines()
-                .filter(line -> line.startsWith("lisa_quota_rejections_total{") && line.contains("reason=\"" + reason + "\""))
+                .filter(line ->
+                        line.startsWith("lisa_quota_rejections_total{") && line.contains("reason=\"" + reason + "\""))
                 .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
                 .sum();
     }

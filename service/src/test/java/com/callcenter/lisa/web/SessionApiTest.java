@@ -37,7 +37,8 @@ class SessionApiTest extends ServiceTest {
 
     @Test
     void createsSessionWithPersonaAndMetadata() {
-        Api.Response created = api.post("/api/v1/sessions",
+        Api.Response created = api.post(
+                "/api/v1/sessions",
                 Api.json(Map.of("persona", "lisa", "metadata", Map.of("customer", "K-1001", "campaign", "winter"))));
 
         assertThat(created.status()).isEqualTo(201);
@@ -65,12 +66,16 @@ class SessionApiTest extends ServiceTest {
 
     @Test
     void refusesMetadataKeyOrValueTooLong() {
-        assertProblem(api.post("/api/v1/sessions", Api.json(Map.of("metadata", Map.of("k".repeat(65), "v")))),
-                400, "invalid-request");
-        assertProblem(api.post("/api/v1/sessions", Api.json(Map.of("metadata", Map.of("k", "v".repeat(513))))),
-                400, "invalid-request");
-        Api.Response atLimit = api.post("/api/v1/sessions",
-                Api.json(Map.of("metadata", Map.of("k".repeat(64), "v".repeat(512)))));
+        assertProblem(
+                api.post("/api/v1/sessions", Api.json(Map.of("metadata", Map.of("k".repeat(65), "v")))),
+                400,
+                "invalid-request");
+        assertProblem(
+                api.post("/api/v1/sessions", Api.json(Map.of("metadata", Map.of("k", "v".repeat(513))))),
+                400,
+                "invalid-request");
+        Api.Response atLimit =
+                api.post("/api/v1/sessions", Api.json(Map.of("metadata", Map.of("k".repeat(64), "v".repeat(512)))));
         assertThat(atLimit.status()).isEqualTo(201);
     }
 
@@ -140,7 +145,9 @@ class SessionApiTest extends ServiceTest {
 
     @Test
     void wrongMethodIsProblem405() {
-        assertProblem(api.send(HttpRequest.newBuilder(api.uri("/api/v1/sessions")).PUT(HttpRequest.BodyPublishers.noBody())),
-                405, "method-not-allowed");
+        assertProblem(
+                api.send(HttpRequest.newBuilder(api.uri("/api/v1/sessions")).PUT(HttpRequest.BodyPublishers.noBody())),
+                405,
+                "method-not-allowed");
     }
 }

@@ -13,10 +13,8 @@ import com.callcenter.lisa.support.TestUpstream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpRequest;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,10 +29,9 @@ import tools.jackson.databind.JsonNode;
  * The streaming chat over real HTTP, read by a real SSE client, in front of an emulator that leaves
  * {@value #GAP_MS} ms between the chunks of a reply, as Gemini does while it generates.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "lisa.quota.retry.max-attempts=3",
-        "lisa.quota.retry.base-delay=10ms"
-})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {"lisa.quota.retry.max-attempts=3", "lisa.quota.retry.base-delay=10ms"})
 class StreamingChatTest {
 
     static final long GAP_MS = 150;
@@ -77,13 +74,18 @@ class StreamingChatTest {
         assertThat(stream.last()).isEqualTo(done);
         // The emulator needs (chunks - 1) gaps after its first chunk: a first delta that arrives that much
         // before the end was forwarded while the upstream was still generating, not after it finished.
-        long firstToDoneMs = TimeUnit.NANOSECONDS.toMillis(done.receivedNanos() - deltas.getFirst().receivedNanos());
+        long firstToDoneMs = TimeUnit.NANOSECONDS.toMillis(
+                done.receivedNanos() - deltas.getFirst().receivedNanos());
         assertThat(firstToDoneMs).isGreaterThanOrEqualTo((deltas.size() - 1) * GAP_MS * 9 / 10);
         for (int i = 1; i < deltas.size(); i++) {
-            long apart = TimeUnit.NANOSECONDS.toMillis(deltas.get(i).receivedNanos() - deltas.get(i - 1).receivedNanos());
-            assertThat(apart).as("delta %d came %d ms after the one before", i, apart).isGreaterThanOrEqualTo(GAP_MS / 2);
+            long apart = TimeUnit.NANOSECONDS.toMillis(
+                    deltas.get(i).receivedNanos() - deltas.get(i - 1).receivedNanos());
+            assertThat(apart)
+                    .as("delta %d came %d ms after the one before", i, apart)
+                    .isGreaterThanOrEqualTo(GAP_MS / 2);
         }
-        assertThat(TimeUnit.NANOSECONDS.toMillis(deltas.getFirst().receivedNanos() - sent)).isLessThan(5_000);
+        assertThat(TimeUnit.NANOSECONDS.toMillis(deltas.getFirst().receivedNanos() - sent))
+                .isLessThan(5_000);
 
         JsonNode reply = done.json();
         String streamed = stream.deltaText();
@@ -94,7 +96,9 @@ class StreamingChatTest {
         assertThat(reply.get("attempts").asInt()).isEqualTo(1);
         assertThat(reply.get("sessionId").asString()).isEqualTo(id);
         assertThat(upstream.requests()).hasSize(1);
-        assertThat(upstream.requests().getFirst().path()).contains(":streamGenerateContent").contains("alt=sse");
+        assertThat(upstream.requests().getFirst().path())
+                .contains(":streamGenerateContent")
+                .contains("alt=sse");
 
         JsonNode messages = api.get("/api/v1/sessions/" + id).json().get("messages");
         assertThat(messages).hasSize(2);
@@ -132,7 +136,9 @@ class StreamingChatTest {
         assertThat(problem.get("status").asInt()).isEqualTo(503);
         assertThat(problem.get("detail").asString()).doesNotContain(TestUpstream.API_KEY);
         // Part of the reply had been shown: a retry would start a different answer, so there is none.
-        assertThat(upstream.requests()).filteredOn(r -> r.path().contains(":streamGenerateContent")).hasSize(1);
+        assertThat(upstream.requests())
+                .filteredOn(r -> r.path().contains(":streamGenerateContent"))
+                .hasSize(1);
         assertThat(api.get("/api/v1/sessions/" + id).json()).isEqualTo(before);
     }
 
@@ -155,7 +161,8 @@ class StreamingChatTest {
     @Test
     void aFailureBeforeTheFirstPieceIsRetriedWithinTheStream() {
         String id = api.newSession();
-        upstream.script(ScriptedAnswer.fixture(com.callcenter.lisa.emulator.Fixtures.path("errors/503-overloaded.json")));
+        upstream.script(
+                ScriptedAnswer.fixture(com.callcenter.lisa.emulator.Fixtures.path("errors/503-overloaded.json")));
 
         EventStream.Result stream = EventStream.chat(port, id, "Hallo");
 
@@ -168,8 +175,8 @@ class StreamingChatTest {
     void aClientThatHangsUpWhileLisaAnswersStillFindsTheTurnStored() throws Exception {
         String id = api.newSession();
 
-        List<EventStream.Event> seen = EventStream.chatAndHangUp(port, id, "Bitte rufen Sie mich zurück",
-                event -> event.name().equals("delta"));
+        List<EventStream.Event> seen = EventStream.chatAndHangUp(
+                port, id, "Bitte rufen Sie mich zurück", event -> event.name().equals("delta"));
 
         assertThat(seen).extracting(EventStream.Event::name).containsExactly("delta");
         JsonNode messages = awaitMessages(id, 2);
@@ -202,7 +209,8 @@ class StreamingChatTest {
     @Test
     void withoutAskingForAStreamTheAnswerIsJson() {
         String id = api.newSession();
-        for (String accept : new String[] {null, "*/*", "application/json", "application/json, text/event-stream;q=0.5"}) {
+        for (String accept :
+                new String[] {null, "*/*", "application/json", "application/json, text/event-stream;q=0.5"}) {
             HttpRequest.Builder request = HttpRequest.newBuilder(api.uri("/api/v1/sessions/" + id + "/chat"))
                     .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString("{\"message\":\"Hallo\"}"));
@@ -217,15 +225,15 @@ class StreamingChatTest {
     }
 
     private JsonNode awaitMessages(String id, int count) {
-        return await().atMost(Duration.ofSeconds(10)).alias(count + " messages stored")
+        return await().atMost(Duration.ofSeconds(10))
+                .alias(count + " messages stored")
                 .until(() -> api.get("/api/v1/sessions/" + id).json().get("messages"), m -> m.size() >= count);
     }
 
     private static GeminiEmulator start() {
         try {
-            GeminiEmulator emulator = GeminiEmulator.start(EmulatorConfig.defaults()
-                    .withApiKey(TestUpstream.API_KEY)
-                    .withChunkGap(Duration.ofMillis(GAP_MS)));
+            GeminiEmulator emulator = GeminiEmulator.start(
+                    EmulatorConfig.defaults().withApiKey(TestUpstream.API_KEY).withChunkGap(Duration.ofMillis(GAP_MS)));
             Runtime.getRuntime().addShutdownHook(new Thread(emulator::close));
             return emulator;
         } catch (IOException e) {

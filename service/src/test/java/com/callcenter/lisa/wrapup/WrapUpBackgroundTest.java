@@ -25,13 +25,14 @@ import org.springframework.test.context.TestPropertySource;
  * by the test) it gets no slot while live turns wait, and gets the first one left once the live queue is empty.
  */
 @Tag("database") // the quota ledger and the wrap-up rows, on PostgreSQL too
-@TestPropertySource(properties = {
-        "lisa.quota.budget.requests-per-minute=2",
-        "lisa.quota.max-wait=600s",
-        "spring.lifecycle.timeout-per-shutdown-phase=12m", // at least the longest turn (checked at start-up)
-        "lisa.wrapup.enabled=true",
-        "lisa.wrapup.poll-interval=200ms"
-})
+@TestPropertySource(
+        properties = {
+            "lisa.quota.budget.requests-per-minute=2",
+            "lisa.quota.max-wait=600s",
+            "spring.lifecycle.timeout-per-shutdown-phase=12m", // at least the longest turn (checked at start-up)
+            "lisa.wrapup.enabled=true",
+            "lisa.wrapup.poll-interval=200ms"
+        })
 @Import(MovableTime.class)
 class WrapUpBackgroundTest extends ServiceTest {
 
@@ -69,16 +70,20 @@ class WrapUpBackgroundTest extends ServiceTest {
             Thread.sleep(RECHECKED.toMillis());
             assertThat(upstream.requests()).hasSize(4);
             assertThat(wrapUpRequests()).isEmpty();
-            assertThat(api.get("/api/v1/sessions/" + ended + "/wrap-up").status()).isEqualTo(202);
+            assertThat(api.get("/api/v1/sessions/" + ended + "/wrap-up").status())
+                    .isEqualTo(202);
         }
 
         // No live turn waits: the next free slot is the wrap-up's.
         clock.advance(Duration.ofSeconds(62));
-        await().atMost(Duration.ofSeconds(10)).until(() ->
-                api.get("/api/v1/sessions/" + ended + "/wrap-up").status() == 200);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> api.get("/api/v1/sessions/" + ended + "/wrap-up").status() == 200);
         assertThat(upstream.requests()).hasSize(5);
         assertThat(upstream.requests().getLast().body()).contains("responseJsonSchema");
-        assertThat(api.get("/api/v1/sessions/" + ended + "/wrap-up").json().get("state").asString())
+        assertThat(api.get("/api/v1/sessions/" + ended + "/wrap-up")
+                        .json()
+                        .get("state")
+                        .asString())
                 .isEqualTo("done");
     }
 
@@ -98,8 +103,9 @@ class WrapUpBackgroundTest extends ServiceTest {
 
             assertThat(turn.get().status()).isEqualTo(200);
             // Then the wrap-up has the minute's second slot.
-            await().atMost(Duration.ofSeconds(10)).until(() ->
-                    api.get("/api/v1/sessions/" + ended + "/wrap-up").status() == 200);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() ->
+                            api.get("/api/v1/sessions/" + ended + "/wrap-up").status() == 200);
         }
         List<RecordedRequest> requests = upstream.requests();
         assertThat(requests).hasSize(4);
@@ -108,17 +114,23 @@ class WrapUpBackgroundTest extends ServiceTest {
     }
 
     private void awaitBackgroundQueued() {
-        await().atMost(Duration.ofSeconds(10)).alias("the wrap-up waits in the background queue")
-                .until(() -> management.get("/actuator/metrics/lisa.quota.background.length").body()
+        await().atMost(Duration.ofSeconds(10))
+                .alias("the wrap-up waits in the background queue")
+                .until(() -> management
+                        .get("/actuator/metrics/lisa.quota.background.length")
+                        .body()
                         .contains("\"value\":1.0"));
     }
 
     private void awaitQueueLength(int length) {
-        await().atMost(Duration.ofSeconds(10)).alias("the queue has " + length + " waiting")
+        await().atMost(Duration.ofSeconds(10))
+                .alias("the queue has " + length + " waiting")
                 .until(() -> api.get("/api/v1/health").json().toString().contains("\"queueLength\":" + length));
     }
 
     private static List<RecordedRequest> wrapUpRequests() {
-        return upstream.requests().stream().filter(r -> r.body().contains("responseJsonSchema")).toList();
+        return upstream.requests().stream()
+                .filter(r -> r.body().contains("responseJsonSchema"))
+                .toList();
     }
 }

@@ -46,8 +46,7 @@ class WrapUpRestartTest {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     /** What the CRM received: every POST, and the keys it took (answered 200 for). */
-    private record Received(String key, String authorization, String body, int answered) {
-    }
+    private record Received(String key, String authorization, String body, int answered) {}
 
     private HttpServer crm;
     private final List<Received> received = new CopyOnWriteArrayList<>();
@@ -83,35 +82,46 @@ class WrapUpRestartTest {
     @Test
     void pendingWrapUpsAreMadeAfterARestartAndDeliveredOnceAcrossAnOutage(CapturedOutput output) {
         String database = database();
-        String webhook = "http://crm-user:s3cr3t-t0ken@127.0.0.1:" + crm.getAddress().getPort() + "/crm/wrap-ups";
+        String webhook =
+                "http://crm-user:s3cr3t-t0ken@127.0.0.1:" + crm.getAddress().getPort() + "/crm/wrap-ups";
         String first;
         String second;
         // An instance that ends two calls but stops before it makes their wrap-ups.
-        try (ServiceProcess service = ServiceProcess.start(TestUpstream.emulator().baseUrl(), database,
-                "--lisa.wrapup.enabled=false")) {
+        try (ServiceProcess service =
+                ServiceProcess.start(TestUpstream.emulator().baseUrl(), database, "--lisa.wrapup.enabled=false")) {
             Api api = service.api();
             first = api.newSession();
             second = api.newSession();
             assertThat(api.chat(first, "Ich kaufe das Paket").status()).isEqualTo(200);
-            assertThat(api.chat(second, "Rufen Sie mich an, callback bitte").status()).isEqualTo(200);
+            assertThat(api.chat(second, "Rufen Sie mich an, callback bitte").status())
+                    .isEqualTo(200);
             assertThat(api.delete("/api/v1/sessions/" + first).status()).isEqualTo(204);
             assertThat(api.delete("/api/v1/sessions/" + second).status()).isEqualTo(204);
-            assertThat(api.get("/api/v1/sessions/" + first + "/wrap-up").status()).isEqualTo(202);
+            assertThat(api.get("/api/v1/sessions/" + first + "/wrap-up").status())
+                    .isEqualTo(202);
         }
 
         // The next start makes them; the CRM is down: each delivery fails and is tried again, backing off.
         try (ServiceProcess service = start(database, webhook)) {
             Api api = service.api();
-            await().atMost(Duration.ofSeconds(20)).until(() ->
-                    api.get("/api/v1/sessions/" + first + "/wrap-up").status() == 200
-                            && api.get("/api/v1/sessions/" + second + "/wrap-up").status() == 200);
-            assertThat(api.get("/api/v1/sessions/" + second + "/wrap-up").json().get("wrapUp").get("outcome")
-                    .asString()).isEqualTo("CALLBACK");
-            await().atMost(Duration.ofSeconds(20)).until(() -> keysTried().containsAll(Set.of(first, second))
-                    && received.size() >= 4);
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() ->
+                            api.get("/api/v1/sessions/" + first + "/wrap-up").status() == 200
+                                    && api.get("/api/v1/sessions/" + second + "/wrap-up")
+                                                    .status()
+                                            == 200);
+            assertThat(api.get("/api/v1/sessions/" + second + "/wrap-up")
+                            .json()
+                            .get("wrapUp")
+                            .get("outcome")
+                            .asString())
+                    .isEqualTo("CALLBACK");
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> keysTried().containsAll(Set.of(first, second)) && received.size() >= 4);
             Api management = management(service);
-            await().atMost(Duration.ofSeconds(5)).until(() -> management.get("/actuator/prometheus").body()
-                    .contains("lisa_wrapup_webhook_pending 2.0"));
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() ->
+                            management.get("/actuator/prometheus").body().contains("lisa_wrapup_webhook_pending 2.0"));
         }
         assertThat(taken).isEmpty();
         int duringOutage = received.size();
@@ -121,18 +131,25 @@ class WrapUpRestartTest {
         try (ServiceProcess service = start(database, webhook)) {
             await().atMost(Duration.ofSeconds(20)).until(() -> taken.size() == 2);
             Api management = management(service);
-            await().atMost(Duration.ofSeconds(5)).until(() -> management.get("/actuator/prometheus").body()
-                    .contains("lisa_wrapup_webhook_pending 0.0"));
-            JsonNode wrapUp = service.api().get("/api/v1/sessions/" + first + "/wrap-up").json();
-            assertThat(JSON.readTree(taken.get(first))).isEqualTo(withoutTimes(wrapUp, JSON.readTree(taken.get(first))));
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() ->
+                            management.get("/actuator/prometheus").body().contains("lisa_wrapup_webhook_pending 0.0"));
+            JsonNode wrapUp =
+                    service.api().get("/api/v1/sessions/" + first + "/wrap-up").json();
+            assertThat(JSON.readTree(taken.get(first)))
+                    .isEqualTo(withoutTimes(wrapUp, JSON.readTree(taken.get(first))));
         }
 
         assertThat(taken.keySet()).containsExactlyInAnyOrder(first, second);
-        List<Received> accepted = received.stream().filter(r -> r.answered() == 200).toList();
+        List<Received> accepted =
+                received.stream().filter(r -> r.answered() == 200).toList();
         assertThat(accepted).extracting(Received::key).containsExactlyInAnyOrder(first, second); // once each
         assertThat(duringOutage).isGreaterThanOrEqualTo(4);
-        assertThat(received).allSatisfy(r -> assertThat(r.authorization()).isEqualTo("Basic "
-                + Base64.getEncoder().encodeToString("crm-user:s3cr3t-t0ken".getBytes(StandardCharsets.UTF_8))));
+        assertThat(received)
+                .allSatisfy(r -> assertThat(r.authorization())
+                        .isEqualTo("Basic "
+                                + Base64.getEncoder()
+                                        .encodeToString("crm-user:s3cr3t-t0ken".getBytes(StandardCharsets.UTF_8))));
         JsonNode payload = JSON.readTree(taken.get(first));
         assertThat(payload.get("sessionId").asString()).isEqualTo(first);
         assertThat(payload.get("state").asString()).isEqualTo("done");
@@ -143,8 +160,11 @@ class WrapUpRestartTest {
 
     @Test
     void aWrapUpModelOutsideThePoolStopsTheStart() {
-        assertThatThrownBy(() -> ServiceProcess.start(TestUpstream.emulator().baseUrl(), database(),
-                "--lisa.wrapup.model=gemini-unknown-model").close())
+        assertThatThrownBy(() -> ServiceProcess.start(
+                                TestUpstream.emulator().baseUrl(),
+                                database(),
+                                "--lisa.wrapup.model=gemini-unknown-model")
+                        .close())
                 .hasStackTraceContaining("lisa.wrapup.model=gemini-unknown-model is not a model of the pool");
     }
 
@@ -162,7 +182,9 @@ class WrapUpRestartTest {
     }
 
     private static ServiceProcess start(String database, String webhook) {
-        return ServiceProcess.start(TestUpstream.emulator().baseUrl(), database,
+        return ServiceProcess.start(
+                TestUpstream.emulator().baseUrl(),
+                database,
                 "--lisa.wrapup.enabled=true",
                 "--lisa.wrapup.poll-interval=200ms",
                 "--lisa.wrapup.webhook.url=" + webhook,

@@ -46,7 +46,8 @@ class WrapUpTest extends ServiceTest {
     @Test
     void aDeletedSessionGetsAWrapUpValidAgainstTheSchema() throws Exception {
         String id = api.newSession();
-        assertThat(api.chat(id, "Ich interessiere mich für den Tarif, rufen Sie mich morgen an: callback").status())
+        assertThat(api.chat(id, "Ich interessiere mich für den Tarif, rufen Sie mich morgen an: callback")
+                        .status())
                 .isEqualTo(200);
         assertProblem(api.get("/api/v1/sessions/" + id + "/wrap-up"), 404, "wrap-up-not-found"); // still active
 
@@ -79,15 +80,18 @@ class WrapUpTest extends ServiceTest {
         JsonNode body = awaitFinished(id);
         assertThat(body.get("state").asString()).isEqualTo("done");
         assertThat(schema().validate(body.get("wrapUp"))).isEmpty();
-        assertThat(api.get("/api/v1/sessions/" + id).json().get("status").asString()).isEqualTo("expired");
+        assertThat(api.get("/api/v1/sessions/" + id).json().get("status").asString())
+                .isEqualTo("expired");
     }
 
     @Test
     void aHandoffToAHumanMakesTheWrapUpDue() {
         String id = api.newSession();
-        assertThat(api.chat(id, "Ich möchte mit einem Menschen sprechen").status()).isEqualTo(200);
+        assertThat(api.chat(id, "Ich möchte mit einem Menschen sprechen").status())
+                .isEqualTo(200);
 
-        Api.Response handedOff = api.post("/api/v1/sessions/" + id + "/handoff", "{\"reason\": \"Kunde will einen Menschen\"}");
+        Api.Response handedOff =
+                api.post("/api/v1/sessions/" + id + "/handoff", "{\"reason\": \"Kunde will einen Menschen\"}");
         assertThat(handedOff.status()).as(handedOff.body()).isBetween(200, 299);
 
         JsonNode body = awaitFinished(id);
@@ -101,8 +105,8 @@ class WrapUpTest extends ServiceTest {
         assertThat(api.delete("/api/v1/sessions/" + id).status()).isEqualTo(204);
 
         assertProblem(api.get("/api/v1/sessions/" + id + "/wrap-up"), 404, "wrap-up-not-found");
-        assertProblem(api.get("/api/v1/sessions/00000000-0000-4000-8000-000000000000/wrap-up"), 404,
-                "session-not-found");
+        assertProblem(
+                api.get("/api/v1/sessions/00000000-0000-4000-8000-000000000000/wrap-up"), 404, "session-not-found");
         assertProblem(api.get("/api/v1/sessions/12345/wrap-up"), 400, "invalid-session-id");
     }
 
@@ -132,7 +136,8 @@ class WrapUpTest extends ServiceTest {
         JsonNode body = awaitFinished(id);
         assertThat(body.get("state").asString()).isEqualTo("failed");
         assertThat(body.get("attempts").asInt()).isEqualTo(2);
-        assertThat(body.get("reason").asString()).contains("did not follow the wrap-up schema 2 times")
+        assertThat(body.get("reason").asString())
+                .contains("did not follow the wrap-up schema 2 times")
                 .contains("not JSON");
         assertThat(body.has("wrapUp")).isFalse();
         assertThat(wrapUpRequests()).hasSize(2);
@@ -141,21 +146,26 @@ class WrapUpTest extends ServiceTest {
     /** Polls GET .../wrap-up until it is no longer 202 (pending), and checks it answered 200. */
     private JsonNode awaitFinished(String id) {
         Api.Response[] last = new Api.Response[1];
-        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).until(() -> {
-            last[0] = api.get("/api/v1/sessions/" + id + "/wrap-up");
-            assertThat(last[0].status()).as(last[0].body()).isIn(200, 202);
-            return last[0].status() == 200;
-        });
+        await().atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> {
+                    last[0] = api.get("/api/v1/sessions/" + id + "/wrap-up");
+                    assertThat(last[0].status()).as(last[0].body()).isIn(200, 202);
+                    return last[0].status() == 200;
+                });
         return last[0].json();
     }
 
     private static List<RecordedRequest> wrapUpRequests() {
-        return upstream.requests().stream().filter(r -> r.body().contains("responseJsonSchema")).toList();
+        return upstream.requests().stream()
+                .filter(r -> r.body().contains("responseJsonSchema"))
+                .toList();
     }
 
     static Schema schema() {
         try (InputStream in = WrapUpTest.class.getClassLoader().getResourceAsStream("wrapup/wrap-up.schema.json")) {
-            return SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12).getSchema(JSON.readTree(in));
+            return SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12)
+                    .getSchema(JSON.readTree(in));
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
