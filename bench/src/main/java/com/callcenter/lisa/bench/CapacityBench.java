@@ -53,7 +53,7 @@ public final class CapacityBench {
                     "--lisa.quota.budget.input-tokens-per-minute=0",
                     "--lisa.quota.budget.requests-per-day=0");
             Result result = drive(service, sessions, duration);
-            String metrics = get(service + "/actuator/prometheus");
+            String metrics = get(processes.management(service) + "/actuator/prometheus");
             long throttled = (long) sum(metrics, "lisa_gemini_throttled_total");
             String report = report(sessions, rpm, realRpm, duration, result, throttled);
             System.out.println(report);

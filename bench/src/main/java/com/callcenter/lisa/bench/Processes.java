@@ -70,9 +70,12 @@ final class Processes implements AutoCloseable {
         return url;
     }
 
+    private final Map<String, String> managementUrls = new java.util.concurrent.ConcurrentHashMap<>();
+
     /** The service jar against {@code upstream}, with {@code --key=value} settings; returns its base URL when ready. */
     String service(String upstream, String database, String... settings) throws Exception {
         int port = freePort();
+        int managementPort = freePort();
         List<String> command = new ArrayList<>(List.of(javaBinary.toString(), "-Xmx512m"));
         command.addAll(serviceJvmOptions);
         command.addAll(List.of(
@@ -83,9 +86,9 @@ final class Processes implements AutoCloseable {
                 "--spring.datasource.url=" + database,
                 "--lisa.gemini.base-url=" + upstream,
                 "--lisa.gemini.api-key=emulator-key",
-                // the benches measure the service without authentication, Actuator on the same port as before
+                // the benches measure the service without authentication; Actuator on its own port, as in production
                 "--lisa.auth.mode=none",
-                "--management.server.port=" + port,
+                "--management.server.port=" + managementPort,
                 "--logging.level.root=WARN",
                 // keeps Spring Boot's "Started LisaApplication in X seconds" line, reported by the start-up bench
                 "--logging.level.com.callcenter.lisa.LisaApplication=INFO"));
@@ -93,7 +96,13 @@ final class Processes implements AutoCloseable {
         String url = "http://127.0.0.1:" + port;
         start("service-" + port, url, command, Map.of());
         awaitHttp(url, url + "/api/v1/health", Duration.ofSeconds(60), true);
+        managementUrls.put(url, "http://127.0.0.1:" + managementPort);
         return url;
+    }
+
+    /** Where the Actuator endpoints of the service at {@code serviceUrl} are (its management port). */
+    String management(String serviceUrl) {
+        return managementUrls.get(serviceUrl);
     }
 
     /**
