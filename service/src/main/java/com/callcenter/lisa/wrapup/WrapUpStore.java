@@ -8,6 +8,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.slf4j.Logger;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -158,15 +159,42 @@ class WrapUpStore {
                 where session_id = ? and lease_owner = ?""").params(attempts, error, utc(next), sessionId, owner).update();
     }
 
-    /** A stopping instance gives up its claims, so that the next start or another instance need not wait out the lease. */
-    void releaseClaims(String owner) {
+    /**
+     * A stopping worker gives up its claims on wrap-ups still to be made, so that the next start or another
+     * instance need not wait out the lease. Only the worker's own kind: the webhook delivery may still run.
+     */
+    void releaseWrapUpClaims(String owner) {
         jdbc.sql(
                         "update wrap_up set lease_owner = null, lease_until = null where lease_owner = ? and state = 'PENDING'")
                 .param(owner)
                 .update();
+    }
+
+    /** The same for deliveries not yet accepted by the webhook, when the delivery stops. */
+    void releaseDeliveryClaims(String owner) {
         jdbc.sql("""
                 update wrap_up_delivery set lease_owner = null, lease_until = null
                 where lease_owner = ? and delivered_at is null""").param(owner).update();
+    }
+
+    /**
+     * Stops a background loop: interrupts it, waits for it (at most 5 s), then gives up what it had claimed.
+     * Shared by the wrap-up worker and the webhook delivery, each releasing only its own claims.
+     */
+    static void stop(Thread loop, Runnable releaseClaims, Logger log) {
+        if (loop == null) {
+            return;
+        }
+        loop.interrupt();
+        try {
+            loop.join(5_000);
+            // What it held is free at once for the next start or another instance, not after the lease.
+            releaseClaims.run();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            log.warn("Claims of this instance not released on stop; they free after the lease: {}", e.toString());
+        }
     }
 
     int pendingDeliveries() {

@@ -123,19 +123,7 @@ class WrapUpWorker {
     @PreDestroy
     void stop() {
         running = false;
-        Thread worker = thread;
-        if (worker != null) {
-            worker.interrupt();
-            try {
-                worker.join(5_000);
-                // What it held is free at once for the next start or another instance, not after the lease.
-                store.releaseClaims(instance);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (RuntimeException e) {
-                log.warn("Claims of this instance not released on stop; they free after the lease: {}", e.toString());
-            }
-        }
+        WrapUpStore.stop(thread, () -> store.releaseWrapUpClaims(instance), log);
     }
 
     private void run() {
