@@ -36,38 +36,6 @@ public record Turn(
         BigDecimal costUsd,
         String toolCalls) {
 
-    /** A turn in which no tool was called. */
-    public Turn(
-            int number,
-            String userMessage,
-            Instant receivedAt,
-            String reply,
-            Instant repliedAt,
-            String finishReason,
-            String model,
-            int promptTokens,
-            int replyTokens,
-            String modelParts,
-            int cachedTokens,
-            int thoughtTokens,
-            BigDecimal costUsd) {
-        this(
-                number,
-                userMessage,
-                receivedAt,
-                reply,
-                repliedAt,
-                finishReason,
-                model,
-                promptTokens,
-                replyTokens,
-                modelParts,
-                cachedTokens,
-                thoughtTokens,
-                costUsd,
-                null);
-    }
-
     /** A turn with its reply as text only and without the cache, thinking and cost figures (stored before them). */
     public Turn(
             int number,
@@ -92,6 +60,7 @@ public record Turn(
                 null,
                 0,
                 0,
+                null,
                 null);
     }
 
