@@ -215,7 +215,7 @@ public class ChatService {
      * token or spend budget it would let in what the queue then cannot serve in time.
      */
     private int admissionTokens(Session session, String message) {
-        Conversation conversation = sessions.activeConversation(session.id());
+        Conversation conversation = sessions.withHistory(session); // read and checked active just before
         String instruction = personas.systemInstruction(session.persona(), session.context());
         return PromptBuilder.estimatedTokens(
                 prompts.build(instruction, conversation.turns(), conversation.handoffMessages(), message));

@@ -171,8 +171,11 @@ public class SessionService {
         return withHistory(active(id));
     }
 
-    /** The session with its turns and what was said while a human agent had the call. */
-    private Conversation withHistory(Session session) {
+    /**
+     * The history of a session the caller has just read (and so was allowed to see): its turns and what was
+     * said while a human agent had the call, without reading the session again.
+     */
+    public Conversation withHistory(Session session) {
         UUID id = session.id();
         return new Conversation(
                 session,
