@@ -134,6 +134,11 @@ public class StoreState implements SmartLifecycle {
         if (lateCheck != null && !lateCheck.isDone()) {
             failure = "the database has not answered a check for "
                     + Duration.ofNanos(start - startOfLate).toSeconds() + " s";
+        } else if (lateCheck != null && lateFailure(lateCheck) instanceof String lateFailure) {
+            // The late check has ended meanwhile, failing (its driver gave up): that is the answer, rather
+            // than waiting out another check against a database that does not answer.
+            lateCheck = null;
+            failure = lateFailure;
         } else {
             CompletableFuture<String> check = CompletableFuture.supplyAsync(
                     this::check, task -> Thread.ofVirtual().name("store-check").start(task));
@@ -158,6 +163,15 @@ public class StoreState implements SmartLifecycle {
             }
         }
         record(failure, (System.nanoTime() - start) / 1_000_000);
+    }
+
+    /** What a check that has ended reported: its failure, or null if the database answered. */
+    private static String lateFailure(CompletableFuture<String> ended) {
+        try {
+            return ended.getNow(null);
+        } catch (RuntimeException e) {
+            return "the check failed unexpectedly";
+        }
     }
 
     private void record(String failure, long latencyMs) {
