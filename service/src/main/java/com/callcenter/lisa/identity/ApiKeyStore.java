@@ -1,5 +1,6 @@
 package com.callcenter.lisa.identity;
 
+import com.callcenter.lisa.limits.OwnerLimits;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -19,7 +20,8 @@ import org.springframework.stereotype.Repository;
 @Repository
 class ApiKeyStore {
 
-    private static final String COLUMNS = "id, tenant, name, roles, created_at, last_used_at, revoked_at";
+    private static final String COLUMNS = "id, tenant, name, roles, max_active_sessions, sessions_per_minute,"
+            + " messages_per_minute, created_at, last_used_at, revoked_at";
 
     private final JdbcClient jdbc;
 
@@ -28,9 +30,34 @@ class ApiKeyStore {
     }
 
     void insert(ApiKey key, String hash) {
-        jdbc.sql("insert into api_key (id, key_hash, tenant, name, roles, created_at) values (?, ?, ?, ?, ?, ?)")
-                .params(key.id(), hash, key.tenant(), key.name(), roles(key.roles()), utc(key.createdAt()))
+        OwnerLimits limits = key.limits();
+        jdbc.sql("insert into api_key (id, key_hash, tenant, name, roles, max_active_sessions, sessions_per_minute,"
+                        + " messages_per_minute, created_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                .params(
+                        key.id(),
+                        hash,
+                        key.tenant(),
+                        key.name(),
+                        roles(key.roles()),
+                        limits.activeSessions(),
+                        limits.sessionsPerMinute(),
+                        limits.messagesPerMinute(),
+                        utc(key.createdAt()))
                 .update();
+    }
+
+    /** Replaces a key's limits (revoked or not). @return the key as it is now, empty if there is no such key */
+    Optional<ApiKey> changeLimits(UUID id, OwnerLimits limits) {
+        int changed = jdbc.sql("update api_key set max_active_sessions = ?, sessions_per_minute = ?,"
+                        + " messages_per_minute = ? where id = ?")
+                .params(limits.activeSessions(), limits.sessionsPerMinute(), limits.messagesPerMinute(), id)
+                .update();
+        return changed == 0
+                ? Optional.empty()
+                : jdbc.sql("select " + COLUMNS + " from api_key where id = ?")
+                        .param(id)
+                        .query(ApiKeyStore::key)
+                        .optional();
     }
 
     Optional<ApiKey> findByHash(String hash) {
@@ -86,6 +113,10 @@ class ApiKeyStore {
                 rs.getString("tenant"),
                 rs.getString("name"),
                 roles,
+                new OwnerLimits(
+                        rs.getObject("max_active_sessions", Integer.class),
+                        rs.getObject("sessions_per_minute", Integer.class),
+                        rs.getObject("messages_per_minute", Integer.class)),
                 instant(rs, "created_at"),
                 instant(rs, "last_used_at"),
                 instant(rs, "revoked_at"));

@@ -1,5 +1,6 @@
 package com.callcenter.lisa.identity;
 
+import com.callcenter.lisa.limits.OwnerLimits;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -47,9 +48,10 @@ public class ApiKeys {
     /**
      * Creates a key.
      *
+     * @param limits the key's own limits ({@link OwnerLimits#NONE}: none, the default for a key)
      * @throws IllegalArgumentException if the tenant or name is blank or too long, or no known role is given
      */
-    public ApiKey.Created create(String tenant, String name, Set<Role> roles) {
+    public ApiKey.Created create(String tenant, String name, Set<Role> roles, OwnerLimits limits) {
         require(tenant, "tenant");
         require(name, "name");
         if (roles == null || roles.isEmpty()) {
@@ -63,16 +65,35 @@ public class ApiKeys {
                 tenant.trim(),
                 name.trim(),
                 roles,
+                limits,
                 clock.instant().truncatedTo(ChronoUnit.MICROS),
                 null,
                 null);
         store.insert(key, hash(secret));
-        log.info("API key {} created for tenant {} with roles {}", key.name(), key.tenant(), key.roles());
+        log.info(
+                "API key {} created for tenant {} with roles {} and limits {}",
+                key.name(),
+                key.tenant(),
+                key.roles(),
+                key.limits());
         return new ApiKey.Created(key, secret);
     }
 
     public List<ApiKey> list(String tenant) {
         return store.list(tenant);
+    }
+
+    /**
+     * Replaces a key's limits. Requests with the key read them with the key, so they apply from the next
+     * request on, on every instance. What the key did in the last minute counts against a new per-minute limit
+     * only if a limit of that kind counted it: a key without one is not counted.
+     *
+     * @return the key with its new limits, empty if there is no such key
+     */
+    public Optional<ApiKey> changeLimits(UUID id, OwnerLimits limits) {
+        Optional<ApiKey> changed = store.changeLimits(id, limits);
+        changed.ifPresent(key -> log.info("API key {} now has limits {}", key.name(), key.limits()));
+        return changed;
     }
 
     /** Revokes a key; revoking a revoked key changes nothing. @return whether the key exists */

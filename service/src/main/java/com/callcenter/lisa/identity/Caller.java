@@ -1,5 +1,6 @@
 package com.callcenter.lisa.identity;
 
+import com.callcenter.lisa.limits.OwnerLimits;
 import java.util.Objects;
 import java.util.Set;
 
@@ -13,8 +14,11 @@ import java.util.Set;
  * @param roles   the caller's known roles (unknown role names are dropped)
  * @param kind    how the caller was identified
  * @param keyName the API key's name (what logs may show instead of the key), else {@code null}
+ * @param keyLimits an API key's own limits, stored with the key and read with it on each request;
+ *                {@link OwnerLimits#NONE} for a key without limits and for every other caller (a token's owner
+ *                has the configured {@code lisa.limits.token}, see {@code OwnerLimiter#clientOf})
  */
-public record Caller(String tenant, String owner, Set<Role> roles, Kind kind, String keyName) {
+public record Caller(String tenant, String owner, Set<Role> roles, Kind kind, String keyName, OwnerLimits keyLimits) {
 
     public static final String DEFAULT_TENANT = "default";
 
@@ -22,7 +26,8 @@ public record Caller(String tenant, String owner, Set<Role> roles, Kind kind, St
     public static final String API_KEY_OWNER_PREFIX = "api-key:";
 
     /** Every request when {@code LISA_AUTH_MODE=none}: may do everything, owns nothing. */
-    public static final Caller NONE = new Caller(DEFAULT_TENANT, null, Set.of(Role.ADMIN), Kind.NONE, null);
+    public static final Caller NONE =
+            new Caller(DEFAULT_TENANT, null, Set.of(Role.ADMIN), Kind.NONE, null, OwnerLimits.NONE);
 
     public enum Kind {
         TOKEN,
@@ -34,6 +39,10 @@ public record Caller(String tenant, String owner, Set<Role> roles, Kind kind, St
         Objects.requireNonNull(tenant, "tenant");
         roles = Set.copyOf(roles);
         Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(keyLimits, "keyLimits");
+        if (kind != Kind.API_KEY && !keyLimits.equals(OwnerLimits.NONE)) {
+            throw new IllegalArgumentException("Only an API key carries its own limits");
+        }
     }
 
     public boolean isAdmin() {

@@ -1,5 +1,6 @@
 package com.callcenter.lisa.identity;
 
+import com.callcenter.lisa.limits.OwnerLimits;
 import java.util.Collection;
 import java.util.EnumSet;
 import java.util.Set;
@@ -25,7 +26,8 @@ final class TokenCallers implements Converter<Jwt, AbstractAuthenticationToken> 
                 jwt.getSubject(),
                 roles(jwt.getClaims().get(properties.rolesClaim())),
                 Caller.Kind.TOKEN,
-                null));
+                null,
+                OwnerLimits.NONE));
     }
 
     /** A list of names, or one name, or a space- or comma-separated string; unknown names are dropped. */

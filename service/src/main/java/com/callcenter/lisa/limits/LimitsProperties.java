@@ -8,8 +8,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * Per-owner limits ({@code lisa.limits}).
  *
  * @param token                 the limits of every owner identified by a token (one app install, one
- *                              agent). API keys have none: limits stored with a key (set when it is
- *                              created) are not built yet; without authentication there are none
+ *                              agent). Not API keys: each has its own, stored with the key (set when
+ *                              it is created, none by default); without authentication there are none
  * @param activeSessionsRetryAfter the Retry-After of a refusal for too many active sessions: when one of
  *                              the owner's sessions will end is unknown (the owner may end one at once,
  *                              or one expires after its idle timeout at the next sweep), so the session

@@ -59,8 +59,8 @@ public class OwnerLimiter {
 
     /**
      * Whose limits a request of {@code caller} counts against: a token's owner has {@link #tokenLimits()};
-     * an API key none (its own limits are not stored with the key yet: the default, none, applies to every
-     * key); without authentication nobody is limited.
+     * an API key its own, set when it was created (none by default) and carried by the caller, which read
+     * them with the key; without authentication nobody is limited.
      */
     public LimitedClient clientOf(Caller caller) {
         return switch (caller.kind()) {
@@ -68,7 +68,7 @@ public class OwnerLimiter {
                 caller.owner() == null
                         ? LimitedClient.UNLIMITED
                         : new LimitedClient(caller.tenant(), caller.owner(), tokenLimits());
-            case API_KEY -> new LimitedClient(caller.tenant(), caller.owner(), OwnerLimits.NONE);
+            case API_KEY -> new LimitedClient(caller.tenant(), caller.owner(), caller.keyLimits());
             case NONE -> LimitedClient.UNLIMITED;
         };
     }

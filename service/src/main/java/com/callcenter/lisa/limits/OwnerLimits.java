@@ -1,5 +1,8 @@
 package com.callcenter.lisa.limits;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * The limits of one owner; {@code null} = no limit of that kind.
  *
@@ -16,6 +19,22 @@ public record OwnerLimits(Integer activeSessions, Integer sessionsPerMinute, Int
         positive(activeSessions, "activeSessions");
         positive(sessionsPerMinute, "sessionsPerMinute");
         positive(messagesPerMinute, "messagesPerMinute");
+    }
+
+    /** For logs and the command line: which limits there are, e.g. "active sessions 5, messages per minute 20". */
+    @Override
+    public String toString() {
+        List<String> set = new ArrayList<>();
+        if (activeSessions != null) {
+            set.add("active sessions " + activeSessions);
+        }
+        if (sessionsPerMinute != null) {
+            set.add("sessions per minute " + sessionsPerMinute);
+        }
+        if (messagesPerMinute != null) {
+            set.add("messages per minute " + messagesPerMinute);
+        }
+        return set.isEmpty() ? "none" : String.join(", ", set);
     }
 
     private static void positive(Integer limit, String name) {

@@ -8,9 +8,6 @@ import com.callcenter.lisa.support.TestIssuer;
 import com.callcenter.lisa.support.TestUpstream;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
@@ -312,31 +309,11 @@ class AuthenticationTest extends AuthenticatedServiceTest {
     }
 
     private String createByCli(String tenant, String name, String roles) {
-        List<String> args = new ArrayList<>(List.of(
-                "api-key",
-                "create",
-                "--tenant",
-                tenant,
-                "--name",
-                name,
-                "--roles",
-                roles,
-                "--spring.datasource.url=" + databaseUrl));
-        if (!databaseUser.isEmpty()) {
-            args.add("--spring.datasource.username=" + databaseUser);
-            args.add("--spring.datasource.password=" + databasePassword);
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exit = ApiKeyCommand.run(
-                args.toArray(String[]::new),
-                new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        assertThat(exit).as(err.toString(StandardCharsets.UTF_8)).isZero();
-        assertThat(err.toString(StandardCharsets.UTF_8))
-                .contains(name)
-                .doesNotContain(out.toString(StandardCharsets.UTF_8).trim());
-        return out.toString(StandardCharsets.UTF_8).trim();
+        ApiKeyCli.Result created = new ApiKeyCli(databaseUrl, databaseUser, databasePassword)
+                .run("api-key", "create", "--tenant", tenant, "--name", name, "--roles", roles);
+        assertThat(created.exit()).as(created.err()).isZero();
+        assertThat(created.err()).contains(name).doesNotContain(created.out().trim());
+        return created.out().trim();
     }
 
     private String lastUsed(String name) {

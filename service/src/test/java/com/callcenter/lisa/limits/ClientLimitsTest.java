@@ -24,7 +24,8 @@ import org.springframework.test.context.TestPropertySource;
 /**
  * Per-owner limits over real HTTP with real signed tokens (issue 12 point 5): each answered 429
  * client-rate-limited with an honest Retry-After (the clock is moved, no minute waited), nothing created
- * or sent to Gemini, the quota ledger unchanged; API keys (no limits by default) are not limited.
+ * or sent to Gemini, the quota ledger unchanged; API keys (no limits by default) are not limited (their own
+ * limits: {@link ApiKeyLimitsTest}).
  */
 @Tag("database") // the active sessions are counted by a query of the session table
 @Import(MovableTime.class)
@@ -49,6 +50,11 @@ class ClientLimitsTest extends AuthenticatedServiceTest {
     }
 
     private int requestsThisMinute() {
+        return requestsThisMinute(api);
+    }
+
+    /** What the quota counted this minute, as health shows it. */
+    static int requestsThisMinute(Api api) {
         return api.get("/api/v1/health")
                 .json()
                 .get("quota")
@@ -58,7 +64,7 @@ class ClientLimitsTest extends AuthenticatedServiceTest {
                 .asInt();
     }
 
-    private static void assertLimited(Api.Response response, String limit, long retryAfterSeconds) {
+    static void assertLimited(Api.Response response, String limit, long retryAfterSeconds) {
         assertThat(response.status()).as(response.body()).isEqualTo(429);
         assertThat(response.contentType()).startsWith("application/problem+json");
         assertThat(response.json().get("type").asString()).isEqualTo("urn:lisa:problem:client-rate-limited");
@@ -149,7 +155,7 @@ class ClientLimitsTest extends AuthenticatedServiceTest {
 
     @Test
     void anApiKeyHasNoLimitsByDefault() {
-        String key = apiKeys.create("A", "pbx-" + UUID.randomUUID(), Set.of(Role.AGENT))
+        String key = apiKeys.create("A", "pbx-" + UUID.randomUUID(), Set.of(Role.AGENT), OwnerLimits.NONE)
                 .secret();
         String id = null;
         for (int i = 0; i < 7; i++) { // beyond a token's 3 active and 5 per minute
