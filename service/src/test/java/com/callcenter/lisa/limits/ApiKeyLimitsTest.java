@@ -290,6 +290,29 @@ class ApiKeyLimitsTest extends AuthenticatedServiceTest {
         assertThat(chat(id, "drei", key).status()).isEqualTo(200);
     }
 
+    @Test
+    void theApiDescriptionShowsTheLimitsOfAKey() {
+        JsonNode docs = api.get("/v3/api-docs").json();
+        JsonNode limits = docs.get("components").get("schemas").get("Limits");
+        assertThat(limits.get("properties").propertyNames())
+                .containsExactlyInAnyOrder("activeSessions", "sessionsPerMinute", "messagesPerMinute");
+        assertThat(limits.get("properties")
+                        .get("messagesPerMinute")
+                        .get("minimum")
+                        .asInt())
+                .isEqualTo(1);
+        assertThat(docs.get("paths").get("/api/v1/admin/api-keys/{id}/limits").has("put"))
+                .isTrue();
+        assertThat(docs.get("paths")
+                        .get("/api/v1/admin/api-keys")
+                        .get("post")
+                        .get("responses")
+                        .get("400")
+                        .get("description")
+                        .asString())
+                .contains("limit");
+    }
+
     private ApiKeyCli cli() {
         return new ApiKeyCli(databaseUrl, databaseUser, databasePassword);
     }

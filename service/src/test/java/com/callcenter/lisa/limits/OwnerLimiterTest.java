@@ -3,9 +3,12 @@ package com.callcenter.lisa.limits;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.callcenter.lisa.identity.Caller;
+import com.callcenter.lisa.identity.Role;
 import com.callcenter.lisa.support.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -100,14 +103,24 @@ class OwnerLimiterTest {
 
     @Test
     void anApiKeyHasTheLimitsItWasCreatedWithAndNoneByDefault() {
-        LimitedClient limitedKey = new LimitedClient("A", "api-key:telephony", new OwnerLimits(null, null, 5));
+        // The caller carries the key's limits, read with the key: the limiter asks nothing else.
+        LimitedClient limitedKey = limiter.clientOf(new Caller(
+                "A",
+                "api-key:telephony",
+                Set.of(Role.AGENT),
+                Caller.Kind.API_KEY,
+                "telephony",
+                new OwnerLimits(null, null, 5)));
+        assertThat(limitedKey).isEqualTo(new LimitedClient("A", "api-key:telephony", new OwnerLimits(null, null, 5)));
         for (int i = 0; i < 5; i++) {
             limiter.admitMessage(limitedKey);
         }
         assertThat(refusal(() -> limiter.admitMessage(limitedKey)).retryAfter()).isEqualTo(Duration.ofSeconds(60));
 
         AtomicInteger asked = new AtomicInteger();
-        LimitedClient freeKey = new LimitedClient("A", "api-key:pbx", OwnerLimits.NONE);
+        LimitedClient freeKey = limiter.clientOf(
+                new Caller("A", "api-key:pbx", Set.of(Role.AGENT), Caller.Kind.API_KEY, "pbx", OwnerLimits.NONE));
+        assertThat(freeKey.limits()).isEqualTo(OwnerLimits.NONE);
         for (int i = 0; i < 1000; i++) {
             limiter.admitMessage(freeKey);
             limiter.admitSession(freeKey, asked::incrementAndGet);
