@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import org.springframework.core.env.Environment;
 
 /**
  * The {@code api-key} command as an operator runs it ({@code java -jar lisa-service.jar api-key create ...}),
@@ -15,6 +16,14 @@ import java.util.List;
  * @param databasePassword its password
  */
 public record ApiKeyCli(String databaseUrl, String databaseUser, String databasePassword) {
+
+    /** The command against the database the running service uses. */
+    public static ApiKeyCli of(Environment service) {
+        return new ApiKeyCli(
+                service.getRequiredProperty("spring.datasource.url"),
+                service.getProperty("spring.datasource.username", ""),
+                service.getProperty("spring.datasource.password", ""));
+    }
 
     /** What the command printed and its exit code. */
     public record Result(int exit, String out, String err) {}

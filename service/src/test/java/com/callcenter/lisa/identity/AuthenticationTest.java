@@ -17,9 +17,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.springframework.beans.factory.annotation.Value;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.core.env.Environment;
 import org.springframework.test.context.TestPropertySource;
 import tools.jackson.databind.JsonNode;
 
@@ -33,14 +34,8 @@ import tools.jackson.databind.JsonNode;
         properties = {"logging.level.org.springframework.security=DEBUG", "logging.level.com.callcenter.lisa=DEBUG"})
 class AuthenticationTest extends AuthenticatedServiceTest {
 
-    @Value("${spring.datasource.url}")
-    String databaseUrl;
-
-    @Value("${spring.datasource.username:}")
-    String databaseUser;
-
-    @Value("${spring.datasource.password:}")
-    String databasePassword;
+    @Autowired
+    Environment environment;
 
     private String admin() {
         return issuer.token("root", "ops", "admin");
@@ -309,7 +304,7 @@ class AuthenticationTest extends AuthenticatedServiceTest {
     }
 
     private String createByCli(String tenant, String name, String roles) {
-        ApiKeyCli.Result created = new ApiKeyCli(databaseUrl, databaseUser, databasePassword)
+        ApiKeyCli.Result created = ApiKeyCli.of(environment)
                 .run("api-key", "create", "--tenant", tenant, "--name", name, "--roles", roles);
         assertThat(created.exit()).as(created.err()).isZero();
         assertThat(created.err()).contains(name).doesNotContain(created.out().trim());
