@@ -119,6 +119,9 @@ final class Processes implements AutoCloseable {
         start("service-" + port, url, command, environment);
         awaitHttp(url, url + "/api/v1/health", Duration.ofSeconds(60), true);
         managementUrls.put(url, "http://127.0.0.1:" + managementPort);
+        if (auth != Auth.Mode.NONE) {
+            requireCredential(url);
+        }
         credentials.put(
                 url,
                 switch (auth) {
@@ -127,6 +130,24 @@ final class Processes implements AutoCloseable {
                     case NONE -> Auth.Credentials.NONE;
                 });
         return url;
+    }
+
+    /** Fails unless the service refuses to create a session without a credential: authentication is really on. */
+    private static void requireCredential(String url) throws Exception {
+        HttpResponse<String> anonymous = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .build()
+                .send(
+                        HttpRequest.newBuilder(URI.create(url + "/api/v1/sessions"))
+                                .timeout(Duration.ofSeconds(30))
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        if (anonymous.statusCode() != 401) {
+            throw new IllegalStateException("the service at " + url + " answered a request without a credential with "
+                    + anonymous.statusCode() + ", not 401: authentication is not on");
+        }
     }
 
     /** What the clients of the service at {@code serviceUrl} send as {@code Authorization}, by client number. */
