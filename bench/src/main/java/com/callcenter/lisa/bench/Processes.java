@@ -122,6 +122,9 @@ final class Processes implements AutoCloseable {
         if (auth != Auth.Mode.NONE) {
             requireCredential(url);
         }
+        if (auth == Auth.Mode.JWT) {
+            awaitKeys(url, issuer.token("bench-ready", "agent"));
+        }
         credentials.put(
                 url,
                 switch (auth) {
@@ -147,6 +150,34 @@ final class Processes implements AutoCloseable {
         if (anonymous.statusCode() != 401) {
             throw new IllegalStateException("the service at " + url + " answered a request without a credential with "
                     + anonymous.statusCode() + ", not 401: authentication is not on");
+        }
+    }
+
+    /**
+     * Waits until the service has fetched the issuer's keys: its first token makes it read the JWKS, and on a
+     * busy machine that read can time out (503, "the token issuer did not answer") before it succeeds. The keys
+     * are then cached, so no measured turn pays for the fetch.
+     */
+    private static void awaitKeys(String url, String token) throws Exception {
+        HttpClient http =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (true) {
+            HttpResponse<String> listed = http.send(
+                    HttpRequest.newBuilder(URI.create(url + "/api/v1/sessions?limit=1"))
+                            .timeout(Duration.ofSeconds(30))
+                            .header("Authorization", "Bearer " + token)
+                            .GET()
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (listed.statusCode() == 200) {
+                return;
+            }
+            if (listed.statusCode() != 503 || System.nanoTime() > deadline) {
+                throw new IllegalStateException("the service at " + url + " did not accept a token of the bench's "
+                        + "issuer: " + listed.statusCode() + " " + listed.body());
+            }
+            Thread.sleep(500);
         }
     }
 

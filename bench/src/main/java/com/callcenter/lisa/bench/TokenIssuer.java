@@ -52,6 +52,8 @@ final class TokenIssuer implements AutoCloseable {
                 out.write(jwks);
             }
         });
+        // A thread per fetch: two services may ask at once, and a slow answer would fail their token checks.
+        server.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
         server.start();
     }
 
