@@ -28,8 +28,9 @@ import java.util.regex.Pattern;
  * Reports achieved rate ÷ quota, upstream 429s, per-request quota wait p50/p99, Jain's fairness
  * index over sessions and rejections by reason.
  *
- * <pre>./dev bench capacity [--sessions 20] [--rpm 60] [--real-rpm 60] [--duration 120]</pre>
- * {@code --real-rpm} below {@code --rpm} simulates another client sharing the Google project.
+ * <pre>./dev bench capacity [--sessions 20] [--rpm 60] [--real-rpm 60] [--duration 120] [--auth jwt|api-key|none]</pre>
+ * {@code --real-rpm} below {@code --rpm} simulates another client sharing the Google project. Each
+ * session is a client of its own (its own token or key, so its own owner).
  */
 public final class CapacityBench {
 
@@ -41,21 +42,23 @@ public final class CapacityBench {
         int rpm = Integer.parseInt(options.getOrDefault("rpm", "60"));
         int realRpm = Integer.parseInt(options.getOrDefault("real-rpm", String.valueOf(rpm)));
         Duration duration = Duration.ofSeconds(Long.parseLong(options.getOrDefault("duration", "120")));
+        Auth.Mode auth = Auth.Mode.option(options);
         Path root = Path.of(options.getOrDefault("root", ".")).toAbsolutePath().normalize();
 
         try (Processes processes = new Processes(root)) {
             String upstream = processes.emulator("--rpm", String.valueOf(realRpm));
             Path data = Files.createTempDirectory("lisa-bench-");
             String service = processes.service(
+                    auth,
                     upstream,
                     "jdbc:h2:file:" + data.resolve("lisa"),
                     "--lisa.quota.budget.requests-per-minute=" + rpm,
                     "--lisa.quota.budget.input-tokens-per-minute=0",
                     "--lisa.quota.budget.requests-per-day=0");
-            Result result = drive(service, sessions, duration);
+            Result result = drive(service, processes.credentials(service), sessions, duration);
             String metrics = get(processes.management(service) + "/actuator/prometheus");
             long throttled = (long) sum(metrics, "lisa_gemini_throttled_total");
-            String report = report(sessions, rpm, realRpm, duration, result, throttled);
+            String report = report(sessions, rpm, realRpm, duration, auth, result, throttled);
             System.out.println(report);
             Path out = root.resolve("bench/results/capacity-s" + sessions + "-rpm" + rpm + "-real" + realRpm + ".md");
             Files.writeString(out, report);
@@ -65,12 +68,16 @@ public final class CapacityBench {
 
     record Result(long[] servedPerSession, List<Long> waitsMs, Map<String, Long> rejections, long servedInRun) {}
 
-    private static Result drive(String service, int sessions, Duration duration) throws Exception {
+    private static Result drive(String service, Auth.Credentials credentials, int sessions, Duration duration)
+            throws Exception {
         HttpClient http =
                 HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         List<String> ids = new ArrayList<>();
+        List<String> authorizations = new ArrayList<>();
         for (int s = 0; s < sessions; s++) {
-            ids.add(JSON.readTree(post(http, service + "/api/v1/sessions", "{}").body())
+            authorizations.add(credentials.authorization(s));
+            ids.add(JSON.readTree(post(http, service + "/api/v1/sessions", "{}", authorizations.get(s))
+                            .body())
                     .get("id")
                     .asText());
         }
@@ -88,7 +95,8 @@ public final class CapacityBench {
                         HttpResponse<String> response = post(
                                 http,
                                 service + "/api/v1/sessions/" + ids.get(session) + "/chat",
-                                "{\"message\": \"Sitzung " + session + ", Frage " + (++turn) + "\"}");
+                                "{\"message\": \"Sitzung " + session + ", Frage " + (++turn) + "\"}",
+                                authorizations.get(session));
                         JsonNode body = JSON.readTree(response.body());
                         if (response.statusCode() == 200) {
                             if (System.nanoTime() < end) {
@@ -130,7 +138,8 @@ public final class CapacityBench {
                 : kind;
     }
 
-    private static String report(int sessions, int rpm, int realRpm, Duration duration, Result result, long throttled) {
+    private static String report(
+            int sessions, int rpm, int realRpm, Duration duration, Auth.Mode auth, Result result, long throttled) {
         // Most a rolling minute can let through in the run: a full budget at the start of each minute begun.
         double quota = Math.min(rpm, realRpm) * Math.ceil(duration.toSeconds() / 60.0);
         List<Long> waits = new ArrayList<>(result.waitsMs());
@@ -145,6 +154,8 @@ public final class CapacityBench {
                 .append(realRpm)
                 .append(" --duration ")
                 .append(duration.toSeconds())
+                .append(" --auth ")
+                .append(auth.option)
                 .append("`\n\n");
         out.append("Run at ")
                 .append(Instant.now())
@@ -156,6 +167,7 @@ public final class CapacityBench {
         out.append(row("service budget (requests/min)", rpm));
         out.append(row("upstream's real limit (requests/min)", realRpm));
         out.append(row("duration (s)", duration.toSeconds()));
+        out.append(row("authentication (each session its own client)", "LISA_AUTH_MODE=" + auth.option));
         out.append(row("replies within the run", result.servedInRun()));
         out.append(row("quota in the run (limit × minutes begun)", (long) quota));
         out.append(row("achieved rate ÷ quota", String.format("%.3f", result.servedInRun() / quota)));
@@ -201,14 +213,13 @@ public final class CapacityBench {
         return total;
     }
 
-    private static HttpResponse<String> post(HttpClient http, String url, String json) throws Exception {
-        return http.send(
-                HttpRequest.newBuilder(URI.create(url))
-                        .timeout(Duration.ofSeconds(120))
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(json))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+    private static HttpResponse<String> post(HttpClient http, String url, String json, String authorization)
+            throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofSeconds(120))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json));
+        return http.send(Auth.authorized(request, authorization).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static String get(String url) throws Exception {

@@ -45,14 +45,21 @@ final class Chat {
         }
     }
 
-    /** Where everything listens, and the persona prompt the service sends, so the stateless bodies match its upstream calls. */
-    record Endpoints(String emulator, String service, String portkey, String systemPrompt) {}
+    /**
+     * Where everything listens, what the service's clients send as credentials, and the persona prompt the
+     * service sends, so the stateless bodies match its upstream calls.
+     */
+    record Endpoints(
+            String emulator, String service, Auth.Credentials credentials, String portkey, String systemPrompt) {}
 
     private final Target target;
     private final Endpoints endpoints;
     private final HttpClient http;
     private final int id;
     private final int turnsPerConversation;
+    /** The service client's {@code Authorization} header (its own owner), or null. */
+    private final String authorization;
+
     private final List<String[]> history = new ArrayList<>(); // {user, model}
     private String sessionId;
     private int inConversation = -1; // turns taken in the current conversation; -1 before the first
@@ -64,6 +71,8 @@ final class Chat {
         this.http = http;
         this.id = id;
         this.turnsPerConversation = turnsPerConversation;
+        // Made (signed, or created through the admin API) here, before any timed turn.
+        this.authorization = target == Target.SERVICE ? endpoints.credentials().authorization(id) : null;
     }
 
     static HttpClient client() {
@@ -81,9 +90,9 @@ final class Chat {
             inConversation = 0;
             if (target == Target.SERVICE) {
                 HttpResponse<String> created =
-                        send(HttpRequest.newBuilder(URI.create(endpoints.service() + "/api/v1/sessions"))
+                        send(authorized(HttpRequest.newBuilder(URI.create(endpoints.service() + "/api/v1/sessions"))
                                 .header("Content-Type", "application/json")
-                                .POST(HttpRequest.BodyPublishers.ofString("{}")));
+                                .POST(HttpRequest.BodyPublishers.ofString("{}"))));
                 sessionId = JSON.readTree(created.body()).get("id").asText();
             }
         }
@@ -201,6 +210,7 @@ final class Chat {
                 HttpRequest.Builder builder = post(
                         endpoints.service() + "/api/v1/sessions/" + sessionId + "/chat",
                         JSON.createObjectNode().put("message", message).toString());
+                authorized(builder);
                 yield stream ? builder.header("Accept", "text/event-stream") : builder;
             }
             case PORTKEY -> {
@@ -221,6 +231,10 @@ final class Chat {
                         .header("Authorization", "Bearer " + API_KEY);
             }
         };
+    }
+
+    private HttpRequest.Builder authorized(HttpRequest.Builder request) {
+        return Auth.authorized(request, authorization);
     }
 
     private static HttpRequest.Builder post(String url, String json) {

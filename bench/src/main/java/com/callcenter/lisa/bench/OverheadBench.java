@@ -12,7 +12,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,16 +22,41 @@ import java.util.stream.Stream;
  * directly, (b) the service and (c) the Portkey gateway, in front of an emulator answering at once
  * and one answering after 200 ms. The service runs as in production, with budgets set (so every turn
  * is counted and decided by its quota ledger) but far too high to bind; {@code --budgets off} sets
- * them to 0 (unlimited, the ledger is skipped) for comparison. The three are measured in one run,
- * interleaved in short segments (a, b, c, then b, c, a, ...), so the machine's noise hits them alike.
+ * them to 0 (unlimited, the ledger is skipped) for comparison. Authentication is on as in production:
+ * {@code --auth jwt} (the default) gives every client its own signed token, checked on every request;
+ * {@code --auth none,jwt} runs a service of each mode side by side as two targets, which measures what
+ * authentication costs. The targets are measured in one run, interleaved in short segments (a, b, c,
+ * then b, c, a, ...), so the machine's noise hits them alike.
  *
  * <pre>./dev bench overhead [--sessions 16] [--duration 20] [--db h2|postgres|both] [--latencies 0,200]
  *                        [--segment 2] [--warmup 10] [--turns-per-session 10] [--budgets on|off]
- *                        [--profile false]</pre>
+ *                        [--auth jwt|api-key|none|none,jwt|...] [--profile false]</pre>
  */
 public final class OverheadBench {
 
     private static final String IDLE = "idle connection (1 connection, one turn at a time)";
+
+    /**
+     * One of the ways to the model measured side by side: (a), (c), or (b) the service with one
+     * authentication mode ({@code auth} is null for the others).
+     *
+     * @param process the watched process the lane adds on top of the emulator
+     */
+    record Lane(Target target, Auth.Mode auth, String label, String process) {
+
+        static List<Lane> of(List<Auth.Mode> modes) {
+            List<Lane> lanes = new ArrayList<>(List.of(new Lane(Target.DIRECT, null, Target.DIRECT.label, "emulator")));
+            for (Auth.Mode mode : modes) {
+                lanes.add(new Lane(
+                        Target.SERVICE,
+                        mode,
+                        Target.SERVICE.label + ", auth " + mode.option,
+                        modes.size() == 1 ? "service" : "service " + mode.option));
+            }
+            lanes.add(new Lane(Target.PORTKEY, null, Target.PORTKEY.label, "Portkey"));
+            return lanes;
+        }
+    }
 
     public static void main(String[] args) throws Exception {
         Report report = run(CapacityBench.options(args));
@@ -54,9 +78,9 @@ public final class OverheadBench {
             String db,
             int latencyMs,
             int connections,
-            Map<String, Map<Target, Figures>> levels,
+            Map<String, Map<Lane, Figures>> levels,
             Map<String, Long> memoryKb,
-            long serviceReadyMs,
+            Map<Lane, Long> serviceReadyMs,
             String profile) {}
 
     static Report run(Map<String, String> options) throws Exception {
@@ -77,6 +101,8 @@ public final class OverheadBench {
         if (!budgets.equals("on") && !budgets.equals("off")) {
             throw new IllegalArgumentException("--budgets is on or off, not " + budgets);
         }
+        String auth = options.getOrDefault("auth", Auth.Mode.JWT.option);
+        List<Lane> lanes = Lane.of(Auth.Mode.list(auth));
         Path root = Path.of(options.getOrDefault("root", ".")).toAbsolutePath().normalize();
         String systemPrompt = LisaInstruction.read(root);
 
@@ -97,7 +123,8 @@ public final class OverheadBench {
                             turnsPerSession,
                             systemPrompt,
                             profile,
-                            budgets.equals("on")));
+                            budgets.equals("on"),
+                            lanes));
                 }
                 if (database.equals("postgres")) {
                     postgresVersion = shared.postgresVersion();
@@ -108,9 +135,9 @@ public final class OverheadBench {
                 + " --db " + db + " --latencies "
                 + String.join(",", latencies.stream().map(String::valueOf).toList())
                 + " --segment " + segment.toMillis() / 1000.0 + " --warmup " + warmup.toSeconds()
-                + " --turns-per-session " + turnsPerSession + " --budgets " + budgets
+                + " --turns-per-session " + turnsPerSession + " --budgets " + budgets + " --auth " + auth
                 + (profile ? " --profile true" : "");
-        List<Check> checks = checks(configs, sessions);
+        List<Check> checks = checks(configs, sessions, lanes);
         String markdown = markdown(
                 command,
                 root,
@@ -122,9 +149,11 @@ public final class OverheadBench {
                 warmup,
                 turnsPerSession,
                 postgresVersion,
-                budgets.equals("on"));
+                budgets.equals("on"),
+                lanes);
         Path out = root.resolve("bench/results/overhead" + (dbs.size() == 1 ? "-" + db : "")
-                + (budgets.equals("on") ? "" : "-budgets-off") + ".md");
+                + (budgets.equals("on") ? "" : "-budgets-off")
+                + (auth.equals(Auth.Mode.JWT.option) ? "" : "-auth-" + auth.replace(',', '-')) + ".md");
         Files.writeString(out, markdown);
         return new Report(out, markdown, checks);
     }
@@ -141,95 +170,146 @@ public final class OverheadBench {
             int turnsPerSession,
             String systemPrompt,
             boolean profile,
-            boolean budgets)
+            boolean budgets,
+            List<Lane> lanes)
             throws Exception {
         System.out.printf("== %s, upstream latency %d ms, budgets %s ==%n", db, latency, budgets ? "on" : "off");
         Path data = Files.createTempDirectory("lisa-bench-");
-        Path recording = root.resolve("bench/results/logs/service-" + db + "-" + latency + "ms.jfr");
         try (Processes processes = new Processes(root)) {
-            if (profile) {
-                processes.serviceJvmOptions(
-                        "-XX:StartFlightRecording=filename=" + recording + ",settings=profile,dumponexit=true");
-            }
             String emulator = processes.emulator("--latency-ms", String.valueOf(latency));
-            List<String> settings =
-                    new ArrayList<>(List.of(budgets ? Processes.nonBindingQuota() : Processes.unlimitedQuota()));
-            String jdbc;
-            if (db.equals("postgres")) {
-                jdbc = shared.postgresDatabase();
-                settings.addAll(
-                        List.of("--spring.datasource.username=postgres", "--spring.datasource.password=postgres"));
-            } else {
-                jdbc = "jdbc:h2:file:" + data.resolve("lisa");
+            Map<Lane, String> services = new LinkedHashMap<>();
+            Map<Lane, Path> recordings = new LinkedHashMap<>();
+            for (Lane lane : serviceLanes(lanes)) {
+                List<String> settings =
+                        new ArrayList<>(List.of(budgets ? Processes.nonBindingQuota() : Processes.unlimitedQuota()));
+                String jdbc;
+                if (db.equals("postgres")) {
+                    jdbc = shared.postgresDatabase(); // a database of its own for each service
+                    settings.addAll(
+                            List.of("--spring.datasource.username=postgres", "--spring.datasource.password=postgres"));
+                } else {
+                    jdbc = "jdbc:h2:file:" + data.resolve("lisa-" + lane.auth().option);
+                }
+                if (profile) {
+                    Path recording = root.resolve(
+                            "bench/results/logs/service-" + db + "-" + latency + "ms-" + lane.auth().option + ".jfr");
+                    recordings.put(lane, recording);
+                    processes.serviceJvmOptions(
+                            "-XX:StartFlightRecording=filename=" + recording + ",settings=profile,dumponexit=true");
+                }
+                services.put(lane, processes.service(lane.auth(), emulator, jdbc, settings.toArray(String[]::new)));
             }
-            String service = processes.service(emulator, jdbc, settings.toArray(String[]::new));
             String portkey = processes.portkey();
-            Chat.Endpoints endpoints = new Chat.Endpoints(emulator, service, portkey, systemPrompt);
+            Map<Lane, Chat.Endpoints> endpoints = new LinkedHashMap<>();
+            for (Lane lane : lanes) {
+                String service =
+                        services.getOrDefault(lane, services.values().iterator().next());
+                endpoints.put(
+                        lane,
+                        new Chat.Endpoints(emulator, service, processes.credentials(service), portkey, systemPrompt));
+            }
 
-            List<Watched> watched = new ArrayList<>(List.of(
-                    Watched.process("emulator", processes.pid(emulator)),
-                    Watched.process("service", processes.pid(service)),
-                    Watched.process("Portkey", processes.pid(portkey))));
+            List<Watched> watched = new ArrayList<>(List.of(Watched.process("emulator", processes.pid(emulator))));
+            services.forEach((lane, service) -> watched.add(Watched.process(lane.process(), processes.pid(service))));
+            watched.add(Watched.process("Portkey", processes.pid(portkey)));
             if (db.equals("postgres")) {
                 watched.add(Watched.withChildren("PostgreSQL", shared.postgresPid()));
             }
             watched.add(Watched.process("driver", Proc.self()));
 
-            Map<Target, HttpClient> clients = new EnumMap<>(Target.class);
-            for (Target target : Target.values()) {
-                clients.put(target, Chat.client());
-                Chat probe = new Chat(target, endpoints, clients.get(target), 0, turnsPerSession);
+            Map<Lane, HttpClient> clients = new LinkedHashMap<>();
+            for (Lane lane : lanes) {
+                clients.put(lane, Chat.client());
+                Chat probe = new Chat(lane.target(), endpoints.get(lane), clients.get(lane), 0, turnsPerSession);
                 probe.prepare();
                 String reply = probe.turn();
                 if (!reply.startsWith("Hallo, hier ist Lisa!")) { // proves the request went through to the emulator
-                    throw new IllegalStateException(target + " did not pass the emulator's reply through: " + reply);
+                    throw new IllegalStateException(
+                            lane.label() + " did not pass the emulator's reply through: " + reply);
                 }
             }
             // Warm-up: the JIT compilers of the service and of node; with a slow upstream more connections
             // give them as many requests as at 0 ms.
             int warmConnections = latency == 0 ? sessions : Math.max(sessions, 4 * sessions);
-            for (Target target : Target.values()) {
-                Load.run(chats(target, endpoints, clients, warmConnections, turnsPerSession, 1000), warmup, watched);
+            for (Lane lane : lanes) {
+                Load.run(chats(lane, endpoints, clients, warmConnections, turnsPerSession, 1000), warmup, watched);
             }
 
-            Map<String, Map<Target, Figures>> levels = new LinkedHashMap<>();
+            Map<String, Map<Lane, Figures>> levels = new LinkedHashMap<>();
             Instant measuring = Instant.now(); // the profile leaves out start-up and warm-up
             levels.put(
-                    IDLE, level(processes, endpoints, clients, 1, duration, segment, turnsPerSession, watched, 2000));
-            // The service's CPU by thread over the loaded level (it idles in the other targets' segments):
+                    IDLE,
+                    level(processes, lanes, endpoints, clients, 1, duration, segment, turnsPerSession, watched, 2000));
+            // Each service's CPU by thread over the loaded level (it idles in the other targets' segments):
             // request threads vs garbage collector vs JIT compiler.
-            Map<String, Double> threadsBefore = Proc.cpuMillisByThread(processes.pid(service));
+            Map<Lane, Map<String, Double>> threadsBefore = new LinkedHashMap<>();
+            services.forEach(
+                    (lane, service) -> threadsBefore.put(lane, Proc.cpuMillisByThread(processes.pid(service))));
+            String loaded = sessions + " connections";
             levels.put(
-                    sessions + " connections",
-                    level(processes, endpoints, clients, sessions, duration, segment, turnsPerSession, watched, 3000));
-            Map<String, Double> threads = new LinkedHashMap<>();
-            Proc.cpuMillisByThread(processes.pid(service))
-                    .forEach((name, ms) -> threads.put(name, ms - threadsBefore.getOrDefault(name, 0.0)));
-            int serviceTurns =
-                    levels.get(sessions + " connections").get(Target.SERVICE).turns();
+                    loaded,
+                    level(
+                            processes,
+                            lanes,
+                            endpoints,
+                            clients,
+                            sessions,
+                            duration,
+                            segment,
+                            turnsPerSession,
+                            watched,
+                            3000));
+            StringBuilder threadTables = new StringBuilder();
+            services.forEach((lane, service) -> {
+                Map<String, Double> threads = new LinkedHashMap<>();
+                Proc.cpuMillisByThread(processes.pid(service))
+                        .forEach((name, ms) ->
+                                threads.put(name, ms - threadsBefore.get(lane).getOrDefault(name, 0.0)));
+                threadTables
+                        .append(threadTables.isEmpty() ? "" : "\n")
+                        .append(threadTable(
+                                lane, threads, levels.get(loaded).get(lane).turns(), sessions));
+            });
 
             Map<String, Long> memory = new LinkedHashMap<>();
             memory.put("emulator", Proc.peakRssKb(processes.pid(emulator)));
-            memory.put("service", Proc.peakRssKb(processes.pid(service)));
+            services.forEach((lane, service) -> memory.put(lane.process(), Proc.peakRssKb(processes.pid(service))));
             memory.put("Portkey", Proc.peakRssKb(processes.pid(portkey)));
             if (db.equals("postgres")) {
                 memory.put("PostgreSQL (now, all its processes)", Proc.rssKbWithChildren(shared.postgresPid()));
             }
-            long ready = processes.readyMillis(service);
-            processes.close(); // stops the service, which writes the flight recording
-            String profileText = (profile ? Profile.summarize(recording, 20, measuring) + "\n" : "")
-                    + threadTable(threads, serviceTurns, sessions);
-            return new Config(db, latency, sessions, levels, memory, ready, profileText);
+            Map<Lane, Long> ready = new LinkedHashMap<>();
+            services.forEach((lane, service) -> ready.put(lane, processes.readyMillis(service)));
+            processes.close(); // stops the services, which write their flight recordings
+            StringBuilder profileText = new StringBuilder();
+            for (var recording : recordings.entrySet()) {
+                profileText
+                        .append(
+                                recordings.size() > 1
+                                        ? "Service with auth "
+                                                + recording.getKey().auth().option + ":\n\n"
+                                        : "")
+                        .append(Profile.summarize(recording.getValue(), 20, measuring))
+                        .append("\n");
+            }
+            profileText.append(threadTables);
+            return new Config(db, latency, sessions, levels, memory, ready, profileText.toString());
         } finally {
             deleteTree(data);
         }
     }
 
-    /** The service's CPU per turn by kind of thread, largest first. */
-    private static String threadTable(Map<String, Double> threads, int turns, int sessions) {
-        StringBuilder out = new StringBuilder("Service CPU by thread during the " + sessions + "-connection level "
-                + "(from /proc/<pid>/task; \"ForkJoinPool\" = the carriers of the virtual threads that serve requests):\n\n"
-                + "| threads | CPU ms per service turn |\n|---|---|\n");
+    private static List<Lane> serviceLanes(List<Lane> lanes) {
+        return lanes.stream().filter(lane -> lane.target() == Target.SERVICE).toList();
+    }
+
+    /** A service's CPU per turn by kind of thread, largest first. */
+    private static String threadTable(Lane lane, Map<String, Double> threads, int turns, int sessions) {
+        StringBuilder out =
+                new StringBuilder("CPU of the service with auth " + lane.auth().option + " by thread during the "
+                        + sessions + "-connection level "
+                        + "(from /proc/<pid>/task; \"ForkJoinPool\" = the carriers of the virtual threads that serve requests):\n\n"
+                        + "| threads | CPU ms per service turn |\n|---|---|\n");
         threads.entrySet().stream()
                 .filter(e -> e.getValue() / Math.max(1, turns) >= 0.005)
                 .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
@@ -238,11 +318,12 @@ public final class OverheadBench {
         return out.toString();
     }
 
-    /** Rounds of one segment per target, the order rotating each round; figures over all rounds. */
-    private static Map<Target, Figures> level(
+    /** Rounds of one segment per lane, the order rotating each round; figures over all rounds. */
+    private static Map<Lane, Figures> level(
             Processes processes,
-            Chat.Endpoints endpoints,
-            Map<Target, HttpClient> clients,
+            List<Lane> lanes,
+            Map<Lane, Chat.Endpoints> endpoints,
+            Map<Lane, HttpClient> clients,
             int connections,
             Duration duration,
             Duration segment,
@@ -250,24 +331,23 @@ public final class OverheadBench {
             List<Watched> watched,
             int idBase)
             throws Exception {
-        Map<Target, List<Chat>> chats = new EnumMap<>(Target.class);
-        Map<Target, List<Segment>> segments = new EnumMap<>(Target.class);
-        for (Target target : Target.values()) {
-            chats.put(target, chats(target, endpoints, clients, connections, turnsPerSession, idBase));
-            segments.put(target, new ArrayList<>());
+        Map<Lane, List<Chat>> chats = new LinkedHashMap<>();
+        Map<Lane, List<Segment>> segments = new LinkedHashMap<>();
+        for (Lane lane : lanes) {
+            chats.put(lane, chats(lane, endpoints, clients, connections, turnsPerSession, idBase));
+            segments.put(lane, new ArrayList<>());
         }
         long rounds = Math.max(1, duration.toMillis() / segment.toMillis());
-        Target[] order = Target.values();
         for (int round = 0; round < rounds; round++) {
-            for (int i = 0; i < order.length; i++) {
-                Target target = order[(round + i) % order.length];
-                segments.get(target).add(Load.run(chats.get(target), segment, watched));
+            for (int i = 0; i < lanes.size(); i++) {
+                Lane lane = lanes.get((round + i) % lanes.size());
+                segments.get(lane).add(Load.run(chats.get(lane), segment, watched));
                 processes.requireAlive();
             }
             System.out.printf("  %d connection(s): round %d/%d%n", connections, round + 1, rounds);
         }
-        Map<Target, Figures> figures = new EnumMap<>(Target.class);
-        segments.forEach((target, list) -> figures.put(target, figures(list)));
+        Map<Lane, Figures> figures = new LinkedHashMap<>();
+        segments.forEach((lane, list) -> figures.put(lane, figures(list)));
         return figures;
     }
 
@@ -296,91 +376,126 @@ public final class OverheadBench {
                 segments.stream().mapToInt(Segment::errors).sum());
     }
 
+    /** {@code count} clients of a lane, numbered from {@code idBase}: with authentication, one owner each. */
     private static List<Chat> chats(
-            Target target,
-            Chat.Endpoints endpoints,
-            Map<Target, HttpClient> clients,
+            Lane lane,
+            Map<Lane, Chat.Endpoints> endpoints,
+            Map<Lane, HttpClient> clients,
             int count,
             int turnsPerSession,
             int idBase) {
         List<Chat> chats = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            chats.add(new Chat(target, endpoints, clients.get(target), idBase + i, turnsPerSession));
+            chats.add(new Chat(lane.target(), endpoints.get(lane), clients.get(lane), idBase + i, turnsPerSession));
         }
         return chats;
     }
 
-    /** The process a target adds on top of the emulator. */
-    private static String own(Target target) {
-        return switch (target) {
-            case DIRECT -> "emulator";
-            case SERVICE -> "service";
-            case PORTKEY -> "Portkey";
-        };
-    }
-
-    /** CPU per turn of what a target adds: the service with its database server when it has one. */
-    static double addedCpu(Figures figures, Target target) {
-        double cpu = figures.cpuPerTurn().get(own(target));
-        if (target == Target.SERVICE) {
+    /** CPU per turn of what a lane adds: the service with its database server when it has one. */
+    static double addedCpu(Figures figures, Lane lane) {
+        double cpu = figures.cpuPerTurn().get(lane.process());
+        if (lane.target() == Target.SERVICE) {
             cpu += figures.cpuPerTurn().getOrDefault("PostgreSQL", 0.0);
         }
         return cpu;
     }
 
-    private static List<Check> checks(List<Config> configs, int sessions) {
+    private static List<Check> checks(List<Config> configs, int sessions, List<Lane> lanes) {
         List<Check> checks = new ArrayList<>();
         String loaded = sessions + " connections";
+        Lane direct = lanes.getFirst();
+        Lane portkeyLane = lanes.getLast();
         for (Config c : configs) {
-            String where = c.db() + ", " + c.latencyMs() + " ms upstream";
-            Map<Target, Figures> load = c.levels().get(loaded);
-            if (c.latencyMs() == 0) {
-                double service = addedCpu(load.get(Target.SERVICE), Target.SERVICE);
-                double portkey = addedCpu(load.get(Target.PORTKEY), Target.PORTKEY);
-                String pg = c.db().equals("postgres")
-                        ? String.format(
-                                " (JVM %.3f + PostgreSQL %.3f)",
-                                load.get(Target.SERVICE).cpuPerTurn().get("service"),
-                                load.get(Target.SERVICE).cpuPerTurn().get("PostgreSQL"))
-                        : " (H2 inside the JVM)";
+            Map<Lane, Figures> load = c.levels().get(loaded);
+            Map<Lane, Figures> idle = c.levels().get(IDLE);
+            for (Lane lane : serviceLanes(lanes)) {
+                String where = c.db() + ", " + c.latencyMs() + " ms upstream, auth " + lane.auth().option;
+                if (c.latencyMs() == 0) {
+                    double service = addedCpu(load.get(lane), lane);
+                    double portkey = addedCpu(load.get(portkeyLane), portkeyLane);
+                    String pg = c.db().equals("postgres")
+                            ? String.format(
+                                    " (JVM %.3f + PostgreSQL %.3f)",
+                                    load.get(lane).cpuPerTurn().get(lane.process()),
+                                    load.get(lane).cpuPerTurn().get("PostgreSQL"))
+                            : " (H2 inside the JVM)";
+                    checks.add(new Check(
+                            "CPU per turn ≤ 0.5 × Portkey's per request (" + where + ", " + loaded + ")",
+                            String.format(
+                                    "service %.3f ms%s vs Portkey %.3f ms: ratio %.2f",
+                                    service, pg, portkey, service / portkey),
+                            service <= 0.5 * portkey));
+                    // Issue 10: the production path (budgets on) at least as fast as the old budgets-off figures.
+                    checks.add(new Check(
+                            "CPU per turn incl. the database ≤ 2 ms (" + where + ", " + loaded + ")",
+                            String.format("service %.3f ms%s", service, pg),
+                            service <= 2.0));
+                    double rate = load.get(lane).turnsPerSecond();
+                    checks.add(new Check(
+                            "turns/s ≥ 800 (" + where + ", " + loaded + ")",
+                            String.format(
+                                    "service %.0f (Portkey %.0f)",
+                                    rate, load.get(portkeyLane).turnsPerSecond()),
+                            rate >= 800));
+                }
+                double addedIdle = idle.get(lane).p(0.5) - idle.get(direct).p(0.5);
+                double portkeyIdle =
+                        idle.get(portkeyLane).p(0.5) - idle.get(direct).p(0.5);
                 checks.add(new Check(
-                        "CPU per turn ≤ 0.5 × Portkey's per request (" + where + ", " + loaded + ")",
-                        String.format(
-                                "service %.3f ms%s vs Portkey %.3f ms: ratio %.2f",
-                                service, pg, portkey, service / portkey),
-                        service <= 0.5 * portkey));
-                // Issue 10: the production path (budgets on) at least as fast as the old budgets-off figures.
+                        "added median latency on an idle connection ≤ 1 ms (" + where + ")",
+                        String.format("service %+.2f ms (Portkey %+.2f ms)", addedIdle, portkeyIdle),
+                        addedIdle <= 1.0));
+                double addedP99 = load.get(lane).p(0.99) - load.get(direct).p(0.99);
+                double portkeyP99 =
+                        load.get(portkeyLane).p(0.99) - load.get(direct).p(0.99);
                 checks.add(new Check(
-                        "CPU per turn incl. the database ≤ 2 ms (" + where + ", " + loaded + ")",
-                        String.format("service %.3f ms%s", service, pg),
-                        service <= 2.0));
-                double rate = load.get(Target.SERVICE).turnsPerSecond();
-                checks.add(new Check(
-                        "turns/s ≥ 800 (" + where + ", " + loaded + ")",
-                        String.format(
-                                "service %.0f (Portkey %.0f)",
-                                rate, load.get(Target.PORTKEY).turnsPerSecond()),
-                        rate >= 800));
+                        "added p99 at " + loaded + " ≤ Portkey's (" + where + ")",
+                        String.format("service %+.2f ms vs Portkey %+.2f ms", addedP99, portkeyP99),
+                        addedP99 <= portkeyP99));
             }
-            Map<Target, Figures> idle = c.levels().get(IDLE);
-            double addedIdle =
-                    idle.get(Target.SERVICE).p(0.5) - idle.get(Target.DIRECT).p(0.5);
-            double portkeyIdle =
-                    idle.get(Target.PORTKEY).p(0.5) - idle.get(Target.DIRECT).p(0.5);
-            checks.add(new Check(
-                    "added median latency on an idle connection ≤ 1 ms (" + where + ")",
-                    String.format("service %+.2f ms (Portkey %+.2f ms)", addedIdle, portkeyIdle),
-                    addedIdle <= 1.0));
-            double addedP99 =
-                    load.get(Target.SERVICE).p(0.99) - load.get(Target.DIRECT).p(0.99);
-            double portkeyP99 =
-                    load.get(Target.PORTKEY).p(0.99) - load.get(Target.DIRECT).p(0.99);
-            checks.add(new Check(
-                    "added p99 at " + loaded + " ≤ Portkey's (" + where + ")",
-                    String.format("service %+.2f ms vs Portkey %+.2f ms", addedP99, portkeyP99),
-                    addedP99 <= portkeyP99));
+            authenticationCost(c, lanes, load, loaded).ifPresent(checks::add);
         }
         return checks;
+    }
+
+    /**
+     * With a service without authentication among the lanes: what each mode with authentication costs
+     * beside it, in the same run (reported, no target).
+     */
+    private static java.util.Optional<Check> authenticationCost(
+            Config c, List<Lane> lanes, Map<Lane, Figures> load, String loaded) {
+        List<Lane> services = serviceLanes(lanes);
+        java.util.Optional<Lane> none =
+                services.stream().filter(l -> l.auth() == Auth.Mode.NONE).findFirst();
+        if (none.isEmpty() || services.size() < 2) {
+            return java.util.Optional.empty();
+        }
+        Figures without = load.get(none.get());
+        double cpuWithout = addedCpu(without, none.get());
+        List<String> measured = new ArrayList<>();
+        for (Lane lane : services) {
+            if (lane.auth() == Auth.Mode.NONE) {
+                continue;
+            }
+            Figures with = load.get(lane);
+            double cpu = addedCpu(with, lane);
+            measured.add(String.format(
+                    "%s %.3f ms vs none %.3f ms CPU per turn (%+.3f ms, ×%.2f); %.0f vs %.0f turns/s (×%.2f); "
+                            + "added p99 %+.2f ms vs none",
+                    lane.auth().option,
+                    cpu,
+                    cpuWithout,
+                    cpu - cpuWithout,
+                    cpu / cpuWithout,
+                    with.turnsPerSecond(),
+                    without.turnsPerSecond(),
+                    with.turnsPerSecond() / without.turnsPerSecond(),
+                    with.p(0.99) - without.p(0.99)));
+        }
+        return java.util.Optional.of(new Check(
+                "cost of authentication (" + c.db() + ", " + c.latencyMs() + " ms upstream, " + loaded + ")",
+                String.join("; ", measured),
+                null));
     }
 
     private static String markdown(
@@ -394,7 +509,8 @@ public final class OverheadBench {
             Duration warmup,
             int turnsPerSession,
             String postgresVersion,
-            boolean budgets)
+            boolean budgets,
+            List<Lane> lanes)
             throws Exception {
         StringBuilder out =
                 new StringBuilder("# Turn overhead: emulator directly vs Lisa service vs Portkey gateway\n\n");
@@ -424,11 +540,12 @@ public final class OverheadBench {
                                 Processes.NON_BINDING_RPM, Processes.NON_BINDING_TPM, Processes.NON_BINDING_RPD)
                         : "Budgets off (`--budgets off`): every budget 0 = unlimited, so the quota ledger decides nothing "
                                 + "(not the production path; for comparison).\n\n");
+        out.append(authentication(lanes));
         out.append("Each load level: ")
                 .append(duration.toSeconds())
                 .append(" s per target, in segments of ")
                 .append(segment.toMillis() / 1000.0)
-                .append(" s interleaved (a, b, c / b, c, a / c, a, b ...), after ")
+                .append(" s interleaved (a, b, c / b, c, a / c, a, b ...; each service is a target of its own), after ")
                 .append(warmup.toSeconds())
                 .append(" s of warm-up per target. A conversation starts afresh every ")
                 .append(turnsPerSession)
@@ -457,25 +574,29 @@ public final class OverheadBench {
                     .values()
                     .iterator()
                     .next()
-                    .get(Target.DIRECT)
+                    .get(lanes.getFirst())
                     .cpuPerTurn()
                     .keySet());
             for (var level : c.levels().entrySet()) {
-                Map<Target, Figures> f = level.getValue();
-                Figures direct = f.get(Target.DIRECT);
+                Map<Lane, Figures> f = level.getValue();
+                Figures direct = f.get(lanes.getFirst());
                 out.append("\n### ").append(level.getKey()).append("\n\n");
                 out.append("| target | turns/s | p50 ms | p90 ms | p99 ms | added p50 | added p90 | added p99 | ");
                 processes.forEach(p -> out.append("CPU ms/turn ").append(p).append(" | "));
                 out.append("turns | errors |\n|---|");
                 out.append("---|".repeat(7 + processes.size() + 2)).append("\n");
-                for (Target t : Target.values()) {
-                    Figures x = f.get(t);
-                    out.append("| ").append(t.label).append(" | ").append(String.format("%.0f", x.turnsPerSecond()));
+                for (Lane lane : lanes) {
+                    Figures x = f.get(lane);
+                    out.append("| ")
+                            .append(lane.label())
+                            .append(" | ")
+                            .append(String.format("%.0f", x.turnsPerSecond()));
                     for (double q : new double[] {0.5, 0.9, 0.99}) {
                         out.append(" | ").append(Report.ms(x.p(q)));
                     }
                     for (double q : new double[] {0.5, 0.9, 0.99}) {
-                        out.append(" | ").append(t == Target.DIRECT ? "-" : Report.signedMs(x.p(q) - direct.p(q)));
+                        out.append(" | ")
+                                .append(lane.target() == Target.DIRECT ? "-" : Report.signedMs(x.p(q) - direct.p(q)));
                     }
                     for (String p : processes) {
                         out.append(" | ")
@@ -496,14 +617,43 @@ public final class OverheadBench {
                             .append(" | ")
                             .append(String.format("%.0f", kb / 1024.0))
                             .append(" |\n"));
-            out.append("\nService ready (first 200 from /api/v1/health) ")
-                    .append(c.serviceReadyMs())
-                    .append(" ms after its process started.\n");
+            c.serviceReadyMs()
+                    .forEach((lane, ms) -> out.append("\nService with auth ")
+                            .append(lane.auth().option)
+                            .append(" ready (first 200 from /api/v1/health) ")
+                            .append(ms)
+                            .append(" ms after its process started.\n"));
             if (c.profile() != null) {
                 out.append("\n#### Where the service's CPU goes\n\n").append(c.profile());
             }
         }
         return out.toString();
+    }
+
+    /** What the service lanes' clients send, and which limits apply to them. */
+    private static String authentication(List<Lane> lanes) {
+        List<String> modes = new ArrayList<>();
+        for (Lane lane : serviceLanes(lanes)) {
+            modes.add(
+                    switch (lane.auth()) {
+                        case JWT ->
+                            "`LISA_AUTH_MODE=jwt` (the production path): every client (connection) sends its own RS256 "
+                                    + "token (role agent, its own owner), which the service checks on every request "
+                                    + "against the JWKS the bench serves (signature, issuer, audience, validity); "
+                                    + String.format(
+                                            "per-owner limits set but never binding (%,d active sessions, sessions "
+                                                    + "and messages per minute), so every request is counted",
+                                            Auth.NON_BINDING_OWNER_LIMIT);
+                        case API_KEY ->
+                            "`LISA_AUTH_MODE=api-key`: every client sends its own API key (role agent), created through "
+                                    + "the admin API with an admin key made by `api-key create`; API keys have no "
+                                    + "per-owner limits";
+                        case NONE ->
+                            "`LISA_AUTH_MODE=none`: no credential, no per-owner limits (not the production path)";
+                    });
+        }
+        return (modes.size() == 1 ? "Authentication: " : "Authentication, one service per mode: ")
+                + String.join("; ", modes) + ".\n\n";
     }
 
     static void deleteTree(Path dir) {

@@ -48,8 +48,9 @@ final class Processes implements AutoCloseable {
         this.logs = Files.createDirectories(root.resolve("bench/results/logs"));
     }
 
-    /** Extra JVM options for services started from now on (e.g. a flight recording). */
+    /** Extra JVM options for services started from now on (e.g. a flight recording), replacing earlier ones. */
     Processes serviceJvmOptions(String... options) {
+        serviceJvmOptions.clear();
         serviceJvmOptions.addAll(List.of(options));
         return this;
     }
@@ -71,34 +72,164 @@ final class Processes implements AutoCloseable {
     }
 
     private final Map<String, String> managementUrls = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Auth.Credentials> credentials = new java.util.concurrent.ConcurrentHashMap<>();
+    private TokenIssuer issuer;
 
-    /** The service jar against {@code upstream}, with {@code --key=value} settings; returns its base URL when ready. */
-    String service(String upstream, String database, String... settings) throws Exception {
+    /**
+     * The service jar against {@code upstream}, with {@code --key=value} settings and authentication
+     * {@code auth} (see {@link #credentials(String)} for what its clients send); returns its base URL when
+     * ready.
+     */
+    String service(Auth.Mode auth, String upstream, String database, String... settings) throws Exception {
         int port = freePort();
         int managementPort = freePort();
         List<String> command = new ArrayList<>(List.of(javaBinary.toString(), "-Xmx512m"));
         command.addAll(serviceJvmOptions);
         command.addAll(List.of(
                 "-jar",
-                root.resolve("service/target/lisa-service.jar").toString(),
+                serviceJar().toString(),
                 "--server.port=" + port,
                 "--server.address=127.0.0.1",
                 "--spring.datasource.url=" + database,
                 "--lisa.gemini.base-url=" + upstream,
                 "--lisa.gemini.api-key=emulator-key",
-                // the benches measure the service without authentication; Actuator on its own port, as in production
-                "--lisa.auth.mode=none",
+                // Actuator on its own port, as in production
                 "--management.server.port=" + managementPort,
                 "--logging.level.root=WARN",
                 // keeps Spring Boot's "Started LisaApplication in X seconds" line, reported by the start-up bench
                 "--logging.level.com.callcenter.lisa.LisaApplication=INFO"));
+        // Authentication as an operator sets it (README, "Who may call"): environment variables.
+        Map<String, String> environment = new HashMap<>(Map.of("LISA_AUTH_MODE", auth.option));
+        String adminKey = null;
+        switch (auth) {
+            case JWT -> {
+                if (issuer == null) {
+                    issuer = new TokenIssuer();
+                }
+                environment.put("SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_JWKSETURI", issuer.jwksUrl());
+                environment.put("SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_ISSUERURI", TokenIssuer.ISSUER);
+                environment.put("SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_AUDIENCES", TokenIssuer.AUDIENCE);
+                command.addAll(List.of(Auth.nonBindingOwnerLimits()));
+            }
+            case API_KEY -> adminKey = createAdminKey(database, settings);
+            case NONE -> {}
+        }
         command.addAll(List.of(settings));
         String url = "http://127.0.0.1:" + port;
-        start("service-" + port, url, command, Map.of());
+        start("service-" + port, url, command, environment);
         awaitHttp(url, url + "/api/v1/health", Duration.ofSeconds(60), true);
         managementUrls.put(url, "http://127.0.0.1:" + managementPort);
+        if (auth != Auth.Mode.NONE) {
+            requireCredential(url);
+        }
+        if (auth == Auth.Mode.JWT) {
+            awaitKeys(url, issuer.token("bench-ready", "agent"));
+        }
+        credentials.put(
+                url,
+                switch (auth) {
+                    case JWT -> Auth.tokens(issuer);
+                    case API_KEY -> Auth.apiKeys(url, adminKey);
+                    case NONE -> Auth.Credentials.NONE;
+                });
         return url;
     }
+
+    /** Fails unless the service refuses to create a session without a credential: authentication is really on. */
+    private static void requireCredential(String url) throws Exception {
+        HttpResponse<String> anonymous = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .build()
+                .send(
+                        HttpRequest.newBuilder(URI.create(url + "/api/v1/sessions"))
+                                .timeout(Duration.ofSeconds(30))
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        if (anonymous.statusCode() != 401) {
+            throw new IllegalStateException("the service at " + url + " answered a request without a credential with "
+                    + anonymous.statusCode() + ", not 401: authentication is not on");
+        }
+    }
+
+    /**
+     * Waits until the service has fetched the issuer's keys: its first token makes it read the JWKS, and on a
+     * busy machine that read can time out (503, "the token issuer did not answer") before it succeeds. The keys
+     * are then cached, so no measured turn pays for the fetch.
+     */
+    private static void awaitKeys(String url, String token) throws Exception {
+        HttpClient http =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (true) {
+            HttpResponse<String> listed = http.send(
+                    HttpRequest.newBuilder(URI.create(url + "/api/v1/sessions?limit=1"))
+                            .timeout(Duration.ofSeconds(30))
+                            .header("Authorization", "Bearer " + token)
+                            .GET()
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (listed.statusCode() == 200) {
+                return;
+            }
+            if (listed.statusCode() != 503 || System.nanoTime() > deadline) {
+                throw new IllegalStateException("the service at " + url + " did not accept a token of the bench's "
+                        + "issuer: " + listed.statusCode() + " " + listed.body());
+            }
+            Thread.sleep(500);
+        }
+    }
+
+    /** What the clients of the service at {@code serviceUrl} send as {@code Authorization}, by client number. */
+    Auth.Credentials credentials(String serviceUrl) {
+        return credentials.get(serviceUrl);
+    }
+
+    private Path serviceJar() {
+        return root.resolve("service/target/lisa-service.jar");
+    }
+
+    /**
+     * The first admin key of a fresh install, made as an operator makes it: the service's command line
+     * ({@code api-key create}) against the database, before the service starts. Returns the key.
+     */
+    private String createAdminKey(String database, String... settings) throws Exception {
+        List<String> command = new ArrayList<>(List.of(
+                javaBinary.toString(),
+                "-jar",
+                serviceJar().toString(),
+                "api-key",
+                "create",
+                "--tenant",
+                TokenIssuer.TENANT,
+                "--name",
+                "bench-admin",
+                "--roles",
+                "admin",
+                "--spring.datasource.url=" + database,
+                "--logging.level.root=WARN"));
+        for (String setting : settings) {
+            if (setting.startsWith("--spring.datasource.")) {
+                command.add(setting); // the database's user and password
+            }
+        }
+        Path log = logs.resolve("api-key-create-" + (++apiKeyCommands) + ".log");
+        Process process =
+                new ProcessBuilder(command).redirectError(log.toFile()).start();
+        // The key is printed alone on a line of standard output; nothing else goes there at WARN.
+        String out = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
+            process.destroyForcibly();
+            throw new IllegalStateException("api-key create failed, see " + log);
+        }
+        return out.lines()
+                .filter(line -> line.startsWith("lisa_"))
+                .reduce((first, last) -> last)
+                .orElseThrow(() -> new IllegalStateException("api-key create printed no key, see " + log));
+    }
+
+    private int apiKeyCommands;
 
     /** Where the Actuator endpoints of the service at {@code serviceUrl} are (its management port). */
     String management(String serviceUrl) {
@@ -349,6 +480,10 @@ final class Processes implements AutoCloseable {
             System.out.printf("stopped pid %d%n", process.pid());
         }
         started.clear(); // closing twice stops nothing twice
+        if (issuer != null) {
+            issuer.close();
+            issuer = null;
+        }
         if (postgres != null) {
             try {
                 postgres.close(); // pg_ctl stop

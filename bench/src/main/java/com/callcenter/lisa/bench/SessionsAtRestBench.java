@@ -29,11 +29,21 @@ import java.util.stream.Stream;
  * it kept in memory per session would show; nothing is inserted behind its back.
  *
  * <pre>./dev bench sessions-at-rest [--sizes 100,10000,100000] [--turns 2] [--db h2|postgres] [--samples 300]
- *                                [--max-fill-minutes 20]</pre>
+ *                                [--max-fill-minutes 20] [--auth jwt|api-key|none]</pre>
+ *
+ * <p>With authentication every {@value #SESSIONS_PER_CLIENT} sessions belong to a client (owner) of their own,
+ * the default limit of active sessions of one app install; each stored session is read with its owner's
+ * credential.
  */
 public final class SessionsAtRestBench {
 
     private static final Pattern HEAP_USED = Pattern.compile("used (\\d+)K");
+    static final int SESSIONS_PER_CLIENT = 50;
+    /** Client numbers of the sessions created while timing, apart from those of the stored ones. */
+    private static final int TIMED_CLIENTS = 100_000_000;
+
+    /** A stored session and the client (owner) that created it. */
+    record Stored(String id, int client) {}
 
     public static void main(String[] args) throws Exception {
         Report report = run(CapacityBench.options(args));
@@ -63,6 +73,7 @@ public final class SessionsAtRestBench {
         String db = options.getOrDefault("db", "h2");
         int samples = Integer.parseInt(options.getOrDefault("samples", "300"));
         Duration maxFill = Duration.ofMinutes(Long.parseLong(options.getOrDefault("max-fill-minutes", "20")));
+        Auth.Mode auth = Auth.Mode.option(options);
         Path root = Path.of(options.getOrDefault("root", ".")).toAbsolutePath().normalize();
         Path data = Files.createTempDirectory("lisa-bench-");
         List<Row> rows = new ArrayList<>();
@@ -76,13 +87,15 @@ public final class SessionsAtRestBench {
                 settings.addAll(
                         List.of("--spring.datasource.username=postgres", "--spring.datasource.password=postgres"));
             }
-            String service = processes.service(emulator, jdbc, settings.toArray(String[]::new));
+            String service = processes.service(auth, emulator, jdbc, settings.toArray(String[]::new));
+            Auth.Credentials credentials = processes.credentials(service);
             long pid = processes.pid(service);
             HttpClient http = Chat.client();
-            List<String> ids = Collections.synchronizedList(new ArrayList<>());
+            List<Stored> ids = Collections.synchronizedList(new ArrayList<>());
+            int timedClient = TIMED_CLIENTS;
             for (int size : sizes) {
                 long started = System.nanoTime();
-                fill(http, service, ids, size, turns, fillDeadline);
+                fill(http, service, credentials, ids, size, turns, fillDeadline);
                 long fillSeconds = (System.nanoTime() - started) / 1_000_000_000;
                 System.out.printf("%d sessions stored (%d s)%n", ids.size(), fillSeconds);
                 Thread.sleep(2000); // let in-flight work and the sweeper settle
@@ -91,18 +104,23 @@ public final class SessionsAtRestBench {
                 // Latencies after the memory reading: the sessions created here are not in the count above.
                 long[] creates = new long[samples];
                 long[] gets = new long[samples];
-                List<String> stored = List.copyOf(ids);
+                List<Stored> stored = List.copyOf(ids);
                 for (int i = 0;
                         i < 2 * samples;
                         i++) { // the first pass only warms up (at 100 sessions the JIT is cold)
+                    String creator = credentials.authorization(timedClient + i / SESSIONS_PER_CLIENT);
                     long t = System.nanoTime();
-                    post(http, service + "/api/v1/sessions", "{}");
+                    post(http, service + "/api/v1/sessions", "{}", creator);
                     creates[i % samples] = System.nanoTime() - t;
-                    String id = stored.get(ThreadLocalRandom.current().nextInt(stored.size()));
+                    Stored session = stored.get(ThreadLocalRandom.current().nextInt(stored.size()));
+                    String owner = credentials.authorization(session.client());
                     t = System.nanoTime();
                     HttpResponse<String> got = http.send(
-                            HttpRequest.newBuilder(URI.create(service + "/api/v1/sessions/" + id))
-                                    .GET()
+                            Auth.authorized(
+                                            HttpRequest.newBuilder(
+                                                            URI.create(service + "/api/v1/sessions/" + session.id()))
+                                                    .GET(),
+                                            owner)
                                     .build(),
                             HttpResponse.BodyHandlers.ofString());
                     gets[i % samples] = System.nanoTime() - t;
@@ -110,6 +128,7 @@ public final class SessionsAtRestBench {
                         throw new IllegalStateException("GET session answered " + got.statusCode() + ": " + got.body());
                     }
                 }
+                timedClient += 2 * samples / SESSIONS_PER_CLIENT + 1;
                 Arrays.sort(creates);
                 Arrays.sort(gets);
                 rows.add(new Row(
@@ -140,7 +159,7 @@ public final class SessionsAtRestBench {
                 Math.abs(growth) <= 0.10));
         String command = "./dev bench sessions-at-rest --sizes "
                 + String.join(",", sizes.stream().map(String::valueOf).toList()) + " --turns " + turns + " --db " + db
-                + " --samples " + samples;
+                + " --samples " + samples + " --auth " + auth.option;
         StringBuilder out =
                 new StringBuilder("# Sessions at rest: memory and latency by number of stored sessions\n\n");
         out.append("Command: `").append(command).append("`\n\n");
@@ -152,7 +171,15 @@ public final class SessionsAtRestBench {
                 .append(Environment.commit(root))
                 .append(", database ")
                 .append(db.equals("h2") ? "embedded H2 (file)" : "PostgreSQL")
-                .append(", service heap limit -Xmx512m.\n\n");
+                .append(", service heap limit -Xmx512m, `LISA_AUTH_MODE=")
+                .append(auth.option)
+                .append("`")
+                .append(
+                        auth == Auth.Mode.NONE
+                                ? ""
+                                : " (every " + SESSIONS_PER_CLIENT + " sessions a client of their own, each request "
+                                        + "with its owner's credential)")
+                .append(".\n\n");
         out.append("One service process, filled through its API by 16 clients: each session is created and then ")
                 .append("takes ")
                 .append(turns)
@@ -194,28 +221,39 @@ public final class SessionsAtRestBench {
     }
 
     /** Creates sessions with their turns, 16 at a time, until {@code ids} holds {@code size}. */
-    private static void fill(HttpClient http, String service, List<String> ids, int size, int turns, long deadline)
+    private static void fill(
+            HttpClient http,
+            String service,
+            Auth.Credentials credentials,
+            List<Stored> ids,
+            int size,
+            int turns,
+            long deadline)
             throws Exception {
-        AtomicInteger remaining = new AtomicInteger(size - ids.size());
+        AtomicInteger next = new AtomicInteger(ids.size()); // the number of the next session to create
+
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int w = 0; w < 16; w++) {
                 pool.submit(() -> {
-                    while (remaining.getAndDecrement() > 0) {
+                    for (int number = next.getAndIncrement(); number < size; number = next.getAndIncrement()) {
                         if (System.nanoTime() > deadline) {
                             throw new IllegalStateException("filling took longer than --max-fill-minutes");
                         }
+                        int client = number / SESSIONS_PER_CLIENT;
+                        String authorization = credentials.authorization(client);
                         String id = Chat.JSON
-                                .readTree(post(http, service + "/api/v1/sessions", "{}"))
+                                .readTree(post(http, service + "/api/v1/sessions", "{}", authorization))
                                 .get("id")
                                 .asText();
                         for (int t = 1; t <= turns; t++) {
                             post(
                                     http,
                                     service + "/api/v1/sessions/" + id + "/chat",
-                                    "{\"message\":\"Frage " + t + ": Was kostet der Tarif Strom Basis im Monat?\"}");
+                                    "{\"message\":\"Frage " + t + ": Was kostet der Tarif Strom Basis im Monat?\"}",
+                                    authorization);
                         }
                         int n = ids.size();
-                        ids.add(id);
+                        ids.add(new Stored(id, client));
                         if ((n + 1) % 10_000 == 0) {
                             System.out.printf("  %,d sessions%n", n + 1);
                         }
@@ -229,12 +267,14 @@ public final class SessionsAtRestBench {
         }
     }
 
-    private static String post(HttpClient http, String url, String json) throws Exception {
+    private static String post(HttpClient http, String url, String json, String authorization) throws Exception {
         HttpResponse<String> response = http.send(
-                HttpRequest.newBuilder(URI.create(url))
-                        .timeout(Duration.ofSeconds(60))
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(json))
+                Auth.authorized(
+                                HttpRequest.newBuilder(URI.create(url))
+                                        .timeout(Duration.ofSeconds(60))
+                                        .header("Content-Type", "application/json")
+                                        .POST(HttpRequest.BodyPublishers.ofString(json)),
+                                authorization)
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() / 100 != 2) {

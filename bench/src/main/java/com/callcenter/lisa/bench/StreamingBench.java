@@ -23,7 +23,7 @@ import java.util.Map;
  * is the chunk's real trip, without any clock synchronisation. A chunk gap (100 ms) keeps the first
  * chunk well apart from the rest.
  *
- * <pre>./dev bench streaming [--samples 50] [--warmup 20] [--chunk-gap-ms 100]</pre>
+ * <pre>./dev bench streaming [--samples 50] [--warmup 20] [--chunk-gap-ms 100] [--auth jwt|api-key|none]</pre>
  */
 public final class StreamingBench {
 
@@ -39,6 +39,7 @@ public final class StreamingBench {
         int samples = Integer.parseInt(options.getOrDefault("samples", "50"));
         int warmup = Integer.parseInt(options.getOrDefault("warmup", "20"));
         int gap = Integer.parseInt(options.getOrDefault("chunk-gap-ms", "100"));
+        Auth.Mode auth = Auth.Mode.option(options);
         Path root = Path.of(options.getOrDefault("root", ".")).toAbsolutePath().normalize();
         String systemPrompt = LisaInstruction.read(root);
         Path data = Files.createTempDirectory("lisa-bench-");
@@ -46,13 +47,14 @@ public final class StreamingBench {
         String serviceProblem = null;
         try (Processes processes = new Processes(root)) {
             String emulator = processes.emulator("--stamp-chunks", "--chunk-gap-ms", String.valueOf(gap));
-            String service =
-                    processes.service(emulator, "jdbc:h2:file:" + data.resolve("lisa"), Processes.unlimitedQuota());
+            String service = processes.service(
+                    auth, emulator, "jdbc:h2:file:" + data.resolve("lisa"), Processes.unlimitedQuota());
             String portkey = processes.portkey();
-            Chat.Endpoints endpoints = new Chat.Endpoints(emulator, service, portkey, systemPrompt);
+            Auth.Credentials credentials = processes.credentials(service);
+            Chat.Endpoints endpoints = new Chat.Endpoints(emulator, service, credentials, portkey, systemPrompt);
 
             List<Target> targets = new ArrayList<>(List.of(Target.values()));
-            serviceProblem = serviceStreams(service);
+            serviceProblem = serviceStreams(service, credentials.authorization(0));
             if (serviceProblem != null) {
                 System.out.println("service left out: " + serviceProblem);
                 targets.remove(Target.SERVICE);
@@ -119,8 +121,8 @@ public final class StreamingBench {
                             serviceProblem, portkey, portkey - direct),
                     false));
         }
-        String command =
-                "./dev bench streaming --samples " + samples + " --warmup " + warmup + " --chunk-gap-ms " + gap;
+        String command = "./dev bench streaming --samples " + samples + " --warmup " + warmup + " --chunk-gap-ms " + gap
+                + " --auth " + auth.option;
         StringBuilder out = new StringBuilder("# Streaming: first chunk from the upstream to the client\n\n");
         out.append("Command: `").append(command).append("`\n\n");
         out.append("Run at ")
@@ -143,8 +145,16 @@ public final class StreamingBench {
                 .append(" samples each after ")
                 .append(warmup)
                 .append(" warm-up samples; each sample is a new conversation (for the service a new ")
+                .append("session, created before the timed request; the service with `LISA_AUTH_MODE=")
+                .append(auth.option)
+                .append("`, the client sending ")
                 .append(
-                        "session, created before the timed request). (a) asks the emulator's `streamGenerateContent?alt=sse`, ")
+                        switch (auth) {
+                            case JWT -> "a signed token (RS256) checked on every request";
+                            case API_KEY -> "an API key";
+                            case NONE -> "no credential";
+                        })
+                .append("). (a) asks the emulator's `streamGenerateContent?alt=sse`, ")
                 .append("(b) the service's `Accept: text/event-stream` chat, which calls that endpoint, (c) Portkey's ")
                 .append(
                         "`/v1/chat/completions` with `stream: true`, which calls `streamGenerateContent` (JSON array framing).\n\n");
@@ -199,23 +209,27 @@ public final class StreamingBench {
     }
 
     /** Null if the service answers a chat with an event stream; otherwise what it does instead. */
-    private static String serviceStreams(String service) throws Exception {
+    private static String serviceStreams(String service, String authorization) throws Exception {
         HttpClient http = Chat.client();
-        String id = Chat.JSON
-                .readTree(http.send(
+        HttpResponse<String> created = http.send(
+                Auth.authorized(
                                 HttpRequest.newBuilder(URI.create(service + "/api/v1/sessions"))
                                         .header("Content-Type", "application/json")
-                                        .POST(HttpRequest.BodyPublishers.ofString("{}"))
-                                        .build(),
-                                HttpResponse.BodyHandlers.ofString())
-                        .body())
-                .get("id")
-                .asText();
+                                        .POST(HttpRequest.BodyPublishers.ofString("{}")),
+                                authorization)
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (created.statusCode() != 201) {
+            return "creating a session answered " + created.statusCode() + ": " + created.body();
+        }
+        String id = Chat.JSON.readTree(created.body()).get("id").asText();
         HttpResponse<String> response = http.send(
-                HttpRequest.newBuilder(URI.create(service + "/api/v1/sessions/" + id + "/chat"))
-                        .header("Content-Type", "application/json")
-                        .header("Accept", "text/event-stream")
-                        .POST(HttpRequest.BodyPublishers.ofString("{\"message\":\"Hallo\"}"))
+                Auth.authorized(
+                                HttpRequest.newBuilder(URI.create(service + "/api/v1/sessions/" + id + "/chat"))
+                                        .header("Content-Type", "application/json")
+                                        .header("Accept", "text/event-stream")
+                                        .POST(HttpRequest.BodyPublishers.ofString("{\"message\":\"Hallo\"}")),
+                                authorization)
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
         String type = response.headers().firstValue("Content-Type").orElse("none");
