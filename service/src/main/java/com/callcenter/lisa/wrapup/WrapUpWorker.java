@@ -168,7 +168,9 @@ class WrapUpWorker {
             return; // purged meanwhile: its wrap-up went with it
         }
         Prompt prompt = new Prompt(
-                INSTRUCTION, List.of(new Prompt.Message(Prompt.Role.USER, transcript(conversation.turns()))));
+                INSTRUCTION,
+                List.of(new Prompt.Message(
+                        Prompt.Role.USER, transcript(covered(conversation.turns(), wrapUp.createdAt())))));
         int tokens = TokenEstimate.of(INSTRUCTION)
                 + TokenEstimate.of(prompt.messages().getFirst().text())
                 + 300;
@@ -252,6 +254,16 @@ class WrapUpWorker {
         if (!store.renew(sessionId, instance, clock.instant().plus(properties.lease()))) {
             throw new LeaseLostException();
         }
+    }
+
+    /**
+     * The turns a wrap-up is about: those whose message came before it was made due. A session has one wrap-up,
+     * made due when Lisa's part of the call first ends (the first handoff, else the end or expiry); a session
+     * resumed after a handoff keeps it, and the turns after the resume are not in it, however long the wrap-up
+     * waited for its slot. (The turn that called request_human came before its handoff, so it is covered.)
+     */
+    static List<Turn> covered(List<Turn> turns, Instant due) {
+        return turns.stream().filter(turn -> !turn.receivedAt().isAfter(due)).toList();
     }
 
     /** Who said what, oldest first; each turn is the customer's message and Lisa's reply. */
