@@ -293,6 +293,15 @@ class HandoffApiTest extends ServiceTest {
                 .contains("session-handed-off");
         JsonNode schemas = doc.get("components").get("schemas");
         assertThat(schemas.get("SessionView").get("properties").propertyNames()).contains("handoff");
+        assertThat(schemas.get("ChatReply").get("properties").get("handoff").toString())
+                .contains("Handoff");
+        assertThat(schemas.get("Handoff").get("properties").propertyNames())
+                .containsExactlyInAnyOrder("status", "reason", "at", "by");
+        assertThat(paths.get("/api/v1/sessions/{id}/chat")
+                        .get("post")
+                        .get("description")
+                        .asString())
+                .contains("`handoff` `{\"status\": \"handed_off\"");
         assertThat(schemas.get("SessionView")
                         .get("properties")
                         .get("status")
