@@ -70,22 +70,7 @@ public record EmulatorConfig(
             Duration chunkGap,
             Clock clock,
             boolean stampChunks) {
-        this(host, port, apiKey, models, quota, latency, chunkGap, clock, stampChunks, ModelRules.DEFAULTS);
-    }
-
-    /** The settings without demo answers (the constructor from before they existed). */
-    public EmulatorConfig(
-            String host,
-            int port,
-            String apiKey,
-            Set<String> models,
-            Quota quota,
-            Latency latency,
-            Duration chunkGap,
-            Clock clock,
-            boolean stampChunks,
-            ModelRules modelRules) {
-        this(host, port, apiKey, models, quota, latency, chunkGap, clock, stampChunks, modelRules, false);
+        this(host, port, apiKey, models, quota, latency, chunkGap, clock, stampChunks, ModelRules.DEFAULTS, false);
     }
 
     public EmulatorConfig {

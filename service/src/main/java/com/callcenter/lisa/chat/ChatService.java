@@ -377,8 +377,12 @@ public class ChatService {
             long queueWaitMs = sessionWaitMs + geminiWaitMs;
             int allAttempts = attempts;
             TokenUsage turnUsage = usage;
+            HandoffNotice madeHandoff = handoff;
             transaction.executeWithoutResult(status -> {
                 sessions.appendTurn(sessionId, turn);
+                if (madeHandoff != null) {
+                    sessions.handoffTurnStored(sessionId); // the wrap-up of a session handed off on its first turn
+                }
                 if (accepted.request() != null) {
                     requests.done(accepted.request(), turn.number(), turnUsage.totalTokens(), queueWaitMs, allAttempts);
                 }
@@ -443,7 +447,8 @@ public class ChatService {
                 turn.repliedAt(),
                 row.queueWaitMs(),
                 row.attempts(),
-                turn.costUsd());
+                turn.costUsd(),
+                null); // the handoff is reported by the request whose turn made it; the session view shows it
     }
 
     /** Times as the store keeps them (microseconds), so a reply says what a later read of it says. */

@@ -36,20 +36,7 @@ public record TurnResult(
             TokenUsage usage,
             Instant createdAt,
             long queueWaitMs,
-            int attempts,
-            BigDecimal costUsd) {
-        this(sessionId, reply, finishReason, model, usage, createdAt, queueWaitMs, attempts, costUsd, null);
-    }
-
-    public TurnResult(
-            UUID sessionId,
-            String reply,
-            String finishReason,
-            String model,
-            TokenUsage usage,
-            Instant createdAt,
-            long queueWaitMs,
             int attempts) {
-        this(sessionId, reply, finishReason, model, usage, createdAt, queueWaitMs, attempts, null);
+        this(sessionId, reply, finishReason, model, usage, createdAt, queueWaitMs, attempts, null, null);
     }
 }
