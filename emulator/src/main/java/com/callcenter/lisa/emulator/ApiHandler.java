@@ -109,6 +109,10 @@ final class ApiHandler implements HttpHandler {
         Wire.pause(config.latency().next());
         Reply tools = FunctionCalling.answer(request);
         JsonNode schema = StructuredOutput.requestedSchema(request);
+        if (config.demoAnswers() && schema == null && (tools == null || tools.functionCall() == null)) {
+            Reply demo = DemoAnswers.answer(request, config.clock());
+            tools = demo != null ? demo : tools;
+        }
         String text = schema == null ? Reply.lisaText(request) : StructuredOutput.answer(request, schema);
         sendReply(exchange, answer, tools != null ? tools : Reply.of(text, request));
     }

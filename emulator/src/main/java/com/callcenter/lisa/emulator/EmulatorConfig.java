@@ -24,6 +24,9 @@ import java.util.stream.Collectors;
  *     tell how long the chunk took to reach it through a proxy
  * @param modelRules the Gemini 3 behaviour at start: retired models, signature checking, implicit
  *     cache minimum and window ({@link ModelRules#DEFAULTS} unless set)
+ * @param demoAnswers the service's demo mode: besides the rules every emulator follows, call {@code
+ *     book_callback} when the customer asks for a callback and quote a price line of the system
+ *     instruction when they ask for a price ({@link DemoAnswers}); off unless set
  */
 public record EmulatorConfig(
         String host,
@@ -35,7 +38,8 @@ public record EmulatorConfig(
         Duration chunkGap,
         Clock clock,
         boolean stampChunks,
-        ModelRules modelRules) {
+        ModelRules modelRules,
+        boolean demoAnswers) {
 
     public static final String DEFAULT_API_KEY = "emulator-key";
 
@@ -66,7 +70,7 @@ public record EmulatorConfig(
             Duration chunkGap,
             Clock clock,
             boolean stampChunks) {
-        this(host, port, apiKey, models, quota, latency, chunkGap, clock, stampChunks, ModelRules.DEFAULTS);
+        this(host, port, apiKey, models, quota, latency, chunkGap, clock, stampChunks, ModelRules.DEFAULTS, false);
     }
 
     public EmulatorConfig {
@@ -96,43 +100,58 @@ public record EmulatorConfig(
     }
 
     public EmulatorConfig withHost(String host) {
-        return new EmulatorConfig(host, port, apiKey, models, quota, latency, chunkGap, clock, stampChunks, modelRules);
+        return new EmulatorConfig(
+                host, port, apiKey, models, quota, latency, chunkGap, clock, stampChunks, modelRules, demoAnswers);
     }
 
     public EmulatorConfig withPort(int port) {
-        return new EmulatorConfig(host, port, apiKey, models, quota, latency, chunkGap, clock, stampChunks, modelRules);
+        return new EmulatorConfig(
+                host, port, apiKey, models, quota, latency, chunkGap, clock, stampChunks, modelRules, demoAnswers);
     }
 
     public EmulatorConfig withApiKey(String apiKey) {
-        return new EmulatorConfig(host, port, apiKey, models, quota, latency, chunkGap, clock, stampChunks, modelRules);
+        return new EmulatorConfig(
+                host, port, apiKey, models, quota, latency, chunkGap, clock, stampChunks, modelRules, demoAnswers);
     }
 
     public EmulatorConfig withModels(Set<String> models) {
-        return new EmulatorConfig(host, port, apiKey, models, quota, latency, chunkGap, clock, stampChunks, modelRules);
+        return new EmulatorConfig(
+                host, port, apiKey, models, quota, latency, chunkGap, clock, stampChunks, modelRules, demoAnswers);
     }
 
     public EmulatorConfig withQuota(Quota quota) {
-        return new EmulatorConfig(host, port, apiKey, models, quota, latency, chunkGap, clock, stampChunks, modelRules);
+        return new EmulatorConfig(
+                host, port, apiKey, models, quota, latency, chunkGap, clock, stampChunks, modelRules, demoAnswers);
     }
 
     public EmulatorConfig withLatency(Latency latency) {
-        return new EmulatorConfig(host, port, apiKey, models, quota, latency, chunkGap, clock, stampChunks, modelRules);
+        return new EmulatorConfig(
+                host, port, apiKey, models, quota, latency, chunkGap, clock, stampChunks, modelRules, demoAnswers);
     }
 
     public EmulatorConfig withChunkGap(Duration chunkGap) {
-        return new EmulatorConfig(host, port, apiKey, models, quota, latency, chunkGap, clock, stampChunks, modelRules);
+        return new EmulatorConfig(
+                host, port, apiKey, models, quota, latency, chunkGap, clock, stampChunks, modelRules, demoAnswers);
     }
 
     public EmulatorConfig withClock(Clock clock) {
-        return new EmulatorConfig(host, port, apiKey, models, quota, latency, chunkGap, clock, stampChunks, modelRules);
+        return new EmulatorConfig(
+                host, port, apiKey, models, quota, latency, chunkGap, clock, stampChunks, modelRules, demoAnswers);
     }
 
     public EmulatorConfig withStampChunks(boolean stampChunks) {
-        return new EmulatorConfig(host, port, apiKey, models, quota, latency, chunkGap, clock, stampChunks, modelRules);
+        return new EmulatorConfig(
+                host, port, apiKey, models, quota, latency, chunkGap, clock, stampChunks, modelRules, demoAnswers);
     }
 
     public EmulatorConfig withModelRules(ModelRules modelRules) {
-        return new EmulatorConfig(host, port, apiKey, models, quota, latency, chunkGap, clock, stampChunks, modelRules);
+        return new EmulatorConfig(
+                host, port, apiKey, models, quota, latency, chunkGap, clock, stampChunks, modelRules, demoAnswers);
+    }
+
+    public EmulatorConfig withDemoAnswers(boolean demoAnswers) {
+        return new EmulatorConfig(
+                host, port, apiKey, models, quota, latency, chunkGap, clock, stampChunks, modelRules, demoAnswers);
     }
 
     /** Whether {@code model} (without the "models/" prefix) is served. */

@@ -76,26 +76,12 @@ final class FunctionCalling {
      * response last: the default reply).
      */
     static Reply answer(ModelRequest request) {
-        List<JsonNode> contents = request.contents();
-        JsonNode last = contents.get(contents.size() - 1);
-        List<JsonNode> lastResponses = parts(last, "functionResponse", "function_response");
+        Asked asked = asked(request.contents());
+        List<JsonNode> lastResponses = asked.responses();
         List<String> tools = declaredTools(request.root());
         if (!tools.isEmpty() && !modeNone(request.root())) {
-            int answered = 0;
-            String message = "";
-            for (int i = contents.size() - 1; i >= 0; i--) {
-                JsonNode content = contents.get(i);
-                if ("model".equals(content.path("role").asText())) {
-                    continue;
-                }
-                List<JsonNode> responses = parts(content, "functionResponse", "function_response");
-                if (responses.isEmpty()) {
-                    message = text(content);
-                    break;
-                }
-                answered += responses.size();
-            }
-            List<ObjectNode> calls = calls(message, tools);
+            int answered = asked.answered();
+            List<ObjectNode> calls = calls(asked.message(), tools);
             if (answered < calls.size()) {
                 ObjectNode call = calls.get(answered);
                 Reply reply = Reply.functionCall(call.path("name").asText(), (ObjectNode) call.get("args"));
@@ -114,6 +100,35 @@ final class FunctionCalling {
                     .append(Json.oneLine(response.path("response")));
         }
         return Reply.of(text.toString(), request);
+    }
+
+    /**
+     * Where the conversation stands with tools.
+     *
+     * @param message the customer's message: the text of the last user content that is not function responses
+     * @param answered the function responses after it (the calls already made for it)
+     * @param responses the function responses of the last content (empty when it is not one)
+     */
+    record Asked(String message, int answered, List<JsonNode> responses) {}
+
+    static Asked asked(List<JsonNode> contents) {
+        List<JsonNode> lastResponses =
+                parts(contents.get(contents.size() - 1), "functionResponse", "function_response");
+        int answered = 0;
+        String message = "";
+        for (int i = contents.size() - 1; i >= 0; i--) {
+            JsonNode content = contents.get(i);
+            if ("model".equals(content.path("role").asText())) {
+                continue;
+            }
+            List<JsonNode> responses = parts(content, "functionResponse", "function_response");
+            if (responses.isEmpty()) {
+                message = text(content);
+                break;
+            }
+            answered += responses.size();
+        }
+        return new Asked(message, answered, lastResponses);
     }
 
     /** The calls the message asks for, in its order: {name, args}. */
@@ -155,7 +170,7 @@ final class FunctionCalling {
         return Json.object();
     }
 
-    private static List<String> declaredTools(JsonNode root) {
+    static List<String> declaredTools(JsonNode root) {
         List<String> names = new ArrayList<>();
         for (JsonNode tool : root.path("tools")) {
             for (JsonNode declaration : ModelRequest.field(tool, "functionDeclarations", "function_declarations")) {
@@ -168,7 +183,7 @@ final class FunctionCalling {
         return names;
     }
 
-    private static boolean modeNone(JsonNode root) {
+    static boolean modeNone(JsonNode root) {
         JsonNode config = ModelRequest.field(
                 ModelRequest.field(root, "toolConfig", "tool_config"),
                 "functionCallingConfig",

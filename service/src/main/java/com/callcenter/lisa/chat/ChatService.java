@@ -8,6 +8,7 @@ import com.callcenter.lisa.gemini.GeminiReply;
 import com.callcenter.lisa.gemini.Prompt;
 import com.callcenter.lisa.gemini.TokenUsage;
 import com.callcenter.lisa.gemini.ToolDeclaration;
+import com.callcenter.lisa.handoff.HandoffNotice;
 import com.callcenter.lisa.identity.Callers;
 import com.callcenter.lisa.limits.LimitedClient;
 import com.callcenter.lisa.limits.OwnerLimiter;
@@ -307,6 +308,7 @@ public class ChatService {
             // The turn's contents while it uses tools: the model's calls (as received, signed) and their results.
             List<String> contents = new ArrayList<>();
             List<ToolCall> toolCalls = new ArrayList<>();
+            HandoffNotice handoff = null;
             int rounds = 0;
             List<FunctionCalls.Call> requested = FunctionCalls.requested(reply.modelParts());
             while (!requested.isEmpty() && rounds < properties.maxToolRounds()) {
@@ -316,6 +318,9 @@ public class ChatService {
                     ToolCall done = toolRunner.run(
                             persona, sessionId, turnNumber, toolCalls.size() + 1, call, remaining(admission));
                     toolCalls.add(done);
+                    if (done.handoff() != null) {
+                        handoff = done.handoff(); // request_human: the answer says so, after the stored turn
+                    }
                     observer.toolCalled(done.name(), done.status());
                     answers.add(new FunctionCalls.Answer(call.id(), call.name(), done.result()));
                 }
@@ -372,8 +377,12 @@ public class ChatService {
             long queueWaitMs = sessionWaitMs + geminiWaitMs;
             int allAttempts = attempts;
             TokenUsage turnUsage = usage;
+            HandoffNotice madeHandoff = handoff;
             transaction.executeWithoutResult(status -> {
                 sessions.appendTurn(sessionId, turn);
+                if (madeHandoff != null) {
+                    sessions.handoffTurnStored(sessionId); // the wrap-up of a session handed off on its first turn
+                }
                 if (accepted.request() != null) {
                     requests.done(accepted.request(), turn.number(), turnUsage.totalTokens(), queueWaitMs, allAttempts);
                 }
@@ -387,7 +396,8 @@ public class ChatService {
                     turn.repliedAt(),
                     queueWaitMs,
                     allAttempts,
-                    costUsd);
+                    costUsd,
+                    handoff);
         }
     }
 
@@ -437,7 +447,8 @@ public class ChatService {
                 turn.repliedAt(),
                 row.queueWaitMs(),
                 row.attempts(),
-                turn.costUsd());
+                turn.costUsd(),
+                null); // the handoff is reported by the request whose turn made it; the session view shows it
     }
 
     /** Times as the store keeps them (microseconds), so a reply says what a later read of it says. */

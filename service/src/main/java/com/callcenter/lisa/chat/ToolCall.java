@@ -1,5 +1,7 @@
 package com.callcenter.lisa.chat;
 
+import com.callcenter.lisa.handoff.HandoffNotice;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -11,8 +13,21 @@ import tools.jackson.databind.JsonNode;
  *                   {@code invalid_arguments} or {@code unknown_tool}
  * @param result     what went back to the model: the endpoint's JSON answer, or {@code {"error": "..."}}
  * @param durationMs how long the call took (0 when no endpoint was called)
+ * @param handoff    for {@code request_human} that handed the session off: the handoff, which the turn's answer
+ *                   reports (the stream's last event); not stored with the call (the session keeps the handoff)
  */
-public record ToolCall(String name, JsonNode args, String status, JsonNode result, long durationMs) {
+public record ToolCall(
+        String name,
+        JsonNode args,
+        String status,
+        JsonNode result,
+        long durationMs,
+        @JsonIgnore HandoffNotice handoff) {
+
+    /** A call that did not hand the session off. */
+    public ToolCall(String name, JsonNode args, String status, JsonNode result, long durationMs) {
+        this(name, args, status, result, durationMs, null);
+    }
 
     public static final String OK = "ok";
     public static final String ERROR = "error";

@@ -139,7 +139,7 @@ class ToolRunner {
             result.put("handedOff", true);
             result.put("at", notice.at().toString());
             result.put("note", "A human agent takes the call over now; tell the customer so, briefly.");
-            return new ToolCall(REQUEST_HUMAN, args, ToolCall.OK, result, millisSince(start));
+            return new ToolCall(REQUEST_HUMAN, args, ToolCall.OK, result, millisSince(start), notice);
         } catch (InvalidMessageException e) {
             return new ToolCall(
                     REQUEST_HUMAN, args, ToolCall.INVALID_ARGUMENTS, error(e.getMessage()), millisSince(start));

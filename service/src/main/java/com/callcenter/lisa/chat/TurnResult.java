@@ -1,6 +1,7 @@
 package com.callcenter.lisa.chat;
 
 import com.callcenter.lisa.gemini.TokenUsage;
+import com.callcenter.lisa.handoff.HandoffNotice;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.UUID;
@@ -13,6 +14,7 @@ import java.util.UUID;
  * @param queueWaitMs time waited for earlier turns of the session and for quota, retries' waits included
  * @param attempts    calls made to Gemini for this turn
  * @param costUsd     what the call cost by the price table; null when unknown (a model without a price)
+ * @param handoff     the handoff this turn made (Lisa called {@code request_human}); null when it made none
  */
 public record TurnResult(
         UUID sessionId,
@@ -23,7 +25,8 @@ public record TurnResult(
         Instant createdAt,
         long queueWaitMs,
         int attempts,
-        BigDecimal costUsd) {
+        BigDecimal costUsd,
+        HandoffNotice handoff) {
 
     public TurnResult(
             UUID sessionId,
@@ -34,6 +37,6 @@ public record TurnResult(
             Instant createdAt,
             long queueWaitMs,
             int attempts) {
-        this(sessionId, reply, finishReason, model, usage, createdAt, queueWaitMs, attempts, null);
+        this(sessionId, reply, finishReason, model, usage, createdAt, queueWaitMs, attempts, null, null);
     }
 }

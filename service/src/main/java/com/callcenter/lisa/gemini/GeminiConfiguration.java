@@ -120,7 +120,10 @@ class GeminiConfiguration {
             // A little latency so the demo feels like the real service.
             return GeminiEmulator.start(EmulatorConfig.defaults()
                     .withLatency(Latency.between(Duration.ofMillis(150), Duration.ofMillis(450)))
-                    .withChunkGap(Duration.ofMillis(80))); // curl -N shows the reply arrive piece by piece
+                    .withChunkGap(Duration.ofMillis(80)) // curl -N shows the reply arrive piece by piece
+                    // Lisa quotes a price from the sample catalogue and books a callback on the demo CRM (README
+                    // "Demo").
+                    .withDemoAnswers(true));
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot start the demo Gemini emulator", e);
         }

@@ -27,6 +27,9 @@ public class PersonaCatalog {
 
     private static final Logger log = LoggerFactory.getLogger(PersonaCatalog.class);
     private static final String BUILT_IN = "lisa";
+    /** The built-in sample's tools in demo mode: {@code book_callback} on the demo CRM. */
+    private static final String DEMO_TOOLS = "demo-tools.yml";
+
     private static final Pattern PERSONA_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
 
     private final Map<String, Persona> personas;
@@ -41,12 +44,14 @@ public class PersonaCatalog {
         boolean replaced =
                 prompts.containsKey(BUILT_IN) || directory != null && Files.isDirectory(directory.resolve(BUILT_IN));
         if (!replaced) {
-            loaded.put(
-                    BUILT_IN,
-                    loader.load(
-                            BUILT_IN,
-                            new PersonaLoader.Classpath(
-                                    "personas/" + BUILT_IN, PersonaCatalog.class.getClassLoader())));
+            PersonaLoader.Source sample =
+                    new PersonaLoader.Classpath("personas/" + BUILT_IN, PersonaCatalog.class.getClassLoader());
+            Persona lisa = loader.load(BUILT_IN, sample);
+            if (environment.getProperty("lisa.gemini.demo", Boolean.class, false)) {
+                // Demo mode only: the sample books callbacks on the demo CRM the service serves then (package demo).
+                lisa = loader.withTools(lisa, sample, DEMO_TOOLS);
+            }
+            loaded.put(BUILT_IN, lisa);
         }
         if (directory != null) {
             for (Path folder : folders(directory)) {

@@ -121,16 +121,7 @@ final class PersonaLoader {
         String yamlText = text(source, DESCRIPTOR, descriptor, 0)
                 .orElseThrow(() -> new PersonaConfigException(
                         descriptor, 0, "the file is missing; every persona " + "folder needs a persona.yml"));
-        Node root;
-        try {
-            // compose, not load: the node tree keeps every value's line (duplicate keys are checked below)
-            root = new Yaml(new LoaderOptions()).compose(new java.io.StringReader(yamlText));
-        } catch (MarkedYAMLException e) {
-            int line = e.getProblemMark() != null ? e.getProblemMark().getLine() + 1 : 0;
-            throw new PersonaConfigException(descriptor, line, "not valid YAML: " + e.getProblem());
-        } catch (YAMLException e) {
-            throw new PersonaConfigException(descriptor, 0, "not valid YAML: " + e.getMessage());
-        }
+        Node root = compose(yamlText, descriptor);
         if (!(root instanceof MappingNode mapping)) {
             throw new PersonaConfigException(
                     descriptor, root == null ? 0 : line(root), "expected a mapping with at least \"prompt:\"");
@@ -208,20 +199,7 @@ final class PersonaLoader {
         }
         checkPlaceholders(prompt, source.describe(promptFile), contextTrees);
 
-        List<PersonaTool> tools = new ArrayList<>();
-        NodeTuple toolsEntry = keys.get("tools");
-        if (toolsEntry != null) {
-            for (Node item : yaml.sequence(toolsEntry.getValueNode(), "tools")) {
-                PersonaTool tool = tool(yaml, item);
-                if (tools.stream().anyMatch(other -> other.name().equals(tool.name()))) {
-                    throw new PersonaConfigException(
-                            descriptor,
-                            line(item),
-                            "a second tool named '" + tool.name() + "'; tool names must be unique");
-                }
-                tools.add(tool);
-            }
-        }
+        List<PersonaTool> tools = tools(yaml, keys.get("tools"), new ArrayList<>());
 
         boolean requestHuman = true;
         NodeTuple requestHumanEntry = keys.get(REQUEST_HUMAN);
@@ -229,6 +207,57 @@ final class PersonaLoader {
             requestHuman = yaml.bool(requestHumanEntry.getValueNode(), REQUEST_HUMAN);
         }
         return new Persona(name, prompt, knowledge, context, tools, requestHuman);
+    }
+
+    /**
+     * The persona with the tools of one more file of its folder added (a YAML mapping with only {@code tools:}, in
+     * the format of persona.yml), checked as persona.yml's are. The built-in sample's demo tools come this way, in
+     * demo mode only.
+     */
+    Persona withTools(Persona persona, Source source, String file) {
+        String described = source.describe(file);
+        String yamlText = text(source, file, described, 0)
+                .orElseThrow(() -> new PersonaConfigException(described, 0, "the file is missing"));
+        if (!(compose(yamlText, described) instanceof MappingNode mapping)) {
+            throw new PersonaConfigException(described, 0, "expected a mapping with \"tools:\"");
+        }
+        Map<String, NodeTuple> keys = keys(mapping, Set.of("tools"), described, file);
+        List<PersonaTool> tools = tools(new Yamls(described), keys.get("tools"), new ArrayList<>(persona.tools()));
+        return new Persona(
+                persona.name(),
+                persona.prompt(),
+                persona.knowledge(),
+                persona.context(),
+                tools,
+                persona.requestHuman());
+    }
+
+    /** The tools of a {@code tools:} entry (none when absent) added to {@code tools}; names must stay unique. */
+    private List<PersonaTool> tools(Yamls yaml, NodeTuple entry, List<PersonaTool> tools) {
+        if (entry == null) {
+            return tools;
+        }
+        for (Node item : yaml.sequence(entry.getValueNode(), "tools")) {
+            PersonaTool tool = tool(yaml, item);
+            if (tools.stream().anyMatch(other -> other.name().equals(tool.name()))) {
+                throw new PersonaConfigException(
+                        yaml.file, line(item), "a second tool named '" + tool.name() + "'; tool names must be unique");
+            }
+            tools.add(tool);
+        }
+        return tools;
+    }
+
+    private static Node compose(String yamlText, String file) {
+        try {
+            // compose, not load: the node tree keeps every value's line (duplicate keys are checked below)
+            return new Yaml(new LoaderOptions()).compose(new java.io.StringReader(yamlText));
+        } catch (MarkedYAMLException e) {
+            int line = e.getProblemMark() != null ? e.getProblemMark().getLine() + 1 : 0;
+            throw new PersonaConfigException(file, line, "not valid YAML: " + e.getProblem());
+        } catch (YAMLException e) {
+            throw new PersonaConfigException(file, 0, "not valid YAML: " + e.getMessage());
+        }
     }
 
     /** Every {@code {{...}}} must name a field the persona's context schemas declare (under "properties"). */

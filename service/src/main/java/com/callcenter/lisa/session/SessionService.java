@@ -208,6 +208,15 @@ public class SessionService {
     }
 
     /**
+     * The turn in which Lisa handed the session off (her {@code request_human} tool) is stored: its wrap-up is due
+     * now if the handoff could not make it due, because the session had no stored turn then (it was handed off on
+     * its first turn). Nothing changes if it has one. Called in the turn's transaction.
+     */
+    public void handoffTurnStored(UUID sessionId) {
+        store.wrapUpDue(sessionId, now());
+    }
+
+    /**
      * Ends a conversation. Idempotent: ending an ended or expired session changes nothing. Messages
      * of the session still waiting for quota on this instance are not sent ({@link SessionEnded}).
      *

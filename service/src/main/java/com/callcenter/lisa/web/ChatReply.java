@@ -1,6 +1,8 @@
 package com.callcenter.lisa.web;
 
 import com.callcenter.lisa.chat.TurnResult;
+import com.callcenter.lisa.handoff.HandoffNotice;
+import com.callcenter.lisa.session.SessionStatus;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -36,7 +38,15 @@ record ChatReply(
         long queueWaitMs,
 
         @Schema(description = "Calls made to Gemini for this reply (more than 1 after transient failures).")
-        int attempts) {
+        int attempts,
+
+        @Schema(
+                description = "Only when this turn handed the session to a human agent (Lisa called request_human): "
+                        + "the session is now handed_off, and chat to Lisa answers 409 session-handed-off until POST "
+                        + ".../resume. Absent otherwise. A streamed turn sends the same object as its last event, "
+                        + "`handoff`, after `done`.",
+                nullable = true)
+        Handoff handoff) {
 
     static ChatReply of(TurnResult result) {
         return new ChatReply(
@@ -53,7 +63,29 @@ record ChatReply(
                         result.costUsd()),
                 result.createdAt(),
                 result.queueWaitMs(),
-                result.attempts());
+                result.attempts(),
+                Handoff.of(result.handoff()));
+    }
+
+    @Schema(description = "The handoff a turn made: the session's new status, why and when. Never a secret.")
+    record Handoff(
+            @Schema(description = "The session's status now.", example = "handed_off")
+            String status,
+
+            @Schema(description = "The reason Lisa gave (or, if the app handed off first, the app's).")
+            String reason,
+
+            @Schema(description = "When the session was handed off.")
+            Instant at,
+
+            @Schema(description = "tool (Lisa) or app.", example = "tool")
+            String by) {
+
+        static Handoff of(HandoffNotice notice) {
+            return notice == null
+                    ? null
+                    : new Handoff(SessionStatus.HANDED_OFF.wireName(), notice.reason(), notice.at(), notice.by());
+        }
     }
 
     @Schema(description = "Tokens as Gemini counted them for this call.")

@@ -16,7 +16,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * One streamed turn as server-sent events: {@code queued} while it waits for quota, {@code delta} for
- * each piece of the reply, then {@code done} or {@code error}. The queue pushes each new place to
+ * each piece of the reply, {@code tool} for each tool call, then {@code done} (followed by {@code handoff} when the
+ * turn handed the session to a human agent) or {@code error}. The queue pushes each new place to
  * {@link #queued} (on its own thread, which must never wait for this client's writes); a watcher thread writes it
  * as a {@code queued} event, and a comment when the stream has been idle for the keep-alive interval.
  * A write that fails means the client went away, and a request still waiting then leaves the queue
@@ -129,8 +130,16 @@ final class ChatStream implements TurnObserver, AutoCloseable {
 
     record Tool(String name, String status) {}
 
+    /**
+     * The turn is stored: {@code done} with the answer, and, when the turn handed the session to a human agent
+     * (Lisa called {@code request_human}), {@code handoff} as the stream's last event, so that the app switches the
+     * customer over without reading the answer's fields.
+     */
     void done(ChatReply reply) {
         send("done", reply);
+        if (reply.handoff() != null) {
+            send("handoff", reply.handoff());
+        }
     }
 
     void error(Problems.Problem problem) {

@@ -62,6 +62,10 @@ class SessionController {
                     - `done`: the object the JSON call returns; the turn is stored. Its `reply` is the \
                     concatenated deltas, except when Gemini stopped the reply for its content (finishReason \
                     SAFETY, RECITATION, ...): then it is the fallback line, which replaces what was streamed;
+                    - `handoff` `{"status": "handed_off", "reason": "...", "at": "...", "by": "tool"}`: only after \
+                    `done`, as the stream's last event, when Lisa handed the call to a human agent in this turn \
+                    (tool request_human; the JSON answer carries the same object as `handoff`); chat to Lisa then \
+                    answers 409 session-handed-off until POST .../resume;
                     - `error`: a problem object (same `type` and `status` as the JSON call would answer); \
                     nothing was stored and any deltas are void.
 
@@ -192,7 +196,8 @@ class SessionController {
                         schema =
                                 @Schema(
                                         type = "string",
-                                        description = "Server-sent events: queued, delta, tool, done or error."))
+                                        description =
+                                                "Server-sent events: queued, delta, tool, done (then handoff) or error."))
             })
     @ApiResponse(
             responseCode = "400",

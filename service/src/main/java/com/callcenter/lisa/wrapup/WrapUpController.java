@@ -36,9 +36,11 @@ class WrapUpController {
 
     @Operation(
             summary = "The wrap-up of an ended session",
-            description = "Made with Gemini structured output when a "
-                    + "session with at least one turn ends (DELETE or expiry): {outcome, summary, nextAction, callbackAt?, "
-                    + "products, objections, sentiment, leadScore} under wrapUp, or the reason it failed.")
+            description = "Made with Gemini structured output when Lisa's part of a "
+                    + "session with at least one turn ends (handoff to a human, DELETE or expiry): {outcome, summary, "
+                    + "nextAction, callbackAt?, products, objections, sentiment, leadScore} under wrapUp, or the reason it "
+                    + "failed. One per session: a session handed off, resumed and ended keeps the one made at the "
+                    + "handoff, which covers the turns before it.")
     @ApiResponse(
             responseCode = "200",
             description = "Made (state done, with wrapUp) or given up (state failed, " + "with reason).")
@@ -46,7 +48,7 @@ class WrapUpController {
     @ApiResponse(
             responseCode = "404",
             description = "No such session (session-not-found), or it has no wrap-up: "
-                    + "still active, or ended without a turn (wrap-up-not-found).")
+                    + "still active (never handed off), or ended without a turn (wrap-up-not-found).")
     @GetMapping("/api/v1/sessions/{id}/wrap-up")
     ResponseEntity<?> wrapUp(@PathVariable UUID id) {
         sessions.get(id);

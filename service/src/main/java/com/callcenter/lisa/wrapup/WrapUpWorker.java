@@ -1,5 +1,6 @@
 package com.callcenter.lisa.wrapup;
 
+import com.callcenter.lisa.chat.ClaimTimingRules;
 import com.callcenter.lisa.chat.ServiceInstance;
 import com.callcenter.lisa.gemini.GeminiClient;
 import com.callcenter.lisa.gemini.GeminiFailure;
@@ -9,6 +10,7 @@ import com.callcenter.lisa.gemini.GeminiReply;
 import com.callcenter.lisa.gemini.Prompt;
 import com.callcenter.lisa.gemini.TokenEstimate;
 import com.callcenter.lisa.session.Conversation;
+import com.callcenter.lisa.session.Handoff;
 import com.callcenter.lisa.session.SessionEnded;
 import com.callcenter.lisa.session.SessionNotFoundException;
 import com.callcenter.lisa.session.SessionService;
@@ -42,6 +44,8 @@ import tools.jackson.databind.node.ObjectNode;
 class WrapUpWorker {
 
     private static final Logger log = LoggerFactory.getLogger(WrapUpWorker.class);
+    /** How soon a wrap-up waiting for the turn that handed off looks again. */
+    private static final java.time.Duration TURN_WAIT = java.time.Duration.ofSeconds(1);
     /** Gemini answers one wrap-up may ask for: the first, and one retry when it broke the schema. */
     static final int MAX_ANSWERS = 2;
 
@@ -67,6 +71,7 @@ class WrapUpWorker {
     private final Clock clock;
     private final JsonMapper json;
     private final String instance;
+    private final java.time.Duration longestTurn;
     private final String model;
     private final boolean webhook;
     private final boolean enabled;
@@ -84,7 +89,8 @@ class WrapUpWorker {
             Clock clock,
             JsonMapper json,
             ServiceInstance instance,
-            com.callcenter.lisa.quota.QuotaScheduler quota) {
+            com.callcenter.lisa.quota.QuotaScheduler quota,
+            ClaimTimingRules timing) {
         this.store = store;
         this.schema = new WrapUpSchema(json);
         this.sessions = sessions;
@@ -94,6 +100,7 @@ class WrapUpWorker {
         this.clock = clock;
         this.json = json;
         this.instance = instance.id();
+        this.longestTurn = timing.longestTurn();
         this.model = properties.model() == null || properties.model().isBlank()
                 ? geminiProperties.model()
                 : properties.model().strip();
@@ -167,8 +174,15 @@ class WrapUpWorker {
         } catch (SessionNotFoundException e) {
             return; // purged meanwhile: its wrap-up went with it
         }
+        if (turnStillAnswered(conversation)) {
+            Instant now = clock.instant();
+            store.later(sessionId, instance, now.plus(TURN_WAIT), now);
+            return;
+        }
         Prompt prompt = new Prompt(
-                INSTRUCTION, List.of(new Prompt.Message(Prompt.Role.USER, transcript(conversation.turns()))));
+                INSTRUCTION,
+                List.of(new Prompt.Message(
+                        Prompt.Role.USER, transcript(covered(conversation.turns(), wrapUp.createdAt())))));
         int tokens = TokenEstimate.of(INSTRUCTION)
                 + TokenEstimate.of(prompt.messages().getFirst().text())
                 + 300;
@@ -252,6 +266,30 @@ class WrapUpWorker {
         if (!store.renew(sessionId, instance, clock.instant().plus(properties.lease()))) {
             throw new LeaseLostException();
         }
+    }
+
+    /**
+     * Lisa handed the call off with her tool, and the turn that called it is not stored yet: it is still being
+     * answered (its last Gemini request, in which Lisa tells the customer). The wrap-up waits for it — that turn is
+     * why the call was handed off — but no longer than a turn can take ({@link ClaimTimingRules#longestTurn}): a turn
+     * not stored by then failed, and the wrap-up is made without it.
+     */
+    private boolean turnStillAnswered(Conversation conversation) {
+        Handoff handoff = conversation.handoff();
+        return handoff != null
+                && handoff.by() == Handoff.By.TOOL
+                && conversation.turns().size() <= handoff.afterTurn()
+                && clock.instant().isBefore(handoff.at().plus(longestTurn));
+    }
+
+    /**
+     * The turns a wrap-up is about: those whose message came before it was made due. A session has one wrap-up,
+     * made due when Lisa's part of the call first ends (the first handoff, else the end or expiry); a session
+     * resumed after a handoff keeps it, and the turns after the resume are not in it, however long the wrap-up
+     * waited for its slot. (The turn that called request_human came before its handoff, so it is covered.)
+     */
+    static List<Turn> covered(List<Turn> turns, Instant due) {
+        return turns.stream().filter(turn -> !turn.receivedAt().isAfter(due)).toList();
     }
 
     /** Who said what, oldest first; each turn is the customer's message and Lisa's reply. */

@@ -88,6 +88,45 @@ class HandoffApiTest extends ServiceTest {
     }
 
     @Test
+    void aStreamThatHandedOffEndsWithAHandoffEventAndTheJsonAnswerSaysSo() {
+        // The emulator calls a declared tool the customer's message names, with the args given after it.
+        String streamed = api.newSession();
+        EventStream.Result events =
+                EventStream.chat(port, streamed, "request_human args:{\"reason\": \"Der Kunde will einen Menschen\"}");
+
+        assertThat(events.status()).as(events.body()).isEqualTo(200);
+        assertThat(events.events())
+                .extracting(EventStream.Event::name)
+                .filteredOn(name -> !name.equals("delta"))
+                .containsExactly("tool", "done", "handoff");
+        assertThat(events.only("tool").json().get("status").asString()).isEqualTo("ok");
+        JsonNode handoff = events.last().json();
+        assertThat(handoff.propertyNames()).containsExactlyInAnyOrder("status", "reason", "at", "by");
+        assertThat(handoff.get("status").asString()).isEqualTo("handed_off");
+        assertThat(handoff.get("reason").asString()).isEqualTo("Der Kunde will einen Menschen");
+        assertThat(handoff.get("by").asString()).isEqualTo("tool");
+        assertThat(events.only("done").json().get("handoff")).isEqualTo(handoff);
+        JsonNode view = api.get("/api/v1/sessions/" + streamed).json();
+        assertThat(view.get("status").asString()).isEqualTo("handed_off");
+        assertThat(Instant.parse(handoff.get("at").asString()))
+                .isEqualTo(Instant.parse(view.get("handoff").get("at").asString()));
+        assertThat(view.get("messages")).hasSize(2); // the turn that handed off is stored
+
+        String json = api.newSession();
+        Api.Response answer = api.chat(json, "request_human args:{\"reason\": \"Beschwerde\"}");
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        assertThat(answer.json().get("handoff").get("status").asString()).isEqualTo("handed_off");
+        assertThat(answer.json().get("handoff").get("reason").asString()).isEqualTo("Beschwerde");
+        assertProblem(api.chat(json, "Hallo?"), 409, "session-handed-off");
+
+        // A turn that hands nothing off has no handoff field and no handoff event.
+        String plain = api.newSession();
+        assertThat(api.chat(plain, "Hallo").json().has("handoff")).isFalse();
+        assertThat(EventStream.chat(port, plain, "Noch eine Frage").named("handoff"))
+                .isEmpty();
+    }
+
+    @Test
     void theAgentsConversationIsStoredInOrderWithRoles() {
         String id = api.newSession();
         api.chat(id, "Was kostet der Tarif?");
@@ -254,6 +293,15 @@ class HandoffApiTest extends ServiceTest {
                 .contains("session-handed-off");
         JsonNode schemas = doc.get("components").get("schemas");
         assertThat(schemas.get("SessionView").get("properties").propertyNames()).contains("handoff");
+        assertThat(schemas.get("ChatReply").get("properties").get("handoff").toString())
+                .contains("Handoff");
+        assertThat(schemas.get("Handoff").get("properties").propertyNames())
+                .containsExactlyInAnyOrder("status", "reason", "at", "by");
+        assertThat(paths.get("/api/v1/sessions/{id}/chat")
+                        .get("post")
+                        .get("description")
+                        .asString())
+                .contains("`handoff` `{\"status\": \"handed_off\"");
         assertThat(schemas.get("SessionView")
                         .get("properties")
                         .get("status")

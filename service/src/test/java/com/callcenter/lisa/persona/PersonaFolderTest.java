@@ -62,6 +62,19 @@ class PersonaFolderTest extends ServiceTest {
         assertThat(unknown.json().get("detail").asString()).contains("anna", "lisa", "max");
     }
 
+    /** The sample's demo tool and the demo CRM exist in demo mode only (DemoWalkThroughTest shows them there). */
+    @Test
+    void outsideDemoModeTheSampleHasNoDemoToolAndThereIsNoDemoCrm() {
+        assertThat(catalog.resolve("lisa").tools()).isEmpty();
+        assertThat(catalog.resolve("lisa").requestHuman()).isTrue();
+        assertThat(api.get("/demo/crm/callbacks").status()).isEqualTo(404);
+        String id = create(null).json().get("id").asString();
+        assertThat(api.chat(id, "Was kostet Glasfaser 300? Bitte Rückruf.").status())
+                .isEqualTo(200);
+        String sent = upstream.requests().getLast().body();
+        assertThat(sent).contains("request_human").doesNotContain("book_callback");
+    }
+
     @Test
     void knowledgeFollowsThePromptInTheListedOrder() {
         String id = create("{\"persona\": \"anna\", \"context\": {\"customer\": {\"name\": \"Erika\"}}}")

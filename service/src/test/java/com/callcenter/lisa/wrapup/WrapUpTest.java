@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import com.callcenter.lisa.emulator.RecordedRequest;
 import com.callcenter.lisa.emulator.ScriptedAnswer;
 import com.callcenter.lisa.session.SessionService;
+import com.callcenter.lisa.session.Turn;
 import com.callcenter.lisa.support.Api;
 import com.callcenter.lisa.support.MovableTime;
 import com.callcenter.lisa.support.MutableClock;
@@ -16,8 +17,10 @@ import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
 import java.io.InputStream;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.List;
+import java.util.UUID;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -97,6 +100,111 @@ class WrapUpTest extends ServiceTest {
         JsonNode body = awaitFinished(id);
         assertThat(body.get("state").asString()).isEqualTo("done");
         assertThat(schema().validate(body.get("wrapUp"))).isEmpty();
+    }
+
+    /**
+     * One wrap-up per session: the one made when Lisa's part ended at the handoff. Resumed, talking on and then
+     * ended, the session keeps it (the CRM got it once, with Idempotency-Key = session id); the turns after the
+     * resume are in the session's history, not in a second wrap-up.
+     */
+    @Test
+    void aSessionHandedOffResumedAndEndedKeepsTheOneWrapUpMadeAtTheHandoff() {
+        String id = api.newSession();
+        assertThat(api.chat(id, "Ich möchte einen Menschen, sagt der Resume-Kunde")
+                        .status())
+                .isEqualTo(200);
+        api.post("/api/v1/sessions/" + id + "/handoff", "{\"reason\": \"Kunde will einen Menschen\"}");
+        JsonNode first = awaitFinished(id);
+        assertThat(first.get("wrapUp").get("summary").asString()).contains("Resume-Kunde");
+
+        clock.advance(Duration.ofMinutes(1));
+        assertThat(api.post("/api/v1/sessions/" + id + "/resume", null).status())
+                .isEqualTo(200);
+        assertThat(api.chat(id, "Danke, ich kaufe den Tarif nach dem Gespräch").status())
+                .isEqualTo(200);
+        assertThat(api.delete("/api/v1/sessions/" + id).status()).isEqualTo(204);
+
+        // Another session ended after it: the worker makes due wrap-ups oldest first, one at a time, so once this
+        // one is done, a second wrap-up of the first session would have been made already.
+        clock.advance(Duration.ofSeconds(1));
+        String later = api.newSession();
+        assertThat(api.chat(later, "Kein Interesse, sagt der zweite Kunde").status())
+                .isEqualTo(200);
+        assertThat(api.delete("/api/v1/sessions/" + later).status()).isEqualTo(204);
+        awaitFinished(later);
+
+        assertThat(api.get("/api/v1/sessions/" + id + "/wrap-up").json()).isEqualTo(first);
+        assertThat(wrapUpRequests())
+                .filteredOn(request -> request.body().contains("Resume-Kunde"))
+                .singleElement()
+                .satisfies(request -> assertThat(request.body()).doesNotContain("ich kaufe den Tarif"));
+        assertThat(api.get("/api/v1/sessions/" + id).json().get("messages")).hasSize(4);
+    }
+
+    /**
+     * A wrap-up that gets its slot only after the session was resumed and talked on covers the turns before the
+     * handoff: what it says does not depend on how long it waited.
+     */
+    @Test
+    void aWrapUpCoversOnlyTheTurnsBeforeTheHandoff() {
+        String id = api.newSession();
+        assertThat(api.chat(id, "Erste Frage zum Tarif").status()).isEqualTo(200);
+        clock.advance(Duration.ofSeconds(1));
+        Api.Response handedOff = api.post("/api/v1/sessions/" + id + "/handoff", "{\"reason\": \"Rückfrage\"}");
+        Instant due = Instant.parse(handedOff.json().get("handoff").get("at").asString());
+        clock.advance(Duration.ofSeconds(1));
+        api.post("/api/v1/sessions/" + id + "/resume", null);
+        assertThat(api.chat(id, "Zweite Frage nach dem Resume").status()).isEqualTo(200);
+
+        List<Turn> turns = sessions.conversation(UUID.fromString(id)).turns();
+
+        assertThat(turns).hasSize(2);
+        assertThat(WrapUpWorker.covered(turns, due))
+                .extracting(Turn::userMessage)
+                .containsExactly("Erste Frage zum Tarif");
+    }
+
+    /**
+     * Lisa hands off with her tool on the second turn: the wrap-up is due at once, but the turn that called
+     * request_human is stored only after its last Gemini round (here 2 s late); the wrap-up waits for that turn
+     * instead of leaving it out.
+     */
+    @Test
+    void aWrapUpAfterLisasHandoffWaitsForTheTurnThatCalledIt() {
+        String id = api.newSession();
+        assertThat(api.chat(id, "Guten Tag aus dem Wartetest").status()).isEqualTo(200);
+        upstream.script(
+                ScriptedAnswer.functionCall("request_human", "{\"reason\": \"Kunde will einen Menschen\"}"),
+                ScriptedAnswer.text("Ich verbinde Sie mit einer Kollegin.").delayed(Duration.ofSeconds(2)));
+
+        Api.Response reply = api.chat(id, "Ich will mit einem Menschen sprechen");
+
+        assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+        assertThat(reply.json().get("handoff").get("by").asString()).isEqualTo("tool");
+        clock.advance(Duration.ofSeconds(2)); // past the wait the worker set while the turn was being answered
+        assertThat(awaitFinished(id).get("state").asString()).isEqualTo("done");
+        // (another test's wrap-up may reach the emulator meanwhile: this session's is found by its words)
+        assertThat(wrapUpRequests())
+                .filteredOn(request -> request.body().contains("Guten Tag aus dem Wartetest"))
+                .singleElement()
+                .satisfies(request -> assertThat(request.body())
+                        .contains("Ich will mit einem Menschen sprechen", "Ich verbinde Sie mit einer Kollegin."));
+    }
+
+    /** Handed off by Lisa on its first turn (no stored turn when it was handed off): the wrap-up is made all the same. */
+    @Test
+    void aSessionLisaHandsOffOnItsFirstTurnGetsItsWrapUp() {
+        String id = api.newSession();
+
+        Api.Response reply = api.chat(id, "request_human args:{\"reason\": \"Beschwerde über die Rechnung\"}");
+
+        assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+        assertThat(api.get("/api/v1/sessions/" + id).json().get("status").asString())
+                .isEqualTo("handed_off");
+        assertThat(awaitFinished(id).get("state").asString()).isEqualTo("done");
+        assertThat(wrapUpRequests())
+                .filteredOn(request -> request.body().contains("Beschwerde über die Rechnung"))
+                .hasSize(1);
     }
 
     @Test
