@@ -67,10 +67,15 @@ abstract class DatabaseQuotaLedgerContract extends QuotaLedgerContract {
 
     /** A service instance's own connection pool on the test database. */
     HikariDataSource pool(String url) {
+        return pool(url, user(), password());
+    }
+
+    /** A small connection pool, as each service instance of a ledger test has its own (the spend ledger's too). */
+    static HikariDataSource pool(String url, String user, String password) {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(url);
-        config.setUsername(user());
-        config.setPassword(password());
+        config.setUsername(user);
+        config.setPassword(password);
         config.setMaximumPoolSize(4);
         return new HikariDataSource(config);
     }
