@@ -2,7 +2,6 @@ package com.callcenter.lisa.quota;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,29 +21,17 @@ import org.springframework.transaction.support.TransactionTemplate;
  * The contract on the database ledger, on one freshly migrated database per class (the service's own
  * Flyway migrations), plus the purge of old rows.
  */
-abstract class DatabaseQuotaLedgerContract extends QuotaLedgerContract {
+abstract class DatabaseQuotaLedgerContract extends QuotaLedgerContract implements LedgerDatabase {
 
-    /** The service's migration locations on this database (spring.flyway.locations with its {vendor}). */
-    abstract String[] migrations();
-
-    /** A JDBC URL of a new, empty database: the one the class's tests share. */
-    abstract String freshDatabaseUrl();
-
-    /** A JDBC URL of another new, empty database, for a test of its own. */
-    String anotherFreshDatabaseUrl() {
-        return freshDatabaseUrl();
-    }
-
-    abstract String user();
-
-    abstract String password();
+    /** The URL of the class's database, for a test that connects to it as another instance. */
+    String url;
 
     HikariDataSource dataSource;
 
     @BeforeAll
     void migrate() {
-        dataSource = pool(freshDatabaseUrl());
-        Flyway.configure().dataSource(dataSource).locations(migrations()).load().migrate();
+        url = freshDatabaseUrl();
+        dataSource = migrated(pool(url));
     }
 
     @AfterAll
@@ -63,21 +50,6 @@ abstract class DatabaseQuotaLedgerContract extends QuotaLedgerContract {
                 JdbcClient.create(dataSource),
                 new TransactionTemplate(new DataSourceTransactionManager(dataSource)),
                 new QuotaRules(window));
-    }
-
-    /** A service instance's own connection pool on the test database. */
-    HikariDataSource pool(String url) {
-        return pool(url, user(), password());
-    }
-
-    /** A small connection pool, as each service instance of a ledger test has its own (the spend ledger's too). */
-    static HikariDataSource pool(String url, String user, String password) {
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(url);
-        config.setUsername(user);
-        config.setPassword(password);
-        config.setMaximumPoolSize(4);
-        return new HikariDataSource(config);
     }
 
     static DatabaseQuotaLedger ledgerOn(DataSource dataSource) {
@@ -158,7 +130,7 @@ abstract class DatabaseQuotaLedgerContract extends QuotaLedgerContract {
      */
     @Test
     void requestsRecordedBeforeTheBucketsStillCount() {
-        try (HikariDataSource old = pool(anotherFreshDatabaseUrl())) {
+        try (HikariDataSource old = pool(freshDatabaseUrl())) {
             Flyway.configure()
                     .dataSource(old)
                     .locations(migrations())
@@ -180,7 +152,7 @@ abstract class DatabaseQuotaLedgerContract extends QuotaLedgerContract {
                     .params(model, Instant.parse("2026-05-04T15:59:50Z").atOffset(ZoneOffset.UTC))
                     .query(Long.class)
                     .single();
-            Flyway.configure().dataSource(old).locations(migrations()).load().migrate();
+            migrated(old);
 
             QuotaLedger migrated = ledgerOn(old);
             assertThat(migrated.usage(model, T0)).isEqualTo(new QuotaLedger.Usage(3, 300, 3));

@@ -2,7 +2,6 @@ package com.callcenter.lisa.quota;
 
 import com.zaxxer.hikari.HikariDataSource;
 import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -13,17 +12,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * The spend contract on the database ledger (migration V9), on one freshly migrated database per class (the
  * service's own Flyway migrations), as {@link DatabaseQuotaLedgerContract} does for the quota ledger.
  */
-abstract class DatabaseSpendLedgerContract extends SpendLedgerContract {
-
-    /** The service's migration locations on this database (spring.flyway.locations with its {vendor}). */
-    abstract String[] migrations();
-
-    /** A JDBC URL of a new, empty database: the one the class's tests share. */
-    abstract String freshDatabaseUrl();
-
-    abstract String user();
-
-    abstract String password();
+abstract class DatabaseSpendLedgerContract extends SpendLedgerContract implements LedgerDatabase {
 
     /** The URL of the class's database, for a test that connects to it as another instance. */
     String url;
@@ -33,8 +22,7 @@ abstract class DatabaseSpendLedgerContract extends SpendLedgerContract {
     @BeforeAll
     void migrate() {
         url = freshDatabaseUrl();
-        dataSource = pool();
-        Flyway.configure().dataSource(dataSource).locations(migrations()).load().migrate();
+        dataSource = migrated(pool(url));
     }
 
     @AfterAll
@@ -45,11 +33,6 @@ abstract class DatabaseSpendLedgerContract extends SpendLedgerContract {
     @Override
     SpendLedger ledger() {
         return ledgerOn(dataSource);
-    }
-
-    /** A service instance's own connection pool on the class's database. */
-    HikariDataSource pool() {
-        return DatabaseQuotaLedgerContract.pool(url, user(), password());
     }
 
     static DatabaseSpendLedger ledgerOn(DataSource dataSource) {

@@ -2,7 +2,6 @@ package com.callcenter.lisa.quota;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.callcenter.lisa.support.TestPostgres;
 import com.zaxxer.hikari.HikariDataSource;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,27 +18,7 @@ import org.junit.jupiter.api.Test;
  * instances sharing it: together they never charge more than the budget.
  */
 @Tag("database")
-class PostgresSpendLedgerTest extends DatabaseSpendLedgerContract {
-
-    @Override
-    String freshDatabaseUrl() {
-        return TestPostgres.freshDatabase();
-    }
-
-    @Override
-    String[] migrations() {
-        return new String[] {"classpath:db/migration", "classpath:db/vendor/postgresql"};
-    }
-
-    @Override
-    String user() {
-        return "postgres";
-    }
-
-    @Override
-    String password() {
-        return "postgres";
-    }
+class PostgresSpendLedgerTest extends DatabaseSpendLedgerContract implements LedgerDatabase.Postgres {
 
     /**
      * Two instances, each with its own pool and three threads, charge 100 micro-dollars each, 60
@@ -48,8 +27,8 @@ class PostgresSpendLedgerTest extends DatabaseSpendLedgerContract {
     @Test
     void twoInstancesTogetherNeverChargeMoreThanTheBudget() throws Exception {
         Instant t = day();
-        try (HikariDataSource first = pool();
-                HikariDataSource second = pool();
+        try (HikariDataSource first = pool(url);
+                HikariDataSource second = pool(url);
                 ExecutorService threads = Executors.newFixedThreadPool(6)) {
             List<SpendLedger> instances = List.of(ledgerOn(first), ledgerOn(second));
             CountDownLatch ready = new CountDownLatch(6);
