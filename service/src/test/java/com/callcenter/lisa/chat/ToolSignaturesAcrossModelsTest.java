@@ -11,7 +11,6 @@ import com.callcenter.lisa.support.MovableTime;
 import com.callcenter.lisa.support.MutableClock;
 import com.callcenter.lisa.support.ServiceTest;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
@@ -54,16 +53,13 @@ class ToolSignaturesAcrossModelsTest extends ServiceTest {
             Base64.getEncoder().encodeToString("skip_thought_signature_validator".getBytes(StandardCharsets.UTF_8));
 
     private static final ToolCallingTest.Crm crm = new ToolCallingTest.Crm();
-    private static final Path PERSONAS = ToolCallingTest.personaFolder();
 
     @Autowired
     MutableClock clock;
 
     @DynamicPropertySource
     static void personasAndCrm(DynamicPropertyRegistry registry) {
-        registry.add("lisa.personas.directory", PERSONAS::toString);
-        registry.add("TOOLS_TEST_CRM", crm::url);
-        registry.add("TOOLS_TEST_TOKEN", () -> "token");
+        crm.register(registry, "token");
     }
 
     @BeforeEach
@@ -88,7 +84,7 @@ class ToolSignaturesAcrossModelsTest extends ServiceTest {
         assertThat(tooled.status()).as(tooled.body()).isEqualTo(200);
         assertThat(tooled.json().get("model").asString()).isEqualTo(FALLBACK);
         assertThat(tooled.json().get("reply").asString()).contains("Ergebnis von record_lead: {\"lead\": 42}");
-        List<RecordedRequest> calls = modelCalls();
+        List<RecordedRequest> calls = ToolCallingTest.modelCalls();
         assertThat(calls).extracting(RecordedRequest::model).containsExactly(PRIMARY, PRIMARY, FALLBACK);
         IssuedSignature primaryCall = issued("functionCall", PRIMARY);
         // the primary's call goes to the fallback model with the placeholder, never with the primary's signature
@@ -99,7 +95,7 @@ class ToolSignaturesAcrossModelsTest extends ServiceTest {
         Api.Response next = api.chat(id, "Danke");
 
         assertThat(next.status()).as(next.body()).isEqualTo(200);
-        RecordedRequest toPrimary = modelCalls().getLast();
+        RecordedRequest toPrimary = ToolCallingTest.modelCalls().getLast();
         assertThat(toPrimary.model()).isEqualTo(PRIMARY);
         // the call part was the primary's: its own signature again; the fallback's words go without the fallback's
         assertThat(callPart(toPrimary).thoughtSignature()).isEqualTo(primaryCall.signature());
@@ -117,7 +113,7 @@ class ToolSignaturesAcrossModelsTest extends ServiceTest {
         assertThat(tooled.json().get("model").asString()).isEqualTo(PRIMARY);
         assertThat(fallback.status()).as(fallback.body()).isEqualTo(200);
         assertThat(fallback.json().get("model").asString()).isEqualTo(FALLBACK);
-        List<RecordedRequest> calls = modelCalls();
+        List<RecordedRequest> calls = ToolCallingTest.modelCalls();
         assertThat(calls).extracting(RecordedRequest::model).containsExactly(PRIMARY, PRIMARY, FALLBACK);
         IssuedSignature primaryCall = issued("functionCall", PRIMARY);
         IssuedSignature primaryReply = issued("text", PRIMARY);
@@ -131,7 +127,7 @@ class ToolSignaturesAcrossModelsTest extends ServiceTest {
         Api.Response back = api.chat(id, "Und noch eine Frage");
 
         assertThat(back.status()).as(back.body()).isEqualTo(200);
-        RecordedRequest toPrimary = modelCalls().getLast();
+        RecordedRequest toPrimary = ToolCallingTest.modelCalls().getLast();
         assertThat(toPrimary.model()).isEqualTo(PRIMARY);
         assertThat(callPart(toPrimary).thoughtSignature()).isEqualTo(primaryCall.signature());
         // the primary's own signatures of turn 1 (call and reply) come back, the fallback's of turn 2 do not
@@ -153,17 +149,14 @@ class ToolSignaturesAcrossModelsTest extends ServiceTest {
             assertThat(reply.status()).as(reply.body()).isEqualTo(200);
             assertThat(reply.json().get("model").asString()).isEqualTo(FALLBACK);
         }
-        RecordedRequest toFallback = modelCalls().getLast();
+        RecordedRequest toFallback = ToolCallingTest.modelCalls().getLast();
         assertThat(toFallback.model()).isEqualTo(FALLBACK);
         assertThat(callPart(toFallback).functionCallName()).isEqualTo("gated_lookup");
         assertThat(callPart(toFallback).thoughtSignature()).isEqualTo(PLACEHOLDER);
     }
 
     private String session() {
-        return api.post("/api/v1/sessions", "{\"persona\": \"crm\"}")
-                .json()
-                .get("id")
-                .asString();
+        return ToolCallingTest.session(api);
     }
 
     /** The one function-call part a request sends back. */
@@ -190,12 +183,5 @@ class ToolSignaturesAcrossModelsTest extends ServiceTest {
                 .toList();
         assertThat(found).as("%s signatures of %s", kind, model).hasSize(1);
         return found.getFirst();
-    }
-
-    /** The generation requests (not the model look-ups of the availability checks). */
-    private static List<RecordedRequest> modelCalls() {
-        return upstream.requests().stream()
-                .filter(request -> request.path().contains("enerateContent"))
-                .toList();
     }
 }
