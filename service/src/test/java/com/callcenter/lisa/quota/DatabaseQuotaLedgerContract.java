@@ -10,9 +10,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -23,32 +22,19 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 abstract class DatabaseQuotaLedgerContract extends QuotaLedgerContract implements LedgerDatabase {
 
-    /** The URL of the class's database, for a test that connects to it as another instance. */
-    String url;
-
-    HikariDataSource dataSource;
-
-    @BeforeAll
-    void migrate() {
-        url = freshDatabaseUrl();
-        dataSource = migrated(pool(url));
-    }
-
-    @AfterAll
-    void close() {
-        dataSource.close();
-    }
+    @RegisterExtension
+    final ClassDatabase classDatabase = new ClassDatabase(this);
 
     @Override
     QuotaLedger ledger() {
-        return ledgerOn(dataSource);
+        return ledgerOn(classDatabase.dataSource());
     }
 
     @Override
     QuotaLedger ledgerWithWindow(Duration window) {
         return new DatabaseQuotaLedger(
-                JdbcClient.create(dataSource),
-                new TransactionTemplate(new DataSourceTransactionManager(dataSource)),
+                JdbcClient.create(classDatabase.dataSource()),
+                new TransactionTemplate(new DataSourceTransactionManager(classDatabase.dataSource())),
                 new QuotaRules(window));
     }
 
@@ -59,7 +45,7 @@ abstract class DatabaseQuotaLedgerContract extends QuotaLedgerContract implement
 
     @Test
     void purgeDeletesOnlyRowsBeforeTheCutoff() {
-        DatabaseQuotaLedger database = ledgerOn(dataSource);
+        DatabaseQuotaLedger database = ledgerOn(classDatabase.dataSource());
         ModelBudget budget = new ModelBudget(0, 0, 0);
         Instant now = Instant.parse("2030-01-10T12:00:00Z"); // later than any other test's rows
         String other = newModel();
@@ -90,20 +76,22 @@ abstract class DatabaseQuotaLedgerContract extends QuotaLedgerContract implement
     @Test
     void aGrantInsideACallersTransactionIsCommittedAtOnce() {
         ModelBudget budget = new ModelBudget(1, 0, 0);
-        new TransactionTemplate(new DataSourceTransactionManager(dataSource)).executeWithoutResult(status -> {
-            assertGranted(ledger.tryAcquire(model, budget, 1, T0));
-            ledger.correct(
-                    model,
-                    ((QuotaLedger.Decision.Granted) ledger.tryAcquire(model, new ModelBudget(0, 0, 0), 1, T0)).id(),
-                    2);
-            CompletableFuture<QuotaLedger.Decision> other =
-                    CompletableFuture.supplyAsync(() -> ledger.tryAcquire(model, budget, 1, T0.plusSeconds(1)));
-            assertThat(other)
-                    .succeedsWithin(Duration.ofSeconds(10))
-                    .isEqualTo(new QuotaLedger.Decision.Wait(
-                            Duration.ofSeconds(59), QuotaLedger.Limit.REQUESTS_PER_MINUTE));
-            status.setRollbackOnly(); // the caller's own work is undone; the ledger's stays
-        });
+        new TransactionTemplate(new DataSourceTransactionManager(classDatabase.dataSource()))
+                .executeWithoutResult(status -> {
+                    assertGranted(ledger.tryAcquire(model, budget, 1, T0));
+                    ledger.correct(
+                            model,
+                            ((QuotaLedger.Decision.Granted) ledger.tryAcquire(model, new ModelBudget(0, 0, 0), 1, T0))
+                                    .id(),
+                            2);
+                    CompletableFuture<QuotaLedger.Decision> other =
+                            CompletableFuture.supplyAsync(() -> ledger.tryAcquire(model, budget, 1, T0.plusSeconds(1)));
+                    assertThat(other)
+                            .succeedsWithin(Duration.ofSeconds(10))
+                            .isEqualTo(new QuotaLedger.Decision.Wait(
+                                    Duration.ofSeconds(59), QuotaLedger.Limit.REQUESTS_PER_MINUTE));
+                    status.setRollbackOnly(); // the caller's own work is undone; the ledger's stays
+                });
         assertThat(ledger.usage(model, T0)).isEqualTo(new QuotaLedger.Usage(2, 3, 2));
     }
 
@@ -114,7 +102,7 @@ abstract class DatabaseQuotaLedgerContract extends QuotaLedgerContract implement
         for (int i = 0; i < 1_000; i++) {
             assertGranted(ledger.tryAcquire(model, budget, 100, T0.plusMillis(10L * i)));
         }
-        assertThat(JdbcClient.create(dataSource)
+        assertThat(JdbcClient.create(classDatabase.dataSource())
                         .sql("select count(*) from quota_bucket where model = ?")
                         .param(model)
                         .query(Long.class)
@@ -169,7 +157,7 @@ abstract class DatabaseQuotaLedgerContract extends QuotaLedgerContract implement
     }
 
     long rows(String model) {
-        return JdbcClient.create(dataSource)
+        return JdbcClient.create(classDatabase.dataSource())
                 .sql("select count(*) from quota_dispatch where model = ?")
                 .param(model)
                 .query(Long.class)

@@ -1,9 +1,7 @@
 package com.callcenter.lisa.quota;
 
-import com.zaxxer.hikari.HikariDataSource;
 import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -14,25 +12,12 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 abstract class DatabaseSpendLedgerContract extends SpendLedgerContract implements LedgerDatabase {
 
-    /** The URL of the class's database, for a test that connects to it as another instance. */
-    String url;
-
-    HikariDataSource dataSource;
-
-    @BeforeAll
-    void migrate() {
-        url = freshDatabaseUrl();
-        dataSource = migrated(pool(url));
-    }
-
-    @AfterAll
-    void close() {
-        dataSource.close();
-    }
+    @RegisterExtension
+    final ClassDatabase classDatabase = new ClassDatabase(this);
 
     @Override
     SpendLedger ledger() {
-        return ledgerOn(dataSource);
+        return ledgerOn(classDatabase.dataSource());
     }
 
     static DatabaseSpendLedger ledgerOn(DataSource dataSource) {

@@ -37,8 +37,8 @@ class PostgresQuotaLedgerTest extends DatabaseQuotaLedgerContract implements Led
         ModelBudget budget = new ModelBudget(20, 0, 0);
         int threadsPerInstance = 3;
         int attemptsPerThread = 10;
-        try (HikariDataSource first = pool(url);
-                HikariDataSource second = pool(url);
+        try (HikariDataSource first = pool(classDatabase.url());
+                HikariDataSource second = pool(classDatabase.url());
                 ExecutorService threads = Executors.newFixedThreadPool(2 * threadsPerInstance)) {
             List<QuotaLedger> instances = List.of(ledgerOn(first), ledgerOn(second));
             CountDownLatch ready = new CountDownLatch(2 * threadsPerInstance);

@@ -27,8 +27,8 @@ class PostgresSpendLedgerTest extends DatabaseSpendLedgerContract implements Led
     @Test
     void twoInstancesTogetherNeverChargeMoreThanTheBudget() throws Exception {
         Instant t = day();
-        try (HikariDataSource first = pool(url);
-                HikariDataSource second = pool(url);
+        try (HikariDataSource first = pool(classDatabase.url());
+                HikariDataSource second = pool(classDatabase.url());
                 ExecutorService threads = Executors.newFixedThreadPool(6)) {
             List<SpendLedger> instances = List.of(ledgerOn(first), ledgerOn(second));
             CountDownLatch ready = new CountDownLatch(6);
