@@ -23,8 +23,15 @@ import java.util.TreeMap;
  */
 final class Signatures {
 
-    /** Values Google documents for history it did not produce; accepted like real signatures. */
-    static final List<String> DUMMIES =
+    /**
+     * The placeholders Google documents for function calls it did not make for this model (history from
+     * another model, calls a client injects): ai.google.dev/gemini-api/docs/thought-signatures, FAQs ("you can
+     * set the following dummy signatures of either context_engineering_is_the_way_to_go or
+     * skip_thought_signature_validator"); Vertex AI's guide names the second. Accepted in place of a real
+     * signature, in either form a client can send: the text itself (the REST examples) or, what an SDK sends
+     * for its {@code byte[] thoughtSignature}, the standard base64 of the text's bytes.
+     */
+    static final List<String> PLACEHOLDERS =
             List.of("skip_thought_signature_validator", "context_engineering_is_the_way_to_go");
 
     private static final byte[] KEY = "lisa-emulator-thought-signature-v1".getBytes(StandardCharsets.UTF_8);
@@ -46,7 +53,7 @@ final class Signatures {
 
     /** Whether {@code signature} was made by this emulator for this model and this part. */
     static boolean valid(String model, String signature, JsonNode functionCall) {
-        if (DUMMIES.contains(signature)) {
+        if (isPlaceholder(signature)) {
             return true;
         }
         byte[] raw;
@@ -62,10 +69,21 @@ final class Signatures {
         return MessageDigest.isEqual(Arrays.copyOfRange(raw, 16, 32), tag(model, nonce, functionCall));
     }
 
+    /** One of Google's placeholders, as its text or as the base64 of the text's bytes; nothing else. */
+    static boolean isPlaceholder(String signature) {
+        for (String placeholder : PLACEHOLDERS) {
+            if (signature.equals(placeholder)
+                    || signature.equals(Base64.getEncoder().encodeToString(utf8(placeholder)))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
      * With checking on, every model function-call part of the request must carry a signature this
      * emulator made for this model and call, and every other signature sent must be one of ours for
-     * this model. Google checks only the current turn's calls; the emulator checks the whole history,
+     * this model, or one of Google's placeholders. Google checks only the current turn's calls; the emulator checks the whole history,
      * which is stricter and what a test of "send the parts back unchanged" wants.
      */
     static void check(ModelRequest request, String model) throws ApiError {

@@ -10,6 +10,7 @@ import com.google.genai.types.Content;
 import com.google.genai.types.FinishReason;
 import com.google.genai.types.GenerateContentResponse;
 import com.google.genai.types.Part;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -176,6 +177,61 @@ class ThoughtSignatureTest {
                 .hasMessageContaining("Corrupted thought signature.");
         assertThatThrownBy(() -> client.models.generateContent(MODEL, List.of(QUESTION, otherCall, toolResult()), null))
                 .hasMessageContaining("Corrupted thought signature.");
+    }
+
+    @Test
+    void googlesPlaceholderStandsInForTheSignatureOfACallAnotherModelMade() {
+        emu.requireSignatures(true);
+        emu.script(ScriptedAnswer.functionCall("wetter", "{\"stadt\": \"Berlin\"}"));
+        client.models.generateContent(MODEL, List.of(QUESTION), null);
+
+        // through the SDK: the bytes of the documented text, base64 on the wire
+        for (String placeholder : List.of("skip_thought_signature_validator", "context_engineering_is_the_way_to_go")) {
+            Content injected = callSignedWith(placeholder.getBytes(StandardCharsets.UTF_8));
+            GenerateContentResponse answer =
+                    client.models.generateContent("gemini-3.8-flash", List.of(QUESTION, injected, toolResult()), null);
+            assertThat(answer.text()).startsWith("Hallo, hier ist Lisa!");
+            assertThat(emu.requests().getLast().parts())
+                    .filteredOn(p -> "wetter".equals(p.functionCallName()))
+                    .singleElement()
+                    .satisfies(p -> assertThat(p.thoughtSignature())
+                            .isEqualTo(
+                                    Base64.getEncoder().encodeToString(placeholder.getBytes(StandardCharsets.UTF_8))));
+        }
+        // as the REST examples write it: the text itself as the field's value
+        String body = """
+                {"contents": [
+                  {"role": "user", "parts": [{"text": "Wie ist das Wetter?"}]},
+                  {"role": "model", "parts": [{"functionCall": {"name": "wetter", "args": {}},
+                    "thoughtSignature": "context_engineering_is_the_way_to_go"}]},
+                  {"role": "user", "parts": [{"functionResponse": {"name": "wetter", "response": {"grad": 21}}}]}]}""";
+        assertThat(Http.post(emu, "/v1beta/models/" + MODEL + ":generateContent", body)
+                        .statusCode())
+                .isEqualTo(200);
+        // anything else that is not the model's own is still corrupted, and a missing one still missing
+        assertThatThrownBy(() -> client.models.generateContent(
+                        MODEL,
+                        List.of(
+                                QUESTION,
+                                callSignedWith("skip_thought_signature".getBytes(StandardCharsets.UTF_8)),
+                                toolResult()),
+                        null))
+                .hasMessageContaining("Corrupted thought signature.");
+        Content unsigned = Content.builder()
+                .role("model")
+                .parts(Part.fromFunctionCall("wetter", Map.of("stadt", "Berlin")))
+                .build();
+        assertThatThrownBy(() -> client.models.generateContent(MODEL, List.of(QUESTION, unsigned, toolResult()), null))
+                .hasMessageContaining("Function call is missing a thought_signature");
+    }
+
+    private static Content callSignedWith(byte[] signature) {
+        return Content.builder()
+                .role("model")
+                .parts(Part.fromFunctionCall("wetter", Map.of("stadt", "Berlin")).toBuilder()
+                        .thoughtSignature(signature)
+                        .build())
+                .build();
     }
 
     @Test

@@ -215,7 +215,7 @@ public class GeminiClient {
                 finishReason,
                 reported(model),
                 usage(response.usageMetadata()),
-                blocked ? null : ModelParts.stored(parts));
+                blocked ? null : ModelParts.stored(parts, reported(model)));
     }
 
     private static List<Part> parts(GenerateContentResponse response) {

@@ -147,7 +147,9 @@ public class GeminiGateway {
      * waited its turn (the next round of its tool calls): it goes to the front of the queue, as a retry does,
      * ahead of new messages, and keeps the turn's admission and deadline. It goes to {@code answeredBy} (the model
      * that made the calls, as {@link Dispatched#model()} reports it) while that model can serve, since the
-     * signatures of its call parts are valid for it only.
+     * signatures of its call parts are valid for it only; another model gets the calls with Google's placeholder
+     * signature instead ({@link ModelParts#PLACEHOLDER}), which it accepts, without the reasoning context a real
+     * signature carries.
      *
      * @param answeredBy the model of the turn's previous request, or null for a turn's first request
      */

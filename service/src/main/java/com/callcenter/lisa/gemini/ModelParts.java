@@ -2,9 +2,13 @@ package com.callcenter.lisa.gemini;
 
 import com.google.genai.types.Content;
 import com.google.genai.types.Part;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Lisa's replies as Gemini sent them, kept to be sent back. Gemini 3 signs its reply parts
@@ -21,14 +25,38 @@ import java.util.Optional;
  * signature is what Gemini needs back, the summary text is not read back), one without is dropped.
  *
  * <p>The JSON is the SDK's own form of a {@link Content}, so a signature (bytes in the SDK, standard base64
- * on the wire) goes out exactly as it came in.
+ * on the wire) goes out exactly as it came in, plus the name of the model that made it ({@link #MADE_BY}).
  */
 final class ModelParts {
 
     private ModelParts() {}
 
-    /** The parts to keep from what Gemini sent, as JSON; null when nothing is left to send back. */
-    static String stored(List<Part> received) {
+    /**
+     * The field of a kept content that names the model that made it, so that each content of a turn goes back
+     * with its signatures only to its own model even when the turn's rounds were answered by different models.
+     * Not a field of Gemini's: the SDK ignores it when it reads the content, so it never goes to Gemini.
+     */
+    static final String MADE_BY = "madeBy";
+
+    /**
+     * Google's placeholder for a function call's signature where the model called did not make the call (history
+     * from another model, calls the client injects): Gemini 3 refuses a call part without a signature (400), and a
+     * signature another model made is not valid either. Google's thought-signature guide,
+     * https://ai.google.dev/gemini-api/docs/thought-signatures (FAQs): "you can set the following dummy
+     * signatures of either context_engineering_is_the_way_to_go or skip_thought_signature_validator"; Vertex AI's
+     * guide (https://cloud.google.com/vertex-ai/generative-ai/docs/thought-signatures, REST or manual handling)
+     * names the second, so it is the one both accept. The SDK's signature is bytes: these are the text's bytes
+     * (base64 of them on the wire, as every Gen AI SDK sends it).
+     */
+    static final byte[] PLACEHOLDER = "skip_thought_signature_validator".getBytes(StandardCharsets.UTF_8);
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    /**
+     * The parts to keep from what {@code model} (as reported) sent, as JSON with the model's name; null when
+     * nothing is left to send back.
+     */
+    static String stored(List<Part> received, String model) {
         List<Part> kept = new ArrayList<>(received.size());
         StringBuilder run = null;
         for (Part part : received) {
@@ -54,7 +82,9 @@ final class ModelParts {
         if (kept.isEmpty()) {
             return null;
         }
-        return Content.builder().role("model").parts(kept).build().toJson();
+        ObjectNode content = (ObjectNode) JSON.readTree(
+                Content.builder().role("model").parts(kept).build().toJson());
+        return JSON.writeValueAsString(content.put(MADE_BY, model));
     }
 
     private static StringBuilder flush(List<Part> kept, StringBuilder run) {
@@ -65,11 +95,12 @@ final class ModelParts {
     }
 
     /**
-     * The content to send for one message. A reply of Lisa's with kept parts goes back as received when
-     * {@code calledModel} made them; for another model (the turn was answered by a fallback model, or the
-     * model was changed) its signatures are left out, since they are valid only for the model that made
-     * them, and the text stays. Messages without kept parts (the customer's, turns stored before parts
-     * were kept) go as text.
+     * The content to send for one message. A reply of Lisa's with kept parts goes back as received to the model
+     * that made them (the content's {@link #MADE_BY}, else, for contents kept before it was recorded, the
+     * message's {@code answeredBy}). Another model (a fallback answers, or the model was changed or retired)
+     * gets the text without signatures, since they are valid only for the model that made them, and each function
+     * call with {@link #PLACEHOLDER} instead of its signature: without one Gemini 3 refuses the request. Messages
+     * without kept parts (the customer's, turns stored before parts were kept) go as text.
      */
     static Content content(Prompt.Message message, String calledModel) {
         String role = message.role() == Prompt.Role.USER ? "user" : "model";
@@ -78,23 +109,33 @@ final class ModelParts {
         }
         if (message.role() == Prompt.Role.MODEL && message.modelParts() != null) {
             Content stored = Content.fromJson(message.modelParts());
-            if (calledModel.equals(message.answeredBy())) {
+            if (calledModel.equals(madeBy(message))) {
                 return stored;
             }
-            List<Part> unsigned = new ArrayList<>();
+            List<Part> forOther = new ArrayList<>();
             for (Part part : stored.parts().orElse(List.of())) {
                 if (part.thought().orElse(false)) {
                     continue; // only a signature, and not for this model
                 }
+                if (part.functionCall().isPresent()) {
+                    forOther.add(part.toBuilder().thoughtSignature(PLACEHOLDER).build());
+                    continue;
+                }
                 Part stripped = part.toBuilder().clearThoughtSignature().build();
                 if (!stripped.equals(Part.fromText(""))) {
-                    unsigned.add(stripped);
+                    forOther.add(stripped);
                 }
             }
-            if (!unsigned.isEmpty()) {
-                return Content.builder().role(role).parts(unsigned).build();
+            if (!forOther.isEmpty()) {
+                return Content.builder().role(role).parts(forOther).build();
             }
         }
         return Content.builder().role(role).parts(Part.fromText(message.text())).build();
+    }
+
+    /** The model that made a message's kept parts. */
+    private static String madeBy(Prompt.Message message) {
+        JsonNode maker = JSON.readTree(message.modelParts()).path(MADE_BY);
+        return maker.isString() ? maker.asString() : message.answeredBy();
     }
 }

@@ -3,17 +3,16 @@ package com.callcenter.lisa.handoff;
 import com.callcenter.lisa.session.Handoff;
 import com.callcenter.lisa.session.HandoffMessage;
 import com.callcenter.lisa.session.SessionService;
+import com.callcenter.lisa.web.ProblemAnswer;
+import com.callcenter.lisa.web.SessionAnswers;
 import com.callcenter.lisa.web.SessionView;
 import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.media.Content;
-import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -26,8 +25,6 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping(path = "/api/v1/sessions", produces = MediaType.APPLICATION_JSON_VALUE)
 @Tag(name = "Handoff", description = "A human agent takes a call over from Lisa and hands it back.")
 class HandoffController {
-
-    private static final String PROBLEM = MediaType.APPLICATION_PROBLEM_JSON_VALUE;
 
     private final HandoffService handoffs;
     private final SessionService sessions;
@@ -46,20 +43,13 @@ class HandoffController {
             handed off keeps its first handoff. Ending (DELETE) and expiry apply as to an active session; each \
             message of the agent's conversation counts as activity.""")
     @ApiResponse(responseCode = "200", description = "Handed off (or already was): the session view, with handoff.")
-    @ApiResponse(
-            responseCode = "400",
+    @ProblemAnswer(
+            status = "400",
             description = "Malformed id (invalid-session-id) or body (invalid-request), "
                     + "blank reason (blank-message), reason too long (message-too-long), text the store cannot keep "
-                    + "(invalid-text).",
-            content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
-    @ApiResponse(
-            responseCode = "404",
-            description = "No such session (session-not-found).",
-            content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
-    @ApiResponse(
-            responseCode = "409",
-            description = "The session is ended or expired (session-closed).",
-            content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
+                    + "(invalid-text).")
+    @SessionAnswers.NotFound
+    @SessionAnswers.Closed
     SessionView handOff(@PathVariable UUID id, @RequestBody HandoffRequest request) {
         handoffs.handOff(id, request.reason(), Handoff.By.APP);
         return SessionView.of(sessions.conversation(id));
@@ -74,21 +64,16 @@ class HandoffController {
             lisa.handoff.repeat-window (10 s) is taken for a double submit: the stored message is answered and \
             nothing is added.""")
     @ApiResponse(responseCode = "201", description = "Stored: the message as the session view shows it.")
-    @ApiResponse(
-            responseCode = "400",
+    @ProblemAnswer(
+            status = "400",
             description = "Malformed id (invalid-session-id), body or a role other than "
                     + "agent or user (invalid-request), blank content (blank-message), content too long (message-too-long), "
-                    + "text the store cannot keep (invalid-text). Nothing is stored.",
-            content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
-    @ApiResponse(
-            responseCode = "404",
-            description = "No such session (session-not-found).",
-            content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
-    @ApiResponse(
-            responseCode = "409",
+                    + "text the store cannot keep (invalid-text). Nothing is stored.")
+    @SessionAnswers.NotFound
+    @ProblemAnswer(
+            status = "409",
             description = "Lisa has the call (session-not-handed-off), or the session is "
-                    + "ended or expired (session-closed).",
-            content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
+                    + "ended or expired (session-closed).")
     SessionView.MessageView message(@PathVariable UUID id, @Valid @RequestBody HandoffMessageRequest request) {
         HandoffMessage stored =
                 handoffs.addMessage(id, HandoffMessage.Author.ofRole(request.role()), request.content());
@@ -101,18 +86,8 @@ class HandoffController {
             next message, what the human agent and the customer said meanwhile, marked as such. Idempotent: a \
             session Lisa has stays as it is. No body.""")
     @ApiResponse(responseCode = "200", description = "Active (or already was): the session view.")
-    @ApiResponse(
-            responseCode = "400",
-            description = "Malformed id (invalid-session-id).",
-            content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
-    @ApiResponse(
-            responseCode = "404",
-            description = "No such session (session-not-found).",
-            content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
-    @ApiResponse(
-            responseCode = "409",
-            description = "The session is ended or expired (session-closed).",
-            content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
+    @SessionAnswers.ById
+    @SessionAnswers.Closed
     SessionView resume(@PathVariable UUID id) {
         return SessionView.of(handoffs.resume(id));
     }

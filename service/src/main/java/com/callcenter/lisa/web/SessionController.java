@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -41,8 +40,6 @@ import tools.jackson.databind.json.JsonMapper;
 @RequestMapping(path = "/api/v1/sessions", produces = MediaType.APPLICATION_JSON_VALUE)
 @Tag(name = "Sessions", description = "One session per customer call: create it, chat with Lisa, read it, end it.")
 class SessionController {
-
-    private static final String PROBLEM = MediaType.APPLICATION_PROBLEM_JSON_VALUE;
 
     /** A key the app makes per new message and sends again with each retry of that message. */
     static final String IDEMPOTENCY_KEY = "Idempotency-Key";
@@ -104,25 +101,22 @@ class SessionController {
             responseCode = "201",
             description = "Created; Location names the session.",
             headers = @Header(name = "Location", description = "/api/v1/sessions/{id}"))
-    @ApiResponse(
-            responseCode = "400",
+    @ProblemAnswer(
+            status = "400",
             description = "Malformed body, a value of the wrong JSON type, bad metadata "
                     + "(urn:lisa:problem:invalid-request), text the store cannot keep: NUL, an unpaired surrogate or a body "
                     + "that is not UTF-8 (urn:lisa:problem:invalid-text), unknown persona (urn:lisa:problem:unknown-persona), "
                     + "or a call context that does not fit the persona's schemas (urn:lisa:problem:invalid-context; the "
-                    + "problem's field names it, e.g. context.customer.name). Nothing is created.",
-            content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
-    @ApiResponse(
-            responseCode = "413",
-            description = "Body over lisa.web.max-request-size (urn:lisa:problem:payload-too-large).",
-            content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
-    @ApiResponse(
-            responseCode = "429",
+                    + "problem's field names it, e.g. context.customer.name). Nothing is created.")
+    @ProblemAnswer(
+            status = "413",
+            description = "Body over lisa.web.max-request-size (urn:lisa:problem:payload-too-large).")
+    @ProblemAnswer(
+            status = "429",
             description = "The caller has too many active sessions or created too many "
                     + "this minute (urn:lisa:problem:client-rate-limited, limit active-sessions or sessions-per-minute); "
                     + "nothing was created. Retry-After says when to try again.",
-            headers = @Header(name = "Retry-After", description = "Seconds to wait before retrying."),
-            content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
+            headers = @Header(name = "Retry-After", description = ProblemAnswer.RETRY_AFTER))
     ResponseEntity<SessionView> create(@Valid @RequestBody(required = false) CreateSessionRequest request) {
         Session session = request == null
                 ? sessions.create(null, null, null)
@@ -139,11 +133,10 @@ class SessionController {
                     + "pagination: pass a page's `next` as `after` for the following page. The status is as of the last "
                     + "sweep (lisa.session.sweep-interval): an idle session may still show active for that long.")
     @ApiResponse(responseCode = "200", description = "One page.")
-    @ApiResponse(
-            responseCode = "400",
+    @ProblemAnswer(
+            status = "400",
             description =
-                    "Unknown status, limit not 1-100 or a cursor this service did " + "not make (invalid-request).",
-            content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
+                    "Unknown status, limit not 1-100 or a cursor this service did " + "not make (invalid-request).")
     SessionSummary.Page list(
             @Parameter(description = "active, handed_off, ended or expired") @RequestParam(required = false)
                     String status,
@@ -199,59 +192,44 @@ class SessionController {
                                         description =
                                                 "Server-sent events: queued, delta, tool, done (then handoff) or error."))
             })
-    @ApiResponse(
-            responseCode = "400",
+    @ProblemAnswer(
+            status = "400",
             description = "Malformed id (invalid-session-id), body or a message that is "
                     + "not a JSON string (invalid-request) or Idempotency-Key (invalid-idempotency-key), blank message: "
                     + "empty or only white space and invisible characters (blank-message), message too long "
                     + "(message-too-long), text the store cannot keep: NUL, an unpaired surrogate or a body that is not UTF-8 "
-                    + "(invalid-text). Nothing is sent to Gemini.",
-            content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
-    @ApiResponse(
-            responseCode = "404",
-            description = "No such session (session-not-found).",
-            content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
-    @ApiResponse(
-            responseCode = "409",
+                    + "(invalid-text). Nothing is sent to Gemini.")
+    @SessionAnswers.NotFound
+    @ProblemAnswer(
+            status = "409",
             description = "The session is ended or expired (session-closed), a human agent "
                     + "has the call (session-handed-off, until POST .../resume), or another instance stored a turn first "
-                    + "(turn-conflict).",
-            content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
-    @ApiResponse(
-            responseCode = "413",
-            description = "Body too large (payload-too-large).",
-            content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
-    @ApiResponse(
-            responseCode = "422",
+                    + "(turn-conflict).")
+    @ProblemAnswer(status = "413", description = "Body too large (payload-too-large).")
+    @ProblemAnswer(
+            status = "422",
             description = "The Idempotency-Key was used in this session for another "
-                    + "message (idempotency-key-reused); nothing was done.",
-            content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
-    @ApiResponse(
-            responseCode = "429",
+                    + "message (idempotency-key-reused); nothing was done.")
+    @ProblemAnswer(
+            status = "429",
             description = "The caller is over its messages per minute "
                     + "(client-rate-limited, limit messages-per-minute); nothing was sent to Gemini or stored. Retry-After "
                     + "says when the next message is let in.",
-            headers = @Header(name = "Retry-After", description = "Seconds to wait before retrying."),
-            content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
-    @ApiResponse(
-            responseCode = "502",
+            headers = @Header(name = "Retry-After", description = ProblemAnswer.RETRY_AFTER))
+    @ProblemAnswer(
+            status = "502",
             description =
                     "Gemini refused the request for good, e.g. the conversation "
                             + "is too long or the key is invalid (upstream-rejected); the detail says what, never the key. Or Gemini's "
-                            + "reply is longer than the store keeps, 1,000,000 characters (reply-too-long; nothing was stored).",
-            content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
-    @ApiResponse(
-            responseCode = "503",
+                            + "reply is longer than the store keeps, 1,000,000 characters (reply-too-long; nothing was stored).")
+    @ProblemAnswer(
+            status = "503",
             description = "Gemini unavailable or its circuit open (upstream-unavailable), "
                     + "its quota used up or the wait too long (quota-exhausted, with reason wait_too_long, queue_full, "
                     + "waited_too_long or daily_quota_exhausted), or the store unavailable (storage-unavailable). Retry-After "
                     + "says when to come back; nothing was stored and, for quota refusals, nothing was sent to Gemini.",
-            headers = @Header(name = "Retry-After", description = "Seconds to wait before retrying."),
-            content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
-    @ApiResponse(
-            responseCode = "504",
-            description = "Gemini did not answer within lisa.gemini.timeout (upstream-timeout).",
-            content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
+            headers = @Header(name = "Retry-After", description = ProblemAnswer.RETRY_AFTER))
+    @ProblemAnswer(status = "504", description = "Gemini did not answer within lisa.gemini.timeout (upstream-timeout).")
     ChatReply chat(
             @PathVariable UUID id,
             @RequestBody ChatRequest request,
@@ -294,14 +272,7 @@ class SessionController {
             description = "Status, metadata, call context and the whole history, also for ended "
                     + "and expired sessions until their retention purges them.")
     @ApiResponse(responseCode = "200", description = "The session.")
-    @ApiResponse(
-            responseCode = "400",
-            description = "Malformed id (invalid-session-id).",
-            content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
-    @ApiResponse(
-            responseCode = "404",
-            description = "No such session (session-not-found).",
-            content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
+    @SessionAnswers.ById
     SessionView get(@PathVariable UUID id) {
         return SessionView.of(sessions.conversation(id));
     }
@@ -312,14 +283,7 @@ class SessionController {
             summary = "End a session",
             description = "Idempotent. The session keeps its history and answers " + "chat with 409 from now on.")
     @ApiResponse(responseCode = "204", description = "Ended (or already ended or expired).")
-    @ApiResponse(
-            responseCode = "400",
-            description = "Malformed id (invalid-session-id).",
-            content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
-    @ApiResponse(
-            responseCode = "404",
-            description = "No such session (session-not-found).",
-            content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
+    @SessionAnswers.ById
     void end(@PathVariable UUID id) {
         sessions.end(id);
     }

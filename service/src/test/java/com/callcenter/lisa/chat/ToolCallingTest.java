@@ -40,16 +40,13 @@ class ToolCallingTest extends ServiceTest {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String TOKEN = "crm-token-never-shown-4711";
     private static final Crm crm = new Crm();
-    private static final Path PERSONAS = personaFolder();
 
     @Autowired
     JdbcClient jdbc;
 
     @DynamicPropertySource
     static void personasAndCrm(DynamicPropertyRegistry registry) {
-        registry.add("lisa.personas.directory", PERSONAS::toString);
-        registry.add("TOOLS_TEST_CRM", crm::url);
-        registry.add("TOOLS_TEST_TOKEN", () -> TOKEN);
+        crm.register(registry, TOKEN);
     }
 
     @BeforeEach
@@ -272,6 +269,11 @@ class ToolCallingTest extends ServiceTest {
     }
 
     private String session() {
+        return session(api);
+    }
+
+    /** A new session with the persona {@code crm}. */
+    static String session(Api api) {
         Api.Response created = api.post("/api/v1/sessions", "{\"persona\": \"crm\"}");
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         return created.json().get("id").asString();
@@ -299,7 +301,7 @@ class ToolCallingTest extends ServiceTest {
     }
 
     /** The generateContent requests (not the model look-ups of the service's availability checks). */
-    private static List<RecordedRequest> modelCalls() {
+    static List<RecordedRequest> modelCalls() {
         return upstream.requests().stream()
                 .filter(request -> request.path().contains("enerateContent"))
                 .toList();
@@ -310,7 +312,7 @@ class ToolCallingTest extends ServiceTest {
     }
 
     /** A folder with the persona {@code crm} and its tools, all calling {@link Crm}. */
-    static Path personaFolder() {
+    private static Path personaFolder() {
         try {
             Path root = Files.createTempDirectory("lisa-tools-");
             Path folder = Files.createDirectories(root.resolve("crm"));
@@ -353,6 +355,7 @@ class ToolCallingTest extends ServiceTest {
 
         final List<Call> calls = new CopyOnWriteArrayList<>();
         final HttpServer server;
+        final Path personas = personaFolder();
         /** Holds calls of gated_lookup until the test opens it. */
         volatile java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(0);
 
@@ -371,6 +374,16 @@ class ToolCallingTest extends ServiceTest {
 
         String url() {
             return "http://127.0.0.1:" + server.getAddress().getPort() + "/crm";
+        }
+
+        /**
+         * Points the service under test at this CRM: a persona folder with {@code crm} (its tools call this server)
+         * and {@code token} as the secret of the tools' Authorization header.
+         */
+        void register(DynamicPropertyRegistry registry, String token) {
+            registry.add("lisa.personas.directory", personas::toString);
+            registry.add("TOOLS_TEST_CRM", this::url);
+            registry.add("TOOLS_TEST_TOKEN", () -> token);
         }
 
         private void handle(HttpExchange exchange) throws IOException {

@@ -3,14 +3,11 @@ package com.callcenter.lisa.chat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.callcenter.lisa.emulator.RecordedRequest;
 import com.callcenter.lisa.support.Api;
 import com.callcenter.lisa.support.MovableTime;
 import com.callcenter.lisa.support.MutableClock;
 import com.callcenter.lisa.support.ServiceTest;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -37,16 +34,13 @@ import org.springframework.test.context.TestPropertySource;
 class ToolRoundQueueTest extends ServiceTest {
 
     private static final ToolCallingTest.Crm crm = new ToolCallingTest.Crm();
-    private static final Path PERSONAS = ToolCallingTest.personaFolder();
 
     @Autowired
     MutableClock clock;
 
     @DynamicPropertySource
     static void personasAndCrm(DynamicPropertyRegistry registry) {
-        registry.add("lisa.personas.directory", PERSONAS::toString);
-        registry.add("TOOLS_TEST_CRM", crm::url);
-        registry.add("TOOLS_TEST_TOKEN", () -> "token");
+        crm.register(registry, "token");
     }
 
     @AfterAll
@@ -69,8 +63,11 @@ class ToolRoundQueueTest extends ServiceTest {
             awaitQueueLength(2);
 
             clock.advance(Duration.ofSeconds(62));
-            await().atMost(Duration.ofSeconds(10)).until(() -> modelCalls().size() == 2);
-            assertThat(modelCalls().get(1).body()).contains("functionResponse").contains("gated_lookup");
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> ToolCallingTest.modelCalls().size() == 2);
+            assertThat(ToolCallingTest.modelCalls().get(1).body())
+                    .contains("functionResponse")
+                    .contains("gated_lookup");
             Api.Response tooled = first.get();
             assertThat(tooled.status()).as(tooled.body()).isEqualTo(200);
             assertThat(tooled.json().get("reply").asString()).contains("Ergebnis von gated_lookup: {\"found\": true}");
@@ -79,26 +76,17 @@ class ToolRoundQueueTest extends ServiceTest {
             clock.advance(Duration.ofSeconds(62));
             Api.Response waited = second.get();
             assertThat(waited.status()).as(waited.body()).isEqualTo(200);
-            assertThat(modelCalls()).hasSize(3);
+            assertThat(ToolCallingTest.modelCalls()).hasSize(3);
         }
     }
 
     private String session() {
-        return api.post("/api/v1/sessions", "{\"persona\": \"crm\"}")
-                .json()
-                .get("id")
-                .asString();
+        return ToolCallingTest.session(api);
     }
 
     private void awaitQueueLength(int length) {
         await().atMost(Duration.ofSeconds(10))
                 .alias("the queue has " + length + " waiting")
                 .until(() -> api.get("/api/v1/health").json().toString().contains("\"queueLength\":" + length));
-    }
-
-    private static List<RecordedRequest> modelCalls() {
-        return upstream.requests().stream()
-                .filter(request -> request.path().contains("enerateContent"))
-                .toList();
     }
 }

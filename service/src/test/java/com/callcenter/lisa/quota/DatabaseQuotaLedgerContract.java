@@ -2,7 +2,6 @@ package com.callcenter.lisa.quota;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,9 +10,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -22,57 +20,22 @@ import org.springframework.transaction.support.TransactionTemplate;
  * The contract on the database ledger, on one freshly migrated database per class (the service's own
  * Flyway migrations), plus the purge of old rows.
  */
-abstract class DatabaseQuotaLedgerContract extends QuotaLedgerContract {
+abstract class DatabaseQuotaLedgerContract extends QuotaLedgerContract implements LedgerDatabase {
 
-    /** The service's migration locations on this database (spring.flyway.locations with its {vendor}). */
-    abstract String[] migrations();
-
-    /** A JDBC URL of a new, empty database: the one the class's tests share. */
-    abstract String freshDatabaseUrl();
-
-    /** A JDBC URL of another new, empty database, for a test of its own. */
-    String anotherFreshDatabaseUrl() {
-        return freshDatabaseUrl();
-    }
-
-    abstract String user();
-
-    abstract String password();
-
-    HikariDataSource dataSource;
-
-    @BeforeAll
-    void migrate() {
-        dataSource = pool(freshDatabaseUrl());
-        Flyway.configure().dataSource(dataSource).locations(migrations()).load().migrate();
-    }
-
-    @AfterAll
-    void close() {
-        dataSource.close();
-    }
+    @RegisterExtension
+    final ClassDatabase classDatabase = new ClassDatabase(this);
 
     @Override
     QuotaLedger ledger() {
-        return ledgerOn(dataSource);
+        return ledgerOn(classDatabase.dataSource());
     }
 
     @Override
     QuotaLedger ledgerWithWindow(Duration window) {
         return new DatabaseQuotaLedger(
-                JdbcClient.create(dataSource),
-                new TransactionTemplate(new DataSourceTransactionManager(dataSource)),
+                JdbcClient.create(classDatabase.dataSource()),
+                new TransactionTemplate(new DataSourceTransactionManager(classDatabase.dataSource())),
                 new QuotaRules(window));
-    }
-
-    /** A service instance's own connection pool on the test database. */
-    HikariDataSource pool(String url) {
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(url);
-        config.setUsername(user());
-        config.setPassword(password());
-        config.setMaximumPoolSize(4);
-        return new HikariDataSource(config);
     }
 
     static DatabaseQuotaLedger ledgerOn(DataSource dataSource) {
@@ -82,7 +45,7 @@ abstract class DatabaseQuotaLedgerContract extends QuotaLedgerContract {
 
     @Test
     void purgeDeletesOnlyRowsBeforeTheCutoff() {
-        DatabaseQuotaLedger database = ledgerOn(dataSource);
+        DatabaseQuotaLedger database = ledgerOn(classDatabase.dataSource());
         ModelBudget budget = new ModelBudget(0, 0, 0);
         Instant now = Instant.parse("2030-01-10T12:00:00Z"); // later than any other test's rows
         String other = newModel();
@@ -113,20 +76,22 @@ abstract class DatabaseQuotaLedgerContract extends QuotaLedgerContract {
     @Test
     void aGrantInsideACallersTransactionIsCommittedAtOnce() {
         ModelBudget budget = new ModelBudget(1, 0, 0);
-        new TransactionTemplate(new DataSourceTransactionManager(dataSource)).executeWithoutResult(status -> {
-            assertGranted(ledger.tryAcquire(model, budget, 1, T0));
-            ledger.correct(
-                    model,
-                    ((QuotaLedger.Decision.Granted) ledger.tryAcquire(model, new ModelBudget(0, 0, 0), 1, T0)).id(),
-                    2);
-            CompletableFuture<QuotaLedger.Decision> other =
-                    CompletableFuture.supplyAsync(() -> ledger.tryAcquire(model, budget, 1, T0.plusSeconds(1)));
-            assertThat(other)
-                    .succeedsWithin(Duration.ofSeconds(10))
-                    .isEqualTo(new QuotaLedger.Decision.Wait(
-                            Duration.ofSeconds(59), QuotaLedger.Limit.REQUESTS_PER_MINUTE));
-            status.setRollbackOnly(); // the caller's own work is undone; the ledger's stays
-        });
+        new TransactionTemplate(new DataSourceTransactionManager(classDatabase.dataSource()))
+                .executeWithoutResult(status -> {
+                    assertGranted(ledger.tryAcquire(model, budget, 1, T0));
+                    ledger.correct(
+                            model,
+                            ((QuotaLedger.Decision.Granted) ledger.tryAcquire(model, new ModelBudget(0, 0, 0), 1, T0))
+                                    .id(),
+                            2);
+                    CompletableFuture<QuotaLedger.Decision> other =
+                            CompletableFuture.supplyAsync(() -> ledger.tryAcquire(model, budget, 1, T0.plusSeconds(1)));
+                    assertThat(other)
+                            .succeedsWithin(Duration.ofSeconds(10))
+                            .isEqualTo(new QuotaLedger.Decision.Wait(
+                                    Duration.ofSeconds(59), QuotaLedger.Limit.REQUESTS_PER_MINUTE));
+                    status.setRollbackOnly(); // the caller's own work is undone; the ledger's stays
+                });
         assertThat(ledger.usage(model, T0)).isEqualTo(new QuotaLedger.Usage(2, 3, 2));
     }
 
@@ -137,7 +102,7 @@ abstract class DatabaseQuotaLedgerContract extends QuotaLedgerContract {
         for (int i = 0; i < 1_000; i++) {
             assertGranted(ledger.tryAcquire(model, budget, 100, T0.plusMillis(10L * i)));
         }
-        assertThat(JdbcClient.create(dataSource)
+        assertThat(JdbcClient.create(classDatabase.dataSource())
                         .sql("select count(*) from quota_bucket where model = ?")
                         .param(model)
                         .query(Long.class)
@@ -153,7 +118,7 @@ abstract class DatabaseQuotaLedgerContract extends QuotaLedgerContract {
      */
     @Test
     void requestsRecordedBeforeTheBucketsStillCount() {
-        try (HikariDataSource old = pool(anotherFreshDatabaseUrl())) {
+        try (HikariDataSource old = pool(freshDatabaseUrl())) {
             Flyway.configure()
                     .dataSource(old)
                     .locations(migrations())
@@ -175,7 +140,7 @@ abstract class DatabaseQuotaLedgerContract extends QuotaLedgerContract {
                     .params(model, Instant.parse("2026-05-04T15:59:50Z").atOffset(ZoneOffset.UTC))
                     .query(Long.class)
                     .single();
-            Flyway.configure().dataSource(old).locations(migrations()).load().migrate();
+            migrated(old);
 
             QuotaLedger migrated = ledgerOn(old);
             assertThat(migrated.usage(model, T0)).isEqualTo(new QuotaLedger.Usage(3, 300, 3));
@@ -192,7 +157,7 @@ abstract class DatabaseQuotaLedgerContract extends QuotaLedgerContract {
     }
 
     long rows(String model) {
-        return JdbcClient.create(dataSource)
+        return JdbcClient.create(classDatabase.dataSource())
                 .sql("select count(*) from quota_dispatch where model = ?")
                 .param(model)
                 .query(Long.class)

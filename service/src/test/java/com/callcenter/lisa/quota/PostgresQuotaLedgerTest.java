@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.callcenter.lisa.quota.QuotaLedger.Decision;
 import com.callcenter.lisa.quota.QuotaLedger.Decision.Granted;
-import com.callcenter.lisa.support.TestPostgres;
 import com.zaxxer.hikari.HikariDataSource;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,40 +19,12 @@ import org.junit.jupiter.api.Test;
  * The database ledger on a real PostgreSQL server, and several service instances sharing it. Runs in
  * both passes of the suite: it starts its own server whatever {@code lisa.test.database} says.
  */
-class PostgresQuotaLedgerTest extends DatabaseQuotaLedgerContract {
-
-    private String url;
-
-    @Override
-    String freshDatabaseUrl() {
-        url = TestPostgres.freshDatabase();
-        return url;
-    }
-
-    @Override
-    String[] migrations() {
-        return new String[] {"classpath:db/migration", "classpath:db/vendor/postgresql"};
-    }
+class PostgresQuotaLedgerTest extends DatabaseQuotaLedgerContract implements LedgerDatabase.Postgres {
 
     /** Every test of the contract here runs the one-round-trip functions of db/vendor/postgresql. */
     @Test
     void grantsAndCorrectsInOneRoundTrip() {
         assertThat(((DatabaseQuotaLedger) ledger).inOneRoundTrip()).isTrue();
-    }
-
-    @Override
-    String anotherFreshDatabaseUrl() {
-        return TestPostgres.freshDatabase(); // leaves url, which twoInstances... shares with the class's tests
-    }
-
-    @Override
-    String user() {
-        return "postgres";
-    }
-
-    @Override
-    String password() {
-        return "postgres";
     }
 
     /**
@@ -66,8 +37,8 @@ class PostgresQuotaLedgerTest extends DatabaseQuotaLedgerContract {
         ModelBudget budget = new ModelBudget(20, 0, 0);
         int threadsPerInstance = 3;
         int attemptsPerThread = 10;
-        try (HikariDataSource first = pool(url);
-                HikariDataSource second = pool(url);
+        try (HikariDataSource first = pool(classDatabase.url());
+                HikariDataSource second = pool(classDatabase.url());
                 ExecutorService threads = Executors.newFixedThreadPool(2 * threadsPerInstance)) {
             List<QuotaLedger> instances = List.of(ledgerOn(first), ledgerOn(second));
             CountDownLatch ready = new CountDownLatch(2 * threadsPerInstance);

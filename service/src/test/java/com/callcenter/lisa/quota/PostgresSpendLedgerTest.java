@@ -2,8 +2,6 @@ package com.callcenter.lisa.quota;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.callcenter.lisa.support.TestPostgres;
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -12,66 +10,15 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.jdbc.datasource.DataSourceTransactionManager;
-import org.springframework.transaction.support.TransactionTemplate;
 
-/**
- * The spend ledger in the database (migration V9), on file H2 and on a real PostgreSQL server, and
- * two service instances sharing one PostgreSQL: together they never charge more than the budget.
- */
 /**
  * The spend ledger in the database (migration V9) on a real PostgreSQL server, and two service
  * instances sharing it: together they never charge more than the budget.
  */
 @Tag("database")
-class PostgresSpendLedgerTest extends SpendLedgerContract {
-
-    static HikariDataSource pool(String url, String user, String password) {
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(url);
-        config.setUsername(user);
-        config.setPassword(password);
-        config.setMaximumPoolSize(4);
-        return new HikariDataSource(config);
-    }
-
-    static DatabaseSpendLedger ledgerOn(DataSource dataSource) {
-        return new DatabaseSpendLedger(
-                JdbcClient.create(dataSource),
-                new TransactionTemplate(new DataSourceTransactionManager(dataSource)),
-                SpendLedgerContract.RULES);
-    }
-
-    String url;
-    HikariDataSource dataSource;
-
-    @BeforeAll
-    void migrate() {
-        url = TestPostgres.freshDatabase();
-        dataSource = pool(url, "postgres", "postgres");
-        Flyway.configure()
-                .dataSource(dataSource)
-                .locations("classpath:db/migration", "classpath:db/vendor/postgresql")
-                .load()
-                .migrate();
-    }
-
-    @AfterAll
-    void close() {
-        dataSource.close();
-    }
-
-    @Override
-    SpendLedger ledger() {
-        return ledgerOn(dataSource);
-    }
+class PostgresSpendLedgerTest extends DatabaseSpendLedgerContract implements LedgerDatabase.Postgres {
 
     /**
      * Two instances, each with its own pool and three threads, charge 100 micro-dollars each, 60
@@ -80,8 +27,8 @@ class PostgresSpendLedgerTest extends SpendLedgerContract {
     @Test
     void twoInstancesTogetherNeverChargeMoreThanTheBudget() throws Exception {
         Instant t = day();
-        try (HikariDataSource first = pool(url, "postgres", "postgres");
-                HikariDataSource second = pool(url, "postgres", "postgres");
+        try (HikariDataSource first = pool(classDatabase.url());
+                HikariDataSource second = pool(classDatabase.url());
                 ExecutorService threads = Executors.newFixedThreadPool(6)) {
             List<SpendLedger> instances = List.of(ledgerOn(first), ledgerOn(second));
             CountDownLatch ready = new CountDownLatch(6);
