@@ -7,6 +7,7 @@ import com.callcenter.lisa.emulator.EmulatorConfig;
 import com.callcenter.lisa.emulator.GeminiEmulator;
 import com.callcenter.lisa.emulator.ScriptedAnswer;
 import com.callcenter.lisa.support.Api;
+import com.callcenter.lisa.support.BesideTheSuite;
 import com.callcenter.lisa.support.ServiceJvm;
 import com.callcenter.lisa.support.TestPostgres;
 import com.callcenter.lisa.support.TestUpstream;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.Test;
  * makes exactly one turn, and a further repeat gets that turn without another Gemini call. Runs on file
  * H2 in the default pass and on PostgreSQL in the postgres pass.
  */
+@BesideTheSuite
 class RetryAfterCrashTest {
 
     private static final int CLIENTS = 6;
