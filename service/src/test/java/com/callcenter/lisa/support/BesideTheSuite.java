@@ -23,7 +23,7 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
  *   <li>has timing bounds with room for a second busy lane on 2 cores.
  * </ul>
  *
- * Classes whose assertions about the console could be met by another service's output are
+ * Classes whose assertions about the console another service's output could meet or break are
  * {@code @Isolated}: they run at the end, alone.
  */
 @Target(ElementType.TYPE)
