@@ -124,9 +124,7 @@ class ConcurrentTurnsTest {
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int i = 1; i <= messages; i++) {
                 String message = "Nachricht " + i;
-                responses.add(pool.submit(() -> {
-                    return api.chat(id, message);
-                }));
+                responses.add(pool.submit(() -> api.chat(id, message)));
                 // The next one only once this one is in the session's line: queued behind a turn, or past
                 // the line and at Gemini (a message between the two counts in neither, so this waits longer
                 // rather than sending the next one too early).

@@ -10,8 +10,9 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
 /**
  * A test class that spends its time waiting, not computing: a quota "minute", a lease running out, a
  * database outage, a killed service JVM starting again. It runs on a second worker beside the rest of
- * the suite, one such class at a time (src/test/resources/junit-platform.properties), which takes about
- * two minutes off the suite on 2 cores without changing what any test proves.
+ * the suite, one such class at a time (src/test/resources/junit-platform.properties): its waiting
+ * overlaps the other classes' work instead of adding to it, and what each test proves is unchanged. When
+ * the rest is done, both workers take the classes still waiting to run.
  *
  * <p>Only for a class that
  *
