@@ -487,4 +487,9 @@ public class ChatService {
                             + " are accepted.");
         }
     }
+
+    /** Messages of the session waiting for an earlier one's turn to end: see SessionTurnOrder#queued. */
+    int messagesQueuedBehindATurn(UUID sessionId) {
+        return turnOrder.queued(sessionId);
+    }
 }

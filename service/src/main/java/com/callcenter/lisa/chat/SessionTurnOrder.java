@@ -60,6 +60,15 @@ final class SessionTurnOrder {
         return line == null ? 0 : line.users;
     }
 
+    /**
+     * Requests of this session queued behind the one whose turn it is (a request counts once it is in the
+     * line, not while it is still joining it). For tests of the arrival order.
+     */
+    int queued(UUID sessionId) {
+        Line line = lines.get(sessionId);
+        return line == null ? 0 : line.lock.getQueueLength();
+    }
+
     private void leave(UUID sessionId) {
         lines.computeIfPresent(sessionId, (id, line) -> --line.users == 0 ? null : line);
     }

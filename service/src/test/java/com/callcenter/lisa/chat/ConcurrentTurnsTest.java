@@ -1,6 +1,7 @@
 package com.callcenter.lisa.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.callcenter.lisa.emulator.EmulatorConfig;
 import com.callcenter.lisa.emulator.GeminiEmulator;
@@ -13,8 +14,8 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -43,6 +45,9 @@ class ConcurrentTurnsTest {
     int port;
 
     Api api;
+
+    @Autowired
+    ChatService chats;
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
@@ -113,20 +118,23 @@ class ConcurrentTurnsTest {
     @Test
     void simultaneousMessagesToOneSessionAreTakenInArrivalOrder() throws Exception {
         String id = api.newSession();
+        UUID session = UUID.fromString(id);
         int messages = 10;
-        CountDownLatch sent = new CountDownLatch(messages);
         List<Future<Api.Response>> responses = new ArrayList<>();
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int i = 1; i <= messages; i++) {
                 String message = "Nachricht " + i;
-                responses.add(pool.submit(() -> {
-                    sent.countDown();
-                    return api.chat(id, message);
-                }));
-                // Staggered below the 100 ms a turn takes, so each arrives while earlier ones still run,
-                // and far enough apart that a busy 2-core machine does not swap two arrivals (20 ms did).
-                // Nothing the service exposes says a message has arrived, so there is nothing to await.
-                Thread.sleep(50);
+                responses.add(pool.submit(() -> api.chat(id, message)));
+                // The next one only once this one is in the session's line: queued behind a turn, or past
+                // the line and at Gemini (a message between the two counts in neither, so this waits longer
+                // rather than sending the next one too early).
+                int arrived = i;
+                await("message " + arrived + " in line")
+                        .atMost(Duration.ofSeconds(10))
+                        .pollInterval(Duration.ofMillis(2))
+                        .until(() -> chats.messagesQueuedBehindATurn(session)
+                                        + slowUpstream.requests().size()
+                                >= arrived);
             }
             for (Future<Api.Response> response : responses) {
                 assertThat(response.get().status()).isEqualTo(200);

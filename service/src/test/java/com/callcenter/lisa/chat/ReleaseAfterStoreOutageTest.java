@@ -7,6 +7,7 @@ import com.callcenter.lisa.emulator.EmulatorConfig;
 import com.callcenter.lisa.emulator.GeminiEmulator;
 import com.callcenter.lisa.emulator.ScriptedAnswer;
 import com.callcenter.lisa.support.Api;
+import com.callcenter.lisa.support.BesideTheSuite;
 import com.callcenter.lisa.support.CuttableLink;
 import com.callcenter.lisa.support.ServiceProcess;
 import com.callcenter.lisa.support.TestPostgres;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.Test;
  * for the key's lease. The lease is long here (3 minutes, what it used to be) so that only the release
  * can explain a fast retry. Needs a database reached over the network: runs in the postgres pass.
  */
+@BesideTheSuite
 class ReleaseAfterStoreOutageTest {
 
     private static final String[] SETTINGS = {

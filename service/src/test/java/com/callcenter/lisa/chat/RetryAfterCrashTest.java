@@ -7,6 +7,7 @@ import com.callcenter.lisa.emulator.EmulatorConfig;
 import com.callcenter.lisa.emulator.GeminiEmulator;
 import com.callcenter.lisa.emulator.ScriptedAnswer;
 import com.callcenter.lisa.support.Api;
+import com.callcenter.lisa.support.BesideTheSuite;
 import com.callcenter.lisa.support.ServiceJvm;
 import com.callcenter.lisa.support.TestPostgres;
 import com.callcenter.lisa.support.TestUpstream;
@@ -29,13 +30,17 @@ import org.junit.jupiter.api.Test;
  * makes exactly one turn, and a further repeat gets that turn without another Gemini call. Runs on file
  * H2 in the default pass and on PostgreSQL in the postgres pass.
  */
+@BesideTheSuite
 class RetryAfterCrashTest {
 
     private static final int CLIENTS = 6;
-    private static final String[] UNLIMITED_QUOTA = {
+    private static final String[] SETTINGS = {
         "--lisa.quota.budget.requests-per-minute=0",
         "--lisa.quota.budget.input-tokens-per-minute=0",
-        "--lisa.quota.budget.requests-per-day=0"
+        "--lisa.quota.budget.requests-per-day=0",
+        // The store check's patience (production 1 s): on a loaded 2-core test machine a check of a healthy
+        // database took over 2 s once, and the retries measured here were refused as a store outage.
+        "--lisa.store.probe-timeout=5s"
     };
 
     /** One client's message in flight: its session and key. */
@@ -175,7 +180,7 @@ class RetryAfterCrashTest {
     }
 
     private static String[] settings(String... more) {
-        return Stream.concat(Stream.of(UNLIMITED_QUOTA), Stream.of(more)).toArray(String[]::new);
+        return Stream.concat(Stream.of(SETTINGS), Stream.of(more)).toArray(String[]::new);
     }
 
     private static String freshDatabase() {

@@ -8,6 +8,7 @@ import com.callcenter.lisa.support.ServiceTest;
 import com.callcenter.lisa.support.TestUpstream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.test.context.TestPropertySource;
@@ -17,6 +18,9 @@ import org.springframework.test.context.TestPropertySource;
  * wait is below the 429's retryDelay (7 s), so the 429 is answered at once instead of waiting out the
  * pause and the limit it lowers (up to the default minute); it comes last, as it leaves the model paused.
  */
+// Alone, at the end (support/BesideTheSuite): it looks for "Gemini call to" in the log, which a service started beside
+// it may print too.
+@Isolated
 @ExtendWith(OutputCaptureExtension.class)
 @TestPropertySource(properties = "lisa.quota.max-wait=5s")
 class ApiKeySecrecyTest extends ServiceTest {

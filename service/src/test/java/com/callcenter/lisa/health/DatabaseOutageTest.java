@@ -3,8 +3,11 @@ package com.callcenter.lisa.health;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.callcenter.lisa.emulator.EmulatorConfig;
+import com.callcenter.lisa.emulator.GeminiEmulator;
 import com.callcenter.lisa.emulator.ScriptedAnswer;
 import com.callcenter.lisa.support.Api;
+import com.callcenter.lisa.support.BesideTheSuite;
 import com.callcenter.lisa.support.ServiceProcess;
 import com.callcenter.lisa.support.TestUpstream;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -33,6 +36,7 @@ import tools.jackson.databind.JsonNode;
  * <p>Runs on a PostgreSQL server of its own (a fixed port and data folder, so it can be stopped and
  * started again), once: the pom leaves it out of the suite's second, PostgreSQL execution.
  */
+@BesideTheSuite
 class DatabaseOutageTest {
 
     /** A Java class name such as java.net.ConnectException, or any exception's simple name. */
@@ -46,6 +50,7 @@ class DatabaseOutageTest {
     private int port;
     private EmbeddedPostgres postgres;
     private ServiceProcess service;
+    private GeminiEmulator upstream;
 
     @BeforeEach
     void startDatabase() throws IOException {
@@ -54,12 +59,12 @@ class DatabaseOutageTest {
             port = free.getLocalPort();
         }
         startPostgres();
-        TestUpstream.emulator().reset();
+        upstream = GeminiEmulator.start(EmulatorConfig.defaults().withApiKey(TestUpstream.API_KEY));
     }
 
     private Api startService(String... settings) {
-        service = ServiceProcess.start(
-                TestUpstream.emulator().baseUrl(), "jdbc:postgresql://127.0.0.1:" + port + "/postgres", settings);
+        service =
+                ServiceProcess.start(upstream.baseUrl(), "jdbc:postgresql://127.0.0.1:" + port + "/postgres", settings);
         return service.api();
     }
 
@@ -70,6 +75,9 @@ class DatabaseOutageTest {
         }
         if (postgres != null) {
             postgres.close();
+        }
+        if (upstream != null) {
+            upstream.close();
         }
     }
 
@@ -106,7 +114,7 @@ class DatabaseOutageTest {
         }
 
         // Chats, streamed chats and new sessions are refused at once; Gemini is not called.
-        int geminiCalls = TestUpstream.modelCalls(TestUpstream.emulator());
+        int geminiCalls = TestUpstream.modelCalls(upstream);
         Api.Response chat = timed(() -> api.chat(session, "Und gibt es einen Rabatt?"), REFUSAL_BOUND);
         assertStorageUnavailable(chat);
         Api.Response keyed = timed(
@@ -119,7 +127,7 @@ class DatabaseOutageTest {
         assertStorageUnavailable(keyed);
         assertStorageUnavailable(timed(() -> api.post("/api/v1/sessions", null), REFUSAL_BOUND));
         assertStorageUnavailable(timed(() -> api.get("/api/v1/sessions/" + session), REFUSAL_BOUND));
-        assertThat(TestUpstream.modelCalls(TestUpstream.emulator())).isEqualTo(geminiCalls);
+        assertThat(TestUpstream.modelCalls(upstream)).isEqualTo(geminiCalls);
 
         startPostgres();
 
@@ -148,10 +156,9 @@ class DatabaseOutageTest {
     void aTurnWhoseStoreDiesWhileGeminiAnswersIsAStorageProblemNotA500(String ledger) throws Exception {
         Api api = startService("--lisa.quota.ledger=" + ledger);
         String session = api.newSession();
-        TestUpstream.emulator()
-                .script(ScriptedAnswer.text("Gern, einen Moment.").delayed(Duration.ofSeconds(2)));
+        upstream.script(ScriptedAnswer.text("Gern, einen Moment.").delayed(Duration.ofSeconds(2)));
         CompletableFuture<Api.Response> chat = CompletableFuture.supplyAsync(() -> api.chat(session, "Hallo"));
-        await().atMost(Duration.ofSeconds(5)).until(() -> TestUpstream.modelCalls(TestUpstream.emulator()) > 0);
+        await().atMost(Duration.ofSeconds(5)).until(() -> TestUpstream.modelCalls(upstream) > 0);
 
         postgres.close();
         postgres = null;

@@ -8,12 +8,16 @@ import com.callcenter.lisa.support.Api;
 import com.callcenter.lisa.support.TestDatabases;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /** No authentication only when asked for (or in demo mode), and then said loudly. */
+// Alone, at the end (support/BesideTheSuite): it counts and looks for the "Authentication is OFF" warning, which every
+// service started beside it prints too.
+@Isolated
 @ExtendWith(OutputCaptureExtension.class)
 class AuthStartupTest {
 

@@ -14,6 +14,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -25,6 +26,9 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
  * Each way a persona folder can be broken stops the real service's start, and the failure report (the
  * {@link PersonaFailureAnalyzer}'s, in the log) names the file and the line.
  */
+// Alone, at the end (support/BesideTheSuite): it checks that the console shows no stack trace, and the
+// services started beside it may print one.
+@Isolated
 @ExtendWith(OutputCaptureExtension.class)
 class PersonaStartupErrorsTest {
 

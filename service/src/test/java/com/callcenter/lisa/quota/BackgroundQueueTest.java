@@ -2,6 +2,7 @@ package com.callcenter.lisa.quota;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.callcenter.lisa.support.BesideTheSuite;
 import com.callcenter.lisa.support.MutableClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.Test;
  * The background class of a model's queue without HTTP: served only when no live request waits, never refused
  * for its wait or the queue's length, and it gives way to live requests that come while it waits.
  */
+@BesideTheSuite
 class BackgroundQueueTest {
 
     private final MutableClock clock = new MutableClock(Instant.parse("2026-03-02T10:00:00Z"));

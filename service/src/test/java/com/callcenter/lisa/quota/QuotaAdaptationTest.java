@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.callcenter.lisa.emulator.GeminiEmulator;
 import com.callcenter.lisa.support.Api;
+import com.callcenter.lisa.support.BesideTheSuite;
 import com.callcenter.lisa.support.ClosedLoopLoad;
 import com.callcenter.lisa.support.ServiceProcess;
 import com.callcenter.lisa.support.ShortMinute;
@@ -27,6 +28,7 @@ import tools.jackson.databind.JsonNode;
  * ({@link ShortMinute}): the same run in seconds.
  */
 @Tag("load") // ./dev test-load: the same on the real 60-second minute
+@BesideTheSuite
 class QuotaAdaptationTest {
 
     private static final ShortMinute MINUTE = ShortMinute.LOAD_TESTS;

@@ -3,6 +3,7 @@ package com.callcenter.lisa.quota;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.callcenter.lisa.emulator.GeminiEmulator;
+import com.callcenter.lisa.support.BesideTheSuite;
 import com.callcenter.lisa.support.ClosedLoopLoad;
 import com.callcenter.lisa.support.ServiceProcess;
 import com.callcenter.lisa.support.ShortMinute;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.Test;
  * short minutes ({@link ShortMinute}): the same run in seconds.
  */
 @Tag("load") // ./dev test-load: the same on the real 60-second minute
+@BesideTheSuite
 class SharedQuotaTest {
 
     private static final ShortMinute MINUTE = ShortMinute.LOAD_TESTS;
