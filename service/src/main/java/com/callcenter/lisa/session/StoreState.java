@@ -218,10 +218,12 @@ public class StoreState implements SmartLifecycle {
             Properties settings = new Properties();
             settings.putAll(hikari.getDataSourceProperties());
             if (hikari.getJdbcUrl().startsWith("jdbc:postgresql:")) {
-                // The driver's own defaults wait 10 s to connect and for ever for an answer.
-                settings.setProperty("connectTimeout", Integer.toString(timeoutSeconds()));
+                // The driver's own defaults wait 10 s to connect and for ever for an answer. Ours end a
+                // second after the probe's timeout, so a hanging database is always caught by the probe
+                // (and answered at once on the next tick) rather than racing the driver's own timer.
+                settings.setProperty("connectTimeout", Integer.toString(timeoutSeconds() + 1));
                 settings.setProperty("socketTimeout", Integer.toString(timeoutSeconds() + 1));
-                settings.setProperty("loginTimeout", Integer.toString(timeoutSeconds()));
+                settings.setProperty("loginTimeout", Integer.toString(timeoutSeconds() + 1));
                 settings.setProperty("ApplicationName", "lisa-store-check");
             }
             return new DriverDataSource(
