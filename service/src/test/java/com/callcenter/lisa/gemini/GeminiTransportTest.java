@@ -1,15 +1,19 @@
 package com.callcenter.lisa.gemini;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.callcenter.lisa.support.TestUpstream;
 import com.google.genai.Client;
+import com.google.genai.errors.GenAiIOException;
 import com.google.genai.types.Content;
 import com.google.genai.types.GenerateContentConfig;
 import com.google.genai.types.Part;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -43,17 +47,22 @@ class GeminiTransportTest {
     void connect() throws IOException {
         TestUpstream.emulator().reset();
         link = new TimedLink(URI.create(TestUpstream.emulator().baseUrl()));
+        sdk = sdk(Duration.ofSeconds(30));
+    }
+
+    /** The SDK client as the service builds it, with {@code timeout} for the whole call, reaching Gemini through the link. */
+    private Client sdk(Duration timeout) {
         GeminiProperties properties = new GeminiProperties(
                 TestUpstream.API_KEY,
                 link.baseUrl(),
                 "v1beta",
                 MODEL,
-                Duration.ofSeconds(30),
+                timeout,
                 64,
                 new GeminiProperties.Generation(null, 1024, null, null, null, null, null, null),
                 null,
                 false);
-        sdk = new GeminiConfiguration()
+        return new GeminiConfiguration()
                 .geminiSdkClient(new GeminiEndpoint(link.baseUrl(), TestUpstream.API_KEY, false, null), properties);
     }
 
@@ -118,6 +127,23 @@ class GeminiTransportTest {
                 .isEqualTo(inFlight);
     }
 
+    /** The SDK still puts {@code lisa.gemini.timeout} on every call made through our own HTTP client. */
+    @Test
+    void theCallTimeoutStillBoundsAGeminiThatDoesNotAnswer() {
+        link.holdUntil(2); // the one call that comes is never forwarded: Gemini does not answer
+        try (Client impatient = sdk(Duration.ofSeconds(1))) {
+            long start = System.nanoTime();
+            // Without the timeout the call would wait for ever: the test gives up after 20 s instead.
+            assertTimeoutPreemptively(
+                    Duration.ofSeconds(20),
+                    () -> assertThatThrownBy(() -> impatient.models.generateContent(MODEL, "Hallo", null))
+                            .isInstanceOf(GenAiIOException.class)
+                            .hasCauseInstanceOf(InterruptedIOException.class)); // what GeminiErrors reads as a timeout
+            assertThat(Duration.ofNanos(System.nanoTime() - start))
+                    .isBetween(Duration.ofSeconds(1), Duration.ofSeconds(10));
+        }
+    }
+
     private void callsAtOnce(int calls) throws Exception {
         try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<?>> done = new ArrayList<>();
@@ -171,6 +197,7 @@ class GeminiTransportTest {
             synchronized (gate) {
                 holdUntil = count;
                 held = 0;
+                gate.notifyAll(); // requests still held from before go on
             }
         }
 
@@ -263,6 +290,7 @@ class GeminiTransportTest {
 
         @Override
         public void close() throws IOException {
+            holdUntil(0);
             server.close();
             for (Socket socket : open) {
                 socket.close();
