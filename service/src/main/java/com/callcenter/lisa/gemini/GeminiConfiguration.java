@@ -108,9 +108,10 @@ class GeminiConfiguration {
                 .apiKey(endpoint.apiKey())
                 .vertexAI(false)
                 .httpOptions(http)
+                // Our own OkHttp client (TCP_NODELAY, a pool for every connection in flight): see
+                // GeminiTransport. The SDK still makes every call through it, adding its timeout.
                 .clientOptions(ClientOptions.builder()
-                        .maxConnections(properties.maxConnections())
-                        .maxConnectionsPerHost(properties.maxConnections())
+                        .customHttpClient(GeminiTransport.client(properties.maxConnections()))
                         .build())
                 .build();
     }
