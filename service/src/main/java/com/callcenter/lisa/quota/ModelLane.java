@@ -620,9 +620,9 @@ final class ModelLane implements AutoCloseable {
                 "The daily Gemini quota of " + model + " is used up until midnight Pacific time.");
     }
 
-    /** Outside the lock: asks the ledger. */
+    /** Outside the lock: what the ledger knows (no round trip). */
     private void refuseIfDailyBudgetUsed(Instant now) {
-        if (budget.requestsPerDay() > 0 && ledger.usage(model, now).requestsToday() >= budget.requestsPerDay()) {
+        if (budget.requestsPerDay() > 0 && ledger.knownUsage(model, now).requestsToday() >= budget.requestsPerDay()) {
             throw new QuotaRejectedException(
                     QuotaRejectedException.Reason.DAILY_QUOTA_EXHAUSTED,
                     Duration.between(now, QuotaRules.nextPacificMidnight(now)),
@@ -632,7 +632,7 @@ final class ModelLane implements AutoCloseable {
     }
 
     /**
-     * Outside the lock: asks the ledgers. The wait is the longer of the model's and the spend budget's:
+     * Outside the lock: asks the ledgers what they know, in memory (no round trip). The wait is the longer of the model's and the spend budget's:
      * each holds the request back on its own, so the longer one is the least it will wait.
      */
     private Duration estimate(

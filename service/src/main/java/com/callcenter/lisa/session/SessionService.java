@@ -181,7 +181,8 @@ public class SessionService {
                 session,
                 store.turns(id),
                 store.handoffMessages(id),
-                store.openHandoff(id).orElse(null));
+                // An active session has no open handoff (resuming closes it): not looked for on every turn.
+                session.isActive() ? null : store.openHandoff(id).orElse(null));
     }
 
     /**
