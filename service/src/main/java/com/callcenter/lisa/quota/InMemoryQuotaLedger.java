@@ -129,17 +129,16 @@ final class InMemoryQuotaLedger implements QuotaLedger {
             }
             // The id is taken under this lock, so ids grow with time within one model.
             long id = lastId.incrementAndGet();
-            long micros = QuotaRules.micros(at);
-            rules.add(buckets, inputTokens, micros);
-            grants.put(id, new Grant(micros, inputTokens));
-            requests++;
-            tokens += inputTokens;
-            requestsToday++;
+            add(id, inputTokens, at);
             return new Decision.Granted(id);
         }
 
         synchronized void record(long id, int inputTokens, Instant now) {
-            Instant at = advance(now);
+            add(id, inputTokens, advance(now));
+        }
+
+        /** Under this log's lock: one more request sent at {@code at}, the log's time. */
+        private void add(long id, int inputTokens, Instant at) {
             long micros = QuotaRules.micros(at);
             rules.add(buckets, inputTokens, micros);
             grants.put(id, new Grant(micros, inputTokens));

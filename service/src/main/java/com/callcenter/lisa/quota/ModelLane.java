@@ -265,23 +265,15 @@ final class ModelLane implements AutoCloseable {
     Reservation reserveBackground(int inputTokens, long spendMicros) {
         Reservation reservation =
                 new Reservation(this, inputTokens, spendMicros, clock.instant(), (position, wait) -> {}, Share.NONE);
-        lock.lock();
-        try {
+        locked(() -> {
             background.addLast(reservation);
             changed();
-        } finally {
-            lock.unlock();
-        }
+        });
         return reservation;
     }
 
     int backgroundLength() {
-        lock.lock();
-        try {
-            return background.size();
-        } finally {
-            lock.unlock();
-        }
+        return locked(background::size);
     }
 
     /**
@@ -306,12 +298,7 @@ final class ModelLane implements AutoCloseable {
     }
 
     int queueLength() {
-        lock.lock();
-        try {
-            return queue.size();
-        } finally {
-            lock.unlock();
-        }
+        return locked(queue::size);
     }
 
     /** Gemini answered: its count of input tokens replaces the estimate. */
@@ -328,12 +315,7 @@ final class ModelLane implements AutoCloseable {
         if (reservation != null && actualSpendMicros >= 0) {
             spend.correct(reservation.charge, actualSpendMicros);
         }
-        lock.lock();
-        try {
-            changed(); // fewer tokens than estimated may let the head go now
-        } finally {
-            lock.unlock();
-        }
+        locked(this::changed); // fewer tokens than estimated may let the head go now
     }
 
     /** A granted slot that was not used: it no longer counts. */
@@ -347,12 +329,7 @@ final class ModelLane implements AutoCloseable {
         if (reservation != null) {
             spend.release(reservation.charge);
         }
-        lock.lock();
-        try {
-            changed();
-        } finally {
-            lock.unlock();
-        }
+        locked(this::changed);
     }
 
     /** A per-minute 429: our budget was too high. Pause, and lower the budget to what Gemini accepted. */
@@ -386,13 +363,10 @@ final class ModelLane implements AutoCloseable {
 
     /** A per-day 429: nothing more until the daily reset. */
     void exhaustedUntil(Instant reset) {
-        lock.lock();
-        try {
+        locked(() -> {
             exhaustedUntil = reset;
             changed();
-        } finally {
-            lock.unlock();
-        }
+        });
         log.warn("Daily quota of {} is used up until {}", model, reset);
     }
 
@@ -546,6 +520,26 @@ final class ModelLane implements AutoCloseable {
      */
     private void awaitFor(Duration duration) throws InterruptedException {
         changed.await(Math.max(1, Math.min(RECHECK.toNanos(), duration.toNanos())), TimeUnit.NANOSECONDS);
+    }
+
+    /** The length of a queue, read under the lock. */
+    private int locked(java.util.function.IntSupplier length) {
+        lock.lock();
+        try {
+            return length.getAsInt();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Runs {@code change} under the lock. */
+    private void locked(Runnable change) {
+        lock.lock();
+        try {
+            change.run();
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Under the lock. */
