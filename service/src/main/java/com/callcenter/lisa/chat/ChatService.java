@@ -7,7 +7,6 @@ import com.callcenter.lisa.gemini.GeminiGateway;
 import com.callcenter.lisa.gemini.GeminiReply;
 import com.callcenter.lisa.gemini.Prompt;
 import com.callcenter.lisa.gemini.TokenUsage;
-import com.callcenter.lisa.gemini.ToolDeclaration;
 import com.callcenter.lisa.handoff.HandoffNotice;
 import com.callcenter.lisa.identity.Callers;
 import com.callcenter.lisa.limits.LimitedClient;
@@ -60,7 +59,28 @@ public class ChatService {
             String message,
             Instant receivedAt,
             IdempotentRequests.Request request,
-            QuotaScheduler.Admission admission) {}
+            QuotaScheduler.Admission admission,
+            Draft draft) {
+
+        Accepted(
+                UUID sessionId,
+                String message,
+                Instant receivedAt,
+                IdempotentRequests.Request request,
+                Admitted admitted) {
+            this(sessionId, message, receivedAt, request, admitted.admission(), admitted.draft());
+        }
+    }
+
+    /**
+     * The turn's prompt as built on arrival, from the session and history read then. The turn sends it as it
+     * is when the session is still as it was (no turn stored, handed off, ended or expired meanwhile: the
+     * stored history is then the one read), which spares reading the history and building the prompt twice.
+     */
+    record Draft(Session session, Prompt prompt) {}
+
+    /** What admission gives the turn: its place in the quota queue and its prompt as built on arrival. */
+    record Admitted(QuotaScheduler.Admission admission, Draft draft) {}
 
     private final SessionService sessions;
     private final PersonaCatalog personas;
@@ -72,6 +92,7 @@ public class ChatService {
     private final TransactionTemplate transaction;
     private final Clock clock;
     private final PromptBuilder prompts;
+    private final PersonaPrompts personaPrompts;
     private final ToolRunner toolRunner;
     private final JsonMapper json;
     private final SessionTurnOrder turnOrder = new SessionTurnOrder();
@@ -102,6 +123,7 @@ public class ChatService {
         this.transaction = transaction;
         this.clock = clock;
         this.prompts = new PromptBuilder(properties.maxInputTokens());
+        this.personaPrompts = new PersonaPrompts(personas, toolRunner);
     }
 
     /**
@@ -140,7 +162,7 @@ public class ChatService {
                     return new PendingTurn(
                             this,
                             new PendingTurn.Work.AwaitFirst(
-                                    new Accepted(sessionId, message, receivedAt, request, null)));
+                                    new Accepted(sessionId, message, receivedAt, request, null, null)));
                 }
                 case IdempotentRequests.Claim.Claimed ignored -> {
                     // a new request: taken below
@@ -162,22 +184,27 @@ public class ChatService {
                     yield replay(stored(first.sessionId(), done.row()), observer);
                 }
                 // The first run failed, so nothing was stored: this repeat is now the request.
-                QuotaScheduler.Admission admission =
-                        admit(sessions.get(first.sessionId()), first.message(), first.request());
+                Admitted admitted = admit(sessions.get(first.sessionId()), first.message(), first.request());
                 yield take(
-                        new Accepted(first.sessionId(), first.message(), now(), first.request(), admission), observer);
+                        new Accepted(first.sessionId(), first.message(), now(), first.request(), admitted), observer);
             }
         };
     }
 
-    private QuotaScheduler.Admission admit(Session session, String message, IdempotentRequests.Request request) {
+    private Admitted admit(Session session, String message, IdempotentRequests.Request request) {
         try {
             if (!session.isActive()) {
                 throw new SessionClosedException(session.id(), session.status());
             }
             // The owner's messages per minute, before any quota is spent (429, not the quota's 503).
             limiter.admitMessage(limitedClient());
-            return gateway.admit(shareOf(session), turnOrder.ahead(session.id()), admissionTokens(session, message));
+            // Admission estimates the same call the queue will later reserve for, or its promised wait (and
+            // Retry-After) is too short for a long instruction or history, and under a token or spend budget it
+            // would let in what the queue then cannot serve in time: so the prompt is built now, once.
+            Prompt prompt = prompt(sessions.withHistory(session), message); // session read and checked just before
+            QuotaScheduler.Admission admission = gateway.admit(
+                    shareOf(session), turnOrder.ahead(session.id()), PromptBuilder.estimatedTokens(prompt));
+            return new Admitted(admission, new Draft(session, prompt));
         } catch (QuotaRejectedException e) {
             if (request != null) {
                 requests.release(request);
@@ -206,20 +233,6 @@ public class ChatService {
      */
     private static Share shareOf(Session session) {
         return new Share(session.tenant(), session.owner());
-    }
-
-    /**
-     * The input the turn's call will carry as far as it is known on arrival: the session's system
-     * instruction and the stored history (with what was said during a handoff) as the prompt will hold
-     * them, and the message. Admission must estimate the same call the queue will later reserve for, or
-     * its promised wait (and Retry-After) is too short for a long instruction or history, and under a
-     * token or spend budget it would let in what the queue then cannot serve in time.
-     */
-    private int admissionTokens(Session session, String message) {
-        Conversation conversation = sessions.withHistory(session); // read and checked active just before
-        String instruction = personas.systemInstruction(session.persona(), session.context());
-        return PromptBuilder.estimatedTokens(
-                prompts.build(instruction, conversation.turns(), conversation.handoffMessages(), message));
     }
 
     /**
@@ -287,16 +300,15 @@ public class ChatService {
                         "The session's earlier messages were still being answered when this one's wait ran out.");
             }
             long sessionWaitMs = (System.nanoTime() - arrived) / 1_000_000;
-            Conversation conversation = sessions.activeConversation(sessionId);
-            // Rendered from the persona (read once at start-up) and the stored context: the same bytes every turn.
-            String systemPrompt = personas.systemInstruction(
-                    conversation.session().persona(), conversation.session().context());
-            Persona persona = personas.resolve(conversation.session().persona());
-            List<ToolDeclaration> tools = toolRunner.declarations(persona);
-            int turnNumber = conversation.session().turnCount() + 1;
-            Prompt prompt = prompts.build(
-                            systemPrompt, conversation.turns(), conversation.handoffMessages(), accepted.message())
-                    .withTools(tools, tools.isEmpty() || properties.maxToolRounds() <= 0);
+            Session session = sessions.active(sessionId);
+            Draft draft = accepted.draft();
+            // The prompt built on arrival, unless the session changed since (its earlier turn was stored meanwhile,
+            // or another instance's): then from the history as it is now.
+            Prompt prompt = draft != null && draft.session().equals(session)
+                    ? draft.prompt()
+                    : prompt(sessions.withHistory(session), accepted.message());
+            Persona persona = personas.resolve(session.persona());
+            int turnNumber = session.turnCount() + 1;
             Dispatched<GeminiReply> dispatch =
                     gateway.dispatch(admission, PromptBuilder.estimatedTokens(prompt), call(prompt, observer));
             GeminiReply reply = dispatch.result();
@@ -408,6 +420,17 @@ public class ChatService {
                 a.totalTokens() + b.totalTokens(),
                 a.cachedTokens() + b.cachedTokens(),
                 a.thoughtTokens() + b.thoughtTokens());
+    }
+
+    /**
+     * The turn's first request: the session's system instruction, as much of the history (with what was said
+     * during a handoff) as fits, the message, and the persona's tools.
+     */
+    private Prompt prompt(Conversation conversation, String message) {
+        Session session = conversation.session();
+        PersonaPrompts.PersonaPrompt persona = personaPrompts.of(session.persona(), session.context());
+        return prompts.build(persona.instruction(), conversation.turns(), conversation.handoffMessages(), message)
+                .withTools(persona.tools(), persona.tools().isEmpty() || properties.maxToolRounds() <= 0);
     }
 
     /** One Gemini request of the turn: streamed piece by piece to an observer that wants pieces. */

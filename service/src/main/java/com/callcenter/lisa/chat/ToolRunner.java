@@ -79,7 +79,7 @@ class ToolRunner {
                             + "or you cannot help further.",
                     REQUEST_HUMAN_SCHEMA));
         }
-        return declared;
+        return List.copyOf(declared);
     }
 
     /**

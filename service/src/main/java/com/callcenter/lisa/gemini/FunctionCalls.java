@@ -30,7 +30,8 @@ public final class FunctionCalls {
 
     /** The function calls of a kept model content, in order; none for null or a content without calls. */
     public static List<Call> requested(String modelParts) {
-        if (modelParts == null) {
+        // Nearly every reply asks for none: its JSON is not parsed on every turn to find that out.
+        if (modelParts == null || !modelParts.contains("\"functionCall\"")) {
             return List.of();
         }
         JsonNode content = JSON.readTree(modelParts);

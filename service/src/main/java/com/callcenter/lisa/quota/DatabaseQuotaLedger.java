@@ -87,6 +87,16 @@ final class DatabaseQuotaLedger implements QuotaLedger {
     private final boolean functions;
     /** Models whose quota_model row is known to exist: at most a few, from configuration. */
     private final Set<String> registered = ConcurrentHashMap.newKeySet();
+    /**
+     * The record as this instance knows it, in memory, for estimates ({@link #estimateWait}): read once per
+     * model when it is first used, then kept up to date with this instance's grants, corrections and
+     * releases, and replaced by what the database holds whenever a decision reads it anyway (a request that
+     * must wait: near a limit, where estimates matter, it then counts every instance's requests). So telling
+     * a client its wait costs no round trip, and an admission asks the database nothing but its one grant.
+     * Far from the limits it may miss what other instances sent since; the estimate there is "no wait"
+     * either way, and the grant itself is always decided by the database.
+     */
+    private final InMemoryQuotaLedger known;
 
     DatabaseQuotaLedger(JdbcClient jdbc, TransactionTemplate transaction) {
         this(jdbc, transaction, QuotaRules.GEMINI_MINUTE);
@@ -95,6 +105,7 @@ final class DatabaseQuotaLedger implements QuotaLedger {
     DatabaseQuotaLedger(JdbcClient jdbc, TransactionTemplate transaction, QuotaRules rules) {
         this.jdbc = jdbc;
         this.rules = rules;
+        this.known = new InMemoryQuotaLedger(rules);
         this.transaction = new TransactionTemplate(
                 Objects.requireNonNull(transaction.getTransactionManager(), "transaction manager"), transaction);
         // READ COMMITTED: every statement after the lock sees what the previous holder committed. Under
@@ -121,7 +132,7 @@ final class DatabaseQuotaLedger implements QuotaLedger {
         long micros = QuotaRules.micros(at);
         long bucket = rules.bucketOf(micros);
         LocalDate day = QuotaRules.pacificDay(at);
-        register(model);
+        register(model, at);
         if (functions) {
             return tryAcquireInOneRoundTrip(model, budget, inputTokens, at);
         }
@@ -136,6 +147,7 @@ final class DatabaseQuotaLedger implements QuotaLedger {
                     List<Bucket> buckets = buckets(model, rules.firstBucket(at));
                     Optional<Decision.Wait> wait = rules.check(budget, buckets, today, inputTokens, at);
                     if (wait.isPresent()) {
+                        known.replace(model, buckets, today, at);
                         return wait.get();
                     }
                 }
@@ -150,7 +162,9 @@ final class DatabaseQuotaLedger implements QuotaLedger {
         if (decision != null) {
             return decision;
         }
-        return new Decision.Granted(alone(() -> insert(model, at, bucket, inputTokens)));
+        long id = alone(() -> insert(model, at, bucket, inputTokens));
+        known.record(model, id, inputTokens, at);
+        return new Decision.Granted(id);
     }
 
     /**
@@ -180,9 +194,11 @@ final class DatabaseQuotaLedger implements QuotaLedger {
                     })
                     .single());
             if (id >= 0) {
+                known.record(model, id, inputTokens, at);
                 return new Decision.Granted(id);
             }
             Snapshot snapshot = snapshot(model, at);
+            known.replace(model, snapshot.buckets(), snapshot.requestsToday(), at);
             Optional<Decision.Wait> wait =
                     rules.check(budget, snapshot.buckets(), snapshot.requestsToday(), inputTokens, at);
             if (wait.isPresent()) {
@@ -204,6 +220,7 @@ final class DatabaseQuotaLedger implements QuotaLedger {
                     .params(model, id, (long) actualInputTokens)
                     .query((rs, row) -> 0)
                     .list());
+            known.correct(model, id, actualInputTokens);
             return;
         }
         // No model lock: the rows' locks make the change atomic, and a concurrent decision sees the old
@@ -228,6 +245,7 @@ final class DatabaseQuotaLedger implements QuotaLedger {
                         .update();
             }
         });
+        known.correct(model, id, actualInputTokens);
     }
 
     @Override
@@ -274,6 +292,7 @@ final class DatabaseQuotaLedger implements QuotaLedger {
                         .update();
             }
         });
+        known.release(model, id);
     }
 
     @Override
@@ -281,26 +300,20 @@ final class DatabaseQuotaLedger implements QuotaLedger {
         return totals(model, storable(now));
     }
 
+    /** From the record as this instance knows it ({@link #known}): no round trip. */
     @Override
     public Duration estimateWait(String model, ModelBudget budget, int position, int inputTokens, Instant now) {
         Instant at = storable(now);
-        if (unlimited(budget) && rules.fitAtOnce(budget, 0, 0, 0, inputTokens, position)) {
-            return Duration.ZERO;
-        }
-        // No lock: an estimate changes nothing, and is stale the moment it is told anyway. Far from the
-        // limits (nearly always) the totals, one row, say there is no wait; near them the buckets decide.
-        Usage usage = totals(model, at);
-        if (rules.fitAtOnce(
-                budget,
-                usage.requestsLastMinute(),
-                usage.inputTokensLastMinute(),
-                usage.requestsToday(),
-                inputTokens,
-                position)) {
-            return Duration.ZERO;
-        }
-        Snapshot snapshot = snapshot(model, at);
-        return rules.estimateWait(budget, snapshot.buckets(), snapshot.requestsToday(), position, inputTokens, at);
+        register(model, at);
+        return known.estimateWait(model, budget, position, inputTokens, at);
+    }
+
+    /** From the record as this instance knows it ({@link #known}): no round trip. */
+    @Override
+    public Usage knownUsage(String model, Instant now) {
+        Instant at = storable(now);
+        register(model, at);
+        return known.usage(model, at);
     }
 
     /**
@@ -341,10 +354,11 @@ final class DatabaseQuotaLedger implements QuotaLedger {
     }
 
     /**
-     * Makes sure the model has its lock row. In its own transaction: if another instance inserts the
-     * same row at the same moment, the loser's duplicate key only rolls back this insert.
+     * Makes sure the model has its lock row, and reads the model's record into {@link #known}, once per model.
+     * In its own transaction: if another instance inserts the same row at the same moment, the loser's
+     * duplicate key only rolls back this insert.
      */
-    private void register(String model) {
+    private void register(String model, Instant at) {
         if (registered.contains(model)) {
             return;
         }
@@ -356,6 +370,9 @@ final class DatabaseQuotaLedger implements QuotaLedger {
         } catch (DuplicateKeyException inserted) {
             // Another instance registered the model between our check and our insert: just as good.
         }
+        // What the instances sent before this one started (or used the model) counts in its estimates.
+        Snapshot snapshot = snapshot(model, at);
+        known.replace(model, snapshot.buckets(), snapshot.requestsToday(), at);
         registered.add(model);
     }
 

@@ -30,10 +30,20 @@ final class DatabaseSpendLedger implements SpendLedger {
     private final JdbcClient jdbc;
     private final TransactionTemplate transaction;
     private final SpendRules rules;
+    /**
+     * The record as this instance knows it, in memory, for estimates ({@link #estimateWait}): read once when
+     * first needed, then kept up to date with this instance's charges, corrections and releases, and
+     * replaced by the database's buckets whenever a charge reads them and must wait (near the budget, where
+     * estimates matter, it then counts every instance's charges). An admission asks the database nothing.
+     */
+    private final InMemorySpendLedger known;
+
+    private volatile boolean loaded;
 
     DatabaseSpendLedger(JdbcClient jdbc, TransactionTemplate transaction, SpendRules rules) {
         this.jdbc = jdbc;
         this.rules = rules;
+        this.known = new InMemorySpendLedger(rules);
         this.transaction = new TransactionTemplate(
                 Objects.requireNonNull(transaction.getTransactionManager(), "transaction manager"), transaction);
         // Committed before tryCharge returns, even inside a caller's transaction: a charge must be seen
@@ -49,12 +59,15 @@ final class DatabaseSpendLedger implements SpendLedger {
         long atMicros = QuotaRules.micros(at);
         long charged = SpendRules.charged(budgetMicros, micros);
         long bucket = rules.bucketOf(atMicros);
-        return transaction.execute(status -> {
+        Decision decision = transaction.execute(status -> {
             jdbc.sql("select id from quota_spend_lock where id = 1 for update")
                     .query((rs, row) -> 0)
                     .list();
-            var wait = rules.check(budgetMicros, buckets(at), micros, at);
+            List<SpendRules.Bucket> buckets = buckets(at);
+            var wait = rules.check(budgetMicros, buckets, micros, at);
             if (wait.isPresent()) {
+                known.replace(buckets);
+                loaded = true;
                 return new Decision.Wait(wait.get());
             }
             int updated = jdbc.sql("""
@@ -68,16 +81,22 @@ final class DatabaseSpendLedger implements SpendLedger {
             }
             return new Decision.Granted(new Charge(bucket, charged));
         });
+        if (decision instanceof Decision.Granted granted) {
+            known.record(granted.charge(), at);
+        }
+        return decision;
     }
 
     @Override
     public void correct(Charge charge, long actualMicros) {
         change(charge.bucket(), actualMicros - charge.micros());
+        known.correct(charge, actualMicros);
     }
 
     @Override
     public void release(Charge charge) {
         change(charge.bucket(), -charge.micros());
+        known.release(charge);
     }
 
     private void change(long bucket, long delta) {
@@ -91,9 +110,15 @@ final class DatabaseSpendLedger implements SpendLedger {
         return rules.spent(buckets(now), now);
     }
 
+    /** From the record as this instance knows it ({@link #known}): no round trip after the first. */
     @Override
     public Duration estimateWait(long budgetMicros, int position, long micros, Instant now) {
-        return rules.estimateWait(budgetMicros, buckets(now), position, micros, now);
+        if (!loaded) {
+            // What was spent before this instance started counts too: read once.
+            known.replace(buckets(now));
+            loaded = true;
+        }
+        return known.estimateWait(budgetMicros, position, micros, now);
     }
 
     /** Deletes buckets that ended before {@code cutoff}. */

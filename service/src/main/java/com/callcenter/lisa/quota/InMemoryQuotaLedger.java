@@ -72,6 +72,23 @@ final class InMemoryQuotaLedger implements QuotaLedger {
         return log(model).estimateWait(budget, position, inputTokens, now);
     }
 
+    /**
+     * Records a request another ledger granted as {@code id} (its id there), without deciding: this log then
+     * mirrors that ledger's record as far as this instance knows it ({@link DatabaseQuotaLedger}).
+     */
+    void record(String model, long id, int inputTokens, Instant now) {
+        log(model).record(id, inputTokens, now);
+    }
+
+    /**
+     * Replaces the model's record by {@code buckets} and the day's count as another ledger read them at
+     * {@code at}: what every instance sharing it has sent. The grants known by id stay, to be corrected or
+     * released in the buckets that hold them.
+     */
+    void replace(String model, List<Bucket> buckets, int requestsToday, Instant at) {
+        log(model).replace(buckets, requestsToday, at);
+    }
+
     /** How many buckets the model's log holds: for tests of its bound. */
     int retained(String model) {
         return log(model).retained();
@@ -112,13 +129,38 @@ final class InMemoryQuotaLedger implements QuotaLedger {
             }
             // The id is taken under this lock, so ids grow with time within one model.
             long id = lastId.incrementAndGet();
+            add(id, inputTokens, at);
+            return new Decision.Granted(id);
+        }
+
+        synchronized void record(long id, int inputTokens, Instant now) {
+            add(id, inputTokens, advance(now));
+        }
+
+        /** Under this log's lock: one more request sent at {@code at}, the log's time. */
+        private void add(long id, int inputTokens, Instant at) {
             long micros = QuotaRules.micros(at);
             rules.add(buckets, inputTokens, micros);
             grants.put(id, new Grant(micros, inputTokens));
             requests++;
             tokens += inputTokens;
             requestsToday++;
-            return new Decision.Granted(id);
+        }
+
+        synchronized void replace(List<Bucket> read, int today, Instant now) {
+            Instant at = advance(now);
+            long first = rules.firstBucket(at);
+            buckets.clear();
+            requests = 0;
+            tokens = 0;
+            for (Bucket bucket : read) {
+                if (bucket.number() >= first) {
+                    buckets.add(bucket);
+                    requests += bucket.requests();
+                    tokens += bucket.inputTokens();
+                }
+            }
+            requestsToday = today;
         }
 
         synchronized void correct(long id, int actualInputTokens) {
@@ -127,6 +169,9 @@ final class InMemoryQuotaLedger implements QuotaLedger {
                 return; // it has left the window, so its tokens no longer matter
             }
             int index = indexOf(rules.bucketOf(grant.micros()));
+            if (index < 0) {
+                return; // a mirror replaced by a record without its bucket (released elsewhere meanwhile)
+            }
             Bucket bucket = buckets.get(index);
             long delta = actualInputTokens - grant.inputTokens();
             buckets.set(
@@ -147,22 +192,28 @@ final class InMemoryQuotaLedger implements QuotaLedger {
                 return;
             }
             int index = indexOf(rules.bucketOf(grant.micros()));
-            buckets.set(index, buckets.get(index).minus(grant.inputTokens(), grant.micros()));
-            requests--;
-            tokens -= grant.inputTokens();
+            if (index >= 0) {
+                Bucket bucket = buckets.get(index);
+                buckets.set(index, bucket.minus(grant.inputTokens(), grant.micros()));
+                requests -= bucket.requests() > 0 ? 1 : 0;
+                tokens -= Math.min(bucket.inputTokens(), grant.inputTokens());
+            }
             if (QuotaRules.pacificDay(QuotaRules.instant(grant.micros())).equals(day)) {
                 requestsToday = Math.max(0, requestsToday - 1);
             }
         }
 
-        /** The bucket of a grant still in {@link #grants}: it exists, the window holds ~62 at most. */
+        /**
+         * The bucket of a grant still in {@link #grants}, -1 if none (only in a mirror whose record was replaced);
+         * the window holds ~62 at most.
+         */
         private int indexOf(long number) {
             for (int i = buckets.size() - 1; i >= 0; i--) {
                 if (buckets.get(i).number() == number) {
                     return i;
                 }
             }
-            throw new IllegalStateException("No bucket number " + number);
+            return -1;
         }
 
         synchronized Usage usage(Instant now) {

@@ -30,6 +30,22 @@ final class InMemorySpendLedger implements SpendLedger {
         return new Decision.Granted(new Charge(rules.bucketOf(at), charged));
     }
 
+    /**
+     * Records a charge another ledger granted at {@code now}, without deciding: this record then mirrors
+     * that ledger's as far as this instance knows it ({@link DatabaseSpendLedger}).
+     */
+    synchronized void record(Charge charge, Instant now) {
+        long first = rules.firstBucket(now);
+        buckets.removeIf(bucket -> bucket.number() < first);
+        rules.add(buckets, charge.micros(), QuotaRules.micros(now));
+    }
+
+    /** Replaces the record by {@code read}, another ledger's buckets of the window, in order of number. */
+    synchronized void replace(List<SpendRules.Bucket> read) {
+        buckets.clear();
+        buckets.addAll(read);
+    }
+
     @Override
     public synchronized void correct(Charge charge, long actualMicros) {
         change(charge.bucket(), actualMicros - charge.micros());

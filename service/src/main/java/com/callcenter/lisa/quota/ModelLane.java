@@ -265,23 +265,15 @@ final class ModelLane implements AutoCloseable {
     Reservation reserveBackground(int inputTokens, long spendMicros) {
         Reservation reservation =
                 new Reservation(this, inputTokens, spendMicros, clock.instant(), (position, wait) -> {}, Share.NONE);
-        lock.lock();
-        try {
+        locked(() -> {
             background.addLast(reservation);
             changed();
-        } finally {
-            lock.unlock();
-        }
+        });
         return reservation;
     }
 
     int backgroundLength() {
-        lock.lock();
-        try {
-            return background.size();
-        } finally {
-            lock.unlock();
-        }
+        return locked(background::size);
     }
 
     /**
@@ -306,12 +298,7 @@ final class ModelLane implements AutoCloseable {
     }
 
     int queueLength() {
-        lock.lock();
-        try {
-            return queue.size();
-        } finally {
-            lock.unlock();
-        }
+        return locked(queue::size);
     }
 
     /** Gemini answered: its count of input tokens replaces the estimate. */
@@ -328,12 +315,7 @@ final class ModelLane implements AutoCloseable {
         if (reservation != null && actualSpendMicros >= 0) {
             spend.correct(reservation.charge, actualSpendMicros);
         }
-        lock.lock();
-        try {
-            changed(); // fewer tokens than estimated may let the head go now
-        } finally {
-            lock.unlock();
-        }
+        locked(this::changed); // fewer tokens than estimated may let the head go now
     }
 
     /** A granted slot that was not used: it no longer counts. */
@@ -347,12 +329,7 @@ final class ModelLane implements AutoCloseable {
         if (reservation != null) {
             spend.release(reservation.charge);
         }
-        lock.lock();
-        try {
-            changed();
-        } finally {
-            lock.unlock();
-        }
+        locked(this::changed);
     }
 
     /** A per-minute 429: our budget was too high. Pause, and lower the budget to what Gemini accepted. */
@@ -386,13 +363,10 @@ final class ModelLane implements AutoCloseable {
 
     /** A per-day 429: nothing more until the daily reset. */
     void exhaustedUntil(Instant reset) {
-        lock.lock();
-        try {
+        locked(() -> {
             exhaustedUntil = reset;
             changed();
-        } finally {
-            lock.unlock();
-        }
+        });
         log.warn("Daily quota of {} is used up until {}", model, reset);
     }
 
@@ -548,6 +522,26 @@ final class ModelLane implements AutoCloseable {
         changed.await(Math.max(1, Math.min(RECHECK.toNanos(), duration.toNanos())), TimeUnit.NANOSECONDS);
     }
 
+    /** The length of a queue, read under the lock. */
+    private int locked(java.util.function.IntSupplier length) {
+        lock.lock();
+        try {
+            return length.getAsInt();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Runs {@code change} under the lock. */
+    private void locked(Runnable change) {
+        lock.lock();
+        try {
+            change.run();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Under the lock. */
     private void changed() {
         version++;
@@ -620,9 +614,9 @@ final class ModelLane implements AutoCloseable {
                 "The daily Gemini quota of " + model + " is used up until midnight Pacific time.");
     }
 
-    /** Outside the lock: asks the ledger. */
+    /** Outside the lock: what the ledger knows (no round trip). */
     private void refuseIfDailyBudgetUsed(Instant now) {
-        if (budget.requestsPerDay() > 0 && ledger.usage(model, now).requestsToday() >= budget.requestsPerDay()) {
+        if (budget.requestsPerDay() > 0 && ledger.knownUsage(model, now).requestsToday() >= budget.requestsPerDay()) {
             throw new QuotaRejectedException(
                     QuotaRejectedException.Reason.DAILY_QUOTA_EXHAUSTED,
                     Duration.between(now, QuotaRules.nextPacificMidnight(now)),
@@ -632,7 +626,7 @@ final class ModelLane implements AutoCloseable {
     }
 
     /**
-     * Outside the lock: asks the ledgers. The wait is the longer of the model's and the spend budget's:
+     * Outside the lock: asks the ledgers what they know, in memory (no round trip). The wait is the longer of the model's and the spend budget's:
      * each holds the request back on its own, so the longer one is the least it will wait.
      */
     private Duration estimate(

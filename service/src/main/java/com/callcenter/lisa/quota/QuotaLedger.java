@@ -53,8 +53,17 @@ interface QuotaLedger {
     Usage usage(String model, Instant now);
 
     /**
+     * Usage of the model as of {@code now} as this instance knows it without asking anyone: for a refusal's
+     * reason, where {@link #usage} would cost a round trip. The same as {@link #usage} for a record in memory.
+     */
+    default Usage knownUsage(String model, Instant now) {
+        return usage(model, now);
+    }
+
+    /**
      * When the {@code position}-th next request (1 = the next one) could be sent if nobody else asked,
-     * each carrying {@code inputTokens}: the honest wait to tell a queued client.
+     * each carrying {@code inputTokens}: the honest wait to tell a queued client. From what this instance
+     * knows, without a round trip to a database: an admission asks the ledger nothing but {@link #tryAcquire}.
      */
     Duration estimateWait(String model, ModelBudget budget, int position, int inputTokens, Instant now);
 }

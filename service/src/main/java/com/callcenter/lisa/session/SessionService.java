@@ -177,11 +177,13 @@ public class SessionService {
      */
     public Conversation withHistory(Session session) {
         UUID id = session.id();
+        SessionStore.History history = store.history(id);
         return new Conversation(
                 session,
-                store.turns(id),
-                store.handoffMessages(id),
-                store.openHandoff(id).orElse(null));
+                history.turns(),
+                history.said(),
+                // An active session has no open handoff (resuming closes it): not looked for on every turn.
+                session.isActive() ? null : store.openHandoff(id).orElse(null));
     }
 
     /**

@@ -95,6 +95,37 @@ abstract class DatabaseQuotaLedgerContract extends QuotaLedgerContract implement
         assertThat(ledger.usage(model, T0)).isEqualTo(new QuotaLedger.Usage(2, 3, 2));
     }
 
+    /**
+     * Two instances on one database: each estimates a wait from the record as it knows it, in memory (what
+     * was stored when it first used the model, and its own grants since), without a round trip; when one of
+     * its grants has to wait, it learns every instance's requests from the database, and its estimates
+     * count them from then on.
+     */
+    @Test
+    void waitsAreEstimatedInMemoryAndLearnOtherInstancesRequestsWhenAGrantWaits() {
+        ModelBudget budget = new ModelBudget(3, 0, 0);
+        try (HikariDataSource own = pool(classDatabase.dataSource().getJdbcUrl())) {
+            DatabaseQuotaLedger first = ledgerOn(own);
+            DatabaseQuotaLedger second = ledgerOn(classDatabase.dataSource());
+            assertGranted(first.tryAcquire(model, budget, 1, T0));
+            // The second reads the record when it first uses the model: the first's request counts.
+            assertThat(second.estimateWait(model, budget, 3, 1, T0)).isEqualTo(Duration.ofSeconds(60));
+            assertGranted(second.tryAcquire(model, budget, 1, T0.plusSeconds(1)));
+            assertGranted(second.tryAcquire(model, budget, 1, T0.plusSeconds(2)));
+            // The first knows only its own request: no wait, as far as it knows.
+            assertThat(first.estimateWait(model, budget, 1, 1, T0.plusSeconds(3)))
+                    .isZero();
+            // Its grant is decided by the database, which has all three; the first now knows them too.
+            assertWait(
+                    first.tryAcquire(model, budget, 1, T0.plusSeconds(3)),
+                    Duration.ofSeconds(57),
+                    QuotaLedger.Limit.REQUESTS_PER_MINUTE);
+            own.close(); // no connection left: the estimate needs none
+            assertThat(first.estimateWait(model, budget, 1, 1, T0.plusSeconds(3)))
+                    .isEqualTo(Duration.ofSeconds(57));
+        }
+    }
+
     /** A thousand requests in ten seconds are ten rows to decide from, whatever the budget. */
     @Test
     void aWindowIsRecordedAsOneRowPerSecond() {
