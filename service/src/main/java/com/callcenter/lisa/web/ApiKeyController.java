@@ -5,7 +5,6 @@ import com.callcenter.lisa.identity.ApiKeys;
 import com.callcenter.lisa.identity.Role;
 import com.callcenter.lisa.limits.OwnerLimits;
 import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -18,7 +17,6 @@ import java.util.Set;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -150,14 +148,10 @@ class ApiKeyController {
                     + " key has the limits given here and no others: the token owners' defaults"
                     + " (lisa.limits.token) do not apply to keys.")
     @ApiResponse(responseCode = "201", description = "Created; the answer holds the key, shown once.")
-    @ApiResponse(
-            responseCode = "400",
+    @ProblemAnswer(
+            status = "400",
             description = "Missing tenant or name, no known role, or a limit that is not a whole number of at least"
-                    + " 1 (invalid-request). Nothing was created.",
-            content =
-                    @Content(
-                            mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE,
-                            schema = @Schema(implementation = ProblemDetail.class)))
+                    + " 1 (invalid-request). Nothing was created.")
     ResponseEntity<CreatedApiKey> create(@RequestBody CreateApiKeyRequest request) {
         Set<Role> roles = EnumSet.noneOf(Role.class);
         for (String name : request.roles() == null ? List.<String>of() : request.roles()) {
@@ -191,21 +185,11 @@ class ApiKeyController {
                     + " Sessions and messages of the last minute count against a new per-minute limit if a limit"
                     + " of that kind already counted them; a key without one was not counted.")
     @ApiResponse(responseCode = "200", description = "The key with its new limits.")
-    @ApiResponse(
-            responseCode = "400",
+    @ProblemAnswer(
+            status = "400",
             description = "A limit that is not a whole number of at least 1, or an unknown one (invalid-request)."
-                    + " Nothing was changed.",
-            content =
-                    @Content(
-                            mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE,
-                            schema = @Schema(implementation = ProblemDetail.class)))
-    @ApiResponse(
-            responseCode = "404",
-            description = "No such key (not-found).",
-            content =
-                    @Content(
-                            mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE,
-                            schema = @Schema(implementation = ProblemDetail.class)))
+                    + " Nothing was changed.")
+    @ProblemAnswer(status = "404", description = "No such key (not-found).")
     ResponseEntity<?> changeLimits(
             @PathVariable UUID id,
             @RequestBody @Schema(implementation = Limits.class) JsonNode limits,
@@ -227,13 +211,7 @@ class ApiKeyController {
 
     @DeleteMapping("/{id}")
     @Operation(summary = "Revoke an API key", description = "Idempotent; requests with the key get 401 from now on.")
-    @ApiResponse(
-            responseCode = "404",
-            description = "No such key (not-found).",
-            content =
-                    @Content(
-                            mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE,
-                            schema = @Schema(implementation = ProblemDetail.class)))
+    @ProblemAnswer(status = "404", description = "No such key (not-found).")
     ResponseEntity<?> revoke(@PathVariable UUID id, HttpServletRequest request) {
         return keys.revoke(id) ? ResponseEntity.noContent().build() : noSuchKey(id, request);
     }
