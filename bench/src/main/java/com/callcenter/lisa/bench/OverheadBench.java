@@ -554,16 +554,7 @@ public final class OverheadBench {
                 .append("percentile; CPU: ms of user+system time of each process over the level's segments ÷ turns ")
                 .append("answered in them (so each row shows what that target cost every process). \"driver\" is the ")
                 .append("load generator's own JVM.\n\n");
-        out.append("## Targets\n\n| target | measured | verdict |\n|---|---|---|\n");
-        for (Check check : checks) {
-            out.append("| ")
-                    .append(check.target())
-                    .append(" | ")
-                    .append(check.measured())
-                    .append(" | ")
-                    .append(check.verdict())
-                    .append(" |\n");
-        }
+        out.append(Report.targets(checks));
         for (Config c : configs) {
             out.append("\n## ")
                     .append(c.db().equals("h2") ? "Embedded H2 (file)" : "PostgreSQL")

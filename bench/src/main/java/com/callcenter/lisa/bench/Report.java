@@ -14,6 +14,24 @@ record Report(Path file, String markdown, List<Check> checks) {
         }
     }
 
+    /**
+     * The "## Targets" table of a results file (what {@link AllBenches} collects into the summary): one row per
+     * check.
+     */
+    static String targets(List<Check> checks) {
+        StringBuilder table = new StringBuilder("## Targets\n\n| target | measured | verdict |\n|---|---|---|\n");
+        for (Check check : checks) {
+            table.append("| ")
+                    .append(check.target())
+                    .append(" | ")
+                    .append(check.measured())
+                    .append(" | ")
+                    .append(check.verdict())
+                    .append(" |\n");
+        }
+        return table.toString();
+    }
+
     static String ms(double value) {
         return Double.isNaN(value) ? "n/a" : String.format("%.2f", value);
     }

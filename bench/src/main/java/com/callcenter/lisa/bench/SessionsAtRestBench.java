@@ -191,14 +191,7 @@ public final class SessionsAtRestBench {
                 .append(samples)
                 .append(" reads (`GET /api/v1/sessions/{id}` ")
                 .append("of a random stored session) on one connection, after as many untimed ones.\n\n");
-        out.append("## Targets\n\n| target | measured | verdict |\n|---|---|---|\n");
-        checks.forEach(c -> out.append("| ")
-                .append(c.target())
-                .append(" | ")
-                .append(c.measured())
-                .append(" | ")
-                .append(c.verdict())
-                .append(" |\n"));
+        out.append(Report.targets(checks));
         out.append(
                 "\n## Results\n\n| stored sessions | heap after GC MB | RSS MB | create p50 ms | create p99 ms | get p50 ms "
                         + "| get p99 ms | fill time s | H2 files MB |\n|---|---|---|---|---|---|---|---|---|\n");

@@ -84,14 +84,7 @@ public final class StartupBench {
                 .append(
                         "(Flyway creates the schema), the emulator as upstream. Ready = first 200 from `/api/v1/health`, ")
                 .append("polled every 10 ms from the moment the process was started.\n\n");
-        out.append("## Targets\n\n| target | measured | verdict |\n|---|---|---|\n");
-        checks.forEach(c -> out.append("| ")
-                .append(c.target())
-                .append(" | ")
-                .append(c.measured())
-                .append(" | ")
-                .append(c.verdict())
-                .append(" |\n"));
+        out.append(Report.targets(checks));
         out.append(
                 "\n## Starts\n\n| start | process start → ready ms | Spring Boot's \"Started LisaApplication in\" |\n|---|---|---|\n");
         rows.forEach(r -> out.append(r).append("\n"));

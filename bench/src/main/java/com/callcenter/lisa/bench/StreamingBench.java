@@ -158,14 +158,7 @@ public final class StreamingBench {
                 .append("(b) the service's `Accept: text/event-stream` chat, which calls that endpoint, (c) Portkey's ")
                 .append(
                         "`/v1/chat/completions` with `stream: true`, which calls `streamGenerateContent` (JSON array framing).\n\n");
-        out.append("## Targets\n\n| target | measured | verdict |\n|---|---|---|\n");
-        checks.forEach(c -> out.append("| ")
-                .append(c.target())
-                .append(" | ")
-                .append(c.measured())
-                .append(" | ")
-                .append(c.verdict())
-                .append(" |\n"));
+        out.append(Report.targets(checks));
         out.append("\n## Delay from the emulator writing a chunk to the client reading it (ms)\n\n");
         out.append(
                 "| target | first chunk p50 | p90 | p99 | max | first chunk p50 minus (a) | later chunks p50 | p99 | request sent → first line p50 |\n");
