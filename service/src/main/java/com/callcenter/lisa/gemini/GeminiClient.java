@@ -16,8 +16,10 @@ import com.google.genai.types.ToolConfig;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,6 +50,11 @@ public class GeminiClient {
     private final UpstreamState state;
     private final GeminiErrors errors;
     private final GenerationPlan plan;
+    /**
+     * Each tool as the SDK takes it, parsed once: the same few declarations (a persona's, fixed at start-up) go
+     * with every turn, and the SDK's declarations are immutable.
+     */
+    private final Map<ToolDeclaration, FunctionDeclaration> declarations = new ConcurrentHashMap<>();
 
     GeminiClient(
             Client sdk,
@@ -168,7 +175,7 @@ public class GeminiClient {
         if (!prompt.tools().isEmpty()) {
             config.tools(Tool.builder()
                     .functionDeclarations(prompt.tools().stream()
-                            .map(GeminiClient::declaration)
+                            .map(tool -> declarations.computeIfAbsent(tool, GeminiClient::declaration))
                             .toList())
                     .build());
             if (prompt.toolsOff()) {
