@@ -75,9 +75,10 @@ public class ChatService {
     /**
      * The turn's prompt as built on arrival, from the session and history read then. The turn sends it as it
      * is when the session is still as it was (no turn stored, handed off, ended or expired meanwhile: the
-     * stored history is then the one read), which spares reading the history and building the prompt twice.
+     * stored history is then the one read), which spares reading the history and building the prompt twice;
+     * when this instance has not changed the session since ({@code mark}), without reading the session again.
      */
-    record Draft(Session session, Prompt prompt) {}
+    record Draft(Session session, Prompt prompt, long mark) {}
 
     /** What admission gives the turn: its place in the quota queue and its prompt as built on arrival. */
     record Admitted(QuotaScheduler.Admission admission, Draft draft) {}
@@ -96,6 +97,7 @@ public class ChatService {
     private final ToolRunner toolRunner;
     private final JsonMapper json;
     private final SessionTurnOrder turnOrder = new SessionTurnOrder();
+    private final LocalSessionChanges changes = new LocalSessionChanges();
     /** Messages waiting for quota, by session: ending the session takes them out of the queue. */
     private final WaitingMessages waiting = new WaitingMessages();
 
@@ -149,6 +151,7 @@ public class ChatService {
      */
     public PendingTurn accept(UUID sessionId, String message, String idempotencyKey) {
         validate(message);
+        long mark = changes.mark(sessionId);
         Session session = sessions.get(sessionId); // unknown sessions are refused before anything is recorded
         Instant receivedAt = now();
         IdempotentRequests.Request request = null;
@@ -169,7 +172,8 @@ public class ChatService {
                 }
             }
         }
-        Accepted accepted = new Accepted(sessionId, message, receivedAt, request, admit(session, message, request));
+        Accepted accepted =
+                new Accepted(sessionId, message, receivedAt, request, admit(session, mark, message, request));
         return new PendingTurn(this, new PendingTurn.Work.Take(accepted));
     }
 
@@ -184,14 +188,16 @@ public class ChatService {
                     yield replay(stored(first.sessionId(), done.row()), observer);
                 }
                 // The first run failed, so nothing was stored: this repeat is now the request.
-                Admitted admitted = admit(sessions.get(first.sessionId()), first.message(), first.request());
+                long mark = changes.mark(first.sessionId());
+                Admitted admitted = admit(sessions.get(first.sessionId()), mark, first.message(), first.request());
                 yield take(
                         new Accepted(first.sessionId(), first.message(), now(), first.request(), admitted), observer);
             }
         };
     }
 
-    private Admitted admit(Session session, String message, IdempotentRequests.Request request) {
+    /** @param mark this instance's changes to the session as they were before it was read ({@link Draft}) */
+    private Admitted admit(Session session, long mark, String message, IdempotentRequests.Request request) {
         try {
             if (!session.isActive()) {
                 throw new SessionClosedException(session.id(), session.status());
@@ -204,7 +210,7 @@ public class ChatService {
             Prompt prompt = prompt(sessions.withHistory(session), message); // session read and checked just before
             QuotaScheduler.Admission admission = gateway.admit(
                     shareOf(session), turnOrder.ahead(session.id()), PromptBuilder.estimatedTokens(prompt));
-            return new Admitted(admission, new Draft(session, prompt));
+            return new Admitted(admission, new Draft(session, prompt, mark));
         } catch (QuotaRejectedException e) {
             if (request != null) {
                 requests.release(request);
@@ -241,6 +247,7 @@ public class ChatService {
      */
     @EventListener
     void sessionEnded(SessionEnded ended) {
+        changes.changed(ended.sessionId());
         for (QueuePlace place : waiting.of(ended.sessionId())) {
             place.leave(QueuePlace.sessionEnded());
         }
@@ -252,6 +259,7 @@ public class ChatService {
      */
     @EventListener
     void sessionHandedOff(SessionHandedOff handedOff) {
+        changes.changed(handedOff.sessionId());
         for (QueuePlace place : waiting.of(handedOff.sessionId())) {
             place.leave(QueuePlace.handedOff());
         }
@@ -300,13 +308,23 @@ public class ChatService {
                         "The session's earlier messages were still being answered when this one's wait ran out.");
             }
             long sessionWaitMs = (System.nanoTime() - arrived) / 1_000_000;
-            Session session = sessions.active(sessionId);
             Draft draft = accepted.draft();
-            // The prompt built on arrival, unless the session changed since (its earlier turn was stored meanwhile,
-            // or another instance's): then from the history as it is now.
-            Prompt prompt = draft != null && draft.session().equals(session)
-                    ? draft.prompt()
-                    : prompt(sessions.withHistory(session), accepted.message());
+            Session session;
+            Prompt prompt;
+            if (draft != null && changes.unchangedSince(sessionId, draft.mark())) {
+                // Read on arrival, and not changed here since: the common case, a message with no earlier one of
+                // its session still being answered. (Another instance's change is refused by the store, as one
+                // made while Gemini answers would be.)
+                session = draft.session();
+                prompt = draft.prompt();
+            } else {
+                session = sessions.active(sessionId);
+                // The prompt built on arrival, unless the session changed since (its earlier turn was stored
+                // meanwhile, or another instance's): then from the history as it is now.
+                prompt = draft != null && draft.session().equals(session)
+                        ? draft.prompt()
+                        : prompt(sessions.withHistory(session), accepted.message());
+            }
             Persona persona = personas.resolve(session.persona());
             int turnNumber = session.turnCount() + 1;
             Dispatched<GeminiReply> dispatch =
@@ -390,15 +408,21 @@ public class ChatService {
             int allAttempts = attempts;
             TokenUsage turnUsage = usage;
             HandoffNotice madeHandoff = handoff;
-            transaction.executeWithoutResult(status -> {
-                sessions.appendTurn(sessionId, turn);
-                if (madeHandoff != null) {
-                    sessions.handoffTurnStored(sessionId); // the wrap-up of a session handed off on its first turn
-                }
-                if (accepted.request() != null) {
-                    requests.done(accepted.request(), turn.number(), turnUsage.totalTokens(), queueWaitMs, allAttempts);
-                }
-            });
+            if (madeHandoff == null && accepted.request() == null) {
+                sessions.appendTurn(sessionId, turn); // atomic on its own: one statement on PostgreSQL
+            } else {
+                transaction.executeWithoutResult(status -> {
+                    sessions.appendTurn(sessionId, turn);
+                    if (madeHandoff != null) {
+                        sessions.handoffTurnStored(sessionId); // the wrap-up of a session handed off on its first turn
+                    }
+                    if (accepted.request() != null) {
+                        requests.done(
+                                accepted.request(), turn.number(), turnUsage.totalTokens(), queueWaitMs, allAttempts);
+                    }
+                });
+            }
+            changes.changed(sessionId); // before the slot is released: the next message of the session sees it
             return new TurnResult(
                     sessionId,
                     text,

@@ -16,6 +16,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param corsOrigins       origins allowed to call from a browser (a Flutter web build); empty: CORS off
  * @param noneWarning       how often the warning that authentication is off is repeated
  * @param keyUseRecorded    an API key's "last used" is written at most this often, not on every request
+ * @param verifiedTokenCache how long a token that passed every check is taken again without checking its signature
+ *                          (never past its expiry); {@code 0s}: every request's token is checked in full
  */
 @ConfigurationProperties("lisa.auth")
 public record AuthProperties(
@@ -25,9 +27,14 @@ public record AuthProperties(
         @DefaultValue("true") boolean publicApiDocs,
         @DefaultValue List<String> corsOrigins,
         @DefaultValue("1h") Duration noneWarning,
-        @DefaultValue("1m") Duration keyUseRecorded) {
+        @DefaultValue("1m") Duration keyUseRecorded,
+        @DefaultValue("1m") Duration verifiedTokenCache) {
 
     public AuthProperties {
+        if (verifiedTokenCache.isNegative()) {
+            throw new IllegalArgumentException(
+                    "lisa.auth.verified-token-cache must be 0s (off) or more, not " + verifiedTokenCache);
+        }
         corsOrigins = corsOrigins == null
                 ? List.of()
                 : corsOrigins.stream()

@@ -56,6 +56,7 @@ class SecurityConfiguration {
             AuthProperties properties,
             ApiKeys keys,
             ObjectProvider<JwtDecoder> decoder,
+            VerifiedTokens verifiedTokens,
             AuthenticationEntryPoint entryPoint,
             AccessDeniedHandler accessDenied)
             throws Exception {
@@ -96,7 +97,7 @@ class SecurityConfiguration {
                         "LISA_AUTH_MODE includes jwt, but no token issuer is configured: set "
                                 + "spring.security.oauth2.resourceserver.jwt.issuer-uri or .jwk-set-uri (see README, Authentication)");
             }
-            JwtAuthenticationProvider tokens = new JwtAuthenticationProvider(jwtDecoder);
+            JwtAuthenticationProvider tokens = new JwtAuthenticationProvider(verifiedTokens.remembering(jwtDecoder));
             tokens.setJwtAuthenticationConverter(new TokenCallers(properties));
             providers.add(new IssuerCheckedTokens(tokens));
         }

@@ -11,6 +11,9 @@ import java.util.UUID;
  * @param tenant the call center it belongs to, from the credential that created it
  * @param owner  who created it (a token's subject, {@code api-key:<name>}), {@code null} when created without
  *               authentication or before authentication existed
+ * @param hasHandoffMessages whether anything was said while a human agent had the call: only then does reading
+ *               the history ask for those messages (most calls are never handed off, and a turn reads the
+ *               history every time)
  */
 public record Session(
         UUID id,
@@ -22,7 +25,8 @@ public record Session(
         int turnCount,
         CallContext context,
         String tenant,
-        String owner) {
+        String owner,
+        boolean hasHandoffMessages) {
 
     public Session {
         metadata = Map.copyOf(metadata);

@@ -94,7 +94,8 @@ public class SessionService {
                 0,
                 callContext,
                 caller.tenant(),
-                caller.owner());
+                caller.owner(),
+                false);
         store.insert(session);
         return session;
     }
@@ -177,7 +178,7 @@ public class SessionService {
      */
     public Conversation withHistory(Session session) {
         UUID id = session.id();
-        SessionStore.History history = store.history(id);
+        SessionStore.History history = store.history(id, session.hasHandoffMessages());
         return new Conversation(
                 session,
                 history.turns(),

@@ -1,8 +1,10 @@
 package com.callcenter.lisa.session;
 
 import com.callcenter.lisa.persona.CallContext;
+import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -11,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import javax.sql.DataSource;
+import org.springframework.jdbc.core.SqlParameterValue;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -21,7 +25,7 @@ import tools.jackson.databind.json.JsonMapper;
  * Sessions and their turns in the database. The database, not the heap, holds conversations: nothing
  * here is cached, so a million stored sessions cost no more memory than ten.
  *
- * <p>The same SQL runs on H2 and PostgreSQL.
+ * <p>The same SQL runs on H2 and PostgreSQL, except for storing a turn, which PostgreSQL does in one statement.
  */
 @Repository
 class SessionStore {
@@ -32,10 +36,23 @@ class SessionStore {
     private final TransactionTemplate transaction;
     private final JsonMapper json;
 
-    SessionStore(JdbcClient jdbc, TransactionTemplate transaction, JsonMapper json) {
+    /** PostgreSQL: a turn is stored in one statement (see {@link #append}). */
+    private final boolean postgres;
+
+    SessionStore(JdbcClient jdbc, TransactionTemplate transaction, JsonMapper json, DataSource dataSource) {
         this.jdbc = jdbc;
         this.transaction = transaction;
         this.json = json;
+        this.postgres = isPostgres(dataSource);
+    }
+
+    /** Asked once at start-up; if the database cannot be reached then, the statements that suit every database. */
+    private static boolean isPostgres(DataSource dataSource) {
+        try (Connection connection = dataSource.getConnection()) {
+            return "PostgreSQL".equals(connection.getMetaData().getDatabaseProductName());
+        } catch (SQLException e) {
+            return false;
+        }
     }
 
     void insert(Session session) {
@@ -59,24 +76,29 @@ class SessionStore {
 
     Optional<Session> find(UUID id) {
         return jdbc.sql("""
-                select id, persona, status, metadata, created_at, last_activity, turn_count, context, tenant, owner
-                from session where id = ?""").param(id).query(this::session).optional();
+                select id, persona, status, metadata, created_at, last_activity, turn_count, context, tenant, owner,
+                       exists (select 1 from session_message m where m.session_id = s.id) as has_handoff_messages
+                from session s where id = ?""").param(id).query(this::session).optional();
     }
 
     /** A session's turns and what was said while a human agent had the call, each in stored order. */
     record History(List<Turn> turns, List<HandoffMessage> said) {}
 
     /**
-     * The turns and the handoff messages, in two statements. (One statement, a union of both tables, made
-     * concurrent turns on H2 markedly slower and out of arrival order in ConcurrentTurnsTest.)
+     * The turns, and the handoff messages if there are any ({@code handoffMessages}, as read with the session): one
+     * statement for a call never handed off, two otherwise. (One statement, a union of both tables, made concurrent
+     * turns on H2 markedly slower and out of arrival order in ConcurrentTurnsTest.)
      */
-    History history(UUID sessionId) {
+    History history(UUID sessionId, boolean handoffMessages) {
         List<Turn> turns =
                 jdbc.sql("""
                 select turn_number, user_message, received_at, reply, replied_at, finish_reason, model,
                        cached_tokens, thought_tokens, cost_usd,
                        prompt_tokens, reply_tokens, model_parts, tool_calls
                 from turn where session_id = ? order by turn_number""").param(sessionId).query(SessionStore::turn).list();
+        if (!handoffMessages) {
+            return new History(turns, List.of());
+        }
         List<HandoffMessage> said = jdbc.sql("""
                 select message_number, after_turn, author, content, created_at from session_message
                 where session_id = ? order by message_number""")
@@ -95,8 +117,10 @@ class SessionStore {
     }
 
     /**
-     * Appends a turn: one conditional update of the session's counter and one insert, in one
-     * transaction, whatever the length of the history.
+     * Appends a turn: one conditional update of the session's counter and one insert, atomically, whatever the
+     * length of the history. On PostgreSQL the two are one statement (the update in a common table expression), so a
+     * turn stored on its own is one round trip, commit included; elsewhere they are two in one transaction. Inside a
+     * caller's transaction both join it.
      *
      * <p>The turn is stored even if the session was ended or expired while Lisa was answering: the
      * reply was paid for and is delivered to the client, so it must be in the history too.
@@ -104,12 +128,27 @@ class SessionStore {
      * @throws TurnConflictException if another turn took this turn number first
      */
     void append(UUID sessionId, Turn turn) {
+        if (postgres) {
+            int stored = jdbc.sql("""
+                    with counted as (
+                        update session set turn_count = ?, last_activity = ?
+                        where id = ? and turn_count = ?
+                        returning id)
+                    insert into turn (session_id, turn_number, user_message, received_at, reply, replied_at,
+                                      finish_reason, model, prompt_tokens, reply_tokens, model_parts,
+                                      cached_tokens, thought_tokens, cost_usd, tool_calls)
+                    select id, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? from counted""")
+                    .params(concat(turnCounter(sessionId, turn), turnValues(turn)))
+                    .update();
+            if (stored != 1) {
+                throw new TurnConflictException(sessionId, turn.number());
+            }
+            return;
+        }
         transaction.executeWithoutResult(status -> {
             int updated = jdbc.sql("""
                     update session set turn_count = ?, last_activity = ?
-                    where id = ? and turn_count = ?""")
-                    .params(turn.number(), utc(turn.repliedAt()), sessionId, turn.number() - 1)
-                    .update();
+                    where id = ? and turn_count = ?""").params(turnCounter(sessionId, turn)).update();
             if (updated != 1) {
                 throw new TurnConflictException(sessionId, turn.number());
             }
@@ -117,25 +156,42 @@ class SessionStore {
                     insert into turn (session_id, turn_number, user_message, received_at, reply, replied_at,
                                       finish_reason, model, prompt_tokens, reply_tokens, model_parts,
                                       cached_tokens, thought_tokens, cost_usd, tool_calls)
-                    values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
-                    .params(
-                            sessionId,
-                            turn.number(),
-                            turn.userMessage(),
-                            utc(turn.receivedAt()),
-                            turn.reply(),
-                            utc(turn.repliedAt()),
-                            turn.finishReason(),
-                            turn.model(),
-                            turn.promptTokens(),
-                            turn.replyTokens(),
-                            turn.modelParts(),
-                            turn.cachedTokens(),
-                            turn.thoughtTokens(),
-                            turn.costUsd(),
-                            turn.toolCalls())
-                    .update();
+                    values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""").params(concat(List.of(sessionId), turnValues(turn))).update();
         });
+    }
+
+    private static List<Object> concat(List<Object> first, List<Object> then) {
+        List<Object> all = new java.util.ArrayList<>(first.size() + then.size());
+        all.addAll(first);
+        all.addAll(then);
+        return all;
+    }
+
+    /** The parameters of the conditional update that counts a turn: new count, activity, session, expected count. */
+    private static List<Object> turnCounter(UUID sessionId, Turn turn) {
+        return List.of(turn.number(), utc(turn.repliedAt()), sessionId, turn.number() - 1);
+    }
+
+    /**
+     * A turn's columns after its session's id. The ones that may be null carry their SQL type: PostgreSQL types an
+     * untyped null in the select list of {@link #append}'s statement as text, which a numeric column refuses.
+     */
+    private static List<Object> turnValues(Turn turn) {
+        return List.of(
+                turn.number(),
+                turn.userMessage(),
+                utc(turn.receivedAt()),
+                turn.reply(),
+                utc(turn.repliedAt()),
+                turn.finishReason(),
+                turn.model(),
+                turn.promptTokens(),
+                turn.replyTokens(),
+                new SqlParameterValue(Types.VARCHAR, turn.modelParts()),
+                turn.cachedTokens(),
+                turn.thoughtTokens(),
+                new SqlParameterValue(Types.NUMERIC, turn.costUsd()),
+                new SqlParameterValue(Types.VARCHAR, turn.toolCalls()));
     }
 
     /**
@@ -204,14 +260,17 @@ class SessionStore {
                 .update();
     }
 
+    /** Through the index session_owner_active (V14): only the owner's active sessions are read. */
+    static final String COUNT_ACTIVE = """
+            select count(*) from session
+            where tenant = ? and owner = ? and status in ('ACTIVE', 'HANDED_OFF') and last_activity >= ?""";
+
     /**
      * The owner's sessions active and used since {@code activeSince}: what its active-sessions limit counts.
      * A handed-off call is still going on (a human agent has it, it can be resumed), so it counts too.
      */
     int countActive(String tenant, String owner, Instant activeSince) {
-        return jdbc.sql("""
-                select count(*) from session
-                where tenant = ? and owner = ? and status in ('ACTIVE', 'HANDED_OFF') and last_activity >= ?""")
+        return jdbc.sql(COUNT_ACTIVE)
                 .params(tenant, owner, utc(activeSince))
                 .query(Integer.class)
                 .single();
@@ -225,8 +284,9 @@ class SessionStore {
     List<Session> list(String tenant, String owner, SessionStatus status, SessionPage.Cursor after, int limit) {
         StringBuilder sql = new StringBuilder("""
                 select id, persona, status, metadata, created_at, last_activity, turn_count, tenant, owner,
-                       null as context
-                from session where 1 = 1""");
+                       null as context,
+                       exists (select 1 from session_message m where m.session_id = s.id) as has_handoff_messages
+                from session s where 1 = 1""");
         List<Object> params = new java.util.ArrayList<>();
         if (tenant != null) {
             sql.append(" and tenant = ?");
@@ -374,7 +434,8 @@ class SessionStore {
                 rs.getInt("turn_count"),
                 new CallContext(rs.getString("context")),
                 rs.getString("tenant"),
-                rs.getString("owner"));
+                rs.getString("owner"),
+                rs.getBoolean("has_handoff_messages"));
     }
 
     private static Turn turn(ResultSet rs, int row) throws SQLException {

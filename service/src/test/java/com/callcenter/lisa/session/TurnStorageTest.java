@@ -36,6 +36,46 @@ class TurnStorageTest extends ServiceTest {
         assertThat(conversation.session().turnCount()).isEqualTo(1);
     }
 
+    /**
+     * The optional columns, set and not set, come back as stored (on PostgreSQL a turn is one statement whose
+     * values are typed by the statement, not by the table: an untyped null there would not fit a numeric column).
+     */
+    @Test
+    void aTurnsOptionalColumnsAreStoredWithAndWithoutValues() {
+        UUID id = UUID.fromString(api.newSession());
+        Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+        Turn bare = new Turn(1, "erste", now, "antwort", now, "STOP", "m", 3, 4);
+        Turn full = new Turn(
+                2,
+                "zweite",
+                now,
+                "noch eine",
+                now.plusMillis(1),
+                "STOP",
+                "m",
+                5,
+                6,
+                "{\"parts\":[{\"text\":\"noch eine\"}]}",
+                2,
+                1,
+                new java.math.BigDecimal("0.000123456789"),
+                "[{\"name\":\"book_callback\"}]");
+        sessions.appendTurn(id, bare);
+        sessions.appendTurn(id, full);
+
+        Conversation conversation = sessions.conversation(id);
+        assertThat(conversation.turns()).hasSize(2);
+        assertThat(conversation.turns().get(0)).isEqualTo(bare);
+        Turn stored = conversation.turns().get(1);
+        assertThat(stored.modelParts()).isEqualTo(full.modelParts());
+        assertThat(stored.costUsd()).isEqualByComparingTo(full.costUsd());
+        assertThat(stored.toolCalls()).isEqualTo(full.toolCalls());
+        assertThat(stored.cachedTokens()).isEqualTo(2);
+        assertThat(stored.thoughtTokens()).isEqualTo(1);
+        assertThat(conversation.session().turnCount()).isEqualTo(2);
+        assertThat(conversation.session().lastActivity()).isEqualTo(full.repliedAt());
+    }
+
     @Test
     void storingATurnWritesOneRowAndNeverRewritesTheHistory() {
         UUID id = UUID.fromString(api.newSession());
