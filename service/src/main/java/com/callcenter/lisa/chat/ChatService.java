@@ -152,7 +152,9 @@ public class ChatService {
     public PendingTurn accept(UUID sessionId, String message, String idempotencyKey) {
         validate(message);
         long mark = changes.mark(sessionId);
-        Session session = sessions.get(sessionId); // unknown sessions are refused before anything is recorded
+        // Unknown sessions are refused before anything is recorded. The history comes with the session (one round
+        // trip on PostgreSQL): admission builds the prompt from it.
+        Conversation conversation = sessions.conversation(sessionId);
         Instant receivedAt = now();
         IdempotentRequests.Request request = null;
         if (idempotencyKey != null) {
@@ -173,7 +175,7 @@ public class ChatService {
             }
         }
         Accepted accepted =
-                new Accepted(sessionId, message, receivedAt, request, admit(session, mark, message, request));
+                new Accepted(sessionId, message, receivedAt, request, admit(conversation, mark, message, request));
         return new PendingTurn(this, new PendingTurn.Work.Take(accepted));
     }
 
@@ -189,7 +191,8 @@ public class ChatService {
                 }
                 // The first run failed, so nothing was stored: this repeat is now the request.
                 long mark = changes.mark(first.sessionId());
-                Admitted admitted = admit(sessions.get(first.sessionId()), mark, first.message(), first.request());
+                Admitted admitted =
+                        admit(sessions.conversation(first.sessionId()), mark, first.message(), first.request());
                 yield take(
                         new Accepted(first.sessionId(), first.message(), now(), first.request(), admitted), observer);
             }
@@ -197,7 +200,8 @@ public class ChatService {
     }
 
     /** @param mark this instance's changes to the session as they were before it was read ({@link Draft}) */
-    private Admitted admit(Session session, long mark, String message, IdempotentRequests.Request request) {
+    private Admitted admit(Conversation conversation, long mark, String message, IdempotentRequests.Request request) {
+        Session session = conversation.session();
         try {
             if (!session.isActive()) {
                 throw new SessionClosedException(session.id(), session.status());
@@ -207,7 +211,7 @@ public class ChatService {
             // Admission estimates the same call the queue will later reserve for, or its promised wait (and
             // Retry-After) is too short for a long instruction or history, and under a token or spend budget it
             // would let in what the queue then cannot serve in time: so the prompt is built now, once.
-            Prompt prompt = prompt(sessions.withHistory(session), message); // session read and checked just before
+            Prompt prompt = prompt(conversation, message);
             QuotaScheduler.Admission admission = gateway.admit(
                     shareOf(session), turnOrder.ahead(session.id()), PromptBuilder.estimatedTokens(prompt));
             return new Admitted(admission, new Draft(session, prompt, mark));

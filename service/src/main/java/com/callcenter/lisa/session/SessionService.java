@@ -109,12 +109,15 @@ public class SessionService {
      */
     public Session get(UUID id) {
         storeState.requireUp();
-        Session session = store.find(id)
-                .filter(found -> Callers.current()
-                        .map(caller -> caller.maySee(found.tenant(), found.owner()))
-                        .orElse(true))
-                .orElseThrow(() -> new SessionNotFoundException(id));
+        Session session = store.find(id).filter(this::maySee).orElseThrow(() -> new SessionNotFoundException(id));
         return expireIfIdle(session);
+    }
+
+    /** Whether the request's caller may see the session; the service's own background work sees every one. */
+    private boolean maySee(Session session) {
+        return Callers.current()
+                .map(caller -> caller.maySee(session.tenant(), session.owner()))
+                .orElse(true);
     }
 
     /**
@@ -152,9 +155,24 @@ public class SessionService {
         return new SessionPage(page, new SessionPage.Cursor(last.createdAt(), last.id()).encode());
     }
 
-    /** @throws SessionNotFoundException if there is no such session */
+    /**
+     * A session with its history: what {@link #get} checks, and the turns read with the session (one round trip on
+     * PostgreSQL).
+     *
+     * @throws SessionNotFoundException  if there is no such session
+     * @throws StoreUnavailableException if the store is known to be down
+     */
     public Conversation conversation(UUID id) {
-        return withHistory(get(id));
+        storeState.requireUp();
+        SessionStore.WithTurns found = store.findWithTurns(id)
+                .filter(read -> maySee(read.session()))
+                .orElseThrow(() -> new SessionNotFoundException(id));
+        Session session = found.session();
+        Session now = expireIfIdle(session);
+        if (now != session) {
+            return withHistory(now); // expired just now: read again, as it is stored from now on
+        }
+        return conversation(session, found.turns());
     }
 
     /** One stored turn of a session, if it exists. */
@@ -177,12 +195,15 @@ public class SessionService {
      * said while a human agent had the call, without reading the session again.
      */
     public Conversation withHistory(Session session) {
+        return conversation(session, store.turns(session.id()));
+    }
+
+    private Conversation conversation(Session session, List<Turn> turns) {
         UUID id = session.id();
-        SessionStore.History history = store.history(id, session.hasHandoffMessages());
         return new Conversation(
                 session,
-                history.turns(),
-                history.said(),
+                turns,
+                session.hasHandoffMessages() ? store.said(id) : List.of(),
                 // An active session has no open handoff (resuming closes it): not looked for on every turn.
                 session.isActive() ? null : store.openHandoff(id).orElse(null));
     }

@@ -2,6 +2,7 @@ package com.callcenter.lisa.session;
 
 import com.callcenter.lisa.persona.CallContext;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
@@ -14,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import javax.sql.DataSource;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.SqlParameterValue;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -25,7 +27,8 @@ import tools.jackson.databind.json.JsonMapper;
  * Sessions and their turns in the database. The database, not the heap, holds conversations: nothing
  * here is cached, so a million stored sessions cost no more memory than ten.
  *
- * <p>The same SQL runs on H2 and PostgreSQL, except for storing a turn, which PostgreSQL does in one statement.
+ * <p>The same SQL runs on H2 and PostgreSQL, except where PostgreSQL saves a turn round trips: it stores a turn in
+ * one statement, and reads a session with its turns in one round trip.
  */
 @Repository
 class SessionStore {
@@ -33,14 +36,23 @@ class SessionStore {
     private static final TypeReference<Map<String, String>> METADATA = new TypeReference<>() {};
 
     private final JdbcClient jdbc;
+    /** For the one read JdbcClient cannot do: two result sets of one statement ({@link #findWithTurns}). */
+    private final JdbcTemplate template;
+
     private final TransactionTemplate transaction;
     private final JsonMapper json;
 
     /** PostgreSQL: a turn is stored in one statement (see {@link #append}). */
     private final boolean postgres;
 
-    SessionStore(JdbcClient jdbc, TransactionTemplate transaction, JsonMapper json, DataSource dataSource) {
+    SessionStore(
+            JdbcClient jdbc,
+            JdbcTemplate template,
+            TransactionTemplate transaction,
+            JsonMapper json,
+            DataSource dataSource) {
         this.jdbc = jdbc;
+        this.template = template;
         this.transaction = transaction;
         this.json = json;
         this.postgres = isPostgres(dataSource);
@@ -74,38 +86,74 @@ class SessionStore {
                 .update();
     }
 
+    private static final String FIND = """
+            select id, persona, status, metadata, created_at, last_activity, turn_count, context, tenant, owner,
+                   exists (select 1 from session_message m where m.session_id = s.id) as has_handoff_messages
+            from session s where id = ?""";
+
+    private static final String TURNS = """
+            select turn_number, user_message, received_at, reply, replied_at, finish_reason, model,
+                   cached_tokens, thought_tokens, cost_usd,
+                   prompt_tokens, reply_tokens, model_parts, tool_calls
+            from turn where session_id = ? order by turn_number""";
+
     Optional<Session> find(UUID id) {
-        return jdbc.sql("""
-                select id, persona, status, metadata, created_at, last_activity, turn_count, context, tenant, owner,
-                       exists (select 1 from session_message m where m.session_id = s.id) as has_handoff_messages
-                from session s where id = ?""").param(id).query(this::session).optional();
+        return jdbc.sql(FIND).param(id).query(this::session).optional();
     }
 
-    /** A session's turns and what was said while a human agent had the call, each in stored order. */
-    record History(List<Turn> turns, List<HandoffMessage> said) {}
+    /** A session and its turns as one read. */
+    record WithTurns(Session session, List<Turn> turns) {}
 
     /**
-     * The turns, and the handoff messages if there are any ({@code handoffMessages}, as read with the session): one
-     * statement for a call never handed off, two otherwise. (One statement, a union of both tables, made concurrent
-     * turns on H2 markedly slower and out of arrival order in ConcurrentTurnsTest.)
+     * A session and its turns. On PostgreSQL both queries go out together and come back together (its driver sends
+     * the statements of one prepared statement in one round trip); elsewhere they are two statements. The turns of a
+     * session the caller may not see are read and dropped with it: the answer is the same 404.
      */
-    History history(UUID sessionId, boolean handoffMessages) {
-        List<Turn> turns =
-                jdbc.sql("""
-                select turn_number, user_message, received_at, reply, replied_at, finish_reason, model,
-                       cached_tokens, thought_tokens, cost_usd,
-                       prompt_tokens, reply_tokens, model_parts, tool_calls
-                from turn where session_id = ? order by turn_number""").param(sessionId).query(SessionStore::turn).list();
-        if (!handoffMessages) {
-            return new History(turns, List.of());
+    Optional<WithTurns> findWithTurns(UUID id) {
+        if (!postgres) {
+            return find(id).map(session -> new WithTurns(session, turns(id)));
         }
-        List<HandoffMessage> said = jdbc.sql("""
+        return template.execute(
+                (Connection connection) -> {
+                    PreparedStatement statement = connection.prepareStatement(FIND + ";\n" + TURNS);
+                    statement.setObject(1, id);
+                    statement.setObject(2, id);
+                    return statement;
+                },
+                (PreparedStatement statement) -> {
+                    statement.execute();
+                    Session session = null;
+                    try (ResultSet rs = statement.getResultSet()) {
+                        if (rs.next()) {
+                            session = session(rs, 0);
+                        }
+                    }
+                    List<Turn> turns = new java.util.ArrayList<>();
+                    if (!statement.getMoreResults()) {
+                        throw new IllegalStateException("PostgreSQL answered the session without its turns");
+                    }
+                    try (ResultSet rs = statement.getResultSet()) {
+                        while (rs.next()) {
+                            turns.add(turn(rs, turns.size()));
+                        }
+                    }
+                    return session == null ? Optional.<WithTurns>empty() : Optional.of(new WithTurns(session, turns));
+                });
+    }
+
+    /** A session's turns, in order. */
+    List<Turn> turns(UUID sessionId) {
+        return jdbc.sql(TURNS).param(sessionId).query(SessionStore::turn).list();
+    }
+
+    /** What was said while a human agent had the call, in stored order. */
+    List<HandoffMessage> said(UUID sessionId) {
+        return jdbc.sql("""
                 select message_number, after_turn, author, content, created_at from session_message
                 where session_id = ? order by message_number""")
                 .param(sessionId)
                 .query(SessionStore::handoffMessage)
                 .list();
-        return new History(turns, said);
     }
 
     Optional<Turn> turn(UUID sessionId, int number) {

@@ -20,7 +20,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * this keeps waste (the same history read twice, a read for an estimate) from creeping back unnoticed.
  *
  * <p>On H2 the quota ledger is in memory (PostgreSQL's adds its one grant and one correction, each one
- * call of a ledger function): only the session's statements are counted here.
+ * call of a ledger function): only the session's statements are counted here. On PostgreSQL a turn is four round
+ * trips in all: the session with its turns (sent together), the grant, the correction, and the store (one statement).
  */
 class TurnStatementsTest extends ServiceTest {
 
