@@ -167,12 +167,8 @@ public class SessionService {
         SessionStore.WithTurns found = store.findWithTurns(id)
                 .filter(read -> maySee(read.session()))
                 .orElseThrow(() -> new SessionNotFoundException(id));
-        Session session = found.session();
-        Session now = expireIfIdle(session);
-        if (now != session) {
-            return withHistory(now); // expired just now: read again, as it is stored from now on
-        }
-        return conversation(session, found.turns());
+        // Expiring it now changes its status, not its turns.
+        return conversation(expireIfIdle(found.session()), found.turns());
     }
 
     /** One stored turn of a session, if it exists. */
