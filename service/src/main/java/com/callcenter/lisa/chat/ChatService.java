@@ -27,6 +27,7 @@ import com.callcenter.lisa.session.Turn;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,6 +36,7 @@ import java.util.function.Function;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -499,7 +501,38 @@ public class ChatService {
                 row.queueWaitMs(),
                 row.attempts(),
                 turn.costUsd(),
-                null); // the handoff is reported by the request whose turn made it; the session view shows it
+                handoffOf(sessionId, turn));
+    }
+
+    /**
+     * The handoff a stored turn reported, for a repeat of its request: only a turn whose {@code request_human} call
+     * handed off (stored with the handoff's time in its result) costs a read, of the session's handoffs before it.
+     * The one made then is reported as it was, also when the session has been resumed since.
+     */
+    private HandoffNotice handoffOf(UUID sessionId, Turn turn) {
+        if (turn.toolCalls() == null || !turn.toolCalls().contains(ToolRunner.REQUEST_HUMAN)) {
+            return null;
+        }
+        Instant at = null;
+        for (JsonNode call : json.readTree(turn.toolCalls())) {
+            JsonNode result = call.path("result");
+            if (ToolRunner.REQUEST_HUMAN.equals(call.path("name").asString(""))
+                    && ToolCall.OK.equals(call.path("status").asString(""))
+                    && result.path("handedOff").asBoolean(false)
+                    && result.path("at").isString()) {
+                try {
+                    at = Instant.parse(result.path("at").asString()); // the last one wins, as when it was answered
+                } catch (DateTimeParseException e) {
+                    // not the built-in tool's result (a persona's own tool of that name): no handoff of ours
+                }
+            }
+        }
+        if (at == null) {
+            return null;
+        }
+        return sessions.handoffOfTurn(sessionId, turn.number(), at)
+                .map(HandoffNotice::of)
+                .orElse(null);
     }
 
     /** Times as the store keeps them (microseconds), so a reply says what a later read of it says. */

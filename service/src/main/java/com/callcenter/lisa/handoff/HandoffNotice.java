@@ -1,5 +1,6 @@
 package com.callcenter.lisa.handoff;
 
+import com.callcenter.lisa.session.Handoff;
 import java.time.Instant;
 
 /**
@@ -10,4 +11,9 @@ import java.time.Instant;
  * @param at     when it was handed off
  * @param by     {@code app} or {@code tool}
  */
-public record HandoffNotice(String reason, Instant at, String by) {}
+public record HandoffNotice(String reason, Instant at, String by) {
+
+    public static HandoffNotice of(Handoff handoff) {
+        return new HandoffNotice(handoff.reason(), handoff.at(), handoff.by().wireName());
+    }
+}

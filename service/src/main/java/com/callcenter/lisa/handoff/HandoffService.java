@@ -57,7 +57,7 @@ public class HandoffService {
         if (handedOff) {
             log.info("Session {} handed off to a human agent by {}", sessionId, by.wireName());
         }
-        return new HandoffNotice(handoff.reason(), handoff.at(), handoff.by().wireName());
+        return HandoffNotice.of(handoff);
     }
 
     /**

@@ -177,6 +177,17 @@ public class SessionService {
     }
 
     /**
+     * The handoff a turn reported (Lisa's {@code request_human}, or the app's if it handed off first while the turn
+     * was answered): the session's handoff made at {@code at} before the turn was stored, whether or not the session
+     * was resumed since.
+     */
+    public java.util.Optional<Handoff> handoffOfTurn(UUID sessionId, int turnNumber, Instant at) {
+        return store.handoffsAfterTurn(sessionId, turnNumber - 1).stream()
+                .filter(handoff -> handoff.at().equals(at))
+                .findFirst();
+    }
+
+    /**
      * The conversation of a session that takes turns.
      *
      * @throws SessionNotFoundException if there is no such session

@@ -462,6 +462,28 @@ class SessionStore {
                 .optional();
     }
 
+    /**
+     * The session's handoffs made while it had {@code turns} turns, oldest first: by the app between two turns,
+     * or by Lisa's tool while the next turn was answered (a turn is stored after its tool calls). Several only if
+     * the session was resumed and handed off again before its next turn was stored.
+     */
+    List<Handoff> handoffsAfterTurn(UUID sessionId, int turns) {
+        return jdbc.sql("""
+                select reason, handed_off_by, handed_off_at, after_turn, resumed_at from handoff
+                where session_id = ? and after_turn = ? order by handoff_number""")
+                .params(sessionId, turns)
+                .query((rs, row) -> {
+                    OffsetDateTime resumedAt = rs.getObject("resumed_at", OffsetDateTime.class);
+                    return new Handoff(
+                            rs.getString("reason"),
+                            Handoff.By.valueOf(rs.getString("handed_off_by")),
+                            instant(rs, "handed_off_at"),
+                            rs.getInt("after_turn"),
+                            resumedAt == null ? null : resumedAt.toInstant());
+                })
+                .list();
+    }
+
     private static HandoffMessage handoffMessage(ResultSet rs, int row) throws SQLException {
         return new HandoffMessage(
                 rs.getInt("message_number"),

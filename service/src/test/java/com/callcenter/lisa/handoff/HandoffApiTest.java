@@ -11,6 +11,7 @@ import com.callcenter.lisa.support.EventStream;
 import com.callcenter.lisa.support.MovableTime;
 import com.callcenter.lisa.support.MutableClock;
 import com.callcenter.lisa.support.ServiceTest;
+import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -124,6 +125,58 @@ class HandoffApiTest extends ServiceTest {
         assertThat(api.chat(plain, "Hallo").json().has("handoff")).isFalse();
         assertThat(EventStream.chat(port, plain, "Noch eine Frage").named("handoff"))
                 .isEmpty();
+    }
+
+    @Test
+    void aRepeatOfTheMessageThatHandedOffGetsTheSameHandoffAlsoAfterAResume() {
+        String id = api.newSession();
+        String key = UUID.randomUUID().toString();
+        String message = "request_human args:{\"reason\": \"Der Kunde will einen Menschen\"}";
+        Api.Response first = keyedChat(id, message, key);
+        assertThat(first.status()).as(first.body()).isEqualTo(200);
+        JsonNode handoff = first.json().get("handoff");
+        assertThat(handoff.get("reason").asString()).isEqualTo("Der Kunde will einen Menschen");
+
+        Api.Response repeated = keyedChat(id, message, key);
+        EventStream.Result streamed = EventStream.chat(port, id, message, Map.of("Idempotency-Key", key));
+
+        assertThat(repeated.status()).as(repeated.body()).isEqualTo(200);
+        assertThat(repeated.json().get("handoff")).isEqualTo(handoff);
+        assertThat(repeated.json()).isEqualTo(first.json());
+        assertThat(streamed.status()).as(streamed.body()).isEqualTo(200);
+        assertThat(streamed.events())
+                .extracting(EventStream.Event::name)
+                .filteredOn(name -> !name.equals("delta"))
+                .containsExactly("done", "handoff");
+        assertThat(streamed.only("done").json()).isEqualTo(first.json());
+        assertThat(streamed.last().json()).isEqualTo(handoff);
+
+        // Resumed, another turn, handed off again by the app: the repeat still reports the handoff its turn made,
+        // as the first answer did (status handed_off: what that turn left the session in).
+        clock.advance(Duration.ofMinutes(1));
+        resume(id);
+        assertThat(api.chat(id, "Ich bin wieder da.").status()).isEqualTo(200);
+        clock.advance(Duration.ofMinutes(1));
+        handOff(id, "Zweite Übergabe");
+        assertThat(keyedChat(id, message, key).json()).isEqualTo(first.json());
+        resume(id);
+        assertThat(keyedChat(id, message, key).json()).isEqualTo(first.json());
+        assertThat(upstream.requests()).hasSize(3); // the handoff turn's two requests and the later turn's one
+
+        // Streamed first: its repeat, streamed, ends with the same done and handoff events.
+        String other = api.newSession();
+        String otherKey = UUID.randomUUID().toString();
+        EventStream.Result original = EventStream.chat(port, other, message, Map.of("Idempotency-Key", otherKey));
+        EventStream.Result again = EventStream.chat(port, other, message, Map.of("Idempotency-Key", otherKey));
+        assertThat(original.last().name()).isEqualTo("handoff");
+        assertThat(again.events())
+                .extracting(EventStream.Event::name)
+                .filteredOn(name -> !name.equals("delta"))
+                .containsExactly("done", "handoff");
+        assertThat(again.only("done").json()).isEqualTo(original.only("done").json());
+        assertThat(again.last().json()).isEqualTo(original.last().json());
+        assertThat(keyedChat(other, message, otherKey).json())
+                .isEqualTo(original.only("done").json());
     }
 
     @Test
@@ -314,6 +367,13 @@ class HandoffApiTest extends ServiceTest {
 
     private Api.Response handOff(String id, String reason) {
         return api.post("/api/v1/sessions/" + id + "/handoff", Api.json(Map.of("reason", reason)));
+    }
+
+    private Api.Response keyedChat(String id, String message, String key) {
+        return api.send(HttpRequest.newBuilder(api.uri("/api/v1/sessions/" + id + "/chat"))
+                .header("Content-Type", "application/json")
+                .header("Idempotency-Key", key)
+                .POST(HttpRequest.BodyPublishers.ofString(Api.json(Map.of("message", message)))));
     }
 
     private Api.Response message(String id, String role, String content) {
