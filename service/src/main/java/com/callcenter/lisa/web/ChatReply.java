@@ -44,7 +44,7 @@ record ChatReply(
                 description = "Only when this turn handed the session to a human agent (Lisa called request_human): "
                         + "the session is now handed_off, and chat to Lisa answers 409 session-handed-off until POST "
                         + ".../resume. Absent otherwise. A streamed turn sends the same object as its last event, "
-                        + "`handoff`, after `done`.",
+                        + "`handoff`, after `done`. A repeat of the message's Idempotency-Key gets the same object.",
                 nullable = true)
         Handoff handoff) {
 
@@ -69,7 +69,11 @@ record ChatReply(
 
     @Schema(description = "The handoff a turn made: the session's new status, why and when. Never a secret.")
     record Handoff(
-            @Schema(description = "The session's status now.", example = "handed_off")
+            @Schema(
+                    description = "The status the turn left the session in: handed_off. A repeat of the message's "
+                            + "Idempotency-Key says the same, even if the session was resumed or ended since "
+                            + "(GET the session for its status now).",
+                    example = "handed_off")
             String status,
 
             @Schema(description = "The reason Lisa gave (or, if the app handed off first, the app's).")
