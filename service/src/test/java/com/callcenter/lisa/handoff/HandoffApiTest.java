@@ -151,8 +151,8 @@ class HandoffApiTest extends ServiceTest {
         assertThat(streamed.only("done").json()).isEqualTo(first.json());
         assertThat(streamed.last().json()).isEqualTo(handoff);
 
-        // Resumed, another turn, handed off again by the app: the repeat still reports the handoff its turn made,
-        // as the first answer did (status handed_off: what that turn left the session in).
+        // Resumed, another turn, handed off again by the app, resumed, ended: the repeat still reports the handoff its
+        // turn made, as the first answer did (status handed_off: what that turn left the session in).
         clock.advance(Duration.ofMinutes(1));
         resume(id);
         assertThat(api.chat(id, "Ich bin wieder da.").status()).isEqualTo(200);
@@ -160,6 +160,8 @@ class HandoffApiTest extends ServiceTest {
         handOff(id, "Zweite Übergabe");
         assertThat(keyedChat(id, message, key).json()).isEqualTo(first.json());
         resume(id);
+        assertThat(keyedChat(id, message, key).json()).isEqualTo(first.json());
+        assertThat(api.delete("/api/v1/sessions/" + id).status()).isEqualTo(204);
         assertThat(keyedChat(id, message, key).json()).isEqualTo(first.json());
         assertThat(upstream.requests()).hasSize(3); // the handoff turn's two requests and the later turn's one
 
