@@ -533,4 +533,29 @@ class SessionStore {
     private static Instant instant(ResultSet rs, String column) throws SQLException {
         return rs.getObject(column, OffsetDateTime.class).toInstant();
     }
+
+    /**
+     * The sessions whose wrap-up closing or handing off could not make due: Lisa's part ended while their first turn
+     * was still being answered (turn_count 0 then), and that turn was stored afterwards, setting last_activity to its
+     * reply's time. Read through the index session_status_activity (V1): per status, only the sessions with a turn
+     * stored since {@code storedSince}. The wrap-up is created now, so it covers every turn of the session: none is
+     * taken after the close or the handoff but the late one (after a resume the session is active again, and gets its
+     * wrap-up at its next handoff or end).
+     */
+    static final String WRAP_UP_AFTER_LATE_TURN =
+            WRAP_UP_DUE + " s.status in ('ENDED', 'EXPIRED', 'HANDED_OFF') and s.last_activity >= ?";
+
+    /**
+     * Makes due the wrap-up of each session closed or handed off that got its first turn stored since
+     * {@code storedSince}, after it was closed or handed off (the session sweep's catch-up, see SessionSweeper).
+     *
+     * @return how many were made due
+     * @throws org.springframework.dao.DuplicateKeyException if another instance made one of them due at the same time
+     */
+    int wrapUpsDueAfterLateFirstTurns(Instant storedSince, Instant now) {
+        Instant due = now.truncatedTo(java.time.temporal.ChronoUnit.MILLIS); // see wrapUpDue
+        return jdbc.sql(WRAP_UP_AFTER_LATE_TURN)
+                .params(utc(now), utc(now), utc(due), utc(storedSince))
+                .update();
+    }
 }
