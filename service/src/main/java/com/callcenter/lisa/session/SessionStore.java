@@ -538,24 +538,34 @@ class SessionStore {
      * The sessions whose wrap-up closing or handing off could not make due: Lisa's part ended while their first turn
      * was still being answered (turn_count 0 then), and that turn was stored afterwards, setting last_activity to its
      * reply's time. Read through the index session_status_activity (V1): per status, only the sessions with a turn
-     * stored since {@code storedSince}. The wrap-up is created now, so it covers every turn of the session: none is
-     * taken after the close or the handoff but the late one (after a resume the session is active again, and gets its
-     * wrap-up at its next handoff or end).
+     * stored since the parameter, not every session closed within the retention.
      */
-    static final String WRAP_UP_AFTER_LATE_TURN =
-            WRAP_UP_DUE + " s.status in ('ENDED', 'EXPIRED', 'HANDED_OFF') and s.last_activity >= ?";
+    static final String LATE_FIRST_TURNS = """
+            select s.id from session s
+            where s.status in ('ENDED', 'EXPIRED', 'HANDED_OFF') and s.last_activity >= ? and s.turn_count > 0
+              and not exists (select 1 from wrap_up w where w.session_id = s.id)""";
 
     /**
-     * Makes due the wrap-up of each session closed or handed off that got its first turn stored since
-     * {@code storedSince}, after it was closed or handed off (the session sweep's catch-up, see SessionSweeper).
+     * Makes due the wrap-up of each session closed or handed off whose first turn was stored after that, since
+     * {@code storedSince} (the session sweep's catch-up, see SessionSweeper). The wrap-up is created now, so it covers
+     * every turn of the session: none is taken after the close or the handoff but the late one (a session resumed
+     * meanwhile is active again and gets its wrap-up at its next handoff or end).
      *
-     * @return how many were made due
-     * @throws org.springframework.dao.DuplicateKeyException if another instance made one of them due at the same time
+     * <p>The sessions' rows are locked first, as closing, handing off and storing a turn lock them before they make
+     * a wrap-up due: so each wrap-up insert of a session runs after the others committed and finds their row, and
+     * neither this nor a DELETE at the same moment (nor another instance's catch-up) fails on a duplicate.
+     *
+     * @return how many such sessions it found; each has its wrap-up now
      */
     int wrapUpsDueAfterLateFirstTurns(Instant storedSince, Instant now) {
-        Instant due = now.truncatedTo(java.time.temporal.ChronoUnit.MILLIS); // see wrapUpDue
-        return jdbc.sql(WRAP_UP_AFTER_LATE_TURN)
-                .params(utc(now), utc(now), utc(due), utc(storedSince))
-                .update();
+        Integer found = transaction.execute(tx -> {
+            List<UUID> late = jdbc.sql(LATE_FIRST_TURNS + " for update")
+                    .param(utc(storedSince))
+                    .query(UUID.class)
+                    .list();
+            late.forEach(id -> wrapUpDue(id, now));
+            return late.size();
+        });
+        return found == null ? 0 : found;
     }
 }

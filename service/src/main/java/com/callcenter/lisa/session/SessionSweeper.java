@@ -7,7 +7,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
-import org.springframework.dao.DuplicateKeyException;
 import org.springframework.scheduling.TaskScheduler;
 import org.springframework.stereotype.Component;
 
@@ -79,9 +78,6 @@ class SessionSweeper {
         }
         try {
             catchUpWrapUps();
-        } catch (DuplicateKeyException e) {
-            // Another instance's pass made one of them due at the same moment; the next pass looks again.
-            log.info("Wrap-up catch-up met another instance's, will look again in {}", properties.sweepInterval());
         } catch (RuntimeException e) {
             log.warn("Wrap-up catch-up failed, will retry in {}: {}", properties.sweepInterval(), e.toString());
         }

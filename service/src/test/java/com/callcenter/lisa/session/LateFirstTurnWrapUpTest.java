@@ -103,8 +103,8 @@ class LateFirstTurnWrapUpTest extends ServiceTest {
             }
             return String.join(
                     "\n",
-                    jdbc.sql("explain " + SessionStore.WRAP_UP_AFTER_LATE_TURN)
-                            .params(since, since, since, since)
+                    jdbc.sql("explain " + SessionStore.LATE_FIRST_TURNS)
+                            .param(since)
                             .query(String.class)
                             .list());
         });
