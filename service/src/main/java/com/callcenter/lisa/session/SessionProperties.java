@@ -9,7 +9,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param idleTimeout   an active session without a turn for this long becomes {@code expired}
  * @param retention     ended and expired sessions are deleted, with their history, this long after they closed
- * @param sweepInterval how often idle sessions are expired and old ones purged
+ * @param sweepInterval how often idle sessions are expired, old ones purged, and the wrap-ups made due of sessions
+ *                      closed or handed off while their first turn was still being answered ({@link SessionSweeper})
  */
 @ConfigurationProperties("lisa.session")
 public record SessionProperties(

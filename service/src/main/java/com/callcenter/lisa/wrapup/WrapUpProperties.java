@@ -15,7 +15,7 @@ import org.springframework.validation.annotation.Validated;
  * @param model         the model that writes wrap-ups; empty = the primary ({@code lisa.gemini.model}). It must
  *                      be a model of the pool (primary or fallback): its quota is where the background slots come from
  * @param pollInterval  how often a worker looks for due wrap-ups besides being woken when a session ends here
- *                      (sessions ended by other instances, expiry, restarts)
+ *                      (sessions ended by other instances, the session sweep: expiry and its catch-up, restarts)
  * @param lease         how long a claim on a wrap-up (or a delivery) holds without renewal; renewed while waiting
  * @param retryDelay    first wait before trying again after Gemini failed (doubles per failure, up to 32 times)
  * @param webhook       the CRM webhook
