@@ -11,6 +11,7 @@ import com.callcenter.lisa.support.MovableTime;
 import com.callcenter.lisa.support.MutableClock;
 import com.callcenter.lisa.support.ServiceTest;
 import com.callcenter.lisa.support.TestDatabases;
+import com.callcenter.lisa.support.WrapUps;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -142,39 +143,20 @@ class LateFirstTurnWrapUpTest extends ServiceTest {
     private void assertWrapUpMadeOnceBySweep(String id, String words) {
         sweeper.sweep();
 
-        JsonNode done = awaitFinished(id);
+        JsonNode done = WrapUps.awaitFinished(api, id);
         assertThat(done.get("state").asString()).as(done.toString()).isEqualTo("done");
         assertThat(done.get("wrapUp").get("summary").asString()).contains(words);
         sweeper.sweep();
         sweeper.sweep();
         assertThat(api.get("/api/v1/sessions/" + id + "/wrap-up").json()).isEqualTo(done);
-        assertThat(wrapUpRequests())
+        assertThat(WrapUps.requests(upstream))
                 .filteredOn(request -> request.body().contains(words))
                 .hasSize(1);
-    }
-
-    /** Polls GET .../wrap-up until it is no longer 202 (pending), and checks it answered 200. */
-    private JsonNode awaitFinished(String id) {
-        Api.Response[] last = new Api.Response[1];
-        await().atMost(Duration.ofSeconds(20))
-                .pollInterval(Duration.ofMillis(100))
-                .until(() -> {
-                    last[0] = api.get("/api/v1/sessions/" + id + "/wrap-up");
-                    assertThat(last[0].status()).as(last[0].body()).isIn(200, 202);
-                    return last[0].status() == 200;
-                });
-        return last[0].json();
     }
 
     private static List<RecordedRequest> requestsWith(String words) {
         return upstream.requests().stream()
                 .filter(r -> r.body().contains(words))
-                .toList();
-    }
-
-    private static List<RecordedRequest> wrapUpRequests() {
-        return upstream.requests().stream()
-                .filter(r -> r.body().contains("responseJsonSchema"))
                 .toList();
     }
 }

@@ -8,6 +8,7 @@ import com.callcenter.lisa.support.Api;
 import com.callcenter.lisa.support.MovableTime;
 import com.callcenter.lisa.support.MutableClock;
 import com.callcenter.lisa.support.ServiceTest;
+import com.callcenter.lisa.support.WrapUps;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -137,8 +138,6 @@ class WrapUpBackgroundTest extends ServiceTest {
     }
 
     private static List<RecordedRequest> wrapUpRequests() {
-        return upstream.requests().stream()
-                .filter(r -> r.body().contains("responseJsonSchema"))
-                .toList();
+        return WrapUps.requests(upstream);
     }
 }

@@ -2,7 +2,6 @@ package com.callcenter.lisa.wrapup;
 
 import static com.callcenter.lisa.web.ProblemAssertions.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.callcenter.lisa.emulator.RecordedRequest;
 import com.callcenter.lisa.emulator.ScriptedAnswer;
@@ -12,6 +11,7 @@ import com.callcenter.lisa.support.Api;
 import com.callcenter.lisa.support.MovableTime;
 import com.callcenter.lisa.support.MutableClock;
 import com.callcenter.lisa.support.ServiceTest;
+import com.callcenter.lisa.support.WrapUps;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
@@ -251,23 +251,12 @@ class WrapUpTest extends ServiceTest {
         assertThat(wrapUpRequests()).hasSize(2);
     }
 
-    /** Polls GET .../wrap-up until it is no longer 202 (pending), and checks it answered 200. */
     private JsonNode awaitFinished(String id) {
-        Api.Response[] last = new Api.Response[1];
-        await().atMost(Duration.ofSeconds(20))
-                .pollInterval(Duration.ofMillis(100))
-                .until(() -> {
-                    last[0] = api.get("/api/v1/sessions/" + id + "/wrap-up");
-                    assertThat(last[0].status()).as(last[0].body()).isIn(200, 202);
-                    return last[0].status() == 200;
-                });
-        return last[0].json();
+        return WrapUps.awaitFinished(api, id);
     }
 
     private static List<RecordedRequest> wrapUpRequests() {
-        return upstream.requests().stream()
-                .filter(r -> r.body().contains("responseJsonSchema"))
-                .toList();
+        return WrapUps.requests(upstream);
     }
 
     static Schema schema() {
