@@ -30,7 +30,7 @@ import tools.jackson.databind.JsonNode;
  * A session ended, handed off or expired while its first turn was still being answered: the close found no stored
  * turn and made no wrap-up due; the turn was stored after it (a paid reply is kept). The sweep's catch-up makes its
  * wrap-up due, once, and the wrap-up covers that turn. Over HTTP through the SDK and the emulator, whose reply to
- * the first turn is held back a second so the session can be closed meanwhile.
+ * the first turn is held back 2 s so the session can be closed meanwhile.
  *
  * <p>The sweep is run by the test (its schedule is an hour here, so only the pass at start-up runs by itself): the
  * state between the late turn and the next pass, a closed session with a turn and no wrap-up, is asserted first.
@@ -117,9 +117,9 @@ class LateFirstTurnWrapUpTest extends ServiceTest {
                                 : "SESSION_STATUS_ACTIVITY: STATUS IN\\(.*\\)\\s+AND LAST_ACTIVITY >=");
     }
 
-    /** Sends the session's first message and returns once Gemini has it; its reply comes a second later. */
+    /** Sends the session's first message and returns once Gemini has it; its reply comes 2 s later. */
     private CompletableFuture<Api.Response> firstTurnInFlight(String id, String message) {
-        upstream.script(ScriptedAnswer.text("Einen Moment, ich sehe nach.").delayed(Duration.ofSeconds(1)));
+        upstream.script(ScriptedAnswer.text("Einen Moment, ich sehe nach.").delayed(Duration.ofSeconds(2)));
         CompletableFuture<Api.Response> turn = CompletableFuture.supplyAsync(() -> api.chat(id, message));
         await("the first turn at Gemini")
                 .atMost(Duration.ofSeconds(10))
