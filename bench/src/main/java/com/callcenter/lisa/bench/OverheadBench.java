@@ -30,7 +30,8 @@ import java.util.stream.Stream;
  *
  * <pre>./dev bench overhead [--sessions 16] [--duration 20] [--db h2|postgres|both] [--latencies 0,200]
  *                        [--segment 2] [--warmup 10] [--turns-per-session 10] [--budgets on|off]
- *                        [--auth jwt|api-key|none|none,jwt|...] [--profile false]</pre>
+ *                        [--auth jwt|api-key|none|none,jwt|...] [--pg-synchronous-commit on|off]
+ *                        [--profile false]</pre>
  */
 public final class OverheadBench {
 
@@ -101,6 +102,7 @@ public final class OverheadBench {
         if (!budgets.equals("on") && !budgets.equals("off")) {
             throw new IllegalArgumentException("--budgets is on or off, not " + budgets);
         }
+        String synchronousCommit = options.getOrDefault("pg-synchronous-commit", "on");
         String auth = options.getOrDefault("auth", Auth.Mode.JWT.option);
         List<Lane> lanes = Lane.of(Auth.Mode.list(auth));
         Path root = Path.of(options.getOrDefault("root", ".")).toAbsolutePath().normalize();
@@ -110,6 +112,7 @@ public final class OverheadBench {
         String postgresVersion = null;
         for (String database : dbs) {
             try (Processes shared = new Processes(root)) { // PostgreSQL lives across the latencies of one run
+                shared.postgresSynchronousCommit(synchronousCommit);
                 for (int latency : latencies) {
                     configs.add(measure(
                             root,
@@ -136,6 +139,7 @@ public final class OverheadBench {
                 + String.join(",", latencies.stream().map(String::valueOf).toList())
                 + " --segment " + segment.toMillis() / 1000.0 + " --warmup " + warmup.toSeconds()
                 + " --turns-per-session " + turnsPerSession + " --budgets " + budgets + " --auth " + auth
+                + (dbs.contains("postgres") ? " --pg-synchronous-commit " + synchronousCommit : "")
                 + (profile ? " --profile true" : "");
         List<Check> checks = checks(configs, sessions, lanes);
         String markdown = markdown(

