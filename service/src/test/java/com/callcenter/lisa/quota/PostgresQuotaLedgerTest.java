@@ -6,6 +6,7 @@ import com.callcenter.lisa.quota.QuotaLedger.Decision;
 import com.callcenter.lisa.quota.QuotaLedger.Decision.Granted;
 import com.zaxxer.hikari.HikariDataSource;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -14,6 +15,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The database ledger on a real PostgreSQL server, and several service instances sharing it. Runs in
@@ -25,6 +29,52 @@ class PostgresQuotaLedgerTest extends DatabaseQuotaLedgerContract implements Led
     @Test
     void grantsAndCorrectsInOneRoundTrip() {
         assertThat(((DatabaseQuotaLedger) ledger).inOneRoundTrip()).isTrue();
+    }
+
+    /**
+     * A correction's commit does not wait for the disk (it is on the turn's critical path, and losing one in a crash
+     * of the server leaves the estimate counted); a grant's waits as the server is set. (The test server runs with
+     * synchronous_commit off, so each transaction here sets it on first.)
+     */
+    @Test
+    void aCorrectionCommitsWithoutWaitingForTheDiskAndAGrantAsTheServerIsSet() {
+        long id = ((Granted) ledger.tryAcquire(model, new ModelBudget(10, 0, 0), 100, T0)).id();
+        TransactionTemplate transaction =
+                new TransactionTemplate(new DataSourceTransactionManager(classDatabase.dataSource()));
+        JdbcClient sql = JdbcClient.create(classDatabase.dataSource());
+        String afterCorrection = transaction.execute(status -> {
+            sql.sql("set local synchronous_commit = on").update();
+            sql.sql("select quota_correct(?, ?, ?)")
+                    .params(model, id, 80L)
+                    .query((rs, row) -> 0)
+                    .list();
+            return sql.sql("show synchronous_commit").query(String.class).single();
+        });
+        assertThat(afterCorrection).isEqualTo("off");
+        QuotaRules rules = QuotaRules.GEMINI_MINUTE;
+        Instant at = T0.plusSeconds(1);
+        long micros = QuotaRules.micros(at);
+        String afterGrant = transaction.execute(status -> {
+            sql.sql("set local synchronous_commit = on").update();
+            Long granted = sql.sql("select quota_try_acquire(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                    .params(
+                            model,
+                            micros,
+                            rules.bucketOf(micros),
+                            rules.firstBucket(at),
+                            QuotaRules.micros(Instant.EPOCH.plus(rules.window())),
+                            QuotaRules.pacificDay(at),
+                            1L,
+                            0L,
+                            0L,
+                            0L,
+                            at.atOffset(ZoneOffset.UTC))
+                    .query(Long.class)
+                    .single();
+            assertThat(granted).isNotNull();
+            return sql.sql("show synchronous_commit").query(String.class).single();
+        });
+        assertThat(afterGrant).isEqualTo("on");
     }
 
     /**
