@@ -8,6 +8,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
+import org.springframework.http.HttpMethod;
 import org.springframework.security.authentication.AuthenticationProvider;
 import org.springframework.security.authentication.AuthenticationServiceException;
 import org.springframework.security.authentication.ProviderManager;
@@ -57,6 +58,7 @@ class SecurityConfiguration {
             ApiKeys keys,
             ObjectProvider<JwtDecoder> decoder,
             VerifiedTokens verifiedTokens,
+            Environment environment,
             AuthenticationEntryPoint entryPoint,
             AccessDeniedHandler accessDenied)
             throws Exception {
@@ -113,6 +115,12 @@ class SecurityConfiguration {
                     if (properties.publicApiDocs()) {
                         requests.requestMatchers(
                                         "/v3/api-docs/**", "/v3/api-docs", "/swagger-ui/**", "/swagger-ui.html")
+                                .permitAll();
+                    }
+                    if (environment.getProperty("lisa.gemini.demo", Boolean.class, false)) {
+                        // Lisa's demo tool books on the demo CRM over HTTP without a credential, as on a CRM of its
+                        // own; reading the bookings still needs one.
+                        requests.requestMatchers(HttpMethod.POST, "/demo/crm/callbacks")
                                 .permitAll();
                     }
                     requests.requestMatchers("/api/v1/admin/**")

@@ -6,7 +6,12 @@ import static org.awaitility.Awaitility.await;
 import com.callcenter.lisa.LisaApplication;
 import com.callcenter.lisa.support.Api;
 import com.callcenter.lisa.support.TestDatabases;
+import com.callcenter.lisa.support.TestIssuer;
+import java.net.http.HttpRequest;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -61,16 +66,66 @@ class DemoWalkThroughTest {
         }
     }
 
-    /** As ./dev run starts it, but on free ports and a fresh database. */
-    private static ConfigurableApplicationContext start() {
+    /**
+     * The demo with authentication on: Lisa's tool still books on the demo CRM (it calls it without a credential, as
+     * it would call a CRM of its own), and only a caller with a credential reads the bookings.
+     */
+    @Test
+    void withAuthenticationOnTheToolStillBooksAndOnlyCallersReadTheBookings() {
+        try (TestIssuer issuer = new TestIssuer();
+                ConfigurableApplicationContext context = start(
+                        "--lisa.auth.mode=jwt",
+                        "--spring.security.oauth2.resourceserver.jwt.jwk-set-uri=" + issuer.jwksUrl(),
+                        "--spring.security.oauth2.resourceserver.jwt.issuer-uri=" + TestIssuer.ISSUER,
+                        "--spring.security.oauth2.resourceserver.jwt.audiences=" + TestIssuer.AUDIENCE)) {
+            Api api = new Api(Integer.parseInt(context.getEnvironment().getProperty("local.server.port")));
+            String token = issuer.token("agent-1", "acme", "agent");
+            Api.Response created = api.send(authorized(api, "/api/v1/sessions", "{}", token));
+            assertThat(created.status()).as(created.body()).isEqualTo(201);
+            String id = created.json().get("id").asString();
+
+            Api.Response callback = api.send(authorized(
+                    api,
+                    "/api/v1/sessions/" + id + "/chat",
+                    "{\"message\":\"Bitte rufen Sie mich morgen an, ich möchte einen Rückruf.\"}",
+                    token));
+            assertThat(callback.status()).as(callback.body()).isEqualTo(200);
+            assertThat(callback.json().get("reply").asString()).contains("DEMO-CB-0001");
+
+            assertThat(api.get("/demo/crm/callbacks").status()).isEqualTo(401);
+            Api.Response booked = api.send(HttpRequest.newBuilder(api.uri("/demo/crm/callbacks"))
+                    .header("Authorization", "Bearer " + token)
+                    .GET());
+            assertThat(booked.status()).isEqualTo(200);
+            assertThat(booked.json()).hasSize(1);
+            assertThat(booked.json().get(0).get("sessionId").asString()).isEqualTo(id);
+        }
+    }
+
+    private static HttpRequest.Builder authorized(Api api, String path, String json, String token) {
+        return HttpRequest.newBuilder(api.uri(path))
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json));
+    }
+
+    /** As ./dev run starts it, but on free ports and a fresh database (and whatever {@code more} changes). */
+    private static ConfigurableApplicationContext start(String... more) {
+        Map<String, String> args = new LinkedHashMap<>();
+        for (String arg : List.of(
+                "--server.port=0",
+                "--management.server.port=0",
+                "--spring.datasource.url=jdbc:h2:file:" + TestDatabases.freshH2File(),
+                "--lisa.gemini.api-key=",
+                "--lisa.gemini.demo=true",
+                "--lisa.auth.mode=",
+                "--lisa.wrapup.enabled=true")) {
+            args.put(arg.substring(0, arg.indexOf('=')), arg);
+        }
+        for (String arg : more) {
+            args.put(arg.substring(0, arg.indexOf('=')), arg); // replaces the default of the same name
+        }
         return new SpringApplicationBuilder(LisaApplication.class)
-                .run(
-                        "--server.port=0",
-                        "--management.server.port=0",
-                        "--spring.datasource.url=jdbc:h2:file:" + TestDatabases.freshH2File(),
-                        "--lisa.gemini.api-key=",
-                        "--lisa.gemini.demo=true",
-                        "--lisa.auth.mode=",
-                        "--lisa.wrapup.enabled=true");
+                .run(args.values().toArray(String[]::new));
     }
 }
