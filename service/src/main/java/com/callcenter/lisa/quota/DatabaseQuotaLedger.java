@@ -172,22 +172,34 @@ final class DatabaseQuotaLedger implements QuotaLedger {
      * statements of {@link #tryAcquire}; only a refusal's wait is worked out here, from a snapshot read
      * just after it (the wait is advice: the earliest moment, if nobody else asks).
      */
-    private Decision tryAcquireInOneRoundTrip(String model, ModelBudget budget, int inputTokens, Instant at) {
+    /** One grant on PostgreSQL: the function of migration V5_1, with {@link #grantParameters}. */
+    static final String GRANT = "select quota_try_acquire(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+    /** One correction on PostgreSQL (migrations V5_1, V14_1): model, request id, Gemini's input tokens. */
+    static final String CORRECT = "select quota_correct(?, ?, ?)";
+
+    /** What {@link #GRANT} is asked: the request, its bucket and window, the day, and the budget. */
+    List<Object> grantParameters(String model, ModelBudget budget, int inputTokens, Instant at) {
         long micros = QuotaRules.micros(at);
+        return List.of(
+                model,
+                micros,
+                rules.bucketOf(micros),
+                rules.firstBucket(at),
+                QuotaRules.micros(Instant.EPOCH.plus(rules.window())),
+                QuotaRules.pacificDay(at),
+                (long) inputTokens,
+                (long) budget.requestsPerMinute(),
+                budget.inputTokensPerMinute(),
+                (long) budget.requestsPerDay(),
+                utc(at));
+    }
+
+    private Decision tryAcquireInOneRoundTrip(String model, ModelBudget budget, int inputTokens, Instant at) {
+        List<Object> grant = grantParameters(model, budget, inputTokens, at);
         for (int attempt = 1; ; attempt++) {
-            long id = alone(() -> jdbc.sql("select quota_try_acquire(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-                    .params(
-                            model,
-                            micros,
-                            rules.bucketOf(micros),
-                            rules.firstBucket(at),
-                            QuotaRules.micros(Instant.EPOCH.plus(rules.window())),
-                            QuotaRules.pacificDay(at),
-                            (long) inputTokens,
-                            (long) budget.requestsPerMinute(),
-                            budget.inputTokensPerMinute(),
-                            (long) budget.requestsPerDay(),
-                            utc(at))
+            long id = alone(() -> jdbc.sql(GRANT)
+                    .params(grant)
                     .query((rs, row) -> {
                         long granted = rs.getLong(1);
                         return rs.wasNull() ? -1L : granted;
@@ -216,7 +228,7 @@ final class DatabaseQuotaLedger implements QuotaLedger {
     public void correct(String model, long id, int actualInputTokens) {
         QuotaRules.requireTokens(actualInputTokens);
         if (functions) {
-            alone(() -> jdbc.sql("select quota_correct(?, ?, ?)")
+            alone(() -> jdbc.sql(CORRECT)
                     .params(model, id, (long) actualInputTokens)
                     .query((rs, row) -> 0)
                     .list());

@@ -6,7 +6,6 @@ import com.callcenter.lisa.quota.QuotaLedger.Decision;
 import com.callcenter.lisa.quota.QuotaLedger.Decision.Granted;
 import com.zaxxer.hikari.HikariDataSource;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -44,31 +43,19 @@ class PostgresQuotaLedgerTest extends DatabaseQuotaLedgerContract implements Led
         JdbcClient sql = JdbcClient.create(classDatabase.dataSource());
         String afterCorrection = transaction.execute(status -> {
             sql.sql("set local synchronous_commit = on").update();
-            sql.sql("select quota_correct(?, ?, ?)")
+            sql.sql(DatabaseQuotaLedger.CORRECT)
                     .params(model, id, 80L)
                     .query((rs, row) -> 0)
                     .list();
             return sql.sql("show synchronous_commit").query(String.class).single();
         });
         assertThat(afterCorrection).isEqualTo("off");
-        QuotaRules rules = QuotaRules.GEMINI_MINUTE;
-        Instant at = T0.plusSeconds(1);
-        long micros = QuotaRules.micros(at);
+        List<Object> grant =
+                ((DatabaseQuotaLedger) ledger).grantParameters(model, new ModelBudget(10, 0, 0), 1, T0.plusSeconds(1));
         String afterGrant = transaction.execute(status -> {
             sql.sql("set local synchronous_commit = on").update();
-            Long granted = sql.sql("select quota_try_acquire(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-                    .params(
-                            model,
-                            micros,
-                            rules.bucketOf(micros),
-                            rules.firstBucket(at),
-                            QuotaRules.micros(Instant.EPOCH.plus(rules.window())),
-                            QuotaRules.pacificDay(at),
-                            1L,
-                            0L,
-                            0L,
-                            0L,
-                            at.atOffset(ZoneOffset.UTC))
+            Long granted = sql.sql(DatabaseQuotaLedger.GRANT)
+                    .params(grant)
                     .query(Long.class)
                     .single();
             assertThat(granted).isNotNull();
