@@ -152,7 +152,7 @@ final class DatabaseQuotaLedger implements QuotaLedger {
                     }
                 }
             }
-            addToBucket(model, bucket, inputTokens, micros);
+            addToBucket(model, bucket, 1, inputTokens, micros);
             Today after = stored.plusOne(day);
             jdbc.sql("update quota_model set pacific_day = ?, requests_today = ? where model = ?")
                     .params(after.day(), after.requests(), model)
@@ -222,6 +222,251 @@ final class DatabaseQuotaLedger implements QuotaLedger {
             }
             // A slot was freed (a release, or a correction downwards) between the refusal and the read.
         }
+    }
+
+    /**
+     * What an instance gives back to the record of an earlier block ({@link BlockQuotaLedger}): {@code requests} not
+     * used or released, subtracted from the bucket's count and from the day's if {@code day} is still the day the
+     * model's row counts, and a change of the bucket's input tokens (signed: unused tokens, Gemini's counts replacing
+     * estimates).
+     */
+    record Owed(long bucket, LocalDate day, int requests, long tokens) {}
+
+    /** The outcome of {@link #grantBlock}. */
+    sealed interface BlockDecision {}
+
+    /**
+     * A block recorded in {@code bucket} as {@code requests} sent at {@code stamp} with {@code tokens} input tokens:
+     * its requests may go out until {@code stamp}, and count in the window until {@code stamp} plus the window.
+     */
+    record Block(int requests, long tokens, long bucket, LocalDate day, Instant stamp) implements BlockDecision {}
+
+    /** No block: not even its first request fits now. */
+    record Refused(Decision.Wait until) implements BlockDecision {}
+
+    /** One block on PostgreSQL: the function of migration V15_1. */
+    static final String GRANT_BLOCK = "select granted_requests, granted_tokens from quota_grant_block("
+            + "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+            + " cast(? as bigint[]), cast(? as date[]), cast(? as bigint[]), cast(? as bigint[]))";
+
+    /**
+     * Gives back {@code owed}, then grants a block of up to {@code requests} requests and {@code tokens} input tokens
+     * for {@code lifetime} from {@code now}, if its first request of {@code firstTokens} fits as a single request
+     * would; never more than {@code 1/share} of what is left of a budget, never less than that first request. The
+     * block is recorded as sent at {@code now + lifetime} (see V15_1__quota_blocks.sql for why that is safe). What was
+     * owed is given back even when the block is refused; if the call fails, it is not given back (counting it a
+     * minute longer is the careful side of a failure whose outcome is unknown).
+     */
+    BlockDecision grantBlock(
+            String model,
+            ModelBudget budget,
+            int firstTokens,
+            int requests,
+            long tokens,
+            Duration lifetime,
+            int share,
+            Instant now,
+            List<Owed> owed) {
+        QuotaRules.requireValid(budget);
+        QuotaRules.requireTokens(firstTokens);
+        Instant at = storable(now);
+        Instant stamp = at.plus(lifetime);
+        long bucket = rules.bucketOf(QuotaRules.micros(stamp));
+        LocalDate day = QuotaRules.pacificDay(at);
+        register(model, at);
+        List<Owed> back = owed;
+        for (int attempt = 1; ; attempt++) {
+            long[] granted;
+            if (functions) {
+                List<Object> parameters = blockParameters(
+                        model, budget, firstTokens, Math.max(1, requests), tokens, at, stamp, share, back);
+                granted = alone(() -> jdbc.sql(GRANT_BLOCK)
+                        .params(parameters)
+                        .query((rs, row) -> new long[] {rs.getLong(1), rs.getLong(2)})
+                        .single());
+            } else {
+                List<Owed> owedNow = back;
+                BlockDecision decided = transaction.execute(status -> blockInStatements(
+                        model, budget, firstTokens, Math.max(1, requests), tokens, at, stamp, share, owedNow));
+                if (decided instanceof Refused refused) {
+                    return refused;
+                }
+                Block block = (Block) Objects.requireNonNull(decided);
+                granted = new long[] {block.requests(), block.tokens()};
+            }
+            back = List.of(); // given back by that call, whatever it decided
+            if (granted[0] == 1) {
+                // A single request goes out at once: recorded as sent now, as tryAcquire records it.
+                return new Block(1, granted[1], rules.bucketOf(QuotaRules.micros(at)), day, at);
+            }
+            if (granted[0] > 1) {
+                return new Block(Math.toIntExact(granted[0]), granted[1], bucket, day, stamp);
+            }
+            Snapshot snapshot = snapshot(model, at);
+            known.replace(model, snapshot.buckets(), snapshot.requestsToday(), at);
+            Optional<Decision.Wait> wait =
+                    rules.check(budget, snapshot.buckets(), snapshot.requestsToday(), firstTokens, at);
+            if (wait.isPresent()) {
+                return new Refused(wait.get());
+            }
+            if (attempt == 3) {
+                return new Refused(new Decision.Wait(Duration.ofMillis(1), QuotaLedger.Limit.REQUESTS_PER_MINUTE));
+            }
+        }
+    }
+
+    /** Gives back {@code owed} (see {@link #grantBlock}) without asking for a block. */
+    void giveBack(String model, List<Owed> owed, Instant now) {
+        if (owed.isEmpty()) {
+            return;
+        }
+        Instant at = storable(now);
+        register(model, at);
+        if (functions) {
+            List<Object> parameters = blockParameters(model, new ModelBudget(0, 0, 0), 0, 0, 0, at, at, 1, owed);
+            alone(() -> jdbc.sql(GRANT_BLOCK)
+                    .params(parameters)
+                    .query((rs, row) -> 0)
+                    .list());
+            return;
+        }
+        transaction.executeWithoutResult(status -> {
+            Today settled = giveBackInStatements(model, lock(model), owed);
+            jdbc.sql("update quota_model set requests_today = ? where model = ?")
+                    .params(settled.requests(), model)
+                    .update();
+        });
+    }
+
+    /** What {@link #GRANT_BLOCK} is asked. */
+    private List<Object> blockParameters(
+            String model,
+            ModelBudget budget,
+            int firstTokens,
+            int requests,
+            long tokens,
+            Instant at,
+            Instant stamp,
+            int share,
+            List<Owed> owed) {
+        long stampMicros = QuotaRules.micros(stamp);
+        return List.of(
+                model,
+                stampMicros,
+                rules.bucketOf(stampMicros),
+                rules.firstBucket(at),
+                QuotaRules.micros(Instant.EPOCH.plus(rules.window())),
+                QuotaRules.micros(at),
+                rules.bucketOf(QuotaRules.micros(at)),
+                QuotaRules.pacificDay(at),
+                (long) firstTokens,
+                (long) requests,
+                tokens,
+                (long) budget.requestsPerMinute(),
+                budget.inputTokensPerMinute(),
+                (long) budget.requestsPerDay(),
+                (long) share,
+                array(owed, Owed::bucket),
+                array(owed, Owed::day),
+                array(owed, Owed::requests),
+                array(owed, Owed::tokens));
+    }
+
+    /** A PostgreSQL array literal ({@code {1,2}}), cast by the statement: numbers and ISO dates need no quoting. */
+    private static String array(List<Owed> owed, java.util.function.Function<Owed, Object> field) {
+        StringBuilder literal = new StringBuilder("{");
+        for (Owed one : owed) {
+            if (literal.length() > 1) {
+                literal.append(',');
+            }
+            literal.append(field.apply(one));
+        }
+        return literal.append('}').toString();
+    }
+
+    /** {@link #grantBlock}'s decision as statements sent one by one, in a transaction under the model's lock (H2). */
+    private BlockDecision blockInStatements(
+            String model,
+            ModelBudget budget,
+            int firstTokens,
+            int requests,
+            long tokens,
+            Instant at,
+            Instant stamp,
+            int share,
+            List<Owed> owed) {
+        LocalDate day = QuotaRules.pacificDay(at);
+        Today stored = giveBackInStatements(model, lock(model), owed);
+        int today = stored.countOn(day);
+        int n = requests;
+        long t = Math.max(tokens, firstTokens);
+        if (!unlimited(budget)) {
+            Usage usage = totals(model, at);
+            if (!rules.fitAtOnce(
+                    budget, usage.requestsLastMinute(), usage.inputTokensLastMinute(), today, firstTokens, 1)) {
+                List<Bucket> buckets = buckets(model, rules.firstBucket(at));
+                Optional<Decision.Wait> wait = rules.check(budget, buckets, today, firstTokens, at);
+                if (wait.isPresent()) {
+                    known.replace(model, buckets, today, at);
+                    jdbc.sql("update quota_model set requests_today = ? where model = ?")
+                            .params(stored.requests(), model)
+                            .update();
+                    return new Refused(wait.get());
+                }
+                n = 1;
+                t = firstTokens;
+            }
+            if (budget.requestsPerMinute() > 0) {
+                n = (int) Math.min(n, (budget.requestsPerMinute() - usage.requestsLastMinute()) / share);
+            }
+            if (budget.inputTokensPerMinute() > 0) {
+                t = Math.min(t, (budget.inputTokensPerMinute() - usage.inputTokensLastMinute()) / share);
+            }
+        }
+        if (budget.requestsPerDay() > 0) {
+            n = Math.min(n, (budget.requestsPerDay() - today) / share);
+        }
+        t = Math.max(t, firstTokens);
+        if (firstTokens > 0) {
+            n = (int)
+                    Math.min(n, t / firstTokens); // no more requests than the tokens serve, each as large as the first
+        }
+        n = Math.max(n, 1);
+        t = n == 1 ? firstTokens : Math.max(t, firstTokens);
+        // A single request goes out at once: recorded as sent now, as tryAcquire records it.
+        long stampMicros = QuotaRules.micros(n == 1 ? at : stamp);
+        addToBucket(model, rules.bucketOf(stampMicros), n, t, stampMicros);
+        Today after = stored.plus(day, n);
+        jdbc.sql("update quota_model set pacific_day = ?, requests_today = ? where model = ?")
+                .params(after.day(), after.requests(), model)
+                .update();
+        return new Block(n, t, rules.bucketOf(stampMicros), day, stamp);
+    }
+
+    /** Under the model's lock: applies {@code owed} to the buckets; returns the model's row as it must then be. */
+    private Today giveBackInStatements(String model, Today stored, List<Owed> owed) {
+        int requests = stored.requests();
+        for (Owed one : owed) {
+            jdbc.sql("""
+                            update quota_bucket
+                            set requests = case when requests > ? then requests - ? else 0 end,
+                                input_tokens = case when input_tokens + ? > 0 then input_tokens + ? else 0 end,
+                                first_micros = case when ? > 0 then last_micros else first_micros end
+                            where model = ? and bucket_no = ?""")
+                    .params(
+                            one.requests(),
+                            one.requests(),
+                            one.tokens(),
+                            one.tokens(),
+                            one.requests(),
+                            model,
+                            one.bucket())
+                    .update();
+            if (one.day().equals(stored.day())) {
+                requests = Math.max(0, requests - one.requests());
+            }
+        }
+        return new Today(stored.day(), requests);
     }
 
     @Override
@@ -337,6 +582,11 @@ final class DatabaseQuotaLedger implements QuotaLedger {
         return TransactionSynchronizationManager.isActualTransactionActive()
                 ? transaction.execute(status -> call.get())
                 : call.get();
+    }
+
+    /** The record as this instance knows it, for a {@link BlockQuotaLedger} to keep up to date with its own grants. */
+    InMemoryQuotaLedger known() {
+        return known;
     }
 
     /** Whether grants and corrections are one round trip each (PostgreSQL with the ledger's functions). */
@@ -464,22 +714,24 @@ final class DatabaseQuotaLedger implements QuotaLedger {
     }
 
     /**
-     * Counts one request of {@code inputTokens} sent at {@code micros} in its bucket. Under the model's
+     * Counts {@code requests} requests of {@code inputTokens} in all, sent at {@code micros}, in their bucket. Under the model's
      * lock, so nobody else can create that bucket between the update and the insert.
      */
-    private void addToBucket(String model, long bucket, long inputTokens, long micros) {
+    private void addToBucket(String model, long bucket, int requests, long inputTokens, long micros) {
         int updated = jdbc.sql("""
                         update quota_bucket
-                        set requests = requests + 1, input_tokens = input_tokens + ?,
+                        set requests = requests + ?, input_tokens = input_tokens + ?,
                             first_micros = case when requests > 0 and first_micros < ? then first_micros else ? end,
                             last_micros = case when requests > 0 and last_micros > ? then last_micros else ? end
                         where model = ? and bucket_no = ?""")
-                .params(inputTokens, micros, micros, micros, micros, model, bucket)
+                .params(requests, inputTokens, micros, micros, micros, micros, model, bucket)
                 .update();
         if (updated == 0) {
             jdbc.sql("""
                             insert into quota_bucket (model, bucket_no, requests, input_tokens, first_micros, last_micros)
-                            values (?, ?, 1, ?, ?, ?)""").params(model, bucket, inputTokens, micros, micros).update();
+                            values (?, ?, ?, ?, ?, ?)""")
+                    .params(model, bucket, requests, inputTokens, micros, micros)
+                    .update();
         }
     }
 
@@ -506,7 +758,12 @@ final class DatabaseQuotaLedger implements QuotaLedger {
 
         /** The row after one more request on {@code today}; the day never moves back. */
         Today plusOne(LocalDate today) {
-            return new Today(day != null && day.isAfter(today) ? day : today, countOn(today) + 1);
+            return plus(today, 1);
+        }
+
+        /** The row after {@code requests} more on {@code today}; the day never moves back. */
+        Today plus(LocalDate today, int requests) {
+            return new Today(day != null && day.isAfter(today) ? day : today, countOn(today) + requests);
         }
     }
 

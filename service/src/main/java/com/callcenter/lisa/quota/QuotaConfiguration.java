@@ -48,7 +48,15 @@ class QuotaConfiguration {
                 "Gemini quota counted {}",
                 database ? "in the database: instances sharing it share the budget" : "in this process only");
         QuotaRules rules = new QuotaRules(properties.window(), gemini.geminiMinute());
-        return database ? new DatabaseQuotaLedger(jdbc, transaction, rules) : new InMemoryQuotaLedger(rules);
+        if (!database) {
+            return new InMemoryQuotaLedger(rules);
+        }
+        DatabaseQuotaLedger ledger = new DatabaseQuotaLedger(jdbc, transaction, rules);
+        if (properties.blockRequests() == 1) {
+            return ledger;
+        }
+        log.info("Gemini quota taken from the database in blocks of up to {} requests", properties.blockRequests());
+        return new BlockQuotaLedger(ledger, rules, properties.blockRequests());
     }
 
     /**
@@ -59,7 +67,7 @@ class QuotaConfiguration {
     SpendLedger spendLedger(
             QuotaProperties properties, QuotaLedger quotaLedger, JdbcClient jdbc, TransactionTemplate transaction) {
         SpendRules rules = new SpendRules(properties.window().minus(QuotaRules.WINDOW));
-        return quotaLedger instanceof DatabaseQuotaLedger
+        return quotaLedger instanceof DatabaseQuotaLedger || quotaLedger instanceof BlockQuotaLedger
                 ? new DatabaseSpendLedger(jdbc, transaction, rules)
                 : new InMemorySpendLedger(rules);
     }
@@ -105,7 +113,16 @@ class QuotaConfiguration {
                         },
                         PURGE_INTERVAL);
             }
-            if (ledger instanceof DatabaseQuotaLedger database) {
+            if (ledger instanceof BlockQuotaLedger blocks) {
+                // What a block did not use counts for the other instances within a second, even if no request follows.
+                scheduler.scheduleWithFixedDelay(() -> blocks.giveBackExpired(clock.instant()), blocks.lifetime());
+            }
+            DatabaseQuotaLedger database = switch (ledger) {
+                case BlockQuotaLedger blocks -> blocks.database();
+                case DatabaseQuotaLedger alone -> alone;
+                default -> null;
+            };
+            if (database != null) {
                 scheduler.scheduleWithFixedDelay(
                         () -> {
                             try {

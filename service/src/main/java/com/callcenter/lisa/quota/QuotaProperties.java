@@ -28,6 +28,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param ledger         where dispatches are counted: {@code memory} (one instance), {@code database}
  *                       (instances sharing one PostgreSQL share the budget), {@code auto} = database
  *                       on PostgreSQL, memory otherwise
+ * @param blockRequests  with the database ledger: the most requests an instance takes from it at once, to hand
+ *                       out to its own requests within a second (what it does not use it gives back), so that the
+ *                       database decides once per block instead of once per request. A block never holds more
+ *                       than 1/16 of what is left of a budget, so near a limit it is a single request. 1 = one
+ *                       decision of the database per request, with each correction written at once
  */
 @ConfigurationProperties("lisa.quota")
 public record QuotaProperties(
@@ -38,6 +43,7 @@ public record QuotaProperties(
         @DefaultValue("61s") Duration window,
         @DefaultValue("0") BigDecimal spendPer10min,
         @DefaultValue("auto") String ledger,
+        @DefaultValue("32") int blockRequests,
         @DefaultValue Retry retry,
         @DefaultValue Breaker breaker) {
 
@@ -45,6 +51,10 @@ public record QuotaProperties(
         fallbackModels = fallbackModels == null ? List.of() : List.copyOf(fallbackModels);
         if (spendPer10min == null) {
             spendPer10min = BigDecimal.ZERO;
+        }
+        if (blockRequests < 1 || blockRequests > 10_000) {
+            throw new IllegalArgumentException(
+                    "lisa.quota.block-requests must be between 1 (no blocks) and 10000: " + blockRequests);
         }
         if (spendPer10min.signum() < 0) {
             throw new IllegalArgumentException(

@@ -38,6 +38,7 @@ class GeminiGatewayTest {
                 Duration.ofSeconds(60),
                 java.math.BigDecimal.ZERO,
                 "memory",
+                1,
                 new QuotaProperties.Retry(1, Duration.ofMillis(10), Duration.ofMillis(10)),
                 new QuotaProperties.Breaker(1, COOL_DOWN, halfOpenTimeout));
         quota = TestQuota.of(rpm, properties.maxWait(), properties.maxQueue(), clock, new SimpleMeterRegistry());
