@@ -15,6 +15,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -84,29 +86,73 @@ final class BlockQuotaLedger implements QuotaLedger, AutoCloseable {
         QuotaRules.requireTokens(inputTokens);
         Instant at = now.truncatedTo(ChronoUnit.MICROS);
         Holder holder = models.computeIfAbsent(model, Holder::new);
-        List<Owed> owed;
-        int requests;
-        long tokens;
-        synchronized (holder) {
-            Decision.Granted granted = holder.take(budget, inputTokens, at);
-            if (granted != null) {
-                return granted;
+        while (true) {
+            CompletableFuture<Decision.Wait> fetch;
+            boolean mine = false;
+            List<Owed> owed = List.of();
+            int requests = 0;
+            long tokens = 0;
+            synchronized (holder) {
+                Decision.Granted granted = holder.take(budget, inputTokens, at);
+                if (granted != null) {
+                    return granted;
+                }
+                fetch = holder.fetching;
+                if (fetch == null) {
+                    // One call for the model at a time: the others wait for its block instead of each fetching one.
+                    fetch = holder.fetching = new CompletableFuture<>();
+                    mine = true;
+                    holder.retire();
+                    owed = holder.drain();
+                    requests = Math.clamp(2L * holder.lastUsed, 1, maxRequests);
+                    tokens = inputTokens + (requests - 1) * Math.max(inputTokens, holder.largestTokens);
+                }
             }
-            holder.retire();
-            owed = holder.drain();
-            requests = Math.clamp(2L * holder.lastUsed, 1, maxRequests);
-            tokens = inputTokens + (requests - 1) * Math.max(inputTokens, holder.largestTokens);
+            if (!mine) {
+                Decision.Wait refused = awaitOthers(fetch);
+                if (refused != null) {
+                    return refused; // not even a single request fitted: nor does this one, for now
+                }
+                continue; // a block is in hand: take from it, or fetch the next
+            }
+            BlockDecision decision;
+            try {
+                decision = database.grantBlock(model, budget, inputTokens, requests, tokens, lifetime, SHARE, at, owed);
+            } catch (RuntimeException e) {
+                synchronized (holder) {
+                    holder.fetching = null;
+                }
+                fetch.completeExceptionally(e);
+                throw e;
+            }
+            if (decision instanceof Refused refused) {
+                synchronized (holder) {
+                    holder.fetching = null;
+                }
+                fetch.complete(refused.until());
+                return refused.until();
+            }
+            Decision.Granted granted;
+            synchronized (holder) {
+                holder.fetching = null;
+                holder.current = new InHand((Block) decision, budget, at, at.plus(lifetime));
+                granted = Objects.requireNonNull(
+                        holder.take(budget, inputTokens, at), "a fresh block serves its first request");
+            }
+            fetch.complete(null);
+            return granted;
         }
-        BlockDecision decision =
-                database.grantBlock(model, budget, inputTokens, requests, tokens, lifetime, SHARE, at, owed);
-        if (decision instanceof Refused refused) {
-            return refused.until();
-        }
-        synchronized (holder) {
-            holder.retire(); // one another caller fetched meanwhile: given back with the next call
-            holder.current = new InHand((Block) decision, budget, at, at.plus(lifetime));
-            return Objects.requireNonNull(
-                    holder.take(budget, inputTokens, at), "a fresh block serves its first request");
+    }
+
+    /** Waits for another caller's fetch of a block: its refusal, or null once its block is in hand. */
+    private static Decision.Wait awaitOthers(CompletableFuture<Decision.Wait> fetch) {
+        try {
+            return fetch.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause; // the database failed for that call: it would for this one
+            }
+            throw e;
         }
     }
 
@@ -224,6 +270,7 @@ final class BlockQuotaLedger implements QuotaLedger, AutoCloseable {
         private final Block block;
         private final ModelBudget budget;
         private final Instant granted;
+        private final Duration lifetime;
         /** The end of its time: when a block of several is recorded as sent ({@link Block#stamp}). */
         private final Instant until;
 
@@ -235,6 +282,7 @@ final class BlockQuotaLedger implements QuotaLedger, AutoCloseable {
             this.budget = budget;
             this.granted = granted;
             this.until = until;
+            this.lifetime = Duration.between(granted, until);
             this.requestsLeft = block.requests();
             this.tokensLeft = block.tokens();
         }
@@ -244,8 +292,9 @@ final class BlockQuotaLedger implements QuotaLedger, AutoCloseable {
          * was granted for (a budget lowered since, after a 429, asks the database again), with enough left.
          */
         boolean serves(ModelBudget inForce, int tokens, Instant at) {
+            // A caller that waited for the block may come with an instant just before its grant: it goes out after.
             return budget.equals(inForce)
-                    && !at.isBefore(granted)
+                    && !at.isBefore(granted.minus(lifetime))
                     && at.isBefore(until)
                     && requestsLeft >= 1
                     && tokensLeft >= tokens;
@@ -259,6 +308,8 @@ final class BlockQuotaLedger implements QuotaLedger, AutoCloseable {
     private final class Holder {
         private final String model;
         private InHand current;
+        /** The call for the next block under way, if any: completed with its refusal, or null once it is in hand. */
+        private CompletableFuture<Decision.Wait> fetching;
         /** Requests the previous block handed out: the next block asks for twice as many. */
         private int lastUsed;
         /** The largest request of the previous block, for the tokens the next one asks for. */

@@ -11,8 +11,14 @@ import com.zaxxer.hikari.HikariDataSource;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Phaser;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -89,6 +95,33 @@ abstract class BlockQuotaLedgerContract extends QuotaLedgerContract implements L
         // usage() gives everything back first: 16 taken, 16 counted, and so for the other instances too.
         assertThat(ledger.usage(model, at)).isEqualTo(new Usage(16, 160, 16));
         assertThat(stored(at)).isEqualTo(new Usage(16, 160, 16));
+    }
+
+    /**
+     * Sixteen callers at once: one of them asks the database for the next block while the others wait for it and
+     * take from it, so blocks are fetched one at a time, each as large as the last one's use allows (1, 2, 4, 8,
+     * 16): at most 31 requests held, none left without a slot.
+     */
+    @Test
+    void callersAtOnceWaitForOneFetchInsteadOfEachFetchingABlock() throws Exception {
+        int callers = 16;
+        Phaser together = new Phaser(callers);
+        List<Future<Decision>> decisions = new ArrayList<>();
+        try (ExecutorService threads = Executors.newFixedThreadPool(callers)) {
+            for (int i = 0; i < callers; i++) {
+                decisions.add(threads.submit(() -> {
+                    together.arriveAndAwaitAdvance();
+                    return acquire(ROOMY, 10, T0);
+                }));
+            }
+        }
+        Set<Long> ids = new HashSet<>();
+        for (Future<Decision> decision : decisions) {
+            ids.add(assertGranted(decision.get()));
+        }
+        assertThat(ids).hasSize(callers);
+        assertThat(stored(T0).requestsLastMinute()).isBetween(callers, 31);
+        assertThat(ledger.usage(model, T0)).isEqualTo(new Usage(callers, 10L * callers, callers));
     }
 
     /** A block not used up within its time (a bucket's width) is given back even if no request of its model follows. */
