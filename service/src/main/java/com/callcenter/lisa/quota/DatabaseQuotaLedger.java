@@ -60,6 +60,11 @@ import org.springframework.transaction.support.TransactionTemplate;
  * microseconds, what {@code timestamp with time zone} stores on both databases, so that what is
  * decided is what is stored.
  *
+ * <p>A busy instance asks it for blocks of requests instead ({@link #grantBlock}, used by {@link BlockQuotaLedger}):
+ * the same lock, the same totals and the same verdict for the block's first request, one call per block (function
+ * {@code quota_grant_block}, migration V15_1, on PostgreSQL), and no {@code quota_dispatch} row: the instance
+ * remembers where each of its requests counts and gives back what it owes with its next call.
+ *
  * <p>Rows older than {@link #RETENTION} are of no use; {@code QuotaConfiguration} calls
  * {@link #purgeBefore} with {@code now.minus(RETENTION)} now and then.
  */
