@@ -55,6 +55,8 @@ public class GeminiClient {
      * with every turn, and the SDK's declarations are immutable.
      */
     private final Map<ToolDeclaration, FunctionDeclaration> declarations = new ConcurrentHashMap<>();
+    /** Lisa's earlier replies as the SDK takes them, parsed once for all the later turns that send them. */
+    private final KeptContents kept = new KeptContents();
 
     GeminiClient(
             Client sdk,
@@ -262,7 +264,7 @@ public class GeminiClient {
     private List<Content> contents(String model, Prompt prompt) {
         String called = reported(model);
         return prompt.messages().stream()
-                .map(message -> ModelParts.content(message, called))
+                .map(message -> ModelParts.content(message, called, kept))
                 .toList();
     }
 }
