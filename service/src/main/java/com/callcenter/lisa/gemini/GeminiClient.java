@@ -15,6 +15,7 @@ import com.google.genai.types.Tool;
 import com.google.genai.types.ToolConfig;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -44,6 +45,11 @@ public class GeminiClient {
     private static final tools.jackson.databind.json.JsonMapper TOOL_JSON =
             tools.jackson.databind.json.JsonMapper.builder().build();
 
+    /** Configs kept: the call contexts of a few hundred conversations (one per session with its own context). */
+    static final int MAX_CONFIGS = 256;
+
+    private record ConfigKey(String model, String instruction, List<ToolDeclaration> tools, boolean toolsOff) {}
+
     private final Client sdk;
     private final GeminiProperties properties;
     private final GeminiEndpoint endpoint;
@@ -55,6 +61,19 @@ public class GeminiClient {
      * with every turn, and the SDK's declarations are immutable.
      */
     private final Map<ToolDeclaration, FunctionDeclaration> declarations = new ConcurrentHashMap<>();
+    /**
+     * The configs of recent turns by what they are made of, least recently used first; guarded by itself. The
+     * instruction is the same string for every turn of a session (the persona prompts keep it), so a lookup
+     * compares it by reference.
+     */
+    private final Map<ConfigKey, GenerateContentConfig> configs = new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<ConfigKey, GenerateContentConfig> eldest) {
+            return size() > MAX_CONFIGS;
+        }
+    };
+    /** Lisa's earlier replies as the SDK takes them, parsed once for all the later turns that send them. */
+    private final KeptContents kept = new KeptContents();
 
     GeminiClient(
             Client sdk,
@@ -168,8 +187,28 @@ public class GeminiClient {
         }
     }
 
-    /** The settings {@code model} takes (checked at start-up), with this turn's system instruction. */
+    /**
+     * The settings {@code model} takes (checked at start-up), with this turn's system instruction and tools. The
+     * same few (a persona's instruction for a call context, its tools) go with every turn of a conversation, so each
+     * is built once; the SDK's config is immutable.
+     */
     private GenerateContentConfig config(String model, Prompt prompt) {
+        ConfigKey key = new ConfigKey(model, prompt.systemInstruction(), prompt.tools(), prompt.toolsOff());
+        GenerateContentConfig found;
+        synchronized (configs) {
+            found = configs.get(key);
+        }
+        if (found != null) {
+            return found;
+        }
+        GenerateContentConfig made = newConfig(model, prompt);
+        synchronized (configs) {
+            configs.put(key, made);
+        }
+        return made;
+    }
+
+    private GenerateContentConfig newConfig(String model, Prompt prompt) {
         GenerateContentConfig.Builder config = plan.configFor(model).toBuilder()
                 .systemInstruction(Content.fromParts(Part.fromText(prompt.systemInstruction())));
         if (!prompt.tools().isEmpty()) {
@@ -262,7 +301,7 @@ public class GeminiClient {
     private List<Content> contents(String model, Prompt prompt) {
         String called = reported(model);
         return prompt.messages().stream()
-                .map(message -> ModelParts.content(message, called))
+                .map(message -> ModelParts.content(message, called, kept))
                 .toList();
     }
 }

@@ -6,9 +6,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Lisa's replies as Gemini sent them, kept to be sent back. Gemini 3 signs its reply parts
@@ -82,9 +82,25 @@ final class ModelParts {
         if (kept.isEmpty()) {
             return null;
         }
-        ObjectNode content = (ObjectNode) JSON.readTree(
-                Content.builder().role("model").parts(kept).build().toJson());
-        return JSON.writeValueAsString(content.put(MADE_BY, model));
+        return withMadeBy(Content.builder().role("model").parts(kept).build().toJson(), model);
+    }
+
+    /**
+     * The SDK's JSON of a content (an object) with {@link #MADE_BY} added as its last field. Spliced into the text
+     * instead of parsed and written again: the same JSON, without a second parse and write of a whole reply on
+     * every turn.
+     */
+    static String withMadeBy(String contentJson, String model) {
+        int end = contentJson.lastIndexOf('}');
+        if (end < 0 || contentJson.charAt(0) != '{') {
+            throw new IllegalArgumentException("Not a JSON object: " + contentJson);
+        }
+        int last = end - 1;
+        while (Character.isWhitespace(contentJson.charAt(last))) {
+            last--;
+        }
+        String field = "\"" + MADE_BY + "\":" + JSON.writeValueAsString(model);
+        return contentJson.substring(0, end) + (last == 0 ? "" : ",") + field + contentJson.substring(end);
     }
 
     private static StringBuilder flush(List<Part> kept, StringBuilder run) {
@@ -103,13 +119,23 @@ final class ModelParts {
      * without kept parts (the customer's, turns stored before parts were kept) go as text.
      */
     static Content content(Prompt.Message message, String calledModel) {
+        return content(message, calledModel, ModelParts::parse);
+    }
+
+    /**
+     * {@link #content(Prompt.Message, String)} with the kept contents read by {@code parsed} (a {@link KeptContents}
+     * that parses each of them once instead of on every turn).
+     */
+    static Content content(Prompt.Message message, String calledModel, Function<String, Parsed> parsed) {
         String role = message.role() == Prompt.Role.USER ? "user" : "model";
         if (message.role() == Prompt.Role.USER && message.modelParts() != null) {
-            return Content.fromJson(message.modelParts()); // function responses: no signatures, any model
+            return parsed.apply(message.modelParts()).content(); // function responses: no signatures, any model
         }
         if (message.role() == Prompt.Role.MODEL && message.modelParts() != null) {
-            Content stored = Content.fromJson(message.modelParts());
-            if (calledModel.equals(madeBy(message))) {
+            Parsed kept = parsed.apply(message.modelParts());
+            Content stored = kept.content();
+            String madeBy = kept.madeBy() != null ? kept.madeBy() : message.answeredBy();
+            if (calledModel.equals(madeBy)) {
                 return stored;
             }
             List<Part> forOther = new ArrayList<>();
@@ -133,9 +159,15 @@ final class ModelParts {
         return Content.builder().role(role).parts(Part.fromText(message.text())).build();
     }
 
-    /** The model that made a message's kept parts. */
-    private static String madeBy(Prompt.Message message) {
-        JsonNode maker = JSON.readTree(message.modelParts()).path(MADE_BY);
-        return maker.isString() ? maker.asString() : message.answeredBy();
+    /**
+     * A kept content as the SDK reads it, and the model that made it ({@link #MADE_BY}; null for contents kept
+     * before it was recorded). Both are immutable, so one parse serves every later turn that sends it.
+     */
+    record Parsed(Content content, String madeBy) {}
+
+    /** Reads a kept content (the SDK ignores {@link #MADE_BY}, which is read here). */
+    static Parsed parse(String json) {
+        JsonNode maker = JSON.readTree(json).path(MADE_BY);
+        return new Parsed(Content.fromJson(json), maker.isString() ? maker.asString() : null);
     }
 }

@@ -162,7 +162,8 @@ public final class PriceTable {
                     .add(price.cachedInput().multiply(BigDecimal.valueOf(usage.cachedTokens())))
                     .add(price.output()
                             .multiply(BigDecimal.valueOf((long) usage.replyTokens() + usage.thoughtTokens())));
-            return perMillion.divide(MILLION).setScale(COST_SCALE, RoundingMode.HALF_UP);
+            // exactly divide(MILLION), without BigDecimal's general exact division (10x the time, 2-3 times a turn)
+            return perMillion.movePointLeft(6).setScale(COST_SCALE, RoundingMode.HALF_UP);
         });
     }
 

@@ -500,7 +500,7 @@ class SessionStore {
                 rs.getString("persona"),
                 instant(rs, "created_at"),
                 instant(rs, "last_activity"),
-                json.readValue(rs.getString("metadata"), METADATA),
+                metadata(rs.getString("metadata")),
                 rs.getInt("turn_count"),
                 new CallContext(rs.getString("context")),
                 rs.getString("tenant"),
@@ -528,6 +528,11 @@ class SessionStore {
 
     private static OffsetDateTime utc(Instant instant) {
         return instant.atOffset(ZoneOffset.UTC);
+    }
+
+    /** A session's metadata; most sessions have none, read on every turn without asking Jackson. */
+    private Map<String, String> metadata(String stored) {
+        return "{}".equals(stored) ? Map.of() : json.readValue(stored, METADATA);
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {

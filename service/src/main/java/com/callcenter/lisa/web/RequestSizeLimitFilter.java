@@ -12,8 +12,8 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Refuses oversized request bodies with 413: at once when the Content-Length says so, otherwise as
- * soon as the body read so far passes the limit. Nothing of such a request is processed.
+ * Refuses oversized request bodies with 413: at once when the Content-Length says so, otherwise (a chunked body)
+ * as soon as the body read so far passes the limit. Nothing of such a request is processed.
  */
 @Component
 class RequestSizeLimitFilter extends OncePerRequestFilter {
@@ -36,6 +36,13 @@ class RequestSizeLimitFilter extends OncePerRequestFilter {
                     ProblemType.PAYLOAD_TOO_LARGE,
                     "The request body has " + request.getContentLengthLong() + " bytes; at most " + limit
                             + " are accepted.");
+            return;
+        }
+        if (request.getContentLengthLong() >= 0) {
+            // Tomcat reads no more than the Content-Length of the body: it is within the limit. Unwrapped, since
+            // every filter after this one asks the request for its attributes, headers and path, each through
+            // the wrapper's delegation.
+            chain.doFilter(request, response);
             return;
         }
         chain.doFilter(new LimitedRequest(request, limit), response);

@@ -91,6 +91,26 @@ class ModelPartsTest {
     }
 
     @Test
+    void theNameOfTheModelIsTheLastFieldOfTheSdksJson() {
+        Content content = Content.builder()
+                .role("model")
+                .parts(Part.builder()
+                        .text("Grüße \"Lisa\" }")
+                        .thoughtSignature(SIGNED)
+                        .build())
+                .build();
+
+        String stored = ModelParts.stored(content.parts().orElseThrow(), "demo:" + PRIMARY);
+
+        assertThat(stored)
+                .isEqualTo(content.toJson().substring(0, content.toJson().length() - 1) + ",\"madeBy\":\"demo:"
+                        + PRIMARY + "\"}");
+        assertThat(ModelParts.withMadeBy("{ }", "a\"b")).isEqualTo("{ \"madeBy\":\"a\\\"b\"}");
+        assertThat(ModelParts.parse(stored).madeBy()).isEqualTo("demo:" + PRIMARY);
+        assertThat(ModelParts.parse(stored).content().toJson()).isEqualTo(content.toJson());
+    }
+
+    @Test
     void nothingToKeepMeansTheTextGoesBack() {
         assertThat(ModelParts.stored(
                         List.of(Part.builder().text("nur gedacht").thought(true).build()), PRIMARY))

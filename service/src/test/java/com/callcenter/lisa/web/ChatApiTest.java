@@ -21,6 +21,33 @@ class ChatApiTest extends ServiceTest {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
+    /** Each turn's config is built once per instruction: two conversations of different callers never mix theirs. */
+    @Test
+    void eachConversationSendsItsOwnCallContextOnEveryTurn() {
+        Map<String, String> sessions = Map.of(
+                "Erika Muster", session("{\"context\": {\"customer\": {\"name\": \"Erika Muster\"}}}"),
+                "Max Beispiel", session("{\"context\": {\"customer\": {\"name\": \"Max Beispiel\"}}}"));
+        for (int turn = 1; turn <= 2; turn++) {
+            for (var session : sessions.entrySet()) {
+                assertThat(api.chat(session.getValue(), "Frage " + turn).status())
+                        .isEqualTo(200);
+                String instruction = JSON.readTree(upstream.requests().getLast().body())
+                        .get("systemInstruction")
+                        .toString();
+                assertThat(instruction).contains(session.getKey());
+                sessions.keySet().stream()
+                        .filter(other -> !other.equals(session.getKey()))
+                        .forEach(other -> assertThat(instruction).doesNotContain(other));
+            }
+        }
+    }
+
+    private String session(String body) {
+        Api.Response created = api.post("/api/v1/sessions", body);
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        return created.json().get("id").asString();
+    }
+
     @Test
     void replyHasTheContractFields() {
         String id = api.newSession();

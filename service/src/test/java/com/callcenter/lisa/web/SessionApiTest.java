@@ -33,6 +33,9 @@ class SessionApiTest extends ServiceTest {
         assertThat(body.get("metadata").isObject()).isTrue();
         assertThat(body.get("messages").isArray()).isTrue();
         assertThat(body.get("messages")).isEmpty();
+        // read back from the store: a session without metadata has an empty object, as created
+        assertThat(api.get("/api/v1/sessions/" + id).json().get("metadata").toString())
+                .isEqualTo("{}");
     }
 
     @Test
