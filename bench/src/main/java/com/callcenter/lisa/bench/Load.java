@@ -43,20 +43,46 @@ final class Load {
     }
 
     static Segment run(List<Chat> chats, Duration length, List<Watched> watched) throws Exception {
+        return run(chats, length, watched, 0);
+    }
+
+    /**
+     * As {@link #run(List, Duration, List)}; with {@code turnsPerSecond > 0} the connections together send at that
+     * rate instead of as fast as they are answered: each sends its turns on a fixed schedule (staggered among the
+     * connections), a turn that comes late because the previous one took long goes at once, and its latency counts
+     * from when it was due, not from when it went (so a stall is counted for every turn it held up, as a client
+     * arriving at that rate would see it).
+     */
+    static Segment run(List<Chat> chats, Duration length, List<Watched> watched, double turnsPerSecond)
+            throws Exception {
         Map<String, Double> before = cpu(watched);
         long start = System.nanoTime();
         long end = start + length.toNanos();
+        long interval = turnsPerSecond > 0 ? (long) (chats.size() * 1e9 / turnsPerSecond) : 0;
         AtomicInteger errors = new AtomicInteger();
         List<Future<long[]>> results = new ArrayList<>();
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (Chat chat : chats) {
+            for (int c = 0; c < chats.size(); c++) {
+                Chat chat = chats.get(c);
+                long first = start + interval * c / chats.size();
                 results.add(pool.submit(() -> {
                     long[] latencies = new long[1024];
                     int n = 0;
+                    long due = first;
                     while (System.nanoTime() < end) {
                         try {
                             chat.prepare();
                             long sent = System.nanoTime();
+                            if (interval > 0) {
+                                if (due >= end) {
+                                    break;
+                                }
+                                if (due > sent) {
+                                    java.util.concurrent.locks.LockSupport.parkNanos(due - sent);
+                                }
+                                sent = due;
+                                due += interval;
+                            }
                             chat.turn();
                             if (n == latencies.length) {
                                 latencies = Arrays.copyOf(latencies, n * 2);

@@ -26,7 +26,9 @@ import java.util.stream.Stream;
  * {@code --auth jwt} (the default) gives every client its own signed token, checked on every request;
  * {@code --auth none,jwt} runs a service of each mode side by side as two targets, which measures what
  * authentication costs. The targets are measured in one run, interleaved in short segments (a, b, c,
- * then b, c, a, ...), so the machine's noise hits them alike.
+ * then b, c, a, ...), so the machine's noise hits them alike. Three levels: one connection, the
+ * connections as fast as they are answered, and the same connections paced at one rate for every
+ * target (80 % of the slower of service and Portkey), so that tails are compared at the same load.
  *
  * <pre>./dev bench overhead [--sessions 16] [--duration 20] [--db h2|postgres|both] [--latencies 0,200]
  *                        [--segment 2] [--warmup 10] [--turns-per-session 10] [--budgets on|off]
@@ -275,6 +277,30 @@ public final class OverheadBench {
                                 lane, threads, levels.get(loaded).get(lane).turns(), sessions));
             });
 
+            // The same offered rate for every target: a closed loop runs each at its own saturation, so the faster
+            // chain also loads the machine more, and its tail is measured under more contention than the slower
+            // one's. Paced at 80 % of the slower target's rate, every target is compared at one load.
+            double common = 0.8
+                    * levels.get(loaded).entrySet().stream()
+                            .filter(e -> e.getKey().target() != Target.DIRECT)
+                            .mapToDouble(e -> e.getValue().turnsPerSecond())
+                            .min()
+                            .orElseThrow();
+            double rate = Math.max(10, Math.floor(common / 10) * 10);
+            levels.put(
+                    paced(sessions, rate),
+                    level(
+                            processes,
+                            lanes,
+                            endpoints,
+                            clients,
+                            sessions,
+                            duration,
+                            segment,
+                            turnsPerSession,
+                            watched,
+                            4000,
+                            rate));
             Map<String, Long> memory = new LinkedHashMap<>();
             memory.put("emulator", Proc.peakRssKb(processes.pid(emulator)));
             services.forEach((lane, service) -> memory.put(lane.process(), Proc.peakRssKb(processes.pid(service))));
@@ -301,6 +327,11 @@ public final class OverheadBench {
         } finally {
             deleteTree(data);
         }
+    }
+
+    /** The name of the level where every target gets the same rate. */
+    static String paced(int connections, double turnsPerSecond) {
+        return String.format("%d connections at %.0f turns/s", connections, turnsPerSecond);
     }
 
     private static List<Lane> serviceLanes(List<Lane> lanes) {
@@ -335,6 +366,34 @@ public final class OverheadBench {
             List<Watched> watched,
             int idBase)
             throws Exception {
+        return level(
+                processes,
+                lanes,
+                endpoints,
+                clients,
+                connections,
+                duration,
+                segment,
+                turnsPerSession,
+                watched,
+                idBase,
+                0);
+    }
+
+    /** As the other, each target at {@code turnsPerSecond} if it is above 0 ({@link Load#run(List, Duration, List, double)}). */
+    private static Map<Lane, Figures> level(
+            Processes processes,
+            List<Lane> lanes,
+            Map<Lane, Chat.Endpoints> endpoints,
+            Map<Lane, HttpClient> clients,
+            int connections,
+            Duration duration,
+            Duration segment,
+            int turnsPerSession,
+            List<Watched> watched,
+            int idBase,
+            double turnsPerSecond)
+            throws Exception {
         Map<Lane, List<Chat>> chats = new LinkedHashMap<>();
         Map<Lane, List<Segment>> segments = new LinkedHashMap<>();
         for (Lane lane : lanes) {
@@ -345,10 +404,15 @@ public final class OverheadBench {
         for (int round = 0; round < rounds; round++) {
             for (int i = 0; i < lanes.size(); i++) {
                 Lane lane = lanes.get((round + i) % lanes.size());
-                segments.get(lane).add(Load.run(chats.get(lane), segment, watched));
+                segments.get(lane).add(Load.run(chats.get(lane), segment, watched, turnsPerSecond));
                 processes.requireAlive();
             }
-            System.out.printf("  %d connection(s): round %d/%d%n", connections, round + 1, rounds);
+            System.out.printf(
+                    "  %d connection(s)%s: round %d/%d%n",
+                    connections,
+                    turnsPerSecond > 0 ? String.format(" at %.0f turns/s", turnsPerSecond) : "",
+                    round + 1,
+                    rounds);
         }
         Map<Lane, Figures> figures = new LinkedHashMap<>();
         segments.forEach((lane, list) -> figures.put(lane, figures(list)));
@@ -456,6 +520,27 @@ public final class OverheadBench {
                         "added p99 at " + loaded + " ≤ Portkey's (" + where + ")",
                         String.format("service %+.2f ms vs Portkey %+.2f ms", addedP99, portkeyP99),
                         addedP99 <= portkeyP99));
+                c.levels().entrySet().stream()
+                        .filter(level -> level.getKey().startsWith(loaded + " at "))
+                        .findFirst()
+                        .ifPresent(level -> {
+                            Map<Lane, Figures> paced = level.getValue();
+                            double added =
+                                    paced.get(lane).p(0.99) - paced.get(direct).p(0.99);
+                            double portkey = paced.get(portkeyLane).p(0.99)
+                                    - paced.get(direct).p(0.99);
+                            checks.add(new Check(
+                                    "added p99 at " + level.getKey() + " ≤ Portkey's (" + where + ")",
+                                    String.format(
+                                            "service %+.2f ms vs Portkey %+.2f ms (added p50 %+.2f vs %+.2f)",
+                                            added,
+                                            portkey,
+                                            paced.get(lane).p(0.5)
+                                                    - paced.get(direct).p(0.5),
+                                            paced.get(portkeyLane).p(0.5)
+                                                    - paced.get(direct).p(0.5)),
+                                    added <= portkey));
+                        });
             }
             authenticationCost(c, lanes, load, loaded).ifPresent(checks::add);
         }
@@ -557,7 +642,12 @@ public final class OverheadBench {
                 .append("segments; latencies: percentiles over every turn of the level; \"added\": minus (a)'s ")
                 .append("percentile; CPU: ms of user+system time of each process over the level's segments ÷ turns ")
                 .append("answered in them (so each row shows what that target cost every process). \"driver\" is the ")
-                .append("load generator's own JVM.\n\n");
+                .append("load generator's own JVM. The last level offers every target the same rate: the same ")
+                .append(
+                        "connections, each sending on a fixed schedule, together at 80 % of the slower of the service's ")
+                .append("and Portkey's rate in the level before (a closed loop runs each target at its own ")
+                .append("saturation, so the faster one is measured under more load); a turn's latency there counts ")
+                .append("from when it was due, so a stall counts for every turn it held up.\n\n");
         out.append(Report.targets(checks));
         for (Config c : configs) {
             out.append("\n## ")

@@ -40,7 +40,9 @@ import org.slf4j.LoggerFactory;
  * given back with this instance's next call for the model, or by {@link #giveBackExpired} (every bucket width,
  * scheduled by {@code QuotaConfiguration}) when no call comes. Until then they count as the estimate did: the careful
  * side. A call that fails drops what it was to give back, for the same reason: whether it was applied is unknown.
- * {@link #usage} gives everything back first, so what it reports is the record without blocks held.
+ * {@link #usage} gives everything back first, so what it reports is the record without blocks held. At shutdown
+ * nothing is given back: a block in hand (at most 1/16 of what was left) counts until its window ends, as after a
+ * crash, rather than have the shutdown wait for a database that may already be gone.
  *
  * <p>The size of the next block follows use: twice what the previous block handed out, at least one, at most
  * {@code maxRequests}. A quiet model asks for one request at a time; a busy one for a second's worth.
@@ -48,7 +50,7 @@ import org.slf4j.LoggerFactory;
  * <p>No I/O under a model's lock: the lock guards the block in hand and what is owed; the database is called
  * outside it.
  */
-final class BlockQuotaLedger implements QuotaLedger, AutoCloseable {
+final class BlockQuotaLedger implements QuotaLedger {
 
     private static final Logger log = LoggerFactory.getLogger(BlockQuotaLedger.class);
 
@@ -233,19 +235,6 @@ final class BlockQuotaLedger implements QuotaLedger, AutoCloseable {
     /** The time a block may be used: a bucket's width. */
     Duration lifetime() {
         return lifetime;
-    }
-
-    /** Gives everything back: at shutdown, so that the other instances may use it at once. */
-    @Override
-    public void close() {
-        Instant now = Instant.now();
-        for (String model : models.keySet()) {
-            try {
-                giveBack(model, now, true);
-            } catch (RuntimeException e) {
-                log.warn("Giving back unused Gemini quota of {} at shutdown failed: {}", model, e.toString());
-            }
-        }
     }
 
     private void giveBack(String model, Instant now, boolean evenInHand) {
