@@ -243,28 +243,26 @@ public final class OverheadBench {
 
             Map<String, Map<Lane, Figures>> levels = new LinkedHashMap<>();
             Instant measuring = Instant.now(); // the profile leaves out start-up and warm-up
-            levels.put(
-                    IDLE,
-                    level(processes, lanes, endpoints, clients, 1, duration, segment, turnsPerSession, watched, 2000));
+            Level level = (connections, idBase, rate) -> level(
+                    processes,
+                    lanes,
+                    endpoints,
+                    clients,
+                    connections,
+                    duration,
+                    segment,
+                    turnsPerSession,
+                    watched,
+                    idBase,
+                    rate);
+            levels.put(IDLE, level.run(1, 2000, 0));
             // Each service's CPU by thread over the loaded level (it idles in the other targets' segments):
             // request threads vs garbage collector vs JIT compiler.
             Map<Lane, Map<String, Double>> threadsBefore = new LinkedHashMap<>();
             services.forEach(
                     (lane, service) -> threadsBefore.put(lane, Proc.cpuMillisByThread(processes.pid(service))));
             String loaded = sessions + " connections";
-            levels.put(
-                    loaded,
-                    level(
-                            processes,
-                            lanes,
-                            endpoints,
-                            clients,
-                            sessions,
-                            duration,
-                            segment,
-                            turnsPerSession,
-                            watched,
-                            3000));
+            levels.put(loaded, level.run(sessions, 3000, 0));
             StringBuilder threadTables = new StringBuilder();
             services.forEach((lane, service) -> {
                 Map<String, Double> threads = new LinkedHashMap<>();
@@ -287,20 +285,7 @@ public final class OverheadBench {
                             .min()
                             .orElseThrow();
             double rate = Math.max(10, Math.floor(common / 10) * 10);
-            levels.put(
-                    paced(sessions, rate),
-                    level(
-                            processes,
-                            lanes,
-                            endpoints,
-                            clients,
-                            sessions,
-                            duration,
-                            segment,
-                            turnsPerSession,
-                            watched,
-                            4000,
-                            rate));
+            levels.put(paced(sessions, rate), level.run(sessions, 4000, rate));
             Map<String, Long> memory = new LinkedHashMap<>();
             memory.put("emulator", Proc.peakRssKb(processes.pid(emulator)));
             services.forEach((lane, service) -> memory.put(lane.process(), Proc.peakRssKb(processes.pid(service))));
@@ -353,34 +338,16 @@ public final class OverheadBench {
         return out.toString();
     }
 
-    /** Rounds of one segment per lane, the order rotating each round; figures over all rounds. */
-    private static Map<Lane, Figures> level(
-            Processes processes,
-            List<Lane> lanes,
-            Map<Lane, Chat.Endpoints> endpoints,
-            Map<Lane, HttpClient> clients,
-            int connections,
-            Duration duration,
-            Duration segment,
-            int turnsPerSession,
-            List<Watched> watched,
-            int idBase)
-            throws Exception {
-        return level(
-                processes,
-                lanes,
-                endpoints,
-                clients,
-                connections,
-                duration,
-                segment,
-                turnsPerSession,
-                watched,
-                idBase,
-                0);
+    /** One load level of the run: {@code connections} clients numbered from {@code idBase}, at {@code rate} if above 0. */
+    @FunctionalInterface
+    private interface Level {
+        Map<Lane, Figures> run(int connections, int idBase, double rate) throws Exception;
     }
 
-    /** As the other, each target at {@code turnsPerSecond} if it is above 0 ({@link Load#run(List, Duration, List, double)}). */
+    /**
+     * Rounds of one segment per lane, the order rotating each round; figures over all rounds. With {@code
+     * turnsPerSecond} above 0 each target gets that rate ({@link Load#run(List, Duration, List, double)}).
+     */
     private static Map<Lane, Figures> level(
             Processes processes,
             List<Lane> lanes,

@@ -279,20 +279,19 @@ final class DatabaseQuotaLedger implements QuotaLedger {
         long bucket = rules.bucketOf(QuotaRules.micros(stamp));
         LocalDate day = QuotaRules.pacificDay(at);
         register(model, at);
+        BlockAsk ask = new BlockAsk(model, budget, firstTokens, Math.max(1, requests), tokens, at, stamp, share);
         List<Owed> back = owed;
         for (int attempt = 1; ; attempt++) {
             long[] granted;
             if (functions) {
-                List<Object> parameters = blockParameters(
-                        model, budget, firstTokens, Math.max(1, requests), tokens, at, stamp, share, back);
+                List<Object> parameters = blockParameters(ask, back);
                 granted = alone(() -> jdbc.sql(GRANT_BLOCK)
                         .params(parameters)
                         .query((rs, row) -> new long[] {rs.getLong(1), rs.getLong(2)})
                         .single());
             } else {
                 List<Owed> owedNow = back;
-                BlockDecision decided = transaction.execute(status -> blockInStatements(
-                        model, budget, firstTokens, Math.max(1, requests), tokens, at, stamp, share, owedNow));
+                BlockDecision decided = transaction.execute(status -> blockInStatements(ask, owedNow));
                 if (decided instanceof Refused refused) {
                     return refused;
                 }
@@ -328,7 +327,8 @@ final class DatabaseQuotaLedger implements QuotaLedger {
         Instant at = storable(now);
         register(model, at);
         if (functions) {
-            List<Object> parameters = blockParameters(model, new ModelBudget(0, 0, 0), 0, 0, 0, at, at, 1, owed);
+            List<Object> parameters =
+                    blockParameters(new BlockAsk(model, new ModelBudget(0, 0, 0), 0, 0, 0, at, at, 1), owed);
             alone(() -> jdbc.sql(GRANT_BLOCK)
                     .params(parameters)
                     .query((rs, row) -> 0)
@@ -343,8 +343,8 @@ final class DatabaseQuotaLedger implements QuotaLedger {
         });
     }
 
-    /** What {@link #GRANT_BLOCK} is asked. */
-    private List<Object> blockParameters(
+    /** A grant of a block as {@link #grantBlock} was asked for it, {@code stamp} being the end of the block's time. */
+    private record BlockAsk(
             String model,
             ModelBudget budget,
             int firstTokens,
@@ -352,25 +352,28 @@ final class DatabaseQuotaLedger implements QuotaLedger {
             long tokens,
             Instant at,
             Instant stamp,
-            int share,
-            List<Owed> owed) {
-        long stampMicros = QuotaRules.micros(stamp);
+            int share) {}
+
+    /** What {@link #GRANT_BLOCK} is asked. */
+    private List<Object> blockParameters(BlockAsk ask, List<Owed> owed) {
+        long stampMicros = QuotaRules.micros(ask.stamp());
+        long atMicros = QuotaRules.micros(ask.at());
         return List.of(
-                model,
+                ask.model(),
                 stampMicros,
                 rules.bucketOf(stampMicros),
-                rules.firstBucket(at),
+                rules.firstBucket(ask.at()),
                 QuotaRules.micros(Instant.EPOCH.plus(rules.window())),
-                QuotaRules.micros(at),
-                rules.bucketOf(QuotaRules.micros(at)),
-                QuotaRules.pacificDay(at),
-                (long) firstTokens,
-                (long) requests,
-                tokens,
-                (long) budget.requestsPerMinute(),
-                budget.inputTokensPerMinute(),
-                (long) budget.requestsPerDay(),
-                (long) share,
+                atMicros,
+                rules.bucketOf(atMicros),
+                QuotaRules.pacificDay(ask.at()),
+                (long) ask.firstTokens(),
+                (long) ask.requests(),
+                ask.tokens(),
+                (long) ask.budget().requestsPerMinute(),
+                ask.budget().inputTokensPerMinute(),
+                (long) ask.budget().requestsPerDay(),
+                (long) ask.share(),
                 array(owed, Owed::bucket),
                 array(owed, Owed::day),
                 array(owed, Owed::requests),
@@ -390,21 +393,17 @@ final class DatabaseQuotaLedger implements QuotaLedger {
     }
 
     /** {@link #grantBlock}'s decision as statements sent one by one, in a transaction under the model's lock (H2). */
-    private BlockDecision blockInStatements(
-            String model,
-            ModelBudget budget,
-            int firstTokens,
-            int requests,
-            long tokens,
-            Instant at,
-            Instant stamp,
-            int share,
-            List<Owed> owed) {
+    private BlockDecision blockInStatements(BlockAsk ask, List<Owed> owed) {
+        String model = ask.model();
+        ModelBudget budget = ask.budget();
+        int firstTokens = ask.firstTokens();
+        int share = ask.share();
+        Instant at = ask.at();
         LocalDate day = QuotaRules.pacificDay(at);
         Today stored = giveBackInStatements(model, lock(model), owed);
         int today = stored.countOn(day);
-        int n = requests;
-        long t = Math.max(tokens, firstTokens);
+        int n = ask.requests();
+        long t = Math.max(ask.tokens(), firstTokens);
         if (!unlimited(budget)) {
             Usage usage = totals(model, at);
             if (!rules.fitAtOnce(
@@ -439,13 +438,13 @@ final class DatabaseQuotaLedger implements QuotaLedger {
         n = Math.max(n, 1);
         t = n == 1 ? firstTokens : Math.max(t, firstTokens);
         // A single request goes out at once: recorded as sent now, as tryAcquire records it.
-        long stampMicros = QuotaRules.micros(n == 1 ? at : stamp);
+        long stampMicros = QuotaRules.micros(n == 1 ? at : ask.stamp());
         addToBucket(model, rules.bucketOf(stampMicros), n, t, stampMicros);
         Today after = stored.plus(day, n);
         jdbc.sql("update quota_model set pacific_day = ?, requests_today = ? where model = ?")
                 .params(after.day(), after.requests(), model)
                 .update();
-        return new Block(n, t, rules.bucketOf(stampMicros), day, stamp);
+        return new Block(n, t, rules.bucketOf(stampMicros), day, ask.stamp());
     }
 
     /** Under the model's lock: applies {@code owed} to the buckets; returns the model's row as it must then be. */

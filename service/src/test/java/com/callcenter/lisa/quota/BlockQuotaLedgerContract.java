@@ -251,11 +251,7 @@ abstract class BlockQuotaLedgerContract extends QuotaLedgerContract implements L
     @Override
     @Test
     void aBusyWindowIsDecidedFromItsSecondsNotItsRequests() {
-        ModelBudget budget = new ModelBudget(2_000, 0, 0);
-        for (int i = 0; i < 2_000; i++) {
-            assertGranted(acquire(budget, 1, T0.plusMillis(10L * i)));
-        }
-        assertThat(ledger.usage(model, seconds(20))).isEqualTo(new Usage(2_000, 2_000, 2_000));
+        ModelBudget budget = busyWindow();
         Wait wait = (Wait) acquire(budget, 1, seconds(20));
         assertThat(wait.after())
                 .isBetween(Duration.ofSeconds(40), Duration.ofSeconds(40).plus(blocks().lifetime()));

@@ -78,11 +78,7 @@ abstract class QuotaLedgerContract {
      */
     @Test
     void aBusyWindowIsDecidedFromItsSecondsNotItsRequests() {
-        ModelBudget budget = new ModelBudget(2_000, 0, 0);
-        for (int i = 0; i < 2_000; i++) {
-            assertGranted(acquire(budget, 1, T0.plusMillis(10L * i)));
-        }
-        assertThat(ledger.usage(model, seconds(20))).isEqualTo(new Usage(2_000, 2_000, 2_000));
+        ModelBudget budget = busyWindow();
         assertWait(acquire(budget, 1, seconds(20)), Duration.ofSeconds(40), Limit.REQUESTS_PER_MINUTE);
         assertGranted(acquire(budget, 1, seconds(60)));
         assertWait(acquire(budget, 1, seconds(60)), Duration.ofMillis(990), Limit.REQUESTS_PER_MINUTE);
@@ -431,6 +427,16 @@ abstract class QuotaLedgerContract {
         assertGranted(acquire(new ModelBudget(0, 0, 0), 1_000_000, T0));
         assertThat(ledger.estimateWait(model, new ModelBudget(0, 0, 0), 1_000, 1, T0))
                 .isZero();
+    }
+
+    /** 2,000 requests of a token each, 10 ms apart from T0, all granted under a budget of 2,000 a minute; returns it. */
+    ModelBudget busyWindow() {
+        ModelBudget budget = new ModelBudget(2_000, 0, 0);
+        for (int i = 0; i < 2_000; i++) {
+            assertGranted(acquire(budget, 1, T0.plusMillis(10L * i)));
+        }
+        assertThat(ledger.usage(model, seconds(20))).isEqualTo(new Usage(2_000, 2_000, 2_000));
+        return budget;
     }
 
     Decision acquire(ModelBudget budget, int tokens, Instant at) {
