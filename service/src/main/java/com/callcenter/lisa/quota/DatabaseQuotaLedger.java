@@ -148,11 +148,8 @@ final class DatabaseQuotaLedger implements QuotaLedger {
                 Usage usage = totals(model, at);
                 if (!rules.fitAtOnce(
                         budget, usage.requestsLastMinute(), usage.inputTokensLastMinute(), today, inputTokens, 1)) {
-                    // Near a limit: which buckets leave the window when decides the wait.
-                    List<Bucket> buckets = buckets(model, rules.firstBucket(at));
-                    Optional<Decision.Wait> wait = rules.check(budget, buckets, today, inputTokens, at);
+                    Optional<Decision.Wait> wait = waitNearALimit(model, budget, today, inputTokens, at);
                     if (wait.isPresent()) {
-                        known.replace(model, buckets, today, at);
                         return wait.get();
                     }
                 }
@@ -408,10 +405,8 @@ final class DatabaseQuotaLedger implements QuotaLedger {
             Usage usage = totals(model, at);
             if (!rules.fitAtOnce(
                     budget, usage.requestsLastMinute(), usage.inputTokensLastMinute(), today, firstTokens, 1)) {
-                List<Bucket> buckets = buckets(model, rules.firstBucket(at));
-                Optional<Decision.Wait> wait = rules.check(budget, buckets, today, firstTokens, at);
+                Optional<Decision.Wait> wait = waitNearALimit(model, budget, today, firstTokens, at);
                 if (wait.isPresent()) {
-                    known.replace(model, buckets, today, at);
                     jdbc.sql("update quota_model set requests_today = ? where model = ?")
                             .params(stored.requests(), model)
                             .update();
@@ -445,6 +440,20 @@ final class DatabaseQuotaLedger implements QuotaLedger {
                 .params(after.day(), after.requests(), model)
                 .update();
         return new Block(n, t, rules.bucketOf(stampMicros), day, ask.stamp());
+    }
+
+    /**
+     * Under the model's lock, when the totals say no: which buckets leave the window when decides the wait (none if
+     * the buckets' exact instants let the request go after all); what was read becomes what this instance knows.
+     */
+    private Optional<Decision.Wait> waitNearALimit(
+            String model, ModelBudget budget, int today, long inputTokens, Instant at) {
+        List<Bucket> buckets = buckets(model, rules.firstBucket(at));
+        Optional<Decision.Wait> wait = rules.check(budget, buckets, today, inputTokens, at);
+        if (wait.isPresent()) {
+            known.replace(model, buckets, today, at);
+        }
+        return wait;
     }
 
     /** Under the model's lock: applies {@code owed} to the buckets; returns the model's row as it must then be. */
