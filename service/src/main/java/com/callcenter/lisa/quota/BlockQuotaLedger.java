@@ -147,7 +147,7 @@ final class BlockQuotaLedger implements QuotaLedger {
     }
 
     /** Waits for another caller's fetch of a block: its refusal, or null once its block is in hand. */
-    private static Decision.Wait awaitOthers(CompletableFuture<Decision.Wait> fetch) {
+    static <W> W awaitOthers(CompletableFuture<W> fetch) {
         try {
             return fetch.join();
         } catch (CompletionException e) {

@@ -60,9 +60,7 @@ final class DatabaseSpendLedger implements SpendLedger {
         long charged = SpendRules.charged(budgetMicros, micros);
         long bucket = rules.bucketOf(atMicros);
         Decision decision = transaction.execute(status -> {
-            jdbc.sql("select id from quota_spend_lock where id = 1 for update")
-                    .query((rs, row) -> 0)
-                    .list();
+            lock();
             List<SpendRules.Bucket> buckets = buckets(at);
             var wait = rules.check(budgetMicros, buckets, micros, at);
             if (wait.isPresent()) {
@@ -70,21 +68,78 @@ final class DatabaseSpendLedger implements SpendLedger {
                 loaded = true;
                 return new Decision.Wait(wait.get());
             }
-            int updated = jdbc.sql("""
-                    update quota_spend set micros = micros + ?, last_micros = greatest(last_micros, ?)
-                    where bucket_no = ?""").params(charged, atMicros, bucket).update();
-            if (updated == 0) {
-                // Under the lock: nobody else can insert this bucket between the update and the insert.
-                jdbc.sql("insert into quota_spend (bucket_no, micros, last_micros) values (?, ?, ?)")
-                        .params(bucket, charged, atMicros)
-                        .update();
-            }
+            add(bucket, charged, atMicros);
             return new Decision.Granted(new Charge(bucket, charged));
         });
         if (decision instanceof Decision.Granted granted) {
             known.record(granted.charge(), at);
         }
         return decision;
+    }
+
+    /** A signed change of one bucket's amount that an instance owes the record ({@link BlockSpendLedger}). */
+    record Owed(long bucket, long micros) {}
+
+    /** The outcome of {@link #chargeBlock}: a block of {@code micros} recorded in {@code bucket}, or a wait. */
+    record Block(long micros, long bucket, Decision.Wait refused) {}
+
+    /**
+     * Gives back {@code owed}, then charges a block of up to {@code askMicros} for {@code lifetime} from {@code now}
+     * if its first charge of {@code firstMicros} fits as {@link #tryCharge} would decide it; never more than the first
+     * charge plus 1/{@code share} of what is then left of the budget, in whole charges of the first one's size. A block of more than its first charge is
+     * recorded at {@code now + lifetime}: its charges are made until then, and it counts at least as long as they do.
+     * What was owed is given back even when the block is refused; if the call fails, it is not (counting it longer is
+     * the careful side of a failure whose outcome is unknown).
+     */
+    Block chargeBlock(
+            long budgetMicros,
+            long firstMicros,
+            long askMicros,
+            Duration lifetime,
+            int share,
+            Instant now,
+            List<Owed> owed) {
+        Instant at = now.truncatedTo(ChronoUnit.MICROS);
+        long charged = SpendRules.charged(budgetMicros, firstMicros);
+        return transaction.execute(status -> {
+            lock();
+            giveBackUnderLock(owed);
+            List<SpendRules.Bucket> buckets = buckets(at);
+            var wait = rules.check(budgetMicros, buckets, firstMicros, at);
+            if (wait.isPresent()) {
+                known.replace(buckets);
+                loaded = true;
+                return new Block(0, 0, new Decision.Wait(wait.get()));
+            }
+            long left = Math.max(0, budgetMicros - rules.spent(buckets, at) - charged);
+            long extra = Math.max(0, Math.min(askMicros - charged, left / share));
+            // Whole calls of the first one's size only: less than that would serve no second call.
+            long micros = charged + (charged > 0 ? extra / charged * charged : 0);
+            // A single charge is made at once: recorded now, as tryCharge records it.
+            long stampMicros = QuotaRules.micros(micros == charged ? at : at.plus(lifetime));
+            long bucket = rules.bucketOf(stampMicros);
+            add(bucket, micros, stampMicros);
+            return new Block(micros, bucket, null);
+        });
+    }
+
+    /** Gives back {@code owed} (see {@link #chargeBlock}) without asking for a block. */
+    void giveBack(List<Owed> owed) {
+        if (owed.isEmpty()) {
+            return;
+        }
+        transaction.executeWithoutResult(status -> giveBackUnderLock(owed));
+    }
+
+    /** The record as this instance knows it, for a {@link BlockSpendLedger} to keep up to date with its own charges. */
+    InMemorySpendLedger known() {
+        return known;
+    }
+
+    private void giveBackUnderLock(List<Owed> owed) {
+        for (Owed one : owed) {
+            changeInTransaction(one.bucket(), one.micros());
+        }
     }
 
     @Override
@@ -99,10 +154,34 @@ final class DatabaseSpendLedger implements SpendLedger {
         known.release(charge);
     }
 
+    /** Waits for, then holds until commit, the one lock every charge takes. */
+    private void lock() {
+        jdbc.sql("select id from quota_spend_lock where id = 1 for update")
+                .query((rs, row) -> 0)
+                .list();
+    }
+
+    /** Under the lock: adds {@code micros} charged at {@code atMicros} to its bucket. */
+    private void add(long bucket, long micros, long atMicros) {
+        int updated = jdbc.sql("""
+                update quota_spend set micros = micros + ?, last_micros = greatest(last_micros, ?)
+                where bucket_no = ?""").params(micros, atMicros, bucket).update();
+        if (updated == 0) {
+            // Under the lock: nobody else can insert this bucket between the update and the insert.
+            jdbc.sql("insert into quota_spend (bucket_no, micros, last_micros) values (?, ?, ?)")
+                    .params(bucket, micros, atMicros)
+                    .update();
+        }
+    }
+
     private void change(long bucket, long delta) {
-        transaction.executeWithoutResult(
-                status -> jdbc.sql("""
-                update quota_spend set micros = greatest(0, micros + ?) where bucket_no = ?""").params(delta, bucket).update());
+        transaction.executeWithoutResult(status -> changeInTransaction(bucket, delta));
+    }
+
+    private void changeInTransaction(long bucket, long delta) {
+        jdbc.sql("update quota_spend set micros = greatest(0, micros + ?) where bucket_no = ?")
+                .params(delta, bucket)
+                .update();
     }
 
     @Override

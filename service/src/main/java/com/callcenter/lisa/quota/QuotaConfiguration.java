@@ -29,6 +29,9 @@ class QuotaConfiguration {
 
     private static final Duration PURGE_INTERVAL = Duration.ofMinutes(10);
 
+    /** How long a block of spend is handed out: a second, as a block of requests. */
+    private static final Duration SPEND_BLOCK_TIME = Duration.ofSeconds(1);
+
     @Bean
     QuotaLedger quotaLedger(
             QuotaProperties properties,
@@ -67,9 +70,16 @@ class QuotaConfiguration {
     SpendLedger spendLedger(
             QuotaProperties properties, QuotaLedger quotaLedger, JdbcClient jdbc, TransactionTemplate transaction) {
         SpendRules rules = new SpendRules(properties.window().minus(QuotaRules.WINDOW));
-        return quotaLedger instanceof DatabaseQuotaLedger || quotaLedger instanceof BlockQuotaLedger
-                ? new DatabaseSpendLedger(jdbc, transaction, rules)
-                : new InMemorySpendLedger(rules);
+        return switch (quotaLedger) {
+            case BlockQuotaLedger blocks ->
+                // Charged in blocks as the quota is taken in blocks: one database charge per block of calls.
+                new BlockSpendLedger(
+                        new DatabaseSpendLedger(jdbc, transaction, rules),
+                        SPEND_BLOCK_TIME,
+                        properties.blockRequests());
+            case DatabaseQuotaLedger alone -> new DatabaseSpendLedger(jdbc, transaction, rules);
+            default -> new InMemorySpendLedger(rules);
+        };
     }
 
     @Bean(destroyMethod = "close")
@@ -102,7 +112,16 @@ class QuotaConfiguration {
     ApplicationRunner quotaLedgerPurge(
             QuotaLedger ledger, SpendLedger spendLedger, TaskScheduler scheduler, Clock clock) {
         return args -> {
-            if (spendLedger instanceof DatabaseSpendLedger spend) {
+            if (spendLedger instanceof BlockSpendLedger blocks) {
+                scheduler.scheduleWithFixedDelay(() -> blocks.giveBackExpired(clock.instant()), blocks.lifetime());
+            }
+            DatabaseSpendLedger spendDatabase = switch (spendLedger) {
+                case BlockSpendLedger blocks -> blocks.database();
+                case DatabaseSpendLedger alone -> alone;
+                default -> null;
+            };
+            if (spendDatabase != null) {
+                DatabaseSpendLedger spend = spendDatabase;
                 scheduler.scheduleWithFixedDelay(
                         () -> {
                             try {

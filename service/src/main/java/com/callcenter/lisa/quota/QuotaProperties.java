@@ -31,8 +31,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param blockRequests  with the database ledger: the most requests an instance takes from it at once, to hand
  *                       out to its own requests within a second (what it does not use it gives back), so that the
  *                       database decides once per block instead of once per request. A block never holds more
- *                       than 1/16 of what is left of a budget, so near a limit it is a single request. 1 = one
- *                       decision of the database per request, with each correction written at once
+ *                       than 1/16 of what is left of a budget, so near a limit it is a single request. The spend
+ *                       budget is charged the same way, in blocks of up to this many calls' worth. 1 = one
+ *                       decision of the database per request and per charge, with each correction written at once
  */
 @ConfigurationProperties("lisa.quota")
 public record QuotaProperties(
