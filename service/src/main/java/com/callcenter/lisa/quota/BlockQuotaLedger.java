@@ -137,7 +137,7 @@ final class BlockQuotaLedger implements QuotaLedger {
             Decision.Granted granted;
             synchronized (holder) {
                 holder.fetching = null;
-                holder.current = new InHand((Block) decision, budget, at, at.plus(lifetime));
+                holder.current = new InHand((Block) decision, budget, at, lifetime);
                 granted = Objects.requireNonNull(
                         holder.take(budget, inputTokens, at), "a fresh block serves its first request");
             }
@@ -258,20 +258,22 @@ final class BlockQuotaLedger implements QuotaLedger {
     private static final class InHand {
         private final Block block;
         private final ModelBudget budget;
-        private final Instant granted;
-        private final Duration lifetime;
+        /**
+         * The earliest instant it serves: a lifetime before its grant, since a caller that waited for the block may
+         * come with an instant just before the grant, and goes out after it.
+         */
+        private final Instant from;
         /** The end of its time: when a block of several is recorded as sent ({@link Block#stamp}). */
         private final Instant until;
 
         private int requestsLeft;
         private long tokensLeft;
 
-        InHand(Block block, ModelBudget budget, Instant granted, Instant until) {
+        InHand(Block block, ModelBudget budget, Instant granted, Duration lifetime) {
             this.block = block;
             this.budget = budget;
-            this.granted = granted;
-            this.until = until;
-            this.lifetime = Duration.between(granted, until);
+            this.from = granted.minus(lifetime);
+            this.until = granted.plus(lifetime);
             this.requestsLeft = block.requests();
             this.tokensLeft = block.tokens();
         }
@@ -281,9 +283,8 @@ final class BlockQuotaLedger implements QuotaLedger {
          * was granted for (a budget lowered since, after a 429, asks the database again), with enough left.
          */
         boolean serves(ModelBudget inForce, int tokens, Instant at) {
-            // A caller that waited for the block may come with an instant just before its grant: it goes out after.
             return budget.equals(inForce)
-                    && !at.isBefore(granted.minus(lifetime))
+                    && !at.isBefore(from)
                     && at.isBefore(until)
                     && requestsLeft >= 1
                     && tokensLeft >= tokens;

@@ -37,7 +37,13 @@ final class BlockSpendLedger implements SpendLedger {
     private final Object lock = new Object();
 
     private long budget = -1;
-    private Instant granted;
+    /**
+     * The time the block in hand serves (null: none in hand): from a lifetime before its grant (a caller that waited
+     * for it may come with an instant just before the grant, and goes out after it) to the end of its second.
+     */
+    private Instant from;
+
+    private Instant until;
     private long bucket;
     private long left;
     /** Calls served by the block in hand, and by the previous one (the next asks for twice as many). */
@@ -98,7 +104,8 @@ final class BlockSpendLedger implements SpendLedger {
                 fetching = null;
                 if (block.refused() == null) {
                     budget = budgetMicros;
-                    granted = at;
+                    from = at.minus(lifetime);
+                    until = at.plus(lifetime);
                     bucket = block.bucket();
                     left = block.micros();
                     result = take(budgetMicros, charged, at);
@@ -159,7 +166,7 @@ final class BlockSpendLedger implements SpendLedger {
     private void giveBack(Instant now, boolean evenInHand) {
         List<Owed> back;
         synchronized (lock) {
-            if (granted != null && (evenInHand || !now.isBefore(granted.plus(lifetime)))) {
+            if (until != null && (evenInHand || !now.isBefore(until))) {
                 retire();
             }
             back = drain();
@@ -169,12 +176,7 @@ final class BlockSpendLedger implements SpendLedger {
 
     /** Under the lock: one charge from the block in hand, if it serves. */
     private Decision.Granted take(long budgetMicros, long charged, Instant at) {
-        // A caller that waited for the block may come with an instant just before its grant: it goes out after.
-        if (granted == null
-                || budget != budgetMicros
-                || at.isBefore(granted.minus(lifetime))
-                || !at.isBefore(granted.plus(lifetime))
-                || left < charged) {
+        if (until == null || budget != budgetMicros || at.isBefore(from) || !at.isBefore(until) || left < charged) {
             return null;
         }
         left -= charged;
@@ -186,11 +188,12 @@ final class BlockSpendLedger implements SpendLedger {
 
     /** Under the lock: puts the block in hand aside; what it did not hand out is owed back. */
     private void retire() {
-        if (granted == null) {
+        if (until == null) {
             return;
         }
         owe(bucket, -left);
-        granted = null;
+        from = null;
+        until = null;
         left = 0;
         lastServed = served;
         served = 0;

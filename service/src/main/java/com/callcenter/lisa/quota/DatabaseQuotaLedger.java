@@ -211,10 +211,7 @@ final class DatabaseQuotaLedger implements QuotaLedger {
                 known.record(model, id, inputTokens, at);
                 return new Decision.Granted(id);
             }
-            Snapshot snapshot = snapshot(model, at);
-            known.replace(model, snapshot.buckets(), snapshot.requestsToday(), at);
-            Optional<Decision.Wait> wait =
-                    rules.check(budget, snapshot.buckets(), snapshot.requestsToday(), inputTokens, at);
+            Optional<Decision.Wait> wait = waitAfterRefusal(model, budget, inputTokens, at);
             if (wait.isPresent()) {
                 return wait.get();
             }
@@ -272,41 +269,24 @@ final class DatabaseQuotaLedger implements QuotaLedger {
         QuotaRules.requireValid(budget);
         QuotaRules.requireTokens(firstTokens);
         Instant at = storable(now);
-        Instant stamp = at.plus(lifetime);
-        long bucket = rules.bucketOf(QuotaRules.micros(stamp));
-        LocalDate day = QuotaRules.pacificDay(at);
         register(model, at);
-        BlockAsk ask = new BlockAsk(model, budget, firstTokens, Math.max(1, requests), tokens, at, stamp, share);
+        BlockAsk ask =
+                new BlockAsk(model, budget, firstTokens, Math.max(1, requests), tokens, at, at.plus(lifetime), share);
+        if (!functions) {
+            return Objects.requireNonNull(transaction.execute(status -> blockInStatements(ask, owed)));
+        }
         List<Owed> back = owed;
         for (int attempt = 1; ; attempt++) {
-            long[] granted;
-            if (functions) {
-                List<Object> parameters = blockParameters(ask, back);
-                granted = alone(() -> jdbc.sql(GRANT_BLOCK)
-                        .params(parameters)
-                        .query((rs, row) -> new long[] {rs.getLong(1), rs.getLong(2)})
-                        .single());
-            } else {
-                List<Owed> owedNow = back;
-                BlockDecision decided = transaction.execute(status -> blockInStatements(ask, owedNow));
-                if (decided instanceof Refused refused) {
-                    return refused;
-                }
-                Block block = (Block) Objects.requireNonNull(decided);
-                granted = new long[] {block.requests(), block.tokens()};
-            }
+            List<Object> parameters = blockParameters(ask, back);
+            long[] granted = alone(() -> jdbc.sql(GRANT_BLOCK)
+                    .params(parameters)
+                    .query((rs, row) -> new long[] {rs.getLong(1), rs.getLong(2)})
+                    .single());
             back = List.of(); // given back by that call, whatever it decided
-            if (granted[0] == 1) {
-                // A single request goes out at once: recorded as sent now, as tryAcquire records it.
-                return new Block(1, granted[1], rules.bucketOf(QuotaRules.micros(at)), day, at);
+            if (granted[0] > 0) {
+                return ask.granted(Math.toIntExact(granted[0]), granted[1], rules);
             }
-            if (granted[0] > 1) {
-                return new Block(Math.toIntExact(granted[0]), granted[1], bucket, day, stamp);
-            }
-            Snapshot snapshot = snapshot(model, at);
-            known.replace(model, snapshot.buckets(), snapshot.requestsToday(), at);
-            Optional<Decision.Wait> wait =
-                    rules.check(budget, snapshot.buckets(), snapshot.requestsToday(), firstTokens, at);
+            Optional<Decision.Wait> wait = waitAfterRefusal(model, budget, firstTokens, at);
             if (wait.isPresent()) {
                 return new Refused(wait.get());
             }
@@ -349,7 +329,15 @@ final class DatabaseQuotaLedger implements QuotaLedger {
             long tokens,
             Instant at,
             Instant stamp,
-            int share) {}
+            int share) {
+
+        /** The block granted: a single request goes out at once, recorded now as tryAcquire records it. */
+        Block granted(int requests, long tokens, QuotaRules rules) {
+            Instant sent = requests == 1 ? at : stamp;
+            return new Block(
+                    requests, tokens, rules.bucketOf(QuotaRules.micros(sent)), QuotaRules.pacificDay(at), sent);
+        }
+    }
 
     /** What {@link #GRANT_BLOCK} is asked. */
     private List<Object> blockParameters(BlockAsk ask, List<Owed> owed) {
@@ -431,15 +419,23 @@ final class DatabaseQuotaLedger implements QuotaLedger {
                     Math.min(n, t / firstTokens); // no more requests than the tokens serve, each as large as the first
         }
         n = Math.max(n, 1);
-        t = n == 1 ? firstTokens : Math.max(t, firstTokens);
-        // A single request goes out at once: recorded as sent now, as tryAcquire records it.
-        long stampMicros = QuotaRules.micros(n == 1 ? at : ask.stamp());
-        addToBucket(model, rules.bucketOf(stampMicros), n, t, stampMicros);
+        Block block = ask.granted(n, n == 1 ? firstTokens : Math.max(t, firstTokens), rules);
+        addToBucket(model, block.bucket(), n, block.tokens(), QuotaRules.micros(block.stamp()));
         Today after = stored.plus(day, n);
         jdbc.sql("update quota_model set pacific_day = ?, requests_today = ? where model = ?")
                 .params(after.day(), after.requests(), model)
                 .update();
-        return new Block(n, t, rules.bucketOf(stampMicros), day, ask.stamp());
+        return block;
+    }
+
+    /**
+     * After the server refused (PostgreSQL): the wait, worked out from a snapshot read just after, which becomes what
+     * this instance knows. None if a slot was freed in between (a release, or a correction downwards).
+     */
+    private Optional<Decision.Wait> waitAfterRefusal(String model, ModelBudget budget, long inputTokens, Instant at) {
+        Snapshot snapshot = snapshot(model, at);
+        known.replace(model, snapshot.buckets(), snapshot.requestsToday(), at);
+        return rules.check(budget, snapshot.buckets(), snapshot.requestsToday(), inputTokens, at);
     }
 
     /**

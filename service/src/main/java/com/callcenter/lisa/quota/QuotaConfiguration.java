@@ -115,13 +115,12 @@ class QuotaConfiguration {
             if (spendLedger instanceof BlockSpendLedger blocks) {
                 scheduler.scheduleWithFixedDelay(() -> blocks.giveBackExpired(clock.instant()), blocks.lifetime());
             }
-            DatabaseSpendLedger spendDatabase = switch (spendLedger) {
+            DatabaseSpendLedger spend = switch (spendLedger) {
                 case BlockSpendLedger blocks -> blocks.database();
                 case DatabaseSpendLedger alone -> alone;
                 default -> null;
             };
-            if (spendDatabase != null) {
-                DatabaseSpendLedger spend = spendDatabase;
+            if (spend != null) {
                 scheduler.scheduleWithFixedDelay(
                         () -> {
                             try {
