@@ -69,9 +69,9 @@ class SessionStore {
 
     void insert(Session session) {
         jdbc.sql("""
-                insert into session (id, persona, status, metadata, created_at, last_activity, turn_count, context,
-                                     tenant, owner)
-                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                insert into session (id, persona, status, metadata, created_at, last_activity, activity_bucket,
+                                     turn_count, context, tenant, owner)
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
                 .params(
                         session.id(),
                         session.persona(),
@@ -79,6 +79,7 @@ class SessionStore {
                         json.writeValueAsString(session.metadata()),
                         utc(session.createdAt()),
                         utc(session.lastActivity()),
+                        bucket(session.lastActivity()),
                         session.turnCount(),
                         session.context().isEmpty() ? null : session.context().json(),
                         session.tenant(),
@@ -179,7 +180,7 @@ class SessionStore {
         if (postgres) {
             int stored = jdbc.sql("""
                     with counted as (
-                        update session set turn_count = ?, last_activity = ?
+                        update session set turn_count = ?, last_activity = ?, activity_bucket = ?
                         where id = ? and turn_count = ?
                         returning id)
                     insert into turn (session_id, turn_number, user_message, received_at, reply, replied_at,
@@ -195,7 +196,7 @@ class SessionStore {
         }
         transaction.executeWithoutResult(status -> {
             int updated = jdbc.sql("""
-                    update session set turn_count = ?, last_activity = ?
+                    update session set turn_count = ?, last_activity = ?, activity_bucket = ?
                     where id = ? and turn_count = ?""").params(turnCounter(sessionId, turn)).update();
             if (updated != 1) {
                 throw new TurnConflictException(sessionId, turn.number());
@@ -215,9 +216,12 @@ class SessionStore {
         return all;
     }
 
-    /** The parameters of the conditional update that counts a turn: new count, activity, session, expected count. */
+    /**
+     * The parameters of the conditional update that counts a turn: new count, activity and its bucket, session,
+     * expected count. Within one bucket the update changes no indexed column, so PostgreSQL makes it in place (V16).
+     */
     private static List<Object> turnCounter(UUID sessionId, Turn turn) {
-        return List.of(turn.number(), utc(turn.repliedAt()), sessionId, turn.number() - 1);
+        return List.of(turn.number(), utc(turn.repliedAt()), bucket(turn.repliedAt()), sessionId, turn.number() - 1);
     }
 
     /**
@@ -283,7 +287,9 @@ class SessionStore {
         Integer expired = transaction.execute(tx -> {
             int count = jdbc.sql("""
                     update session set status = 'EXPIRED', closed_at = ?
-                    where status in ('ACTIVE', 'HANDED_OFF') and last_activity < ?""").params(utc(now), utc(idleSince)).update();
+                    where status in ('ACTIVE', 'HANDED_OFF') and activity_bucket < ? and last_activity < ?""")
+                    .params(utc(now), utc(idleSince), utc(idleSince))
+                    .update();
             if (count > 0) {
                 // The sessions this sweep closed: another instance's sweep closes at its own instant.
                 jdbc.sql(WRAP_UP_DUE + " s.status = 'EXPIRED' and s.closed_at = ?")
@@ -308,7 +314,10 @@ class SessionStore {
                 .update();
     }
 
-    /** Through the index session_owner_active (V14): only the owner's active sessions are read. */
+    /**
+     * Through the index session_owner_active (V14, V16): only the owner's open sessions are read, and those idle since
+     * are left out by their row.
+     */
     static final String COUNT_ACTIVE = """
             select count(*) from session
             where tenant = ? and owner = ? and status in ('ACTIVE', 'HANDED_OFF') and last_activity >= ?""";
@@ -367,8 +376,8 @@ class SessionStore {
     boolean handOff(UUID id, String reason, Handoff.By by, Instant at) {
         return Boolean.TRUE.equals(transaction.execute(status -> {
             int updated = jdbc.sql(
-                            "update session set status = 'HANDED_OFF', last_activity = ? where id = ? and status = 'ACTIVE'")
-                    .params(utc(at), id)
+                            "update session set status = 'HANDED_OFF', last_activity = ?, activity_bucket = ? where id = ? and status = 'ACTIVE'")
+                    .params(utc(at), bucket(at), id)
                     .update();
             if (updated == 0) {
                 return false;
@@ -392,8 +401,8 @@ class SessionStore {
     boolean resume(UUID id, Instant at) {
         return Boolean.TRUE.equals(transaction.execute(status -> {
             int updated = jdbc.sql(
-                            "update session set status = 'ACTIVE', last_activity = ? where id = ? and status = 'HANDED_OFF'")
-                    .params(utc(at), id)
+                            "update session set status = 'ACTIVE', last_activity = ?, activity_bucket = ? where id = ? and status = 'HANDED_OFF'")
+                    .params(utc(at), bucket(at), id)
                     .update();
             if (updated == 0) {
                 return false;
@@ -416,8 +425,9 @@ class SessionStore {
             UUID id, HandoffMessage.Author author, String content, Instant at, Duration repeatWindow) {
         return transaction.execute(status -> {
             // Locks the session's row until commit: one message at a time per session, numbers cannot collide.
-            int updated = jdbc.sql("update session set last_activity = ? where id = ? and status = 'HANDED_OFF'")
-                    .params(utc(at), id)
+            int updated = jdbc.sql(
+                            "update session set last_activity = ?, activity_bucket = ? where id = ? and status = 'HANDED_OFF'")
+                    .params(utc(at), bucket(at), id)
                     .update();
             if (updated == 0) {
                 return Optional.<HandoffMessage>empty();
@@ -535,6 +545,27 @@ class SessionStore {
         return "{}".equals(stored) ? Map.of() : json.readValue(stored, METADATA);
     }
 
+    /**
+     * How coarse {@code activity_bucket} is (V16): a session's bucket changes at most once in this time, so its turns
+     * within it leave every index as it was. Longer means fewer index writes and a little more read by the sweeps.
+     */
+    static final Duration ACTIVITY_BUCKET = Duration.ofMinutes(10);
+
+    /** An activity's bucket: its time rounded down to {@link #ACTIVITY_BUCKET}. */
+    static OffsetDateTime bucket(Instant activity) {
+        long seconds = ACTIVITY_BUCKET.toSeconds();
+        return utc(Instant.ofEpochSecond(Math.floorDiv(activity.getEpochSecond(), seconds) * seconds));
+    }
+
+    /**
+     * A lower bound, exclusive, for the bucket of every activity at or after {@code since}: a bucket is always later
+     * than its activity minus {@link #ACTIVITY_BUCKET}. With it the index finds what {@code last_activity >= since}
+     * then decides.
+     */
+    static OffsetDateTime bucketsAfter(Instant since) {
+        return utc(since.minus(ACTIVITY_BUCKET));
+    }
+
     private static Instant instant(ResultSet rs, String column) throws SQLException {
         return rs.getObject(column, OffsetDateTime.class).toInstant();
     }
@@ -542,12 +573,14 @@ class SessionStore {
     /**
      * The sessions whose wrap-up closing or handing off could not make due: Lisa's part ended while their first turn
      * was still being answered (turn_count 0 then), and that turn was stored afterwards, setting last_activity to its
-     * reply's time. Read through the index session_status_activity (V1): per status, only the sessions with a turn
-     * stored since the parameter, not every session closed within the retention.
+     * reply's time. Read through the index session_status_activity (V1, V16): per status, only the sessions with a turn
+     * stored since the parameter (and the rest of that bucket), not every session closed within the retention (params:
+     * {@link #bucketsAfter}, since).
      */
     static final String LATE_FIRST_TURNS = """
             select s.id from session s
-            where s.status in ('ENDED', 'EXPIRED', 'HANDED_OFF') and s.last_activity >= ? and s.turn_count > 0
+            where s.status in ('ENDED', 'EXPIRED', 'HANDED_OFF') and s.activity_bucket > ? and s.last_activity >= ?
+              and s.turn_count > 0
               and not exists (select 1 from wrap_up w where w.session_id = s.id)""";
 
     /**
@@ -565,7 +598,7 @@ class SessionStore {
     int wrapUpsDueAfterLateFirstTurns(Instant storedSince, Instant now) {
         Integer found = transaction.execute(tx -> {
             List<UUID> late = jdbc.sql(LATE_FIRST_TURNS + " for update")
-                    .param(utc(storedSince))
+                    .params(bucketsAfter(storedSince), utc(storedSince))
                     .query(UUID.class)
                     .list();
             late.forEach(id -> wrapUpDue(id, now));

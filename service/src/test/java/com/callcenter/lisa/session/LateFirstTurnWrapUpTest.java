@@ -105,7 +105,7 @@ class LateFirstTurnWrapUpTest extends ServiceTest {
             return String.join(
                     "\n",
                     jdbc.sql("explain " + SessionStore.LATE_FIRST_TURNS)
-                            .param(since)
+                            .params(since, since)
                             .query(String.class)
                             .list());
         });
@@ -113,8 +113,8 @@ class LateFirstTurnWrapUpTest extends ServiceTest {
                 .as(plan)
                 .containsPattern(
                         TestDatabases.postgres()
-                                ? "session_status_activity[^\\n]*\\n\\s*Index Cond: .*last_activity >="
-                                : "SESSION_STATUS_ACTIVITY: STATUS IN\\(.*\\)\\s+AND LAST_ACTIVITY >=");
+                                ? "session_status_activity[^\\n]*\\n\\s*Index Cond: .*activity_bucket >"
+                                : "SESSION_STATUS_ACTIVITY: STATUS IN\\(.*\\)\\s+AND ACTIVITY_BUCKET >");
     }
 
     /** Sends the session's first message and returns once Gemini has it; its reply comes 2 s later. */

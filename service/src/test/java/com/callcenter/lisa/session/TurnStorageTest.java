@@ -4,12 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.callcenter.lisa.support.ServiceTest;
+import com.callcenter.lisa.support.TestDatabases;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /** A turn is one row, stored whole or not at all, and never over another turn. */
 @Tag("database")
@@ -20,6 +24,9 @@ class TurnStorageTest extends ServiceTest {
 
     @Autowired
     JdbcClient jdbc;
+
+    @Autowired
+    TransactionTemplate transaction;
 
     @Test
     void aTurnNumberCanBeStoredOnlyOnce() {
@@ -93,5 +100,46 @@ class TurnStorageTest extends ServiceTest {
                         .query(Integer.class)
                         .single())
                 .isEqualTo(5);
+    }
+
+    /**
+     * A turn moves its session's activity bucket (V16) only when its reply falls in a later 10 minutes: within one,
+     * the update changes no indexed column, and PostgreSQL makes it in place (a HOT update: no new entry in any of the
+     * session's indexes). Counted by PostgreSQL for this transaction alone, so other tests' turns do not count.
+     */
+    @Test
+    void turnsWithinTenMinutesLeaveTheSessionsIndexesAlone() {
+        UUID id = UUID.fromString(api.newSession());
+        Instant first = Instant.parse("2031-05-05T10:00:00Z"); // a bucket after the session's creation
+        Instant[] replies = {
+            first,
+            first.plusSeconds(61),
+            Instant.parse("2031-05-05T10:09:59.999Z"),
+            Instant.parse("2031-05-05T10:10:00Z")
+        };
+        Map<String, Object> counted = transaction.execute(tx -> {
+            for (int i = 0; i < replies.length; i++) {
+                sessions.appendTurn(id, new Turn(i + 1, "m" + i, replies[i], "r" + i, replies[i], "STOP", "m", 1, 1));
+                assertThat(jdbc.sql("select last_activity, activity_bucket from session where id = ?")
+                                .param(id)
+                                .query((rs, n) -> new OffsetDateTime[] {
+                                    rs.getObject(1, OffsetDateTime.class), rs.getObject(2, OffsetDateTime.class)
+                                })
+                                .single())
+                        .extracting(t -> t.toInstant())
+                        .containsExactly(replies[i], i < 3 ? first : replies[3]);
+            }
+            return TestDatabases.postgres()
+                    ? jdbc.sql(
+                                    "select n_tup_upd, n_tup_hot_upd from pg_stat_xact_user_tables where relname = 'session'")
+                            .query()
+                            .singleRow()
+                    : Map.of();
+        });
+        if (TestDatabases.postgres()) {
+            // the first turn's bucket and the last one's are new: those two updates write index entries, the others not
+            assertThat(counted).containsEntry("n_tup_upd", 4L).containsEntry("n_tup_hot_upd", 2L);
+        }
+        assertThat(sessions.get(id).lastActivity()).isEqualTo(replies[3]);
     }
 }
