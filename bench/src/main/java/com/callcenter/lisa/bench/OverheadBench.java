@@ -33,7 +33,7 @@ import java.util.stream.Stream;
  * <pre>./dev bench overhead [--sessions 16] [--duration 20] [--db h2|postgres|both] [--latencies 0,200]
  *                        [--segment 2] [--warmup 10] [--turns-per-session 10] [--budgets on|off]
  *                        [--auth jwt|api-key|none|none,jwt|...] [--pg-synchronous-commit on|off]
- *                        [--profile false]</pre>
+ *                        [--profile false] [--variants "name:--key=value -Xopt;name2:..."]</pre>
  */
 public final class OverheadBench {
 
@@ -41,23 +41,81 @@ public final class OverheadBench {
 
     /**
      * One of the ways to the model measured side by side: (a), (c), or (b) the service with one
-     * authentication mode ({@code auth} is null for the others).
+     * authentication mode ({@code auth} is null for the others) and, with {@code --variants}, one variant of its
+     * settings ({@code variant} is empty without).
      *
-     * @param process the watched process the lane adds on top of the emulator
+     * @param process     the watched process the lane adds on top of the emulator
+     * @param settings    the variant's {@code --key=value} settings of the service
+     * @param jvmOptions  the variant's options of the service's JVM ({@code -X...})
      */
-    record Lane(Target target, Auth.Mode auth, String label, String process) {
+    record Lane(
+            Target target,
+            Auth.Mode auth,
+            String label,
+            String process,
+            String variant,
+            List<String> settings,
+            List<String> jvmOptions) {
 
-        static List<Lane> of(List<Auth.Mode> modes) {
-            List<Lane> lanes = new ArrayList<>(List.of(new Lane(Target.DIRECT, null, Target.DIRECT.label, "emulator")));
+        static List<Lane> of(List<Auth.Mode> modes, List<Variant> variants) {
+            List<Lane> lanes = new ArrayList<>(List.of(other(Target.DIRECT, "emulator")));
+            List<Variant> each = variants.isEmpty() ? List.of(new Variant("", List.of())) : variants;
+            boolean several = modes.size() * each.size() > 1;
             for (Auth.Mode mode : modes) {
-                lanes.add(new Lane(
-                        Target.SERVICE,
-                        mode,
-                        Target.SERVICE.label + ", auth " + mode.option,
-                        modes.size() == 1 ? "service" : "service " + mode.option));
+                for (Variant variant : each) {
+                    String name = mode.option + (variant.name().isEmpty() ? "" : " " + variant.name());
+                    lanes.add(new Lane(
+                            Target.SERVICE,
+                            mode,
+                            Target.SERVICE.label + ", auth " + name,
+                            several ? "service " + name : "service",
+                            variant.name(),
+                            variant.options().stream()
+                                    .filter(o -> !o.startsWith("-X"))
+                                    .toList(),
+                            variant.options().stream()
+                                    .filter(o -> o.startsWith("-X"))
+                                    .toList()));
+                }
             }
-            lanes.add(new Lane(Target.PORTKEY, null, Target.PORTKEY.label, "Portkey"));
+            lanes.add(other(Target.PORTKEY, "Portkey"));
             return lanes;
+        }
+
+        private static Lane other(Target target, String process) {
+            return new Lane(target, null, target.label, process, "", List.of(), List.of());
+        }
+
+        /** The service lane's authentication mode and variant, e.g. "jwt" or "jwt pool4". */
+        String name() {
+            return auth.option + (variant.isEmpty() ? "" : " " + variant);
+        }
+    }
+
+    /**
+     * A variant of the service measured beside the others in the same run ({@code --variants
+     * "name:--key=value -Xopt;name2:..."}): settings ({@code --...}) and JVM options ({@code -X...}) on top of the
+     * bench's own, so that the noise of the machine hits both alike.
+     */
+    record Variant(String name, List<String> options) {
+
+        static List<Variant> parse(String text) {
+            if (text == null || text.isBlank()) {
+                return List.of();
+            }
+            List<Variant> variants = new ArrayList<>();
+            for (String one : text.split(";")) {
+                int colon = one.indexOf(':');
+                if (colon <= 0) {
+                    throw new IllegalArgumentException("a variant is name:options, not " + one);
+                }
+                variants.add(new Variant(
+                        one.substring(0, colon).strip(),
+                        Arrays.stream(one.substring(colon + 1).strip().split("\\s+"))
+                                .filter(o -> !o.isEmpty())
+                                .toList()));
+            }
+            return variants;
         }
     }
 
@@ -106,7 +164,8 @@ public final class OverheadBench {
         }
         String synchronousCommit = options.getOrDefault("pg-synchronous-commit", "on");
         String auth = options.getOrDefault("auth", Auth.Mode.JWT.option);
-        List<Lane> lanes = Lane.of(Auth.Mode.list(auth));
+        String variants = options.getOrDefault("variants", "");
+        List<Lane> lanes = Lane.of(Auth.Mode.list(auth), Variant.parse(variants));
         Path root = Path.of(options.getOrDefault("root", ".")).toAbsolutePath().normalize();
         String systemPrompt = LisaInstruction.read(root);
 
@@ -142,7 +201,8 @@ public final class OverheadBench {
                 + " --segment " + segment.toMillis() / 1000.0 + " --warmup " + warmup.toSeconds()
                 + " --turns-per-session " + turnsPerSession + " --budgets " + budgets + " --auth " + auth
                 + (dbs.contains("postgres") ? " --pg-synchronous-commit " + synchronousCommit : "")
-                + (profile ? " --profile true" : "");
+                + (profile ? " --profile true" : "")
+                + (variants.isBlank() ? "" : " --variants '" + variants + "'");
         List<Check> checks = checks(configs, sessions, lanes);
         String markdown = markdown(
                 command,
@@ -188,21 +248,25 @@ public final class OverheadBench {
             for (Lane lane : serviceLanes(lanes)) {
                 List<String> settings =
                         new ArrayList<>(List.of(budgets ? Processes.nonBindingQuota() : Processes.unlimitedQuota()));
+                String file = lane.name().replace(' ', '-');
                 String jdbc;
                 if (db.equals("postgres")) {
                     jdbc = shared.postgresDatabase(); // a database of its own for each service
                     settings.addAll(
                             List.of("--spring.datasource.username=postgres", "--spring.datasource.password=postgres"));
                 } else {
-                    jdbc = "jdbc:h2:file:" + data.resolve("lisa-" + lane.auth().option);
+                    jdbc = "jdbc:h2:file:" + data.resolve("lisa-" + file);
                 }
+                List<String> jvmOptions = new ArrayList<>(lane.jvmOptions());
                 if (profile) {
-                    Path recording = root.resolve(
-                            "bench/results/logs/service-" + db + "-" + latency + "ms-" + lane.auth().option + ".jfr");
+                    Path recording =
+                            root.resolve("bench/results/logs/service-" + db + "-" + latency + "ms-" + file + ".jfr");
                     recordings.put(lane, recording);
-                    processes.serviceJvmOptions(
+                    jvmOptions.add(
                             "-XX:StartFlightRecording=filename=" + recording + ",settings=profile,dumponexit=true");
                 }
+                processes.serviceJvmOptions(jvmOptions.toArray(String[]::new));
+                settings.addAll(lane.settings());
                 services.put(lane, processes.service(lane.auth(), emulator, jdbc, settings.toArray(String[]::new)));
             }
             String portkey = processes.portkey();
@@ -302,7 +366,7 @@ public final class OverheadBench {
                         .append(
                                 recordings.size() > 1
                                         ? "Service with auth "
-                                                + recording.getKey().auth().option + ":\n\n"
+                                                + recording.getKey().name() + ":\n\n"
                                         : "")
                         .append(Profile.summarize(recording.getValue(), 20, measuring))
                         .append("\n");
@@ -325,11 +389,10 @@ public final class OverheadBench {
 
     /** A service's CPU per turn by kind of thread, largest first. */
     private static String threadTable(Lane lane, Map<String, Double> threads, int turns, int sessions) {
-        StringBuilder out =
-                new StringBuilder("CPU of the service with auth " + lane.auth().option + " by thread during the "
-                        + sessions + "-connection level "
-                        + "(from /proc/<pid>/task; \"ForkJoinPool\" = the carriers of the virtual threads that serve requests):\n\n"
-                        + "| threads | CPU ms per service turn |\n|---|---|\n");
+        StringBuilder out = new StringBuilder("CPU of the service with auth " + lane.name() + " by thread during the "
+                + sessions + "-connection level "
+                + "(from /proc/<pid>/task; \"ForkJoinPool\" = the carriers of the virtual threads that serve requests):\n\n"
+                + "| threads | CPU ms per service turn |\n|---|---|\n");
         threads.entrySet().stream()
                 .filter(e -> e.getValue() / Math.max(1, turns) >= 0.005)
                 .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
@@ -444,7 +507,7 @@ public final class OverheadBench {
             Map<Lane, Figures> load = c.levels().get(loaded);
             Map<Lane, Figures> idle = c.levels().get(IDLE);
             for (Lane lane : serviceLanes(lanes)) {
-                String where = c.db() + ", " + c.latencyMs() + " ms upstream, auth " + lane.auth().option;
+                String where = c.db() + ", " + c.latencyMs() + " ms upstream, auth " + lane.name();
                 if (c.latencyMs() == 0) {
                     double service = addedCpu(load.get(lane), lane);
                     double portkey = addedCpu(load.get(portkeyLane), portkeyLane);
@@ -538,7 +601,7 @@ public final class OverheadBench {
             measured.add(String.format(
                     "%s %.3f ms vs none %.3f ms CPU per turn (%+.3f ms, ×%.2f); %.0f vs %.0f turns/s (×%.2f); "
                             + "added p99 %+.2f ms vs none",
-                    lane.auth().option,
+                    lane.name(),
                     cpu,
                     cpuWithout,
                     cpu - cpuWithout,
@@ -671,7 +734,7 @@ public final class OverheadBench {
                             .append(" |\n"));
             c.serviceReadyMs()
                     .forEach((lane, ms) -> out.append("\nService with auth ")
-                            .append(lane.auth().option)
+                            .append(lane.name())
                             .append(" ready (first 200 from /api/v1/health) ")
                             .append(ms)
                             .append(" ms after its process started.\n"));

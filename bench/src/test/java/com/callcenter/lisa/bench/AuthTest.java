@@ -86,7 +86,7 @@ class AuthTest {
 
     @Test
     void theOverheadBenchMeasuresOneServicePerModeBetweenTheEmulatorAndPortkey() {
-        List<OverheadBench.Lane> lanes = OverheadBench.Lane.of(List.of(Auth.Mode.NONE, Auth.Mode.JWT));
+        List<OverheadBench.Lane> lanes = OverheadBench.Lane.of(List.of(Auth.Mode.NONE, Auth.Mode.JWT), List.of());
         assertEquals(
                 List.of(Chat.Target.DIRECT, Chat.Target.SERVICE, Chat.Target.SERVICE, Chat.Target.PORTKEY),
                 lanes.stream().map(OverheadBench.Lane::target).toList());
@@ -95,6 +95,25 @@ class AuthTest {
                 lanes.stream().map(OverheadBench.Lane::process).toList());
         // one service: its process keeps the name of the results before --auth
         assertEquals(
-                "service", OverheadBench.Lane.of(List.of(Auth.Mode.JWT)).get(1).process());
+                "service",
+                OverheadBench.Lane.of(List.of(Auth.Mode.JWT), List.of()).get(1).process());
+    }
+
+    @Test
+    void eachVariantIsAServiceOfItsOwnWithItsSettingsAndJvmOptions() {
+        List<OverheadBench.Lane> lanes = OverheadBench.Lane.of(
+                List.of(Auth.Mode.JWT),
+                OverheadBench.Variant.parse(
+                        "pool4: --spring.datasource.hikari.maximum-pool-size=4 -Xmx1g; pool20:--x=20"));
+        assertEquals(
+                List.of("emulator", "service jwt pool4", "service jwt pool20", "Portkey"),
+                lanes.stream().map(OverheadBench.Lane::process).toList());
+        assertEquals(
+                List.of("--spring.datasource.hikari.maximum-pool-size=4"),
+                lanes.get(1).settings());
+        assertEquals(List.of("-Xmx1g"), lanes.get(1).jvmOptions());
+        assertEquals(List.of("--x=20"), lanes.get(2).settings());
+        assertEquals("(b) Lisa service, auth jwt pool20", lanes.get(2).label());
+        assertThrows(IllegalArgumentException.class, () -> OverheadBench.Variant.parse("no-name"));
     }
 }
