@@ -19,13 +19,15 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.SqlParameterValue;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Sessions and their turns in the database. The database, not the heap, holds conversations: nothing
- * here is cached, so a million stored sessions cost no more memory than ten.
+ * Sessions and their turns in the database. The database, not the heap, holds conversations: a million stored
+ * sessions cost no more memory than ten. What is kept in memory ({@link KeptTurns}, bounded) only spares reading the
+ * earlier turns of a conversation again; the session itself is read on every turn.
  *
  * <p>The same SQL runs on H2 and PostgreSQL, except where PostgreSQL saves a turn round trips: it stores a turn in
  * one statement, and reads a session with its turns in one round trip.
@@ -41,6 +43,7 @@ class SessionStore {
 
     private final TransactionTemplate transaction;
     private final JsonMapper json;
+    private final KeptTurns kept = new KeptTurns();
 
     /** PostgreSQL: a turn is stored in one statement (see {@link #append}). */
     private final boolean postgres;
@@ -92,33 +95,70 @@ class SessionStore {
                    exists (select 1 from session_message m where m.session_id = s.id) as has_handoff_messages
             from session s where id = ?""";
 
-    private static final String TURNS = """
+    /** A turn's columns, in the order {@link #turn(ResultSet, int)} reads them. */
+    private static final String TURN_COLUMNS = """
             select turn_number, user_message, received_at, reply, replied_at, finish_reason, model,
                    cached_tokens, thought_tokens, cost_usd,
                    prompt_tokens, reply_tokens, model_parts, tool_calls
-            from turn where session_id = ? order by turn_number""";
+            from turn""";
+
+    private static final String TURNS = TURN_COLUMNS + " where session_id = ? order by turn_number";
 
     Optional<Session> find(UUID id) {
         return jdbc.sql(FIND).param(id).query(this::session).optional();
     }
 
+    /** The turns of a session after a number, in order. */
+    private static final String TURNS_AFTER =
+            TURN_COLUMNS + " where session_id = ? and turn_number > ? order by turn_number";
+
     /** A session and its turns as one read. */
     record WithTurns(Session session, List<Turn> turns) {}
 
     /**
-     * A session and its turns. On PostgreSQL both queries go out together and come back together (its driver sends
-     * the statements of one prepared statement in one round trip); elsewhere they are two statements. The turns of a
-     * session the caller may not see are read and dropped with it: the answer is the same 404.
+     * A session and its turns. The session is read every time; of its turns only those after the ones this instance
+     * keeps ({@link KeptTurns}: usually all but the last turn stored), so a turn's read does not grow with the
+     * conversation. On PostgreSQL both queries go out together and come back together (its driver sends the statements
+     * of one prepared statement in one round trip); elsewhere they are two statements, the second only if there are
+     * turns to read. The turns of a session the caller may not see are read and dropped with it: the answer is the
+     * same 404. Inside a transaction nothing read is kept: it might not be committed.
      */
     Optional<WithTurns> findWithTurns(UUID id) {
-        if (!postgres) {
-            return find(id).map(session -> new WithTurns(session, turns(id)));
+        List<Turn> before = kept.of(id);
+        Optional<WithTurns> read = postgres
+                ? findWithTurnsAfter(id, before.size())
+                : find(id).map(session -> new WithTurns(
+                        session, session.turnCount() > before.size() ? turnsAfter(id, before.size()) : List.of()));
+        if (read.isEmpty()) {
+            kept.forget(id);
+            return read;
         }
+        Session session = read.get().session();
+        boolean keep = !TransactionSynchronizationManager.isActualTransactionActive();
+        List<Turn> turns = kept.merge(id, before, read.get().turns(), session.turnCount(), keep);
+        if (turns == null) {
+            turns = turns(id);
+            if (keep) {
+                kept.keep(id, turns);
+            }
+        }
+        return Optional.of(new WithTurns(session, turns));
+    }
+
+    private List<Turn> turnsAfter(UUID sessionId, int after) {
+        return jdbc.sql(TURNS_AFTER)
+                .params(sessionId, after)
+                .query(SessionStore::turn)
+                .list();
+    }
+
+    private Optional<WithTurns> findWithTurnsAfter(UUID id, int after) {
         return template.execute(
                 (Connection connection) -> {
-                    PreparedStatement statement = connection.prepareStatement(FIND + ";\n" + TURNS);
+                    PreparedStatement statement = connection.prepareStatement(FIND + ";\n" + TURNS_AFTER);
                     statement.setObject(1, id);
                     statement.setObject(2, id);
+                    statement.setInt(3, after);
                     return statement;
                 },
                 (PreparedStatement statement) -> {
@@ -158,11 +198,10 @@ class SessionStore {
     }
 
     Optional<Turn> turn(UUID sessionId, int number) {
-        return jdbc.sql("""
-                select turn_number, user_message, received_at, reply, replied_at, finish_reason, model,
-                       cached_tokens, thought_tokens, cost_usd,
-                       prompt_tokens, reply_tokens, model_parts, tool_calls
-                from turn where session_id = ? and turn_number = ?""").params(sessionId, number).query(SessionStore::turn).optional();
+        return jdbc.sql(TURN_COLUMNS + " where session_id = ? and turn_number = ?")
+                .params(sessionId, number)
+                .query(SessionStore::turn)
+                .optional();
     }
 
     /**

@@ -2,6 +2,8 @@ package com.callcenter.lisa.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.callcenter.lisa.support.Api;
+import com.callcenter.lisa.support.EmulatorReply;
 import com.callcenter.lisa.support.ServiceTest;
 import java.util.HashMap;
 import java.util.List;
@@ -19,9 +21,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * {@link #MOST_STATEMENTS} statements. Each of them costs the database CPU and a round trip on every turn;
  * this keeps waste (the same history read twice, a read for an estimate) from creeping back unnoticed.
  *
- * <p>On H2 the quota ledger is in memory (PostgreSQL's adds its one grant and one correction, each one
- * call of a ledger function): only the session's statements are counted here. On PostgreSQL a turn is four round
- * trips in all: the session with its turns (sent together), the grant, the correction, and the store (one statement).
+ * <p>On H2 the quota ledger is in memory (PostgreSQL's takes quota in blocks, one call of a ledger function for
+ * dozens of turns at full load): only the session's statements are counted here. On PostgreSQL a turn is about two
+ * round trips in all: the session with its turns not read before (sent together) and the store (one statement).
  */
 class TurnStatementsTest extends ServiceTest {
 
@@ -81,6 +83,42 @@ class TurnStatementsTest extends ServiceTest {
                 .isLessThanOrEqualTo(MOST_STATEMENTS)
                 // the count is real: the turn was stored
                 .isGreaterThanOrEqualTo(2);
+    }
+
+    /**
+     * A later turn of a conversation reads its session and only the turns stored since this instance last read them
+     * (the one before), not the whole history again: read over and over, the history made a conversation's reads grow
+     * with the square of its length.
+     */
+    @Test
+    void aLaterTurnReadsOnlyTheTurnsStoredSinceTheLastRead() {
+        String id = api.newSession();
+        for (int i = 1; i <= 6; i++) {
+            assertThat(api.chat(id, "Frage " + i).status()).isEqualTo(200);
+        }
+        Map<String, Long> before = rowsRead();
+        Api.Response seventh = api.chat(id, "Frage 7");
+        Map<String, Long> after = rowsRead();
+
+        long turnRows = after.entrySet().stream()
+                .filter(e -> e.getKey().toLowerCase(Locale.ROOT).contains("from turn where session_id"))
+                .mapToLong(e -> e.getValue() - before.getOrDefault(e.getKey(), 0L))
+                .sum();
+        assertThat(turnRows).as("turn rows read by the 7th turn: %s", after).isEqualTo(1);
+        // and what Gemini got is still the whole conversation (the emulator says how many contents): 6 turns + 1
+        assertThat(seventh.status()).isEqualTo(200);
+        assertThat(EmulatorReply.contentsCount(seventh.json().get("reply").asString()))
+                .isEqualTo(13);
+    }
+
+    /** Every statement H2 has executed since the statistics were switched on, with the rows it gave back in all. */
+    private Map<String, Long> rowsRead() {
+        Map<String, Long> rows = new HashMap<>();
+        jdbc.sql("select sql_statement, cumulative_row_count from information_schema.query_statistics")
+                .query(rs -> {
+                    rows.merge(rs.getString(1), rs.getLong(2), Long::sum);
+                });
+        return rows;
     }
 
     /** Every statement H2 has executed since the statistics were switched on, with how often. */
