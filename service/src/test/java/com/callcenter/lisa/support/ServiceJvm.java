@@ -138,7 +138,9 @@ public final class ServiceJvm implements AutoCloseable {
                         }
                     });
         } catch (RuntimeException e) {
-            e.addSuppressed(new IllegalStateException("The service's output:\n" + logTail()));
+            if (process.isAlive()) { // still starting: its output is in no message yet, and close() deletes it
+                e.addSuppressed(new IllegalStateException("The service's output:\n" + logTail()));
+            }
             close();
             throw e;
         }
