@@ -28,7 +28,9 @@ public final class TempFolders {
     private static final Set<String> SPRING_SHUTDOWN_HOOKS =
             Set.of("SpringContextShutdownHook", "SpringApplicationShutdownHook");
 
-    private static final Duration CONTEXTS_CLOSING = Duration.ofSeconds(60);
+    /** Within the 30 s surefire gives a forked test JVM to exit before it kills it (and nothing is deleted). */
+    private static final Duration CONTEXTS_CLOSING = Duration.ofSeconds(25);
+
     private static final Set<Path> AT_EXIT = ConcurrentHashMap.newKeySet();
 
     static {
