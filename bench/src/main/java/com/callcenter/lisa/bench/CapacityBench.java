@@ -47,7 +47,7 @@ public final class CapacityBench {
 
         try (Processes processes = new Processes(root)) {
             String upstream = processes.emulator("--rpm", String.valueOf(realRpm));
-            Path data = Files.createTempDirectory("lisa-bench-");
+            Path data = processes.folder("h2");
             String service = processes.service(
                     auth,
                     upstream,

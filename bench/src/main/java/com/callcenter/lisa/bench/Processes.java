@@ -20,7 +20,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Starts the emulator, the service, the Portkey gateway and PostgreSQL as separate processes on
- * 127.0.0.1, and stops every one of them by its PID when closed.
+ * 127.0.0.1, and stops every one of them by its PID when closed. Their files (each JVM's {@code java.io.tmpdir},
+ * PostgreSQL's data, a bench's H2 database from {@link #folder}) live in one scratch folder, deleted by
+ * {@link #close()} once the processes have stopped; their logs stay in bench/results/logs.
  */
 final class Processes implements AutoCloseable {
 
@@ -48,11 +50,29 @@ final class Processes implements AutoCloseable {
 
     private long postmasterPid;
     private int databases;
+    /** This instance's folder in the machine's temp folder; created on first use. */
+    private Path scratch;
 
     Processes(Path root) throws IOException {
         this.root = root;
         this.javaBinary = Path.of(System.getProperty("java.home"), "bin", "java");
         this.logs = Files.createDirectories(root.resolve("bench/results/logs"));
+    }
+
+    /** A new folder {@code name} for this run's files, deleted by {@link #close()} after every process has stopped. */
+    Path folder(String name) throws IOException {
+        if (scratch == null) {
+            scratch = Files.createTempDirectory("lisa-bench-");
+        }
+        return Files.createDirectories(scratch.resolve(name));
+    }
+
+    /**
+     * The JVM option that gives a process started by this instance a temp folder of its own in the scratch
+     * folder: the service's Tomcat leaves its base directory behind even on a graceful stop.
+     */
+    private String tempFolderOption(String name) throws IOException {
+        return "-Djava.io.tmpdir=" + folder(name + "-tmp");
     }
 
     /** Extra JVM options for services started from now on (e.g. a flight recording), replacing earlier ones. */
@@ -67,6 +87,7 @@ final class Processes implements AutoCloseable {
         int port = freePort();
         List<String> command = new ArrayList<>(List.of(
                 javaBinary.toString(),
+                tempFolderOption("emulator-" + port),
                 "-jar",
                 root.resolve("emulator/target/gemini-emulator.jar").toString(),
                 "--port",
@@ -90,7 +111,8 @@ final class Processes implements AutoCloseable {
     String service(Auth.Mode auth, String upstream, String database, String... settings) throws Exception {
         int port = freePort();
         int managementPort = freePort();
-        List<String> command = new ArrayList<>(List.of(javaBinary.toString(), "-Xmx512m"));
+        List<String> command =
+                new ArrayList<>(List.of(javaBinary.toString(), tempFolderOption("service-" + port), "-Xmx512m"));
         command.addAll(serviceJvmOptions);
         command.addAll(List.of(
                 "-jar",
@@ -202,8 +224,10 @@ final class Processes implements AutoCloseable {
      * ({@code api-key create}) against the database, before the service starts. Returns the key.
      */
     private String createAdminKey(String database, String... settings) throws Exception {
+        int number = ++apiKeyCommands;
         List<String> command = new ArrayList<>(List.of(
                 javaBinary.toString(),
+                tempFolderOption("api-key-create-" + number),
                 "-jar",
                 serviceJar().toString(),
                 "api-key",
@@ -221,7 +245,7 @@ final class Processes implements AutoCloseable {
                 command.add(setting); // the database's user and password
             }
         }
-        Path log = logs.resolve("api-key-create-" + (++apiKeyCommands) + ".log");
+        Path log = logs.resolve("api-key-create-" + number + ".log");
         Process process =
                 new ProcessBuilder(command).redirectError(log.toFile()).start();
         // The key is printed alone on a line of standard output; nothing else goes there at WARN.
@@ -345,7 +369,7 @@ final class Processes implements AutoCloseable {
 
     String postgresDatabase() throws Exception {
         if (postgres == null) {
-            Path data = Files.createTempDirectory("lisa-bench-pg-");
+            Path data = folder("postgres");
             postgres = EmbeddedPostgres.builder()
                     .setDataDirectory(data)
                     .setCleanDataDirectory(true)
@@ -521,6 +545,10 @@ final class Processes implements AutoCloseable {
             });
             System.out.printf("stopped postgres pid %d%n", postmasterPid);
             postgres = null;
+        }
+        if (scratch != null) {
+            OverheadBench.deleteTree(scratch);
+            scratch = null;
         }
     }
 }

@@ -102,6 +102,7 @@ class EmulatorMainTest {
         String java = ProcessHandle.current().info().command().orElse("java");
         Process process = new ProcessBuilder(
                         java,
+                        "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
                         "-cp",
                         System.getProperty("java.class.path"),
                         EmulatorMain.class.getName(),

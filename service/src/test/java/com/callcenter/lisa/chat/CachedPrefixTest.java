@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.callcenter.lisa.emulator.RecordedPart;
 import com.callcenter.lisa.support.ServiceTest;
+import com.callcenter.lisa.support.TempFolders;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -41,7 +42,7 @@ class CachedPrefixTest extends ServiceTest {
      */
     private static Path longPersonaFolder() {
         try {
-            Path root = Files.createTempDirectory("lisa-long-persona");
+            Path root = TempFolders.untilExit("lisa-long-persona");
             Path lisa = Files.createDirectories(root.resolve("lisa"));
             for (String file : new String[] {"prompt.md", "products.md", "faq.md", "persona.yml"}) {
                 try (InputStream in = CachedPrefixTest.class.getResourceAsStream("/personas/lisa/" + file)) {

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.callcenter.lisa.support.Api;
 import com.callcenter.lisa.support.ServiceTest;
+import com.callcenter.lisa.support.TempFolders;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -170,7 +171,7 @@ class SalesCallCostTest extends ServiceTest {
     /** The built-in sample's prompt and catalogue, as a folder persona "lisa" with a callback tool on the local CRM. */
     private static Path sampleLisaWithACallbackTool() {
         try {
-            Path folder = Files.createTempDirectory("sales-cost-personas").resolve("lisa");
+            Path folder = TempFolders.untilExit("sales-cost-personas").resolve("lisa");
             Files.createDirectories(folder);
             for (String file : List.of("prompt.md", "products.md", "faq.md")) {
                 try (InputStream in =

@@ -8,6 +8,7 @@ import com.callcenter.lisa.emulator.ScriptedAnswer;
 import com.callcenter.lisa.support.Api;
 import com.callcenter.lisa.support.EventStream;
 import com.callcenter.lisa.support.ServiceTest;
+import com.callcenter.lisa.support.TempFolders;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -314,7 +315,7 @@ class ToolCallingTest extends ServiceTest {
     /** A folder with the persona {@code crm} and its tools, all calling {@link Crm}. */
     private static Path personaFolder() {
         try {
-            Path root = Files.createTempDirectory("lisa-tools-");
+            Path root = TempFolders.untilExit("lisa-tools-");
             Path folder = Files.createDirectories(root.resolve("crm"));
             Files.writeString(folder.resolve("persona.yml"), """
                     prompt: prompt.md

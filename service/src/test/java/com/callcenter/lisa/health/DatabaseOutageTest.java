@@ -14,7 +14,6 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.http.HttpRequest;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -24,6 +23,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
@@ -46,7 +46,10 @@ class DatabaseOutageTest {
     private static final Duration HEALTH_BOUND = Duration.ofSeconds(1);
     private static final Duration REFUSAL_BOUND = Duration.ofMillis(1500);
 
-    private Path dataDirectory;
+    /** PostgreSQL's data, kept over the stop and restart within a test; JUnit deletes it after stop() stopped the server. */
+    @TempDir
+    Path dataDirectory;
+
     private int port;
     private EmbeddedPostgres postgres;
     private ServiceProcess service;
@@ -54,7 +57,6 @@ class DatabaseOutageTest {
 
     @BeforeEach
     void startDatabase() throws IOException {
-        dataDirectory = Files.createTempDirectory("lisa-outage-pg-");
         try (ServerSocket free = new ServerSocket(0)) {
             port = free.getLocalPort();
         }

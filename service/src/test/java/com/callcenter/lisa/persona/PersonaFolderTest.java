@@ -7,6 +7,7 @@ import com.callcenter.lisa.emulator.RecordedRequest;
 import com.callcenter.lisa.support.Api;
 import com.callcenter.lisa.support.EmulatorReply;
 import com.callcenter.lisa.support.ServiceTest;
+import com.callcenter.lisa.support.TempFolders;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -360,7 +361,7 @@ class PersonaFolderTest extends ServiceTest {
 
     private static Path personaFolder() {
         try {
-            Path root = Files.createTempDirectory("lisa-personas-");
+            Path root = TempFolders.untilExit("lisa-personas-");
             Path anna = Files.createDirectories(root.resolve("anna"));
             Files.writeString(anna.resolve("persona.yml"), """
                     prompt: prompt.md

@@ -21,22 +21,40 @@ import java.util.concurrent.TimeUnit;
  * The service in a JVM of its own, started as an operator starts it ({@code java ... LisaApplication
  * --key=value}), so that a test can kill it for real: {@link #kill()} is {@code kill -9} (SIGKILL on
  * Linux), nothing in the process runs after it. Its output goes to a log file that a failed test shows.
+ *
+ * <p>Each instance has a folder of its own for that log and for the process's {@code java.io.tmpdir} (Tomcat's
+ * folders, anything else the service writes there): a killed process cleans up nothing, so {@link #close()}
+ * deletes the folder once the process has ended.
  */
 public final class ServiceJvm implements AutoCloseable {
 
     private final Process process;
+    private final Path folder;
     private final Path log;
     private final int port;
     private final Api api;
-    /** Kills the process if the test JVM ends without closing this (an aborted run leaves no service behind). */
+    /**
+     * Kills the process and deletes its folder if the test JVM ends without closing this (an aborted run leaves
+     * no service and no files behind).
+     */
     private final Thread killOnExit;
 
-    private ServiceJvm(Process process, Path log, int port) {
+    private ServiceJvm(Process process, Path folder, int port) {
         this.process = process;
-        this.log = log;
+        this.folder = folder;
+        this.log = folder.resolve("service.log");
         this.port = port;
         this.api = new Api(port);
-        this.killOnExit = new Thread(process::destroyForcibly);
+        this.killOnExit = new Thread(() -> {
+            process.destroyForcibly();
+            try {
+                if (process.waitFor(10, TimeUnit.SECONDS)) {
+                    TempFolders.delete(folder);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
         Runtime.getRuntime().addShutdownHook(killOnExit);
     }
 
@@ -45,8 +63,16 @@ public final class ServiceJvm implements AutoCloseable {
      * {@code --key=value} settings, and returns once it answers HTTP.
      */
     public static ServiceJvm start(int port, String upstreamBaseUrl, String databaseUrl, String... settings) {
+        Path folder;
+        try {
+            folder = Files.createTempDirectory("lisa-service-" + port + "-");
+            Files.createDirectory(folder.resolve("tmp"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Djava.io.tmpdir=" + folder.resolve("tmp"),
                 "-Xmx256m",
                 "-XX:+UseSerialGC",
                 "-XX:TieredStopAtLevel=1",
@@ -64,19 +90,19 @@ public final class ServiceJvm implements AutoCloseable {
             command.add("--spring.datasource.password=postgres");
         }
         command.addAll(List.of(settings));
+        Process process;
         try {
-            Path log = Files.createTempFile("lisa-service-" + port + "-", ".log");
-            log.toFile().deleteOnExit();
-            Process process = new ProcessBuilder(command)
+            process = new ProcessBuilder(command)
                     .redirectErrorStream(true)
-                    .redirectOutput(log.toFile())
+                    .redirectOutput(folder.resolve("service.log").toFile())
                     .start();
-            ServiceJvm service = new ServiceJvm(process, log, port);
-            service.awaitAnswering();
-            return service;
         } catch (IOException e) {
+            TempFolders.delete(folder);
             throw new UncheckedIOException(e);
         }
+        ServiceJvm service = new ServiceJvm(process, folder, port);
+        service.awaitAnswering();
+        return service;
     }
 
     /** A TCP port free right now on 127.0.0.1. */
@@ -112,7 +138,10 @@ public final class ServiceJvm implements AutoCloseable {
                         }
                     });
         } catch (RuntimeException e) {
-            process.destroyForcibly();
+            if (process.isAlive()) { // still starting: its output is in no message yet, and close() deletes it
+                e.addSuppressed(new IllegalStateException("The service's output:\n" + logTail()));
+            }
+            close();
             throw e;
         }
     }
@@ -167,16 +196,23 @@ public final class ServiceJvm implements AutoCloseable {
         }
     }
 
+    /** Kills the process if it still runs and, once it has ended, deletes its folder (log included). */
     @Override
     public void close() {
-        if (process.isAlive()) {
-            process.destroyForcibly();
-            waitForExit();
-        }
         try {
-            Runtime.getRuntime().removeShutdownHook(killOnExit);
-        } catch (IllegalStateException exiting) {
-            // the JVM is already shutting down; the hook runs anyway
+            if (process.isAlive()) {
+                process.destroyForcibly();
+                waitForExit();
+            }
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(killOnExit);
+            } catch (IllegalStateException exiting) {
+                // the JVM is already shutting down; the hook runs anyway
+            }
+            if (!process.isAlive()) {
+                TempFolders.delete(folder);
+            }
         }
     }
 }

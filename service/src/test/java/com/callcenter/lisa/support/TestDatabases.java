@@ -1,9 +1,5 @@
 package com.callcenter.lisa.support;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import org.springframework.test.context.DynamicPropertyRegistry;
 
 /**
@@ -31,14 +27,14 @@ public final class TestDatabases {
         }
     }
 
-    /** A path (without H2's file suffix) in a new temporary folder. */
+    /**
+     * A path (without H2's file suffix) in a new temporary folder, deleted when the test JVM exits (after the
+     * cached Spring contexts that use it have closed their database, see {@link TempFolders}).
+     */
     public static String freshH2File() {
-        try {
-            Path dir = Files.createTempDirectory("lisa-h2-");
-            dir.toFile().deleteOnExit();
-            return dir.resolve("lisa").toAbsolutePath().toString();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return TempFolders.untilExit("lisa-h2-")
+                .resolve("lisa")
+                .toAbsolutePath()
+                .toString();
     }
 }

