@@ -46,7 +46,7 @@ public final class OverheadBench {
      *
      * @param process     the watched process the lane adds on top of the emulator
      * @param settings    the variant's {@code --key=value} settings of the service
-     * @param jvmOptions  the variant's options of the service's JVM ({@code -X...})
+     * @param jvmOptions  the variant's options of the service's JVM ({@code -X...}, {@code -D...})
      */
     record Lane(
             Target target,
@@ -82,6 +82,11 @@ public final class OverheadBench {
             return lanes;
         }
 
+        /** {@code -X...} and {@code -D...} go to the JVM; {@code --key=value} to the service. */
+        static boolean jvmOption(String option) {
+            return option.startsWith("-X") || option.startsWith("-D");
+        }
+
         private static Lane other(Target target, String process) {
             return new Lane(target, null, target.label, process, "", List.of(), List.of());
         }
@@ -94,7 +99,7 @@ public final class OverheadBench {
 
     /**
      * A variant of the service measured beside the others in the same run ({@code --variants
-     * "name:--key=value -Xopt;name2:..."}): settings ({@code --...}) and JVM options ({@code -X...}) on top of the
+     * "name:--key=value -Xopt;name2:..."}): settings ({@code --...}) and JVM options ({@code -X...}, {@code -D...}) on top of the
      * bench's own, so that the noise of the machine hits both alike.
      */
     record Variant(String name, List<String> options) {

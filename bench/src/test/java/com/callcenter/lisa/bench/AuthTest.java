@@ -104,14 +104,14 @@ class AuthTest {
         List<OverheadBench.Lane> lanes = OverheadBench.Lane.of(
                 List.of(Auth.Mode.JWT),
                 OverheadBench.Variant.parse(
-                        "pool4: --spring.datasource.hikari.maximum-pool-size=4 -Xmx1g; pool20:--x=20"));
+                        "pool4: --spring.datasource.hikari.maximum-pool-size=4 -Xmx1g -Da=b; pool20:--x=20"));
         assertEquals(
                 List.of("emulator", "service jwt pool4", "service jwt pool20", "Portkey"),
                 lanes.stream().map(OverheadBench.Lane::process).toList());
         assertEquals(
                 List.of("--spring.datasource.hikari.maximum-pool-size=4"),
                 lanes.get(1).settings());
-        assertEquals(List.of("-Xmx1g"), lanes.get(1).jvmOptions());
+        assertEquals(List.of("-Xmx1g", "-Da=b"), lanes.get(1).jvmOptions());
         assertEquals(List.of("--x=20"), lanes.get(2).settings());
         assertEquals("(b) Lisa service, auth jwt pool20", lanes.get(2).label());
         assertThrows(IllegalArgumentException.class, () -> OverheadBench.Variant.parse("no-name"));
