@@ -71,11 +71,9 @@ public final class OverheadBench {
                             several ? "service " + name : "service",
                             variant.name(),
                             variant.options().stream()
-                                    .filter(o -> !o.startsWith("-X"))
+                                    .filter(o -> !jvmOption(o))
                                     .toList(),
-                            variant.options().stream()
-                                    .filter(o -> o.startsWith("-X"))
-                                    .toList()));
+                            variant.options().stream().filter(Lane::jvmOption).toList()));
                 }
             }
             lanes.add(other(Target.PORTKEY, "Portkey"));
