@@ -171,7 +171,7 @@ public final class SessionsAtRestBench {
                 .append(Environment.commit(root))
                 .append(", database ")
                 .append(db.equals("h2") ? "embedded H2 (file)" : "PostgreSQL")
-                .append(", service heap limit -Xmx512m, `LISA_AUTH_MODE=")
+                .append(", service heap limit " + Processes.SERVICE_HEAP + ", `LISA_AUTH_MODE=")
                 .append(auth.option)
                 .append("`")
                 .append(

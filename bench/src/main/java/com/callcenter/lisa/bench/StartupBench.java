@@ -79,8 +79,8 @@ public final class StartupBench {
                 .append(".\n\n");
         out.append("`LISA_AUTH_MODE=")
                 .append(auth.option)
-                .append(
-                        " java -Xmx512m -jar service/target/lisa-service.jar` with a new empty H2 file database each time ")
+                .append(" java " + Processes.SERVICE_HEAP
+                        + " -jar service/target/lisa-service.jar` with a new empty H2 file database each time ")
                 .append(
                         "(Flyway creates the schema), the emulator as upstream. Ready = first 200 from `/api/v1/health`, ")
                 .append("polled every 10 ms from the moment the process was started.\n\n");
