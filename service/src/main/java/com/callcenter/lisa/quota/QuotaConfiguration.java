@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntSupplier;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,9 +29,6 @@ class QuotaConfiguration {
     private static final Duration RECOVERY = Duration.ofMinutes(10);
 
     private static final Duration PURGE_INTERVAL = Duration.ofMinutes(10);
-
-    /** How long a block of spend is handed out: a second, as a block of requests. */
-    private static final Duration SPEND_BLOCK_TIME = Duration.ofSeconds(1);
 
     @Bean
     QuotaLedger quotaLedger(
@@ -72,10 +70,10 @@ class QuotaConfiguration {
         SpendRules rules = new SpendRules(properties.window().minus(QuotaRules.WINDOW));
         return switch (quotaLedger) {
             case BlockQuotaLedger blocks ->
-                // Charged in blocks as the quota is taken in blocks: one database charge per block of calls.
+                // Charged in blocks that last as long as the quota's: one database charge per block of calls.
                 new BlockSpendLedger(
                         new DatabaseSpendLedger(jdbc, transaction, rules),
-                        SPEND_BLOCK_TIME,
+                        blocks.lifetime(),
                         properties.blockRequests());
             case DatabaseQuotaLedger alone -> new DatabaseSpendLedger(jdbc, transaction, rules);
             default -> new InMemorySpendLedger(rules);
@@ -121,15 +119,10 @@ class QuotaConfiguration {
                 default -> null;
             };
             if (spend != null) {
-                scheduler.scheduleWithFixedDelay(
-                        () -> {
-                            try {
-                                spend.purgeBefore(clock.instant().minus(DatabaseSpendLedger.RETENTION));
-                            } catch (RuntimeException e) {
-                                log.warn("Purging the spend ledger failed: {}", e.toString());
-                            }
-                        },
-                        PURGE_INTERVAL);
+                purgeEvery(
+                        scheduler,
+                        "spend ledger",
+                        () -> spend.purgeBefore(clock.instant().minus(DatabaseSpendLedger.RETENTION)));
             }
             if (ledger instanceof BlockQuotaLedger blocks) {
                 // What a block did not use counts for the other instances within a second, even if no request follows.
@@ -141,20 +134,26 @@ class QuotaConfiguration {
                 default -> null;
             };
             if (database != null) {
-                scheduler.scheduleWithFixedDelay(
-                        () -> {
-                            try {
-                                int deleted =
-                                        database.purgeBefore(clock.instant().minus(DatabaseQuotaLedger.RETENTION));
-                                log.debug("Purged {} old quota ledger rows", deleted);
-                            } catch (RuntimeException e) {
-                                // The next run catches up; the rows only cost space meanwhile.
-                                log.warn("Purging the quota ledger failed: {}", e.toString());
-                            }
-                        },
-                        PURGE_INTERVAL);
+                purgeEvery(
+                        scheduler,
+                        "quota ledger",
+                        () -> database.purgeBefore(clock.instant().minus(DatabaseQuotaLedger.RETENTION)));
             }
         };
+    }
+
+    /** Deletes a ledger's old rows every {@link #PURGE_INTERVAL}; a failed run is logged, and the next catches up. */
+    private static void purgeEvery(TaskScheduler scheduler, String ledger, IntSupplier purge) {
+        scheduler.scheduleWithFixedDelay(
+                () -> {
+                    try {
+                        log.debug("Purged {} old {} rows", purge.getAsInt(), ledger);
+                    } catch (RuntimeException e) {
+                        // the rows only cost space meanwhile
+                        log.warn("Purging the {} failed: {}", ledger, e.toString());
+                    }
+                },
+                PURGE_INTERVAL);
     }
 
     private static ModelLane lane(
