@@ -86,10 +86,11 @@ public final class TempFolders {
     }
 
     /**
-     * Waits until Spring's shutdown hooks have closed the contexts. The JVM starts all hooks one after another
+     * Waits until Spring's shutdown hooks have closed the contexts (at most {@link #CONTEXTS_CLOSING}); also before the
+     * tests' PostgreSQL server stops ({@link TestPostgres}). The JVM starts all hooks one after another
      * and only then waits for them, so a hook thread not seen at once is looked for again for a moment.
      */
-    private static void awaitSpringShutdownHooks() throws InterruptedException {
+    static void awaitSpringShutdownHooks() throws InterruptedException {
         long deadline = System.nanoTime() + CONTEXTS_CLOSING.toNanos();
         List<Thread> hooks = List.of();
         for (int look = 0; look < 10 && hooks.isEmpty(); look++) {

