@@ -2,10 +2,14 @@ package com.callcenter.lisa;
 
 import com.callcenter.lisa.identity.ApiKeyCommand;
 import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.event.EventListener;
 import org.springframework.scheduling.annotation.EnableScheduling;
 
 /**
@@ -20,6 +24,8 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 @EnableScheduling
 public class LisaApplication {
 
+    private static final Logger log = LoggerFactory.getLogger(LisaApplication.class);
+
     /** The one source of "now", so tests can move time instead of waiting for it. */
     @Bean
     Clock clock() {
@@ -30,6 +36,17 @@ public class LisaApplication {
         if (ApiKeyCommand.matches(args)) { // a command-line task, not the service
             System.exit(ApiKeyCommand.run(args, System.out, System.err));
         }
+        VirtualThreadCarriers.applyDefault(); // before the first virtual thread: the JDK reads it once
         SpringApplication.run(LisaApplication.class, args);
+    }
+
+    @EventListener(ApplicationReadyEvent.class)
+    void reportCarriers() {
+        log.info(
+                "Virtual threads run on {} carrier threads for {} cores ({} per core unless -D{} says otherwise)",
+                VirtualThreadCarriers.inForce(),
+                Runtime.getRuntime().availableProcessors(),
+                VirtualThreadCarriers.PER_CORE,
+                VirtualThreadCarriers.PARALLELISM);
     }
 }
