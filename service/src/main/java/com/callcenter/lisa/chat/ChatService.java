@@ -333,113 +333,128 @@ public class ChatService {
             }
             Persona persona = personas.resolve(session.persona());
             int turnNumber = session.turnCount() + 1;
-            Dispatched<GeminiReply> dispatch =
-                    gateway.dispatch(admission, PromptBuilder.estimatedTokens(prompt), call(prompt, observer));
-            GeminiReply reply = dispatch.result();
-            long geminiWaitMs = dispatch.queueWaitMs();
-            int attempts = dispatch.attempts();
-            // Every request of the turn counts: its usage and cost are the sums over its tool rounds.
-            TokenUsage usage = reply.usage();
-            java.math.BigDecimal costUsd = dispatch.costUsd();
-            // The turn's contents while it uses tools: the model's calls (as received, signed) and their results.
-            List<String> contents = new ArrayList<>();
-            List<ToolCall> toolCalls = new ArrayList<>();
-            HandoffNotice handoff = null;
-            int rounds = 0;
-            List<FunctionCalls.Call> requested = FunctionCalls.requested(reply.modelParts());
-            while (!requested.isEmpty() && rounds < properties.maxToolRounds()) {
-                rounds++;
-                List<FunctionCalls.Answer> answers = new ArrayList<>(requested.size());
-                for (FunctionCalls.Call call : requested) {
-                    ToolCall done = toolRunner.run(
-                            persona, sessionId, turnNumber, toolCalls.size() + 1, call, remaining(admission));
-                    toolCalls.add(done);
-                    if (done.handoff() != null) {
-                        handoff = done.handoff(); // request_human: the answer says so, after the stored turn
+            // Counted from its first Gemini request to its store: a wrap-up made due meanwhile waits for it.
+            try (SessionService.TurnInFlight inFlight = sessions.turnInFlight(sessionId, turnNumber)) {
+                Dispatched<GeminiReply> dispatch = gateway.dispatch(
+                        admission, PromptBuilder.estimatedTokens(prompt), call(prompt, observer, inFlight));
+                GeminiReply reply = dispatch.result();
+                long geminiWaitMs = dispatch.queueWaitMs();
+                int attempts = dispatch.attempts();
+                // Every request of the turn counts: its usage and cost are the sums over its tool rounds.
+                TokenUsage usage = reply.usage();
+                java.math.BigDecimal costUsd = dispatch.costUsd();
+                // The turn's contents while it uses tools: the model's calls (as received, signed) and their results.
+                List<String> contents = new ArrayList<>();
+                List<ToolCall> toolCalls = new ArrayList<>();
+                HandoffNotice handoff = null;
+                int rounds = 0;
+                List<FunctionCalls.Call> requested = FunctionCalls.requested(reply.modelParts());
+                while (!requested.isEmpty() && rounds < properties.maxToolRounds()) {
+                    rounds++;
+                    List<FunctionCalls.Answer> answers = new ArrayList<>(requested.size());
+                    for (FunctionCalls.Call call : requested) {
+                        ToolCall done = toolRunner.run(
+                                persona, sessionId, turnNumber, toolCalls.size() + 1, call, remaining(admission));
+                        toolCalls.add(done);
+                        if (done.handoff() != null) {
+                            handoff = done.handoff(); // request_human: the answer says so, after the stored turn
+                        }
+                        observer.toolCalled(done.name(), done.status());
+                        answers.add(new FunctionCalls.Answer(call.id(), call.name(), done.result()));
                     }
-                    observer.toolCalled(done.name(), done.status());
-                    answers.add(new FunctionCalls.Answer(call.id(), call.name(), done.result()));
+                    String responses = FunctionCalls.responses(answers);
+                    contents.add(reply.modelParts());
+                    contents.add(responses);
+                    // After the last allowed round the model is asked once more with function calling off: it answers
+                    // in words, so the turn ends with something Lisa says.
+                    prompt = prompt.followedBy(
+                            List.of(
+                                    new Prompt.Message(
+                                            Prompt.Role.MODEL, reply.text(), reply.modelParts(), reply.model()),
+                                    new Prompt.Message(Prompt.Role.USER, "", responses, null)),
+                            rounds >= properties.maxToolRounds());
+                    dispatch = gateway.dispatch(
+                            admission,
+                            PromptBuilder.estimatedTokens(prompt),
+                            call(prompt, observer, inFlight),
+                            reply.model());
+                    reply = dispatch.result();
+                    geminiWaitMs += dispatch.queueWaitMs();
+                    attempts += dispatch.attempts();
+                    usage = sum(usage, reply.usage());
+                    // unknown (no price) as soon as one request's cost is
+                    costUsd = costUsd == null || dispatch.costUsd() == null ? null : costUsd.add(dispatch.costUsd());
+                    requested = FunctionCalls.requested(reply.modelParts());
                 }
-                String responses = FunctionCalls.responses(answers);
-                contents.add(reply.modelParts());
-                contents.add(responses);
-                // After the last allowed round the model is asked once more with function calling off: it answers
-                // in words, so the turn ends with something Lisa says.
-                prompt = prompt.followedBy(
-                        List.of(
-                                new Prompt.Message(Prompt.Role.MODEL, reply.text(), reply.modelParts(), reply.model()),
-                                new Prompt.Message(Prompt.Role.USER, "", responses, null)),
-                        rounds >= properties.maxToolRounds());
-                dispatch = gateway.dispatch(
-                        admission, PromptBuilder.estimatedTokens(prompt), call(prompt, observer), reply.model());
-                reply = dispatch.result();
-                geminiWaitMs += dispatch.queueWaitMs();
-                attempts += dispatch.attempts();
-                usage = sum(usage, reply.usage());
-                // unknown (no price) as soon as one request's cost is
-                costUsd = costUsd == null || dispatch.costUsd() == null ? null : costUsd.add(dispatch.costUsd());
-                requested = FunctionCalls.requested(reply.modelParts());
+                // Calls still asked for (mode NONE not honoured) are never answered: the turn ends with the fallback
+                // line.
+                boolean spoken = !reply.isEmpty() && requested.isEmpty();
+                String text = spoken ? reply.text() : properties.fallbackReply();
+                if (text.length() > ReplyTooLongException.MAX_REPLY_CHARS) {
+                    throw new ReplyTooLongException(text.length());
+                }
+                String modelParts;
+                if (contents.isEmpty()) {
+                    // The fallback line is ours, not Gemini's: such a turn goes back as text.
+                    modelParts = spoken ? reply.modelParts() : null;
+                } else {
+                    contents.add(
+                            spoken && reply.modelParts() != null
+                                    ? reply.modelParts()
+                                    : FunctionCalls.textContent(text));
+                    modelParts = FunctionCalls.sequence(contents);
+                }
+                Turn turn = new Turn(
+                        turnNumber,
+                        accepted.message(),
+                        accepted.receivedAt(),
+                        text,
+                        now(),
+                        reply.finishReason(),
+                        reply.model(),
+                        usage.promptTokens(),
+                        usage.replyTokens(),
+                        modelParts,
+                        usage.cachedTokens(),
+                        usage.thoughtTokens(),
+                        costUsd,
+                        toolCalls.isEmpty() ? null : json.writeValueAsString(toolCalls));
+                long queueWaitMs = sessionWaitMs + geminiWaitMs;
+                int allAttempts = attempts;
+                TokenUsage turnUsage = usage;
+                HandoffNotice madeHandoff = handoff;
+                if (madeHandoff == null && accepted.request() == null) {
+                    sessions.appendTurn(sessionId, turn); // atomic on its own: one statement on PostgreSQL
+                } else {
+                    transaction.executeWithoutResult(status -> {
+                        sessions.appendTurn(sessionId, turn);
+                        if (madeHandoff != null) {
+                            sessions.handoffTurnStored(
+                                    sessionId); // the wrap-up of a session handed off on its first turn
+                        }
+                        if (accepted.request() != null) {
+                            requests.done(
+                                    accepted.request(),
+                                    turn.number(),
+                                    turnUsage.totalTokens(),
+                                    queueWaitMs,
+                                    allAttempts);
+                        }
+                    });
+                }
+                changes.changed(sessionId); // before the slot is released: the next message of the session sees it
+                return new TurnResult(
+                        sessionId,
+                        text,
+                        reply.finishReason(),
+                        reply.model(),
+                        usage,
+                        turn.repliedAt(),
+                        queueWaitMs,
+                        allAttempts,
+                        costUsd,
+                        handoff);
             }
-            // Calls still asked for (mode NONE not honoured) are never answered: the turn ends with the fallback line.
-            boolean spoken = !reply.isEmpty() && requested.isEmpty();
-            String text = spoken ? reply.text() : properties.fallbackReply();
-            if (text.length() > ReplyTooLongException.MAX_REPLY_CHARS) {
-                throw new ReplyTooLongException(text.length());
-            }
-            String modelParts;
-            if (contents.isEmpty()) {
-                // The fallback line is ours, not Gemini's: such a turn goes back as text.
-                modelParts = spoken ? reply.modelParts() : null;
-            } else {
-                contents.add(
-                        spoken && reply.modelParts() != null ? reply.modelParts() : FunctionCalls.textContent(text));
-                modelParts = FunctionCalls.sequence(contents);
-            }
-            Turn turn = new Turn(
-                    turnNumber,
-                    accepted.message(),
-                    accepted.receivedAt(),
-                    text,
-                    now(),
-                    reply.finishReason(),
-                    reply.model(),
-                    usage.promptTokens(),
-                    usage.replyTokens(),
-                    modelParts,
-                    usage.cachedTokens(),
-                    usage.thoughtTokens(),
-                    costUsd,
-                    toolCalls.isEmpty() ? null : json.writeValueAsString(toolCalls));
-            long queueWaitMs = sessionWaitMs + geminiWaitMs;
-            int allAttempts = attempts;
-            TokenUsage turnUsage = usage;
-            HandoffNotice madeHandoff = handoff;
-            if (madeHandoff == null && accepted.request() == null) {
-                sessions.appendTurn(sessionId, turn); // atomic on its own: one statement on PostgreSQL
-            } else {
-                transaction.executeWithoutResult(status -> {
-                    sessions.appendTurn(sessionId, turn);
-                    if (madeHandoff != null) {
-                        sessions.handoffTurnStored(sessionId); // the wrap-up of a session handed off on its first turn
-                    }
-                    if (accepted.request() != null) {
-                        requests.done(
-                                accepted.request(), turn.number(), turnUsage.totalTokens(), queueWaitMs, allAttempts);
-                    }
-                });
-            }
-            changes.changed(sessionId); // before the slot is released: the next message of the session sees it
-            return new TurnResult(
-                    sessionId,
-                    text,
-                    reply.finishReason(),
-                    reply.model(),
-                    usage,
-                    turn.repliedAt(),
-                    queueWaitMs,
-                    allAttempts,
-                    costUsd,
-                    handoff);
         }
     }
 
@@ -463,14 +478,20 @@ public class ChatService {
                 .withTools(persona.tools(), persona.tools().isEmpty() || properties.maxToolRounds() <= 0);
     }
 
-    /** One Gemini request of the turn: streamed piece by piece to an observer that wants pieces. */
-    private Function<String, GeminiReply> call(Prompt prompt, TurnObserver observer) {
+    /**
+     * One Gemini request of the turn: streamed piece by piece to an observer that wants pieces. From the first, the
+     * turn is {@code inFlight}: it is stored unless it fails.
+     */
+    private Function<String, GeminiReply> call(
+            Prompt prompt, TurnObserver observer, SessionService.TurnInFlight inFlight) {
         return observer.wantsPieces()
                 ? model -> {
+                    inFlight.answering();
                     observer.answering();
                     return gemini.stream(model, prompt, observer::delta);
                 }
                 : model -> {
+                    inFlight.answering();
                     observer.answering();
                     return gemini.generate(model, prompt);
                 };

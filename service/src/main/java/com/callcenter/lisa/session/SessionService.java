@@ -13,6 +13,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
@@ -45,6 +47,11 @@ public class SessionService {
     private final ApplicationEventPublisher events;
     private final StoreState storeState;
     private final OwnerLimiter limiter;
+    /**
+     * The turn each session has being answered on this instance ({@link TurnInFlight}): what a wrap-up made due now
+     * must wait for. A turn on another instance is not known here (README, "Wrap-up for the CRM").
+     */
+    private final ConcurrentHashMap<UUID, Integer> answering = new ConcurrentHashMap<>();
 
     SessionService(
             SessionStore store,
@@ -244,7 +251,48 @@ public class SessionService {
      * its first turn). Nothing changes if it has one. Called in the turn's transaction.
      */
     public void handoffTurnStored(UUID sessionId) {
-        store.wrapUpDue(sessionId, now());
+        store.wrapUpDue(sessionId, now(), 0); // the turn is stored by now, in this transaction
+    }
+
+    /**
+     * A turn of {@code sessionId} about to be answered on this instance; it counts from {@link TurnInFlight#answering}
+     * (its first Gemini request) until closed (stored or failed). Ending or handing off the session meanwhile makes
+     * its wrap-up wait for that turn: its message came before, so the wrap-up is about it.
+     */
+    public TurnInFlight turnInFlight(UUID sessionId, int turnNumber) {
+        return new TurnInFlight(sessionId, turnNumber);
+    }
+
+    /** See {@link #turnInFlight}. One per turn; a session has at most one turn answered at a time on an instance. */
+    public final class TurnInFlight implements AutoCloseable {
+
+        private final UUID sessionId;
+        private final int turnNumber;
+        private final AtomicBoolean counted = new AtomicBoolean();
+
+        private TurnInFlight(UUID sessionId, int turnNumber) {
+            this.sessionId = sessionId;
+            this.turnNumber = turnNumber;
+        }
+
+        /** Gemini is asked now: from here on the turn is stored unless it fails. Repeats change nothing. */
+        public void answering() {
+            if (counted.compareAndSet(false, true)) {
+                answering.put(sessionId, turnNumber);
+            }
+        }
+
+        @Override
+        public void close() {
+            if (counted.compareAndSet(true, false)) {
+                answering.remove(sessionId, turnNumber);
+            }
+        }
+    }
+
+    /** The number of the session's turn being answered on this instance, or 0. */
+    private int answeringTurn(UUID sessionId) {
+        return answering.getOrDefault(sessionId, 0);
     }
 
     /**
@@ -256,7 +304,7 @@ public class SessionService {
     public void end(UUID id) {
         Session session = get(id);
         if (session.status().open()) {
-            store.close(id, SessionStatus.ENDED, clock.instant());
+            store.close(id, SessionStatus.ENDED, clock.instant(), answeringTurn(id));
         }
         events.publishEvent(new SessionEnded(id));
     }
@@ -273,7 +321,7 @@ public class SessionService {
      */
     public boolean handOff(UUID id, String reason, Handoff.By by) {
         Session session = get(id);
-        boolean handedOff = session.isActive() && store.handOff(id, reason, by, now());
+        boolean handedOff = session.isActive() && store.handOff(id, reason, by, now(), answeringTurn(id));
         if (!handedOff) {
             Session current = store.find(id).orElseThrow(() -> new SessionNotFoundException(id));
             if (current.status() != SessionStatus.HANDED_OFF) {
@@ -347,7 +395,7 @@ public class SessionService {
         Instant now = clock.instant();
         if (session.status().open()
                 && session.lastActivity().plus(properties.idleTimeout()).isBefore(now)) {
-            store.close(session.id(), SessionStatus.EXPIRED, now);
+            store.close(session.id(), SessionStatus.EXPIRED, now, 0); // idle: no turn is being answered
             return store.find(session.id()).orElseThrow(() -> new SessionNotFoundException(session.id()));
         }
         return session;

@@ -291,7 +291,7 @@ class SessionStore {
      * least one turn gets its wrap-up due in the same transaction (table wrap_up, package wrapup), so
      * that no ended conversation is left without one, whatever happens to the instance next.
      */
-    boolean close(UUID id, SessionStatus status, Instant at) {
+    boolean close(UUID id, SessionStatus status, Instant at, int answeringTurn) {
         Boolean closed = transaction.execute(tx -> {
             boolean updated = jdbc.sql(
                                     "update session set status = ?, closed_at = ? where id = ? and status in ('ACTIVE', 'HANDED_OFF')")
@@ -299,7 +299,7 @@ class SessionStore {
                             .update()
                     == 1;
             if (updated) {
-                wrapUpDue(id, at);
+                wrapUpDue(id, at, answeringTurn);
             }
             return updated;
         });
@@ -310,13 +310,16 @@ class SessionStore {
      * Makes the wrap-up of a session with at least one turn due (nothing if it has none, or has one already).
      * Called inside the transaction that ends the session, so that the two commit together; a handoff to a human
      * (which ends Lisa's part of the call) is to call it in its own transaction too.
+     *
+     * @param answeringTurn the number of the session's turn being answered now on this instance (0: none): the
+     *                      wrap-up waits for it to be stored ({@code turns_awaited}, V17)
      */
-    void wrapUpDue(UUID id, Instant at) {
+    void wrapUpDue(UUID id, Instant at, int answeringTurn) {
         // Due at the millisecond: the databases round to microseconds, and a due time rounded up past the
         // instant would not be due yet for a worker that asks at that very instant.
         Instant due = at.truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         jdbc.sql(WRAP_UP_DUE + " s.id = ?")
-                .params(utc(at), utc(at), utc(due), id)
+                .params(utc(at), utc(at), utc(due), answeringTurn, id)
                 .update();
     }
 
@@ -332,7 +335,7 @@ class SessionStore {
             if (count > 0) {
                 // The sessions this sweep closed: another instance's sweep closes at its own instant.
                 jdbc.sql(WRAP_UP_DUE + " s.status = 'EXPIRED' and s.closed_at = ?")
-                        .params(utc(now), utc(now), utc(now), utc(now))
+                        .params(utc(now), utc(now), utc(now), 0, utc(now))
                         .update();
             }
             return count;
@@ -342,8 +345,8 @@ class SessionStore {
 
     /** A wrap-up due for each selected session with a turn and none yet (params: created, updated, due). */
     private static final String WRAP_UP_DUE = """
-            insert into wrap_up (session_id, state, attempts, created_at, updated_at, next_attempt_at)
-            select s.id, 'PENDING', 0, ?, ?, ? from session s
+            insert into wrap_up (session_id, state, attempts, created_at, updated_at, next_attempt_at, turns_awaited)
+            select s.id, 'PENDING', 0, ?, ?, ?, greatest(s.turn_count, ?) from session s
             where s.turn_count > 0 and not exists (select 1 from wrap_up w where w.session_id = s.id) and""";
 
     /** Deletes sessions closed before the cut-off; their turns go with them (on delete cascade). */
@@ -412,7 +415,7 @@ class SessionStore {
      *
      * @return false if the session was not active (any more)
      */
-    boolean handOff(UUID id, String reason, Handoff.By by, Instant at) {
+    boolean handOff(UUID id, String reason, Handoff.By by, Instant at, int answeringTurn) {
         return Boolean.TRUE.equals(transaction.execute(status -> {
             int updated = jdbc.sql(
                             "update session set status = 'HANDED_OFF', last_activity = ?, activity_bucket = ? where id = ? and status = 'ACTIVE'")
@@ -421,7 +424,7 @@ class SessionStore {
             if (updated == 0) {
                 return false;
             }
-            wrapUpDue(id, at); // Lisa's part of the call ends: its wrap-up for the CRM, in the same transaction
+            wrapUpDue(id, at, answeringTurn); // Lisa's part of the call ends: its wrap-up, in the same transaction
             // The session's row is locked by the update until commit: numbers cannot collide.
             jdbc.sql("""
                     insert into handoff (session_id, handoff_number, reason, handed_off_by, handed_off_at, after_turn)
@@ -640,7 +643,7 @@ class SessionStore {
                     .params(bucketsAfter(storedSince), utc(storedSince))
                     .query(UUID.class)
                     .list();
-            late.forEach(id -> wrapUpDue(id, now));
+            late.forEach(id -> wrapUpDue(id, now, 0)); // their turn is stored
             return late.size();
         });
         return found == null ? 0 : found;

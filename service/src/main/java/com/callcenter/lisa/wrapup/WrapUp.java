@@ -9,6 +9,8 @@ import java.util.UUID;
  * @param result   the wrap-up as JSON (valid against the wrap-up schema) when DONE, else null
  * @param reason   why it FAILED, in words; null otherwise
  * @param attempts Gemini answers asked for so far
+ * @param turnsAwaited the session's turns it is to be made from, one of them perhaps still being answered when it was
+ *                 made due; null if made due before V17
  */
 public record WrapUp(
         UUID sessionId,
@@ -17,4 +19,5 @@ public record WrapUp(
         String reason,
         int attempts,
         Instant createdAt,
-        Instant updatedAt) {}
+        Instant updatedAt,
+        Integer turnsAwaited) {}

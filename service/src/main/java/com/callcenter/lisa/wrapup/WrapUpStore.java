@@ -34,7 +34,7 @@ class WrapUpStore {
 
     Optional<WrapUp> find(UUID sessionId) {
         return jdbc.sql("""
-                select session_id, state, result, reason, attempts, created_at, updated_at
+                select session_id, state, result, reason, attempts, created_at, updated_at, turns_awaited
                 from wrap_up where session_id = ?""").param(sessionId).query(WrapUpStore::wrapUp).optional();
     }
 
@@ -211,7 +211,8 @@ class WrapUpStore {
                 rs.getString("reason"),
                 rs.getInt("attempts"),
                 rs.getObject("created_at", OffsetDateTime.class).toInstant(),
-                rs.getObject("updated_at", OffsetDateTime.class).toInstant());
+                rs.getObject("updated_at", OffsetDateTime.class).toInstant(),
+                rs.getObject("turns_awaited", Integer.class));
     }
 
     private static OffsetDateTime utc(Instant instant) {

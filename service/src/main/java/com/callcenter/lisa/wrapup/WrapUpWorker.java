@@ -174,7 +174,7 @@ class WrapUpWorker {
         } catch (SessionNotFoundException e) {
             return; // purged meanwhile: its wrap-up went with it
         }
-        if (turnStillAnswered(conversation)) {
+        if (turnStillAnswered(wrapUp, conversation)) {
             Instant now = clock.instant();
             store.later(sessionId, instance, now.plus(TURN_WAIT), now);
             return;
@@ -269,17 +269,23 @@ class WrapUpWorker {
     }
 
     /**
-     * Lisa handed the call off with her tool, and the turn that called it is not stored yet: it is still being
-     * answered (its last Gemini request, in which Lisa tells the customer). The wrap-up waits for it — that turn is
-     * why the call was handed off — but no longer than a turn can take ({@link ClaimTimingRules#longestTurn}): a turn
-     * not stored by then failed, and the wrap-up is made without it.
+     * A turn the wrap-up is about is not stored yet: Gemini was answering it when the call was ended or handed off
+     * (by the app, or by Lisa with her tool: then it is the turn that called it, in whose last Gemini request Lisa
+     * tells the customer). The wrap-up waits for it, but no longer than a turn can take
+     * ({@link ClaimTimingRules#longestTurn}): a turn not stored by then failed, and the wrap-up is made without it.
+     * A wrap-up made due before V17 knows only Lisa's own handoff as a reason to wait.
      */
-    private boolean turnStillAnswered(Conversation conversation) {
+    private boolean turnStillAnswered(WrapUp wrapUp, Conversation conversation) {
+        if (!clock.instant().isBefore(wrapUp.createdAt().plus(longestTurn))) {
+            return false;
+        }
+        if (wrapUp.turnsAwaited() != null) {
+            return conversation.turns().size() < wrapUp.turnsAwaited();
+        }
         Handoff handoff = conversation.handoff();
         return handoff != null
                 && handoff.by() == Handoff.By.TOOL
-                && conversation.turns().size() <= handoff.afterTurn()
-                && clock.instant().isBefore(handoff.at().plus(longestTurn));
+                && conversation.turns().size() <= handoff.afterTurn();
     }
 
     /**

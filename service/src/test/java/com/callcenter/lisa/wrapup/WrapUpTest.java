@@ -2,6 +2,7 @@ package com.callcenter.lisa.wrapup;
 
 import static com.callcenter.lisa.web.ProblemAssertions.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.callcenter.lisa.emulator.RecordedRequest;
 import com.callcenter.lisa.emulator.ScriptedAnswer;
@@ -21,8 +22,14 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.annotation.Import;
 import org.springframework.test.context.TestPropertySource;
@@ -189,6 +196,42 @@ class WrapUpTest extends ServiceTest {
                 .singleElement()
                 .satisfies(request -> assertThat(request.body())
                         .contains("Ich will mit einem Menschen sprechen", "Ich verbinde Sie mit einer Kollegin."));
+    }
+
+    /**
+     * The app hands the call off (or ends it) while Gemini answers the customer's second message (here 2 s late): that
+     * message came before, so the wrap-up is about it, and it waits for the turn to be stored instead of leaving it
+     * out. Before V17 only Lisa's own handoff waited: such a wrap-up was made at once, from the first turn alone.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"handoff", "end"})
+    void aWrapUpWaitsForTheTurnGeminiWasAnsweringWhenTheCallWasHandedOffOrEnded(String how) throws Exception {
+        String id = api.newSession();
+        String first = "Guten Tag, hier der Test mit " + how;
+        assertThat(api.chat(id, first).status()).isEqualTo(200);
+        upstream.script(
+                ScriptedAnswer.text("Der Tarif kostet 29 Euro im Monat.").delayed(Duration.ofSeconds(2)));
+        String second = "Was kostet der Tarif? (" + how + ")";
+        try (ExecutorService client = Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<Api.Response> answered = client.submit(() -> api.chat(id, second));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() ->
+                            upstream.requests().stream().anyMatch(r -> r.body().contains(second)));
+
+            Api.Response closed = how.equals("handoff")
+                    ? api.post("/api/v1/sessions/" + id + "/handoff", "{\"reason\": \"Eine Kollegin übernimmt\"}")
+                    : api.delete("/api/v1/sessions/" + id);
+
+            assertThat(closed.status()).as(closed.body()).isIn(200, 204);
+            assertThat(answered.get(20, TimeUnit.SECONDS).status()).isEqualTo(200);
+        }
+        clock.advance(Duration.ofSeconds(2)); // past the wait the worker set while the turn was being answered
+        assertThat(awaitFinished(id).get("state").asString()).isEqualTo("done");
+        assertThat(wrapUpRequests())
+                .filteredOn(request -> request.body().contains(first))
+                .singleElement()
+                .satisfies(
+                        request -> assertThat(request.body()).contains(second, "Der Tarif kostet 29 Euro im Monat."));
     }
 
     /** Handed off by Lisa on its first turn (no stored turn when it was handed off): the wrap-up is made all the same. */
