@@ -442,6 +442,7 @@ public class ChatService {
                         }
                     });
                 }
+                inFlight.stored();
                 changes.changed(sessionId); // before the slot is released: the next message of the session sees it
                 return new TurnResult(
                         sessionId,

@@ -51,7 +51,7 @@ public class SessionService {
      * The turn each session has being answered on this instance ({@link TurnInFlight}): what a wrap-up made due now
      * must wait for. A turn on another instance is not known here (README, "Wrap-up for the CRM").
      */
-    private final ConcurrentHashMap<UUID, Integer> answering = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<UUID, TurnInFlight> answering = new ConcurrentHashMap<>();
 
     SessionService(
             SessionStore store,
@@ -256,8 +256,9 @@ public class SessionService {
 
     /**
      * A turn of {@code sessionId} about to be answered on this instance; it counts from {@link TurnInFlight#answering}
-     * (its first Gemini request) until closed (stored or failed). Ending or handing off the session meanwhile makes
-     * its wrap-up wait for that turn: its message came before, so the wrap-up is about it.
+     * (its first Gemini request) until closed. Ending or handing off the session meanwhile makes its wrap-up wait for
+     * that turn: its message came before, so the wrap-up is about it. A turn closed without {@link TurnInFlight#stored}
+     * (it failed) lets such a wrap-up go on without it at once, instead of after the longest a turn can take.
      */
     public TurnInFlight turnInFlight(UUID sessionId, int turnNumber) {
         return new TurnInFlight(sessionId, turnNumber);
@@ -269,6 +270,10 @@ public class SessionService {
         private final UUID sessionId;
         private final int turnNumber;
         private final AtomicBoolean counted = new AtomicBoolean();
+        /** A wrap-up was made due while this turn was answered: it awaits the turn. */
+        private volatile boolean awaited;
+
+        private volatile boolean stored;
 
         private TurnInFlight(UUID sessionId, int turnNumber) {
             this.sessionId = sessionId;
@@ -278,21 +283,43 @@ public class SessionService {
         /** Gemini is asked now: from here on the turn is stored unless it fails. Repeats change nothing. */
         public void answering() {
             if (counted.compareAndSet(false, true)) {
-                answering.put(sessionId, turnNumber);
+                answering.put(sessionId, this);
             }
+        }
+
+        /** The turn is stored (committed). */
+        public void stored() {
+            stored = true;
         }
 
         @Override
         public void close() {
-            if (counted.compareAndSet(true, false)) {
-                answering.remove(sessionId, turnNumber);
+            if (!counted.compareAndSet(true, false)) {
+                return;
+            }
+            answering.remove(sessionId, this);
+            if (awaited && !stored) {
+                try {
+                    store.turnNotStored(sessionId, turnNumber);
+                } catch (RuntimeException e) {
+                    log.warn(
+                            "The wrap-up of session {} waits for its failed turn {} as long as a turn can take: {}",
+                            sessionId,
+                            turnNumber,
+                            e.toString());
+                }
             }
         }
     }
 
-    /** The number of the session's turn being answered on this instance, or 0. */
+    /** The number of the session's turn being answered on this instance, or 0; that turn is awaited from now on. */
     private int answeringTurn(UUID sessionId) {
-        return answering.getOrDefault(sessionId, 0);
+        TurnInFlight turn = answering.get(sessionId);
+        if (turn == null) {
+            return 0;
+        }
+        turn.awaited = true;
+        return turn.turnNumber;
     }
 
     /**

@@ -323,6 +323,16 @@ class SessionStore {
                 .update();
     }
 
+    /**
+     * The turn a wrap-up awaits ({@code turns_awaited}) failed and will not be stored: the wrap-up waits for the
+     * turns stored before it only.
+     */
+    void turnNotStored(UUID id, int turnNumber) {
+        jdbc.sql("update wrap_up set turns_awaited = ? where session_id = ? and turns_awaited = ?")
+                .params(turnNumber - 1, id, turnNumber)
+                .update();
+    }
+
     int expireIdle(Instant idleSince, Instant sweptAt) {
         // Stored and compared at a precision every database keeps, so that the sessions closed now are found again.
         Instant now = sweptAt.truncatedTo(java.time.temporal.ChronoUnit.MILLIS);

@@ -234,6 +234,40 @@ class WrapUpTest extends ServiceTest {
                         request -> assertThat(request.body()).contains(second, "Der Tarif kostet 29 Euro im Monat."));
     }
 
+    /**
+     * As above, but Gemini refuses that turn (a permanent 400, 2 s late): it is never stored, and the wrap-up is made
+     * from the turn before as soon as the worker looks again, not after the longest a turn can take (minutes).
+     */
+    @Test
+    void aWrapUpDoesNotWaitForATurnThatFailedAfterTheHandoff() throws Exception {
+        String id = api.newSession();
+        String first = "Guten Tag, hier der Test mit einer Absage";
+        assertThat(api.chat(id, first).status()).isEqualTo(200);
+        upstream.script(ScriptedAnswer.status(400, """
+                        {"error": {"code": 400, "message": "Request contains an invalid argument.", "status": "INVALID_ARGUMENT"}}
+                        """).delayed(Duration.ofSeconds(2)));
+        String second = "Was kostet der Tarif? (abgesagt)";
+        try (ExecutorService client = Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<Api.Response> answered = client.submit(() -> api.chat(id, second));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() ->
+                            upstream.requests().stream().anyMatch(r -> r.body().contains(second)));
+
+            Api.Response handedOff =
+                    api.post("/api/v1/sessions/" + id + "/handoff", "{\"reason\": \"Eine Kollegin übernimmt\"}");
+
+            assertThat(handedOff.status()).as(handedOff.body()).isEqualTo(200);
+            Api.Response failed = answered.get(20, TimeUnit.SECONDS);
+            assertThat(failed.status()).as(failed.body()).isEqualTo(502);
+        }
+        clock.advance(Duration.ofSeconds(2)); // past the worker's next look, far short of the longest a turn can take
+        assertThat(awaitFinished(id).get("state").asString()).isEqualTo("done");
+        assertThat(wrapUpRequests())
+                .filteredOn(request -> request.body().contains(first))
+                .singleElement()
+                .satisfies(request -> assertThat(request.body()).doesNotContain(second));
+    }
+
     /** Handed off by Lisa on its first turn (no stored turn when it was handed off): the wrap-up is made all the same. */
     @Test
     void aSessionLisaHandsOffOnItsFirstTurnGetsItsWrapUp() {
