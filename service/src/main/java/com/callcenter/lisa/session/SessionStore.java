@@ -353,7 +353,10 @@ class SessionStore {
         return expired == null ? 0 : expired;
     }
 
-    /** A wrap-up due for each selected session with a turn and none yet (params: created, updated, due). */
+    /**
+     * A wrap-up due for each selected session with a turn and none yet (params: created, updated, due, the number of
+     * the session's turn being answered on this instance or 0; then the selection's).
+     */
     private static final String WRAP_UP_DUE = """
             insert into wrap_up (session_id, state, attempts, created_at, updated_at, next_attempt_at, turns_awaited)
             select s.id, 'PENDING', 0, ?, ?, ?, greatest(s.turn_count, ?) from session s

@@ -273,7 +273,8 @@ class WrapUpWorker {
      * (by the app, or by Lisa with her tool: then it is the turn that called it, in whose last Gemini request Lisa
      * tells the customer). The wrap-up waits for it, but no longer than a turn can take
      * ({@link ClaimTimingRules#longestTurn}): a turn not stored by then failed, and the wrap-up is made without it.
-     * A wrap-up made due before V17 knows only Lisa's own handoff as a reason to wait.
+     * (A turn that fails on its instance says so sooner: {@code turns_awaited} goes down by one.) A wrap-up made due
+     * before V17 knows only Lisa's own handoff as a reason to wait.
      */
     private boolean turnStillAnswered(WrapUp wrapUp, Conversation conversation) {
         if (!clock.instant().isBefore(wrapUp.createdAt().plus(longestTurn))) {
