@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
@@ -23,13 +22,6 @@ import java.util.stream.Stream;
  * do this: it removes only empty folders, which is why earlier runs left thousands of them in /tmp.
  */
 public final class TempFolders {
-
-    /** The names Spring gives its shutdown-hook threads (test contexts; applications started by SpringApplication). */
-    private static final Set<String> SPRING_SHUTDOWN_HOOKS =
-            Set.of("SpringContextShutdownHook", "SpringApplicationShutdownHook");
-
-    /** Within the 30 s surefire gives a forked test JVM to exit before it kills it (and nothing is deleted). */
-    private static final Duration CONTEXTS_CLOSING = Duration.ofSeconds(25);
 
     private static final Set<Path> AT_EXIT = ConcurrentHashMap.newKeySet();
 
@@ -72,7 +64,7 @@ public final class TempFolders {
 
     private static void deleteAtExit() {
         try {
-            awaitSpringShutdownHooks();
+            SpringShutdownHooks.awaitClosed();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -82,25 +74,6 @@ public final class TempFolders {
             } catch (UncheckedIOException e) {
                 System.err.println(e.getMessage() + ": " + e.getCause());
             }
-        }
-    }
-
-    /**
-     * Waits until Spring's shutdown hooks have closed the contexts (at most {@link #CONTEXTS_CLOSING}); also before the
-     * tests' PostgreSQL server stops ({@link TestPostgres}). The JVM starts all hooks one after another
-     * and only then waits for them, so a hook thread not seen at once is looked for again for a moment.
-     */
-    static void awaitSpringShutdownHooks() throws InterruptedException {
-        long deadline = System.nanoTime() + CONTEXTS_CLOSING.toNanos();
-        List<Thread> hooks = List.of();
-        for (int look = 0; look < 10 && hooks.isEmpty(); look++) {
-            Thread.sleep(10);
-            hooks = Thread.getAllStackTraces().keySet().stream()
-                    .filter(thread -> SPRING_SHUTDOWN_HOOKS.contains(thread.getName()))
-                    .toList();
-        }
-        for (Thread hook : hooks) {
-            hook.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
         }
     }
 }

@@ -44,7 +44,7 @@ public final class TestPostgres {
                 EmbeddedPostgres started = server;
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                     try {
-                        TempFolders.awaitSpringShutdownHooks();
+                        SpringShutdownHooks.awaitClosed();
                         started.close();
                     } catch (IOException ignored) {
                         // The JVM is exiting; nothing is left to tell.
