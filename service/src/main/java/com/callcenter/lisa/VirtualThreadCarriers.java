@@ -38,11 +38,11 @@ final class VirtualThreadCarriers {
         return configured != null ? configured : String.valueOf(PER_CORE * Math.max(1, cores));
     }
 
-    /** Sets {@link #PARALLELISM} unless it is set. Must run before the first virtual thread starts. */
+    /** Sets {@link #PARALLELISM} to {@link #chosen} carriers. Must run before the first virtual thread starts. */
     static void applyDefault() {
-        if (System.getProperty(PARALLELISM) == null) {
-            System.setProperty(PARALLELISM, chosen(null, Runtime.getRuntime().availableProcessors()));
-        }
+        System.setProperty(
+                PARALLELISM,
+                chosen(System.getProperty(PARALLELISM), Runtime.getRuntime().availableProcessors()));
     }
 
     /**

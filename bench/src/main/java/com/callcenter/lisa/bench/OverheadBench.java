@@ -63,7 +63,7 @@ public final class OverheadBench {
             boolean several = modes.size() * each.size() > 1;
             for (Auth.Mode mode : modes) {
                 for (Variant variant : each) {
-                    String name = mode.option + (variant.name().isEmpty() ? "" : " " + variant.name());
+                    String name = name(mode, variant.name());
                     lanes.add(new Lane(
                             Target.SERVICE,
                             mode,
@@ -91,6 +91,10 @@ public final class OverheadBench {
 
         /** The service lane's authentication mode and variant, e.g. "jwt" or "jwt pool4". */
         String name() {
+            return name(auth, variant);
+        }
+
+        private static String name(Auth.Mode auth, String variant) {
             return auth.option + (variant.isEmpty() ? "" : " " + variant);
         }
     }

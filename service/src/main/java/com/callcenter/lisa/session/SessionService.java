@@ -312,8 +312,11 @@ public class SessionService {
         }
     }
 
-    /** The number of the session's turn being answered on this instance, or 0; that turn is awaited from now on. */
-    private int answeringTurn(UUID sessionId) {
+    /**
+     * The number of the session's turn being answered on this instance, or 0, for a wrap-up made due now: that turn
+     * is marked as awaited, so that it says so if it fails.
+     */
+    private int turnToAwait(UUID sessionId) {
         TurnInFlight turn = answering.get(sessionId);
         if (turn == null) {
             return 0;
@@ -331,7 +334,7 @@ public class SessionService {
     public void end(UUID id) {
         Session session = get(id);
         if (session.status().open()) {
-            store.close(id, SessionStatus.ENDED, clock.instant(), answeringTurn(id));
+            store.close(id, SessionStatus.ENDED, clock.instant(), turnToAwait(id));
         }
         events.publishEvent(new SessionEnded(id));
     }
@@ -348,7 +351,7 @@ public class SessionService {
      */
     public boolean handOff(UUID id, String reason, Handoff.By by) {
         Session session = get(id);
-        boolean handedOff = session.isActive() && store.handOff(id, reason, by, now(), answeringTurn(id));
+        boolean handedOff = session.isActive() && store.handOff(id, reason, by, now(), turnToAwait(id));
         if (!handedOff) {
             Session current = store.find(id).orElseThrow(() -> new SessionNotFoundException(id));
             if (current.status() != SessionStatus.HANDED_OFF) {

@@ -102,8 +102,6 @@ class SessionStore {
                    prompt_tokens, reply_tokens, model_parts, tool_calls
             from turn""";
 
-    private static final String TURNS = TURN_COLUMNS + " where session_id = ? order by turn_number";
-
     Optional<Session> find(UUID id) {
         return jdbc.sql(FIND).param(id).query(this::session).optional();
     }
@@ -184,7 +182,7 @@ class SessionStore {
 
     /** A session's turns, in order. */
     List<Turn> turns(UUID sessionId) {
-        return jdbc.sql(TURNS).param(sessionId).query(SessionStore::turn).list();
+        return turnsAfter(sessionId, 0);
     }
 
     /** What was said while a human agent had the call, in stored order. */

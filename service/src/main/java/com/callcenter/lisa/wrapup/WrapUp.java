@@ -10,7 +10,7 @@ import java.util.UUID;
  * @param reason   why it FAILED, in words; null otherwise
  * @param attempts Gemini answers asked for so far
  * @param turnsAwaited the session's turns it is to be made from, one of them perhaps still being answered when it was
- *                 made due; null if made due before V17
+ *                 made due
  */
 public record WrapUp(
         UUID sessionId,
@@ -20,4 +20,4 @@ public record WrapUp(
         int attempts,
         Instant createdAt,
         Instant updatedAt,
-        Integer turnsAwaited) {}
+        int turnsAwaited) {}

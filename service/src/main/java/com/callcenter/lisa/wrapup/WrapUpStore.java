@@ -212,7 +212,7 @@ class WrapUpStore {
                 rs.getInt("attempts"),
                 rs.getObject("created_at", OffsetDateTime.class).toInstant(),
                 rs.getObject("updated_at", OffsetDateTime.class).toInstant(),
-                rs.getObject("turns_awaited", Integer.class));
+                rs.getInt("turns_awaited"));
     }
 
     private static OffsetDateTime utc(Instant instant) {

@@ -10,7 +10,6 @@ import com.callcenter.lisa.gemini.GeminiReply;
 import com.callcenter.lisa.gemini.Prompt;
 import com.callcenter.lisa.gemini.TokenEstimate;
 import com.callcenter.lisa.session.Conversation;
-import com.callcenter.lisa.session.Handoff;
 import com.callcenter.lisa.session.SessionEnded;
 import com.callcenter.lisa.session.SessionNotFoundException;
 import com.callcenter.lisa.session.SessionService;
@@ -273,20 +272,11 @@ class WrapUpWorker {
      * (by the app, or by Lisa with her tool: then it is the turn that called it, in whose last Gemini request Lisa
      * tells the customer). The wrap-up waits for it, but no longer than a turn can take
      * ({@link ClaimTimingRules#longestTurn}): a turn not stored by then failed, and the wrap-up is made without it.
-     * (A turn that fails on its instance says so sooner: {@code turns_awaited} goes down by one.) A wrap-up made due
-     * before V17 knows only Lisa's own handoff as a reason to wait.
+     * (A turn that fails on its instance says so sooner: {@code turns_awaited} goes down by one.)
      */
     private boolean turnStillAnswered(WrapUp wrapUp, Conversation conversation) {
-        if (!clock.instant().isBefore(wrapUp.createdAt().plus(longestTurn))) {
-            return false;
-        }
-        if (wrapUp.turnsAwaited() != null) {
-            return conversation.turns().size() < wrapUp.turnsAwaited();
-        }
-        Handoff handoff = conversation.handoff();
-        return handoff != null
-                && handoff.by() == Handoff.By.TOOL
-                && conversation.turns().size() <= handoff.afterTurn();
+        return conversation.turns().size() < wrapUp.turnsAwaited()
+                && clock.instant().isBefore(wrapUp.createdAt().plus(longestTurn));
     }
 
     /**
