@@ -454,7 +454,10 @@ public class ChatService {
                         queueWaitMs,
                         allAttempts,
                         costUsd,
-                        handoff);
+                        handoff,
+                        toolCalls.stream()
+                                .map(call -> new TurnResult.ToolCalled(call.name(), call.status()))
+                                .toList());
             }
         }
     }
@@ -498,8 +501,14 @@ public class ChatService {
                 };
     }
 
-    /** A stored outcome, handed to the observer as one piece so that a streaming client sees it too. */
+    /**
+     * A stored outcome, handed to the observer as the first run showed it, so that a streaming client repeating the
+     * request sees the same events: the tools called, in order, then the reply as one piece.
+     */
     private static TurnResult replay(TurnResult result, TurnObserver observer) {
+        for (TurnResult.ToolCalled tool : result.toolsCalled()) {
+            observer.toolCalled(tool.name(), tool.status());
+        }
         observer.delta(result.reply());
         return result;
     }
@@ -523,7 +532,21 @@ public class ChatService {
                 row.queueWaitMs(),
                 row.attempts(),
                 turn.costUsd(),
-                handoffOf(sessionId, turn));
+                handoffOf(sessionId, turn),
+                toolsCalled(turn));
+    }
+
+    /** The name and status of each tool call stored with the turn, in the order they were made. */
+    private List<TurnResult.ToolCalled> toolsCalled(Turn turn) {
+        if (turn.toolCalls() == null) {
+            return List.of();
+        }
+        List<TurnResult.ToolCalled> called = new ArrayList<>();
+        for (JsonNode call : json.readTree(turn.toolCalls())) {
+            called.add(new TurnResult.ToolCalled(
+                    call.path("name").asString(""), call.path("status").asString("")));
+        }
+        return called;
     }
 
     /**

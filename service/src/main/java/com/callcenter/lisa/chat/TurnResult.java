@@ -4,6 +4,7 @@ import com.callcenter.lisa.gemini.TokenUsage;
 import com.callcenter.lisa.handoff.HandoffNotice;
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -15,6 +16,7 @@ import java.util.UUID;
  * @param attempts    calls made to Gemini for this turn
  * @param costUsd     what the call cost by the price table; null when unknown (a model without a price)
  * @param handoff     the handoff this turn made (Lisa called {@code request_human}); null when it made none
+ * @param toolsCalled the tools Lisa called in this turn, in order, as a stream's {@code tool} events name them
  */
 public record TurnResult(
         UUID sessionId,
@@ -26,7 +28,15 @@ public record TurnResult(
         long queueWaitMs,
         int attempts,
         BigDecimal costUsd,
-        HandoffNotice handoff) {
+        HandoffNotice handoff,
+        List<ToolCalled> toolsCalled) {
+
+    /** A tool call of the turn as a stream shows it: the function's name and how the call ended. */
+    public record ToolCalled(String name, String status) {}
+
+    public TurnResult {
+        toolsCalled = List.copyOf(toolsCalled);
+    }
 
     public TurnResult(
             UUID sessionId,
@@ -37,6 +47,6 @@ public record TurnResult(
             Instant createdAt,
             long queueWaitMs,
             int attempts) {
-        this(sessionId, reply, finishReason, model, usage, createdAt, queueWaitMs, attempts, null, null);
+        this(sessionId, reply, finishReason, model, usage, createdAt, queueWaitMs, attempts, null, null, List.of());
     }
 }

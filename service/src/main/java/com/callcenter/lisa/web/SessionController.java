@@ -70,8 +70,8 @@ class SessionController {
                     starts (unknown session, bad body, quota refusal) are ordinary problem responses. If the \
                     client goes away while the message waits for quota, it leaves the queue unsent; once Gemini \
                     is answering, the turn is completed and stored, and GET shows it. A repeat of an \
-                    Idempotency-Key gets the stored reply as one `delta`, then `done` (and `handoff` if that turn \
-                    handed off).""";
+                    Idempotency-Key gets the first run's `tool` events, the stored reply as one `delta`, then \
+                    `done` (and `handoff` if that turn handed off).""";
     private static final String KEY_DESCRIPTION = "Optional. A key the app makes for each new message (a UUID, "
             + "1-255 printable ASCII characters) and sends again with every retry of that message. A repeat "
             + "within lisa.chat.idempotency.ttl (24 h) returns the stored answer, or waits for the first "

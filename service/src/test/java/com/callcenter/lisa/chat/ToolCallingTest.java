@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterAll;
@@ -158,6 +159,32 @@ class ToolCallingTest extends ServiceTest {
                 .isEqualTo(issued.get(1).signature());
         assertThat(history.get(6).get("parts").get(0).get("text").asString()).isEqualTo("Danke");
         assertThat(crm.calls).hasSize(2);
+    }
+
+    @Test
+    void aStreamedRepeatOfATurnWithToolsShowsItsToolEventsAgainWithoutCallingAnything() {
+        String id = session();
+        String message = "Bitte book_callback args:{\"when\": "
+                + "\"2026-12-01T10:00:00Z\"} und dann record_lead args:{\"product\": \"Tarif M\"}";
+        Map<String, String> key = Map.of("Idempotency-Key", "tools-" + id);
+
+        EventStream.Result first = EventStream.chat(port, id, message, key);
+        EventStream.Result repeat = EventStream.chat(port, id, message, key);
+
+        assertThat(first.status()).as(first.body()).isEqualTo(200);
+        assertThat(repeat.status()).as(repeat.body()).isEqualTo(200);
+        assertThat(repeat.named("tool"))
+                .extracting(event -> event.json().toString())
+                .containsExactly(
+                        "{\"name\":\"book_callback\",\"status\":\"ok\"}",
+                        "{\"name\":\"record_lead\",\"status\":\"ok\"}");
+        assertThat(repeat.events().indexOf(repeat.named("tool").getLast()))
+                .isLessThan(repeat.events().indexOf(repeat.named("delta").getFirst()));
+        assertThat(repeat.deltaText()).isEqualTo(first.deltaText());
+        assertThat(repeat.only("done").json().get("reply"))
+                .isEqualTo(first.only("done").json().get("reply"));
+        assertThat(crm.calls).hasSize(2); // the repeat called no webhook
+        assertThat(modelCalls()).hasSize(3); // nor Gemini
     }
 
     @Test
