@@ -22,7 +22,7 @@ class KeptContentsTest {
 
     @Test
     void theSameReplyReadFromTheStoreAgainIsNotParsedAgain() {
-        KeptContents kept = new KeptContents(1_000_000, counting);
+        KeptContents kept = new KeptContents(KeptContents.DEFAULT_MAX_CONTENTS, 1_000_000, counting);
         String stored = ModelParts.stored(List.of(Part.fromText("Guten Tag!")), MODEL);
         Prompt.Message first = new Prompt.Message(Prompt.Role.MODEL, "Guten Tag!", stored, MODEL);
         // the next turn reads the history again: an equal string, not the same one
@@ -38,7 +38,7 @@ class KeptContentsTest {
 
     @Test
     void theModelThatMadeAContentIsStillReadFromItsOwnJson() {
-        KeptContents kept = new KeptContents(1_000_000, counting);
+        KeptContents kept = new KeptContents(KeptContents.DEFAULT_MAX_CONTENTS, 1_000_000, counting);
         Part signed = Part.builder()
                 .text("Guten Tag!")
                 .thoughtSignature(new byte[] {1, 2, 3})
@@ -58,7 +58,8 @@ class KeptContentsTest {
         List<String> replies = java.util.stream.IntStream.range(0, 17)
                 .mapToObj(i -> ModelParts.stored(List.of(Part.fromText("%03d".formatted(i) + "x".repeat(100))), MODEL))
                 .toList();
-        KeptContents kept = new KeptContents(16 * replies.getFirst().length(), counting);
+        KeptContents kept = new KeptContents(
+                KeptContents.DEFAULT_MAX_CONTENTS, 16 * replies.getFirst().length(), counting);
 
         replies.subList(0, 16).forEach(kept::apply);
         kept.apply(replies.get(0)); // used again: reply 1 is now the least recently used
@@ -71,11 +72,33 @@ class KeptContentsTest {
         kept.apply(replies.get(1));
         assertThat(parses).hasValue(1);
 
-        KeptContents small = new KeptContents(16 * replies.getFirst().length() - 16, counting);
+        KeptContents small = new KeptContents(
+                KeptContents.DEFAULT_MAX_CONTENTS, 16 * replies.getFirst().length() - 16, counting);
         parses.set(0);
         small.apply(replies.get(0));
         small.apply(replies.get(0));
         assertThat(parses).hasValue(2);
         assertThat(small.size()).isZero();
+    }
+
+    @Test
+    void theLeastRecentlyUsedGoesWhenTheContentsRunOut() {
+        List<String> replies = java.util.stream.IntStream.range(0, 4)
+                .mapToObj(i -> ModelParts.stored(List.of(Part.fromText("Antwort " + i)), MODEL))
+                .toList();
+        KeptContents kept = new KeptContents(3, KeptContents.DEFAULT_MAX_CHARS, counting);
+
+        replies.subList(0, 3).forEach(kept::apply);
+        kept.apply(replies.get(0)); // used again: reply 1 is now the least recently used
+        kept.apply(replies.get(3));
+
+        assertThat(kept.size()).isEqualTo(3);
+        parses.set(0);
+        kept.apply(replies.get(0));
+        kept.apply(replies.get(2));
+        kept.apply(replies.get(3));
+        assertThat(parses).hasValue(0);
+        kept.apply(replies.get(1));
+        assertThat(parses).hasValue(1);
     }
 }

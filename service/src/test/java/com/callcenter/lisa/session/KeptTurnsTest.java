@@ -69,7 +69,7 @@ class KeptTurnsTest {
     @Test
     void theLeastRecentlyUsedConversationsGoFirstWhenTheCharactersRunOut() {
         // a turn counts its texts plus 64: "frage 1" (7) + "antwort 1" (9) + "STOP" (4) + "m" (1) = 85; room for 16
-        KeptTurns kept = new KeptTurns(16 * 85);
+        KeptTurns kept = new KeptTurns(KeptTurns.DEFAULT_MAX_CONVERSATIONS, 16 * 85);
         List<UUID> ids = new ArrayList<>();
         for (int i = 0; i < 16; i++) {
             ids.add(UUID.randomUUID());
@@ -89,5 +89,25 @@ class KeptTurnsTest {
         kept.keep(longer, turns(1, 2));
         assertThat(kept.of(longer)).isEmpty();
         assertThat(kept.size()).isEqualTo(16);
+    }
+
+    @Test
+    void theLeastRecentlyUsedConversationGoesFirstWhenTheConversationsRunOut() {
+        KeptTurns kept = new KeptTurns(3, KeptTurns.DEFAULT_MAX_CHARS);
+        List<UUID> ids = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            ids.add(UUID.randomUUID());
+            kept.keep(ids.getLast(), turns(1, 2));
+        }
+        kept.merge(ids.getFirst(), kept.of(ids.getFirst()), turns(3, 3), 3, true); // its next turn: used again
+
+        UUID fourth = UUID.randomUUID();
+        kept.keep(fourth, turns(1, 1));
+
+        assertThat(kept.size()).isEqualTo(3);
+        assertThat(kept.of(ids.get(1))).isEmpty();
+        assertThat(kept.of(ids.getFirst())).isEqualTo(turns(1, 3));
+        assertThat(kept.of(ids.get(2))).isEqualTo(turns(1, 2));
+        assertThat(kept.of(fourth)).isEqualTo(turns(1, 1));
     }
 }
