@@ -147,7 +147,8 @@ class HandoffApiTest extends ServiceTest {
         assertThat(streamed.events())
                 .extracting(EventStream.Event::name)
                 .filteredOn(name -> !name.equals("delta"))
-                .containsExactly("done", "handoff");
+                .containsExactly("tool", "done", "handoff");
+        assertThat(streamed.only("tool").json().toString()).isEqualTo("{\"name\":\"request_human\",\"status\":\"ok\"}");
         assertThat(streamed.only("done").json()).isEqualTo(first.json());
         assertThat(streamed.last().json()).isEqualTo(handoff);
 
@@ -165,7 +166,7 @@ class HandoffApiTest extends ServiceTest {
         assertThat(keyedChat(id, message, key).json()).isEqualTo(first.json());
         assertThat(upstream.requests()).hasSize(3); // the handoff turn's two requests and the later turn's one
 
-        // Streamed first: its repeat, streamed, ends with the same done and handoff events.
+        // Streamed first: its repeat, streamed, has the same tool, done and handoff events.
         String other = api.newSession();
         String otherKey = UUID.randomUUID().toString();
         EventStream.Result original = EventStream.chat(port, other, message, Map.of("Idempotency-Key", otherKey));
@@ -174,7 +175,8 @@ class HandoffApiTest extends ServiceTest {
         assertThat(again.events())
                 .extracting(EventStream.Event::name)
                 .filteredOn(name -> !name.equals("delta"))
-                .containsExactly("done", "handoff");
+                .containsExactly("tool", "done", "handoff");
+        assertThat(again.only("tool").json()).isEqualTo(original.only("tool").json());
         assertThat(again.only("done").json()).isEqualTo(original.only("done").json());
         assertThat(again.last().json()).isEqualTo(original.last().json());
         assertThat(keyedChat(other, message, otherKey).json())
