@@ -235,7 +235,7 @@ public class ChatService {
      * writing in someone else's session spends its own allowance); nobody's without authentication.
      */
     private LimitedClient limitedClient() {
-        return limiter.clientOf(Callers.currentOrNone());
+        return Callers.currentOrNone().limitedClient(limiter.tokenLimits());
     }
 
     /**

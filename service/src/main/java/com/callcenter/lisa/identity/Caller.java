@@ -1,5 +1,6 @@
 package com.callcenter.lisa.identity;
 
+import com.callcenter.lisa.limits.LimitedClient;
 import com.callcenter.lisa.limits.OwnerLimits;
 import java.util.Objects;
 import java.util.Set;
@@ -16,7 +17,7 @@ import java.util.Set;
  * @param keyName the API key's name (what logs may show instead of the key), else {@code null}
  * @param keyLimits an API key's own limits, stored with the key and read with it on each request;
  *                {@link OwnerLimits#NONE} for a key without limits and for every other caller (a token's owner
- *                has the configured {@code lisa.limits.token}, see {@code OwnerLimiter#clientOf})
+ *                has the configured {@code lisa.limits.token}, see {@link #limitedClient})
  */
 public record Caller(String tenant, String owner, Set<Role> roles, Kind kind, String keyName, OwnerLimits keyLimits) {
 
@@ -65,5 +66,18 @@ public record Caller(String tenant, String owner, Set<Role> roles, Kind kind, St
                 && tenant.equals(sessionTenant)
                 && owner != null
                 && owner.equals(sessionOwner);
+    }
+
+    /**
+     * Whose limits this caller's requests count against: a token's owner has {@code tokenLimits} (the configured
+     * {@code lisa.limits.token}); an API key its own, set when it was created (none by default) and read with the
+     * key; without authentication, or a token without an owner, nobody is limited.
+     */
+    public LimitedClient limitedClient(OwnerLimits tokenLimits) {
+        return switch (kind) {
+            case TOKEN -> owner == null ? LimitedClient.UNLIMITED : new LimitedClient(tenant, owner, tokenLimits);
+            case API_KEY -> new LimitedClient(tenant, owner, keyLimits);
+            case NONE -> LimitedClient.UNLIMITED;
+        };
     }
 }

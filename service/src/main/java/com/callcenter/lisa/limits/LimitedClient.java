@@ -4,8 +4,8 @@ import java.util.Objects;
 
 /**
  * Whom a limit applies to: an owner within its tenant, with that owner's limits. Built where the
- * caller is known ({@link OwnerLimiter#clientOf}: a token's owner gets {@link LimitsProperties#token()},
- * an API key the limits stored with it, no authentication {@link #UNLIMITED}).
+ * caller is known (by {@code identity.Caller#limitedClient}: a token's owner gets {@link OwnerLimiter#tokenLimits()},
+ * an API key the limits stored with it, no authentication {@link #UNLIMITED}); this package does not know callers.
  *
  * @param tenant the call center
  * @param owner  who owns the sessions (a token's subject, {@code api-key:<name>}); null only with

@@ -1,6 +1,5 @@
 package com.callcenter.lisa.limits;
 
-import com.callcenter.lisa.identity.Caller;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -55,22 +54,6 @@ public class OwnerLimiter {
     /** The limits of an owner identified by a token. */
     public OwnerLimits tokenLimits() {
         return properties.token().limits();
-    }
-
-    /**
-     * Whose limits a request of {@code caller} counts against: a token's owner has {@link #tokenLimits()};
-     * an API key its own, set when it was created (none by default) and carried by the caller, which read
-     * them with the key; without authentication nobody is limited.
-     */
-    public LimitedClient clientOf(Caller caller) {
-        return switch (caller.kind()) {
-            case TOKEN ->
-                caller.owner() == null
-                        ? LimitedClient.UNLIMITED
-                        : new LimitedClient(caller.tenant(), caller.owner(), tokenLimits());
-            case API_KEY -> new LimitedClient(caller.tenant(), caller.owner(), caller.keyLimits());
-            case NONE -> LimitedClient.UNLIMITED;
-        };
     }
 
     /**

@@ -89,7 +89,7 @@ public class SessionService {
         Caller caller = Callers.currentOrNone();
         // Active = not ended and not idle past the timeout (the sweep may not have marked it yet).
         limiter.admitSession(
-                limiter.clientOf(caller),
+                caller.limitedClient(limiter.tokenLimits()),
                 () -> store.countActive(caller.tenant(), caller.owner(), now.minus(properties.idleTimeout())));
         Session session = new Session(
                 UUID.randomUUID(),

@@ -104,13 +104,14 @@ class OwnerLimiterTest {
     @Test
     void anApiKeyHasTheLimitsItWasCreatedWithAndNoneByDefault() {
         // The caller carries the key's limits, read with the key: the limiter asks nothing else.
-        LimitedClient limitedKey = limiter.clientOf(new Caller(
-                "A",
-                "api-key:telephony",
-                Set.of(Role.AGENT),
-                Caller.Kind.API_KEY,
-                "telephony",
-                new OwnerLimits(null, null, 5)));
+        LimitedClient limitedKey = new Caller(
+                        "A",
+                        "api-key:telephony",
+                        Set.of(Role.AGENT),
+                        Caller.Kind.API_KEY,
+                        "telephony",
+                        new OwnerLimits(null, null, 5))
+                .limitedClient(limiter.tokenLimits());
         assertThat(limitedKey).isEqualTo(new LimitedClient("A", "api-key:telephony", new OwnerLimits(null, null, 5)));
         for (int i = 0; i < 5; i++) {
             limiter.admitMessage(limitedKey);
@@ -118,8 +119,9 @@ class OwnerLimiterTest {
         assertThat(refusal(() -> limiter.admitMessage(limitedKey)).retryAfter()).isEqualTo(Duration.ofSeconds(60));
 
         AtomicInteger asked = new AtomicInteger();
-        LimitedClient freeKey = limiter.clientOf(
-                new Caller("A", "api-key:pbx", Set.of(Role.AGENT), Caller.Kind.API_KEY, "pbx", OwnerLimits.NONE));
+        LimitedClient freeKey = new Caller(
+                        "A", "api-key:pbx", Set.of(Role.AGENT), Caller.Kind.API_KEY, "pbx", OwnerLimits.NONE)
+                .limitedClient(limiter.tokenLimits());
         assertThat(freeKey.limits()).isEqualTo(OwnerLimits.NONE);
         for (int i = 0; i < 1000; i++) {
             limiter.admitMessage(freeKey);
