@@ -5,9 +5,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * How one chat turn is shaped.
+ * How one chat turn is shaped (how long a message may be is {@link com.callcenter.lisa.text.MessageLimit}).
  *
- * @param maxMessageChars longest customer message accepted, in characters
  * @param maxInputTokens  estimated input budget of one Gemini call (persona + history + message); the
  *                        oldest whole turns are left out of the call beyond it, never out of the history
  * @param fallbackReply   what Lisa says when Gemini returns no text (safety block, output budget spent
@@ -19,7 +18,6 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  */
 @ConfigurationProperties("lisa.chat")
 public record ChatProperties(
-        @DefaultValue("4000") int maxMessageChars,
         @DefaultValue("16000") int maxInputTokens,
 
         @DefaultValue(

@@ -7,7 +7,6 @@ import com.callcenter.lisa.gemini.GeminiGateway;
 import com.callcenter.lisa.gemini.GeminiReply;
 import com.callcenter.lisa.gemini.Prompt;
 import com.callcenter.lisa.gemini.TokenUsage;
-import com.callcenter.lisa.handoff.HandoffNotice;
 import com.callcenter.lisa.identity.Callers;
 import com.callcenter.lisa.limits.LimitedClient;
 import com.callcenter.lisa.limits.OwnerLimiter;
@@ -18,12 +17,16 @@ import com.callcenter.lisa.quota.QuotaRejectedException;
 import com.callcenter.lisa.quota.QuotaScheduler;
 import com.callcenter.lisa.quota.Share;
 import com.callcenter.lisa.session.Conversation;
+import com.callcenter.lisa.session.HandoffNotice;
 import com.callcenter.lisa.session.Session;
 import com.callcenter.lisa.session.SessionClosedException;
 import com.callcenter.lisa.session.SessionEnded;
 import com.callcenter.lisa.session.SessionHandedOff;
 import com.callcenter.lisa.session.SessionService;
 import com.callcenter.lisa.session.Turn;
+import com.callcenter.lisa.text.IncomingText;
+import com.callcenter.lisa.text.InvalidMessageException;
+import com.callcenter.lisa.text.MessageLimit;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -90,6 +93,7 @@ public class ChatService {
     private final GeminiClient gemini;
     private final GeminiGateway gateway;
     private final ChatProperties properties;
+    private final MessageLimit messageLimit;
     private final IdempotentRequests requests;
     private final OwnerLimiter limiter;
     private final TransactionTemplate transaction;
@@ -109,6 +113,7 @@ public class ChatService {
             GeminiClient gemini,
             GeminiGateway gateway,
             ChatProperties properties,
+            MessageLimit messageLimit,
             IdempotentRequests requests,
             OwnerLimiter limiter,
             TransactionTemplate transaction,
@@ -122,6 +127,7 @@ public class ChatService {
         this.gemini = gemini;
         this.gateway = gateway;
         this.properties = properties;
+        this.messageLimit = messageLimit;
         this.requests = requests;
         this.limiter = limiter;
         this.transaction = transaction;
@@ -609,10 +615,10 @@ public class ChatService {
                     "The message is empty or only white space and invisible characters; send the customer's words "
                             + "in \"message\".");
         }
-        if (message.length() > properties.maxMessageChars()) {
+        if (message.length() > messageLimit.maxMessageChars()) {
             throw new InvalidMessageException(
                     InvalidMessageException.Reason.TOO_LONG,
-                    "The message has " + message.length() + " characters; at most " + properties.maxMessageChars()
+                    "The message has " + message.length() + " characters; at most " + messageLimit.maxMessageChars()
                             + " are accepted.");
         }
     }

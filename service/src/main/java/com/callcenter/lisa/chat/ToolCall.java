@@ -1,6 +1,6 @@
 package com.callcenter.lisa.chat;
 
-import com.callcenter.lisa.handoff.HandoffNotice;
+import com.callcenter.lisa.session.HandoffNotice;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import tools.jackson.databind.JsonNode;
 

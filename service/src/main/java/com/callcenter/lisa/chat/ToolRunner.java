@@ -2,11 +2,10 @@ package com.callcenter.lisa.chat;
 
 import com.callcenter.lisa.gemini.FunctionCalls;
 import com.callcenter.lisa.gemini.ToolDeclaration;
-import com.callcenter.lisa.handoff.HandoffNotice;
-import com.callcenter.lisa.handoff.HandoffService;
 import com.callcenter.lisa.persona.Persona;
 import com.callcenter.lisa.persona.PersonaTool;
-import com.callcenter.lisa.session.Handoff;
+import com.callcenter.lisa.session.HandoffNotice;
+import com.callcenter.lisa.text.InvalidMessageException;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -55,11 +54,11 @@ class ToolRunner {
 
     private final Environment environment;
     private final JsonMapper json;
-    private final HandoffService handoff;
+    private final HumanHandoff handoff;
     private final HttpClient http =
             HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
 
-    ToolRunner(Environment environment, JsonMapper json, HandoffService handoff) {
+    ToolRunner(Environment environment, JsonMapper json, HumanHandoff handoff) {
         this.environment = environment;
         this.json = json;
         this.handoff = handoff;
@@ -118,7 +117,7 @@ class ToolRunner {
     }
 
     /**
-     * Hands the call to a human agent ({@link HandoffService#handOff}, by {@code tool}): the session becomes
+     * Hands the call to a human agent ({@link HumanHandoff#handOffByLisa}): the session becomes
      * {@code handed_off}; this turn still completes and is stored, and Lisa takes no more messages until it is
      * resumed.
      */
@@ -134,7 +133,7 @@ class ToolRunner {
         }
         long start = System.nanoTime();
         try {
-            HandoffNotice notice = handoff.handOff(sessionId, reason.asString(), Handoff.By.TOOL);
+            HandoffNotice notice = handoff.handOffByLisa(sessionId, reason.asString());
             ObjectNode result = JsonNodeFactory.instance.objectNode();
             result.put("handedOff", true);
             result.put("at", notice.at().toString());

@@ -1,7 +1,7 @@
 package com.callcenter.lisa.chat;
 
 import com.callcenter.lisa.gemini.TokenUsage;
-import com.callcenter.lisa.handoff.HandoffNotice;
+import com.callcenter.lisa.session.HandoffNotice;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;

@@ -1,13 +1,15 @@
 package com.callcenter.lisa.handoff;
 
-import com.callcenter.lisa.chat.ChatProperties;
-import com.callcenter.lisa.chat.IncomingText;
-import com.callcenter.lisa.chat.InvalidMessageException;
+import com.callcenter.lisa.chat.HumanHandoff;
 import com.callcenter.lisa.session.Conversation;
 import com.callcenter.lisa.session.Handoff;
 import com.callcenter.lisa.session.HandoffMessage;
+import com.callcenter.lisa.session.HandoffNotice;
 import com.callcenter.lisa.session.SessionClosedException;
 import com.callcenter.lisa.session.SessionService;
+import com.callcenter.lisa.text.IncomingText;
+import com.callcenter.lisa.text.InvalidMessageException;
+import com.callcenter.lisa.text.MessageLimit;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,17 +20,17 @@ import org.springframework.stereotype.Service;
  * {@code request_human(reason)} tool alike.
  */
 @Service
-public class HandoffService {
+public class HandoffService implements HumanHandoff {
 
     private static final Logger log = LoggerFactory.getLogger(HandoffService.class);
 
     private final SessionService sessions;
-    private final ChatProperties chat;
+    private final MessageLimit messageLimit;
     private final HandoffProperties properties;
 
-    HandoffService(SessionService sessions, ChatProperties chat, HandoffProperties properties) {
+    HandoffService(SessionService sessions, MessageLimit messageLimit, HandoffProperties properties) {
         this.sessions = sessions;
-        this.chat = chat;
+        this.messageLimit = messageLimit;
         this.properties = properties;
     }
 
@@ -60,6 +62,11 @@ public class HandoffService {
         return HandoffNotice.of(handoff);
     }
 
+    @Override
+    public HandoffNotice handOffByLisa(UUID sessionId, String reason) {
+        return handOff(sessionId, reason, Handoff.By.TOOL);
+    }
+
     /**
      * Hands the call back to Lisa; her next Gemini request contains what was said meanwhile. Idempotent:
      * a session Lisa has stays as it is.
@@ -86,7 +93,7 @@ public class HandoffService {
      * @throws com.callcenter.lisa.session.SessionClosedException       if it was ended or has expired
      */
     public HandoffMessage addMessage(UUID sessionId, HandoffMessage.Author author, String content) {
-        check("content", content, chat.maxMessageChars());
+        check("content", content, messageLimit.maxMessageChars());
         return sessions.addHandoffMessage(sessionId, author, content, properties.repeatWindow());
     }
 

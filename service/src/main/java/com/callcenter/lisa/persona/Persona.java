@@ -1,6 +1,6 @@
 package com.callcenter.lisa.persona;
 
-import com.callcenter.lisa.chat.IncomingText;
+import com.callcenter.lisa.text.IncomingText;
 import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
 import com.networknt.schema.path.NodePath;

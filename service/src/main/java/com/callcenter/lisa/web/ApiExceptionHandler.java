@@ -1,7 +1,6 @@
 package com.callcenter.lisa.web;
 
 import com.callcenter.lisa.chat.IdempotencyKeyReusedException;
-import com.callcenter.lisa.chat.InvalidMessageException;
 import com.callcenter.lisa.chat.ReplyTooLongException;
 import com.callcenter.lisa.chat.TurnRefusedException;
 import com.callcenter.lisa.gemini.GeminiFailure;
@@ -12,6 +11,7 @@ import com.callcenter.lisa.session.SessionClosedException;
 import com.callcenter.lisa.session.SessionNotFoundException;
 import com.callcenter.lisa.session.SessionNotHandedOffException;
 import com.callcenter.lisa.session.TurnConflictException;
+import com.callcenter.lisa.text.InvalidMessageException;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
 import java.util.concurrent.CompletionException;

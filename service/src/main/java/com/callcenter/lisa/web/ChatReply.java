@@ -1,7 +1,7 @@
 package com.callcenter.lisa.web;
 
 import com.callcenter.lisa.chat.TurnResult;
-import com.callcenter.lisa.handoff.HandoffNotice;
+import com.callcenter.lisa.session.HandoffNotice;
 import com.callcenter.lisa.session.SessionStatus;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.math.BigDecimal;

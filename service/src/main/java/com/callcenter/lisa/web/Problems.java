@@ -1,7 +1,6 @@
 package com.callcenter.lisa.web;
 
 import com.callcenter.lisa.chat.IdempotencyKeyReusedException;
-import com.callcenter.lisa.chat.InvalidMessageException;
 import com.callcenter.lisa.chat.ReplyTooLongException;
 import com.callcenter.lisa.chat.TurnRefusedException;
 import com.callcenter.lisa.gemini.GeminiFailure;
@@ -14,6 +13,7 @@ import com.callcenter.lisa.session.SessionNotHandedOffException;
 import com.callcenter.lisa.session.SessionStatus;
 import com.callcenter.lisa.session.StoreUnavailableException;
 import com.callcenter.lisa.session.TurnConflictException;
+import com.callcenter.lisa.text.InvalidMessageException;
 import java.time.Duration;
 import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;

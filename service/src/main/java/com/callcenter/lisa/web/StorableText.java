@@ -1,6 +1,6 @@
 package com.callcenter.lisa.web;
 
-import com.callcenter.lisa.chat.IncomingText;
+import com.callcenter.lisa.text.IncomingText;
 import jakarta.validation.Constraint;
 import jakarta.validation.ConstraintValidator;
 import jakarta.validation.ConstraintValidatorContext;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.callcenter.lisa.emulator.RecordedPart;
 import com.callcenter.lisa.emulator.RecordedRequest;
 import com.callcenter.lisa.session.Handoff;
+import com.callcenter.lisa.session.HandoffNotice;
 import com.callcenter.lisa.support.Api;
 import com.callcenter.lisa.support.EventStream;
 import com.callcenter.lisa.support.MovableTime;

@@ -1,4 +1,4 @@
-package com.callcenter.lisa.chat;
+package com.callcenter.lisa.text;
 
 /**
  * Rules for text that comes from the app: the customer's message, and the persona name and metadata

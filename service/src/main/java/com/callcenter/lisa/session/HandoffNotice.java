@@ -1,6 +1,5 @@
-package com.callcenter.lisa.handoff;
+package com.callcenter.lisa.session;
 
-import com.callcenter.lisa.session.Handoff;
 import java.time.Instant;
 
 /**

@@ -1,4 +1,4 @@
-package com.callcenter.lisa.chat;
+package com.callcenter.lisa.text;
 
 /** The customer's message cannot be sent as it is. */
 public class InvalidMessageException extends RuntimeException {
