@@ -1,6 +1,6 @@
 package com.callcenter.lisa.text;
 
-/** The customer's message cannot be sent as it is. */
+/** Words from the app (a customer's message, a handoff's reason, a message of the human agent's conversation) cannot be taken as they are. */
 public class InvalidMessageException extends RuntimeException {
 
     /** Why the message was refused. */
