@@ -67,18 +67,10 @@ class ToolCallingTest extends ServiceTest {
     void aTurnWithTwoToolRoundsCallsEachWebhookOnceFeedsTheResultsBackAndIsStoredOnce() {
         String id = session();
 
-        EventStream.Result streamed = EventStream.chat(
-                port,
-                id,
-                "Bitte book_callback args:{\"when\": "
-                        + "\"2026-12-01T10:00:00Z\"} und dann record_lead args:{\"product\": \"Tarif M\"}");
+        EventStream.Result streamed = EventStream.chat(port, id, BOOK_THEN_RECORD);
 
         assertThat(streamed.status()).as(streamed.body()).isEqualTo(200);
-        assertThat(streamed.named("tool"))
-                .extracting(event -> event.json().toString())
-                .containsExactly(
-                        "{\"name\":\"book_callback\",\"status\":\"ok\"}",
-                        "{\"name\":\"record_lead\",\"status\":\"ok\"}");
+        assertBookedThenRecorded(streamed);
         assertThat(streamed.events().indexOf(streamed.named("tool").getLast()))
                 .isLessThan(streamed.events().indexOf(streamed.only("done")));
         assertThat(streamed.deltaText()).contains("Ergebnis von record_lead: {\"lead\": 42}");
@@ -164,20 +156,14 @@ class ToolCallingTest extends ServiceTest {
     @Test
     void aStreamedRepeatOfATurnWithToolsShowsItsToolEventsAgainWithoutCallingAnything() {
         String id = session();
-        String message = "Bitte book_callback args:{\"when\": "
-                + "\"2026-12-01T10:00:00Z\"} und dann record_lead args:{\"product\": \"Tarif M\"}";
         Map<String, String> key = Map.of("Idempotency-Key", "tools-" + id);
 
-        EventStream.Result first = EventStream.chat(port, id, message, key);
-        EventStream.Result repeat = EventStream.chat(port, id, message, key);
+        EventStream.Result first = EventStream.chat(port, id, BOOK_THEN_RECORD, key);
+        EventStream.Result repeat = EventStream.chat(port, id, BOOK_THEN_RECORD, key);
 
         assertThat(first.status()).as(first.body()).isEqualTo(200);
         assertThat(repeat.status()).as(repeat.body()).isEqualTo(200);
-        assertThat(repeat.named("tool"))
-                .extracting(event -> event.json().toString())
-                .containsExactly(
-                        "{\"name\":\"book_callback\",\"status\":\"ok\"}",
-                        "{\"name\":\"record_lead\",\"status\":\"ok\"}");
+        assertBookedThenRecorded(repeat);
         assertThat(repeat.events().indexOf(repeat.named("tool").getLast()))
                 .isLessThan(repeat.events().indexOf(repeat.named("delta").getFirst()));
         assertThat(repeat.deltaText()).isEqualTo(first.deltaText());
@@ -298,6 +284,19 @@ class ToolCallingTest extends ServiceTest {
 
     private String session() {
         return session(api);
+    }
+
+    /** A message for which the emulator asks for book_callback, then (after its result) record_lead. */
+    private static final String BOOK_THEN_RECORD = "Bitte book_callback args:{\"when\": "
+            + "\"2026-12-01T10:00:00Z\"} und dann record_lead args:{\"product\": \"Tarif M\"}";
+
+    /** The stream's tool events of {@link #BOOK_THEN_RECORD}: both calls, in order, both ok. */
+    private static void assertBookedThenRecorded(EventStream.Result streamed) {
+        assertThat(streamed.named("tool"))
+                .extracting(event -> event.json().toString())
+                .containsExactly(
+                        "{\"name\":\"book_callback\",\"status\":\"ok\"}",
+                        "{\"name\":\"record_lead\",\"status\":\"ok\"}");
     }
 
     /** A new session with the persona {@code crm}. */

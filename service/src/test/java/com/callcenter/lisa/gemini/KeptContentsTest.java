@@ -61,16 +61,7 @@ class KeptContentsTest {
         KeptContents kept = new KeptContents(
                 KeptContents.DEFAULT_MAX_CONTENTS, 16 * replies.getFirst().length(), counting);
 
-        replies.subList(0, 16).forEach(kept::apply);
-        kept.apply(replies.get(0)); // used again: reply 1 is now the least recently used
-        kept.apply(replies.get(16));
-        assertThat(kept.size()).isEqualTo(16);
-        parses.set(0);
-        kept.apply(replies.get(0));
-        replies.subList(2, 17).forEach(kept::apply);
-        assertThat(parses).hasValue(0);
-        kept.apply(replies.get(1));
-        assertThat(parses).hasValue(1);
+        assertTheSecondGoesWhenOneMoreComes(kept, replies);
 
         KeptContents small = new KeptContents(
                 KeptContents.DEFAULT_MAX_CONTENTS, 16 * replies.getFirst().length() - 16, counting);
@@ -88,15 +79,22 @@ class KeptContentsTest {
                 .toList();
         KeptContents kept = new KeptContents(3, KeptContents.DEFAULT_MAX_CHARS, counting);
 
-        replies.subList(0, 3).forEach(kept::apply);
-        kept.apply(replies.get(0)); // used again: reply 1 is now the least recently used
-        kept.apply(replies.get(3));
+        assertTheSecondGoesWhenOneMoreComes(kept, replies);
+    }
 
-        assertThat(kept.size()).isEqualTo(3);
+    /**
+     * {@code kept} has room for all {@code replies} but the last: kept in order, the first used again, then the last
+     * pushes out the second, the least recently used, and keeps every other.
+     */
+    private void assertTheSecondGoesWhenOneMoreComes(KeptContents kept, List<String> replies) {
+        int room = replies.size() - 1;
+        replies.subList(0, room).forEach(kept::apply);
+        kept.apply(replies.getFirst()); // used again: the second is now the least recently used
+        kept.apply(replies.getLast());
+        assertThat(kept.size()).isEqualTo(room);
         parses.set(0);
-        kept.apply(replies.get(0));
-        kept.apply(replies.get(2));
-        kept.apply(replies.get(3));
+        kept.apply(replies.getFirst());
+        replies.subList(2, replies.size()).forEach(kept::apply);
         assertThat(parses).hasValue(0);
         kept.apply(replies.get(1));
         assertThat(parses).hasValue(1);
