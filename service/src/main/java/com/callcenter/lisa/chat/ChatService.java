@@ -337,135 +337,140 @@ public class ChatService {
                         ? draft.prompt()
                         : prompt(sessions.withHistory(session), accepted.message());
             }
-            Persona persona = personas.resolve(session.persona());
             int turnNumber = session.turnCount() + 1;
             // Counted from its first Gemini request to its store: a wrap-up made due meanwhile waits for it.
             try (SessionService.TurnInFlight inFlight = sessions.turnInFlight(sessionId, turnNumber)) {
-                Dispatched<GeminiReply> dispatch = gateway.dispatch(
-                        admission, PromptBuilder.estimatedTokens(prompt), call(prompt, observer, inFlight));
-                GeminiReply reply = dispatch.result();
-                long geminiWaitMs = dispatch.queueWaitMs();
-                int attempts = dispatch.attempts();
-                // Every request of the turn counts: its usage and cost are the sums over its tool rounds.
-                TokenUsage usage = reply.usage();
-                java.math.BigDecimal costUsd = dispatch.costUsd();
-                // The turn's contents while it uses tools: the model's calls (as received, signed) and their results.
-                List<String> contents = new ArrayList<>();
-                List<ToolCall> toolCalls = new ArrayList<>();
-                HandoffNotice handoff = null;
-                int rounds = 0;
-                List<FunctionCalls.Call> requested = FunctionCalls.requested(reply.modelParts());
-                while (!requested.isEmpty() && rounds < properties.maxToolRounds()) {
-                    rounds++;
-                    List<FunctionCalls.Answer> answers = new ArrayList<>(requested.size());
-                    for (FunctionCalls.Call call : requested) {
-                        ToolCall done = toolRunner.run(
-                                persona, sessionId, turnNumber, toolCalls.size() + 1, call, remaining(admission));
-                        toolCalls.add(done);
-                        if (done.handoff() != null) {
-                            handoff = done.handoff(); // request_human: the answer says so, after the stored turn
-                        }
-                        observer.toolCalled(done.name(), done.status());
-                        answers.add(new FunctionCalls.Answer(call.id(), call.name(), done.result()));
-                    }
-                    String responses = FunctionCalls.responses(answers);
-                    contents.add(reply.modelParts());
-                    contents.add(responses);
-                    // After the last allowed round the model is asked once more with function calling off: it answers
-                    // in words, so the turn ends with something Lisa says.
-                    prompt = prompt.followedBy(
-                            List.of(
-                                    new Prompt.Message(
-                                            Prompt.Role.MODEL, reply.text(), reply.modelParts(), reply.model()),
-                                    new Prompt.Message(Prompt.Role.USER, "", responses, null)),
-                            rounds >= properties.maxToolRounds());
-                    dispatch = gateway.dispatch(
-                            admission,
-                            PromptBuilder.estimatedTokens(prompt),
-                            call(prompt, observer, inFlight),
-                            reply.model());
-                    reply = dispatch.result();
-                    geminiWaitMs += dispatch.queueWaitMs();
-                    attempts += dispatch.attempts();
-                    usage = sum(usage, reply.usage());
-                    // unknown (no price) as soon as one request's cost is
-                    costUsd = costUsd == null || dispatch.costUsd() == null ? null : costUsd.add(dispatch.costUsd());
-                    requested = FunctionCalls.requested(reply.modelParts());
-                }
-                // Calls still asked for (mode NONE not honoured) are never answered: the turn ends with the fallback
-                // line.
-                boolean spoken = !reply.isEmpty() && requested.isEmpty();
-                String text = spoken ? reply.text() : properties.fallbackReply();
-                if (text.length() > ReplyTooLongException.MAX_REPLY_CHARS) {
-                    throw new ReplyTooLongException(text.length());
-                }
-                String modelParts;
-                if (contents.isEmpty()) {
-                    // The fallback line is ours, not Gemini's: such a turn goes back as text.
-                    modelParts = spoken ? reply.modelParts() : null;
-                } else {
-                    contents.add(
-                            spoken && reply.modelParts() != null
-                                    ? reply.modelParts()
-                                    : FunctionCalls.textContent(text));
-                    modelParts = FunctionCalls.sequence(contents);
-                }
-                Turn turn = new Turn(
-                        turnNumber,
-                        accepted.message(),
-                        accepted.receivedAt(),
-                        text,
-                        now(),
-                        reply.finishReason(),
-                        reply.model(),
-                        usage.promptTokens(),
-                        usage.replyTokens(),
-                        modelParts,
-                        usage.cachedTokens(),
-                        usage.thoughtTokens(),
-                        costUsd,
-                        toolCalls.isEmpty() ? null : json.writeValueAsString(toolCalls));
-                long queueWaitMs = sessionWaitMs + geminiWaitMs;
-                int allAttempts = attempts;
-                TokenUsage turnUsage = usage;
-                HandoffNotice madeHandoff = handoff;
-                if (madeHandoff == null && accepted.request() == null) {
-                    sessions.appendTurn(sessionId, turn); // atomic on its own: one statement on PostgreSQL
-                } else {
-                    transaction.executeWithoutResult(status -> {
-                        sessions.appendTurn(sessionId, turn);
-                        if (madeHandoff != null) {
-                            sessions.handoffTurnStored(
-                                    sessionId); // the wrap-up of a session handed off on its first turn
-                        }
-                        if (accepted.request() != null) {
-                            requests.done(
-                                    accepted.request(),
-                                    turn.number(),
-                                    turnUsage.totalTokens(),
-                                    queueWaitMs,
-                                    allAttempts);
-                        }
-                    });
-                }
-                inFlight.stored();
-                changes.changed(sessionId); // before the slot is released: the next message of the session sees it
-                return new TurnResult(
-                        sessionId,
-                        text,
-                        reply.finishReason(),
-                        reply.model(),
-                        usage,
-                        turn.repliedAt(),
-                        queueWaitMs,
-                        allAttempts,
-                        costUsd,
-                        handoff,
-                        toolCalls.stream()
-                                .map(call -> new TurnResult.ToolCalled(call.name(), call.status()))
-                                .toList());
+                return answer(accepted, session, prompt, turnNumber, sessionWaitMs, observer, inFlight);
             }
         }
+    }
+
+    /**
+     * The turn once its slot is taken: Gemini's answer (with the tool rounds it asks for), then message and reply
+     * stored as turn {@code turnNumber} of {@code session}, as read for this turn.
+     */
+    private TurnResult answer(
+            Accepted accepted,
+            Session session,
+            Prompt prompt,
+            int turnNumber,
+            long sessionWaitMs,
+            TurnObserver observer,
+            SessionService.TurnInFlight inFlight)
+            throws InterruptedException {
+        UUID sessionId = accepted.sessionId();
+        QuotaScheduler.Admission admission = accepted.admission();
+        Persona persona = personas.resolve(session.persona());
+        Dispatched<GeminiReply> dispatch =
+                gateway.dispatch(admission, PromptBuilder.estimatedTokens(prompt), call(prompt, observer, inFlight));
+        GeminiReply reply = dispatch.result();
+        long geminiWaitMs = dispatch.queueWaitMs();
+        int attempts = dispatch.attempts();
+        // Every request of the turn counts: its usage and cost are the sums over its tool rounds.
+        TokenUsage usage = reply.usage();
+        java.math.BigDecimal costUsd = dispatch.costUsd();
+        // The turn's contents while it uses tools: the model's calls (as received, signed) and their results.
+        List<String> contents = new ArrayList<>();
+        List<ToolCall> toolCalls = new ArrayList<>();
+        HandoffNotice handoff = null;
+        int rounds = 0;
+        List<FunctionCalls.Call> requested = FunctionCalls.requested(reply.modelParts());
+        while (!requested.isEmpty() && rounds < properties.maxToolRounds()) {
+            rounds++;
+            List<FunctionCalls.Answer> answers = new ArrayList<>(requested.size());
+            for (FunctionCalls.Call call : requested) {
+                ToolCall done = toolRunner.run(
+                        persona, sessionId, turnNumber, toolCalls.size() + 1, call, remaining(admission));
+                toolCalls.add(done);
+                if (done.handoff() != null) {
+                    handoff = done.handoff(); // request_human: the answer says so, after the stored turn
+                }
+                observer.toolCalled(done.name(), done.status());
+                answers.add(new FunctionCalls.Answer(call.id(), call.name(), done.result()));
+            }
+            String responses = FunctionCalls.responses(answers);
+            contents.add(reply.modelParts());
+            contents.add(responses);
+            // After the last allowed round the model is asked once more with function calling off: it answers
+            // in words, so the turn ends with something Lisa says.
+            prompt = prompt.followedBy(
+                    List.of(
+                            new Prompt.Message(Prompt.Role.MODEL, reply.text(), reply.modelParts(), reply.model()),
+                            new Prompt.Message(Prompt.Role.USER, "", responses, null)),
+                    rounds >= properties.maxToolRounds());
+            dispatch = gateway.dispatch(
+                    admission, PromptBuilder.estimatedTokens(prompt), call(prompt, observer, inFlight), reply.model());
+            reply = dispatch.result();
+            geminiWaitMs += dispatch.queueWaitMs();
+            attempts += dispatch.attempts();
+            usage = sum(usage, reply.usage());
+            // unknown (no price) as soon as one request's cost is
+            costUsd = costUsd == null || dispatch.costUsd() == null ? null : costUsd.add(dispatch.costUsd());
+            requested = FunctionCalls.requested(reply.modelParts());
+        }
+        // Calls still asked for (mode NONE not honoured) are never answered: the turn ends with the fallback
+        // line.
+        boolean spoken = !reply.isEmpty() && requested.isEmpty();
+        String text = spoken ? reply.text() : properties.fallbackReply();
+        if (text.length() > ReplyTooLongException.MAX_REPLY_CHARS) {
+            throw new ReplyTooLongException(text.length());
+        }
+        String modelParts;
+        if (contents.isEmpty()) {
+            // The fallback line is ours, not Gemini's: such a turn goes back as text.
+            modelParts = spoken ? reply.modelParts() : null;
+        } else {
+            contents.add(spoken && reply.modelParts() != null ? reply.modelParts() : FunctionCalls.textContent(text));
+            modelParts = FunctionCalls.sequence(contents);
+        }
+        Turn turn = new Turn(
+                turnNumber,
+                accepted.message(),
+                accepted.receivedAt(),
+                text,
+                now(),
+                reply.finishReason(),
+                reply.model(),
+                usage.promptTokens(),
+                usage.replyTokens(),
+                modelParts,
+                usage.cachedTokens(),
+                usage.thoughtTokens(),
+                costUsd,
+                toolCalls.isEmpty() ? null : json.writeValueAsString(toolCalls));
+        long queueWaitMs = sessionWaitMs + geminiWaitMs;
+        int allAttempts = attempts;
+        TokenUsage turnUsage = usage;
+        HandoffNotice madeHandoff = handoff;
+        if (madeHandoff == null && accepted.request() == null) {
+            sessions.appendTurn(sessionId, turn); // atomic on its own: one statement on PostgreSQL
+        } else {
+            transaction.executeWithoutResult(status -> {
+                sessions.appendTurn(sessionId, turn);
+                if (madeHandoff != null) {
+                    sessions.handoffTurnStored(sessionId); // the wrap-up of a session handed off on its first turn
+                }
+                if (accepted.request() != null) {
+                    requests.done(accepted.request(), turn.number(), turnUsage.totalTokens(), queueWaitMs, allAttempts);
+                }
+            });
+        }
+        inFlight.stored();
+        changes.changed(sessionId); // before the slot is released: the next message of the session sees it
+        return new TurnResult(
+                sessionId,
+                text,
+                reply.finishReason(),
+                reply.model(),
+                usage,
+                turn.repliedAt(),
+                queueWaitMs,
+                allAttempts,
+                costUsd,
+                handoff,
+                toolCalls.stream()
+                        .map(call -> new TurnResult.ToolCalled(call.name(), call.status()))
+                        .toList());
     }
 
     private static TokenUsage sum(TokenUsage a, TokenUsage b) {
@@ -523,6 +528,11 @@ public class ChatService {
         Turn turn = sessions.turn(sessionId, row.turnNumber())
                 .orElseThrow(
                         () -> new IllegalStateException("Turn " + row.turnNumber() + " of " + sessionId + " is gone"));
+        // The turn's tool calls as stored, read once for what the repeat shows: their events and the handoff.
+        List<JsonNode> calls = new ArrayList<>();
+        if (turn.toolCalls() != null) {
+            json.readTree(turn.toolCalls()).forEach(calls::add);
+        }
         return new TurnResult(
                 sessionId,
                 turn.reply(),
@@ -538,21 +548,12 @@ public class ChatService {
                 row.queueWaitMs(),
                 row.attempts(),
                 turn.costUsd(),
-                handoffOf(sessionId, turn),
-                toolsCalled(turn));
-    }
-
-    /** The name and status of each tool call stored with the turn, in the order they were made. */
-    private List<TurnResult.ToolCalled> toolsCalled(Turn turn) {
-        if (turn.toolCalls() == null) {
-            return List.of();
-        }
-        List<TurnResult.ToolCalled> called = new ArrayList<>();
-        for (JsonNode call : json.readTree(turn.toolCalls())) {
-            called.add(new TurnResult.ToolCalled(
-                    call.path("name").asString(""), call.path("status").asString("")));
-        }
-        return called;
+                handoffOf(sessionId, turn.number(), calls),
+                calls.stream()
+                        .map(call -> new TurnResult.ToolCalled(
+                                call.path("name").asString(""),
+                                call.path("status").asString("")))
+                        .toList());
     }
 
     /**
@@ -560,12 +561,9 @@ public class ChatService {
      * handed off (stored with the handoff's time in its result) costs a read, of the session's handoffs before it.
      * The one made then is reported as it was, also when the session has been resumed since.
      */
-    private HandoffNotice handoffOf(UUID sessionId, Turn turn) {
-        if (turn.toolCalls() == null || !turn.toolCalls().contains(ToolRunner.REQUEST_HUMAN)) {
-            return null;
-        }
+    private HandoffNotice handoffOf(UUID sessionId, int turnNumber, List<JsonNode> calls) {
         Instant at = null;
-        for (JsonNode call : json.readTree(turn.toolCalls())) {
+        for (JsonNode call : calls) {
             JsonNode result = call.path("result");
             if (ToolRunner.REQUEST_HUMAN.equals(call.path("name").asString(""))
                     && ToolCall.OK.equals(call.path("status").asString(""))
@@ -581,7 +579,7 @@ public class ChatService {
         if (at == null) {
             return null;
         }
-        return sessions.handoffOfTurn(sessionId, turn.number(), at)
+        return sessions.handoffOfTurn(sessionId, turnNumber, at)
                 .map(HandoffNotice::of)
                 .orElse(null);
     }
